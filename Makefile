@@ -1,0 +1,63 @@
+# Career Ladder Builder. `make run` serves the product with a demo organization;
+# `make test` runs the whole suite. Both install whatever is missing first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS=never
+export UV_LINK_MODE=copy
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+PY := $(CURDIR)/.venv/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install system-packages browser run serve test test-only lint typecheck check-migrations bench fmt clean
+
+help:
+	@echo "make run    - install, migrate, seed a demo organization, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install (Chromium included) and run linters, type checks and every test"
+	@echo "make bench  - run the benchmarks in bench/ and print the figures"
+
+$(UV):
+	@echo "==> Installing uv into .tools/"
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+# Debian packages WeasyPrint needs for PDFs (installed when we are root and they are missing).
+system-packages:
+	@bin/install-system-packages runtime
+
+browser:
+	@bin/install-system-packages browser
+
+install: $(UV) system-packages
+	@$(UV) sync --frozen --quiet
+	@mkdir -p var
+
+run: install
+	@bin/serve
+
+test: install browser test-only
+
+test-only: lint typecheck check-migrations
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || (echo "Run 'make fmt' to format."; exit 1)
+
+fmt:
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+typecheck:
+	$(PY) -m mypy .
+
+check-migrations:
+	TESTING=1 $(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv .tools var/static

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from core.converters import PublicIdConverter
+
+register_converter(PublicIdConverter, "pid")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organization/", include("organizations.urls")),
+    path("people/", include("people.urls")),
+    path("frameworks/", include("frameworks.urls")),
+    path("onet/", include("onet.urls")),
+    path("spreadsheets/", include("spreadsheets.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.not_found"

@@ -1,0 +1,95 @@
+"""What each role sees on the home page. A constant number of queries per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.models import Invitation
+from frameworks.models import FrameworkVersion, JobFamily
+from organizations.models import AuditEntry
+from people.models import Person
+from people.selectors import person_for_user, report_ids
+
+
+def _admin(request: HttpRequest) -> dict[str, Any]:
+    people = Person.objects.filter(is_active=True)
+    families = JobFamily.objects.count()
+    published = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).count()
+    people_count = people.count()
+    placed = people.filter(level__isnull=False).count()
+    logins = people.filter(user__isnull=False).count()
+    pending = sum(1 for i in Invitation.objects.filter(accepted_at__isnull=True) if i.is_pending)
+    steps = [
+        {
+            "title": "Create your first ladder",
+            "done": families > 0,
+            "text": "Start from a template, a spreadsheet, or a blank framework.",
+            "url": "frameworks:library",
+            "action": "Browse templates",
+        },
+        {
+            "title": "Publish it",
+            "done": published > 0,
+            "text": "Publishing makes a version people can see and be reviewed against.",
+            "url": "frameworks:index",
+            "action": "Open frameworks",
+        },
+        {
+            "title": "Add your people",
+            "done": people_count > 1,
+            "text": "One at a time, or many at once from a CSV file.",
+            "url": "people:list",
+            "action": "Open people",
+        },
+        {
+            "title": "Place people on levels",
+            "done": people_count > 1 and placed == people_count,
+            "text": "Give everyone a job family and a level so they can see their next step.",
+            "url": "people:list",
+            "action": "Open people",
+        },
+        {
+            "title": "Invite colleagues to log in",
+            "done": logins > 1,
+            "text": "Each invitation lets a person set a password and see their ladder.",
+            "url": "people:list",
+            "action": "Invite people",
+        },
+    ]
+    return {
+        "template": "core/dashboard_admin.html",
+        "steps": steps,
+        "steps_done": sum(1 for s in steps if s["done"]),
+        "stats": {
+            "people": people_count,
+            "placed": placed,
+            "logins": logins,
+            "families": families,
+            "published": published,
+            "pending": pending,
+        },
+        "recent": list(AuditEntry.objects.all()[:8]),
+    }
+
+
+def _member(request: HttpRequest) -> dict[str, Any]:
+    me = person_for_user(request.user)
+    team: list[Person] = []
+    if me is not None:
+        direct = report_ids(me, direct_only=True)
+        team = list(
+            Person.objects.filter(pk__in=direct, is_active=True)
+            .select_related("level", "job_family")
+            .order_by("name")
+        )
+    return {"template": "core/dashboard_member.html", "me": me, "team": team}
+
+
+def for_request(request: HttpRequest) -> dict[str, Any]:
+    membership = request.membership  # type: ignore[attr-defined]
+    context = _member(request)
+    if membership.is_admin:
+        context.update(_admin(request))
+    return context

@@ -1,0 +1,39 @@
+"""The app shell's navigation, per role. Each entry: (url name, label, who sees it).
+
+`who`: "all" (every member), "manager" (has reports), "admin" (HR admin or owner).
+A test checks that every entry resolves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+NAV: list[tuple[str, str, str]] = [
+    ("dashboard", "Home", "all"),
+    ("frameworks:my_ladder", "My ladder", "all"),
+    ("people:team", "My team", "manager"),
+    ("people:list", "People", "admin"),
+    ("frameworks:index", "Frameworks", "admin"),
+    ("frameworks:library", "Templates", "admin"),
+    ("spreadsheets:index", "Import & export", "admin"),
+    ("organizations:audit_log", "Audit log", "admin"),
+    ("organizations:settings", "Settings", "admin"),
+]
+
+
+def nav_for(request: Any, *, is_admin: bool, is_manager: bool) -> list[dict[str, Any]]:
+    items = []
+    path = request.path
+    for name, label, who in NAV:
+        if who == "admin" and not is_admin:
+            continue
+        if who == "manager" and not (is_manager or is_admin):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # an app still being built; tests/test_navigation.py fails
+            continue
+        active = path == url if url == "/home/" else path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return items

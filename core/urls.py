@@ -1,0 +1,13 @@
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("pricing/", views.pricing, name="pricing"),
+    path("about/onet/", views.onet_attribution, name="onet_attribution"),
+    path("home/", views.dashboard, name="dashboard"),
+    path("welcome/", views.no_organization, name="no_organization"),
+    path("security/mfa-required/", views.mfa_required, name="mfa_required"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from core import dashboards
+from organizations.access import org_required
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/landing.html")
+
+
+@require_GET
+def pricing(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/pricing.html")
+
+
+@require_GET
+def onet_attribution(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/onet_attribution.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@org_required()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = dashboards.for_request(request)
+    return render(request, context.pop("template"), context)
+
+
+def no_organization(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if getattr(request, "membership", None) is not None:
+        return redirect("dashboard")
+    return render(request, "core/no_organization.html")
+
+
+def mfa_required(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    return render(request, "core/mfa_required.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "Your role does not allow this."
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

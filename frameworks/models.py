@@ -1,0 +1,235 @@
+"""Career frameworks.
+
+A `JobFamily` is the stable identity of a ladder (Product Management). Its content lives
+in `FrameworkVersion`s: at most one editable draft per family, and immutable published
+versions. Levels, categories, competencies and statements belong to one version; each
+carries a `uid` that stays the same when a draft is copied from a version, so diffs,
+people's levels and review cycles can follow an item across versions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from organizations.scoping import TenantModel, new_public_id
+
+
+class Track(models.TextChoices):
+    SHARED = "shared", "Shared"
+    IC = "ic", "IC"
+    MANAGER = "manager", "Manager"
+
+
+class EvidenceKind(models.TextChoices):
+    WRITTEN_ARTIFACT = "written_artifact", "Written artifact"
+    DECISION_RECORD = "decision_record", "Decision record"
+    INPUT_360 = "360_input", "360 input"
+    METRIC = "metric", "Metric"
+    OTHER = "other", "Other"
+
+
+SCOPE_SUGGESTIONS = ["Feature", "Product area", "Product line", "Portfolio", "Company"]
+
+
+class JobFamily(TenantModel):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="job_families"
+    )
+    name = models.CharField(max_length=120)
+    key = models.SlugField(max_length=60)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "job families"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="uniq_family_key"),
+            models.UniqueConstraint(fields=["organization", "name"], name="uniq_family_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrameworkVersion(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    family = models.ForeignKey(JobFamily, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(
+        help_text="1, 2, 3… for published versions; a draft carries the number it will get."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=120, blank=True, help_text="template, import, …")
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every edit of a draft; guards concurrent edits."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["family", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "family"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_family",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "family", "number"],
+                condition=models.Q(status="published"),
+                name="uniq_published_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "family", "status"])]
+
+    def __str__(self) -> str:
+        label = "draft" if self.is_draft else f"v{self.number}"
+        return f"{self.family.name} {label}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def label(self) -> str:
+        return f"Draft of v{self.number}" if self.is_draft else f"v{self.number}"
+
+
+class VersionedItem(TenantModel):
+    """Something that belongs to one framework version and keeps a uid across versions."""
+
+    uid = models.CharField(max_length=16, default=new_public_id, db_index=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Level(VersionedItem):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="levels")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=120)
+    rank = models.IntegerField(help_text="Higher is more senior. IC and Manager may share a rank.")
+    track = models.CharField(max_length=10, choices=Track.choices, default=Track.SHARED)
+    scope = models.CharField(max_length=80, blank=True)
+    summary = models.TextField(blank=True)
+    key_question = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rank", "position", "track"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="uniq_level_code"),
+            models.UniqueConstraint(fields=["version", "uid"], name="uniq_level_uid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class CompetencyCategory(VersionedItem):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "competency categories"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="uniq_category_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(VersionedItem):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="competencies"
+    )
+    category = models.ForeignKey(
+        CompetencyCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competencies",
+    )
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=60, blank=True, help_text="e.g. 'onet:2.B.1.a' when added from O*NET"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "competencies"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="uniq_competency_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statement(VersionedItem):
+    """One behavioral expectation for a competency at a level."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="statements"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="statements")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="statements")
+    text = models.TextField()
+    evidence = models.JSONField(default=list, blank=True, help_text="EvidenceKind values")
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["version", "competency", "level"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def evidence_labels(self) -> list[str]:
+        labels = dict(EvidenceKind.choices)
+        return [labels.get(kind, kind) for kind in self.evidence]

@@ -1,0 +1,65 @@
+"""View decorators: who may see a page. Missing and forbidden both answer 404 for
+objects; a role too low answers 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from organizations.models import Role
+
+
+def _has_mfa(request: HttpRequest) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+
+
+View = Callable[..., HttpResponse]
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def org_required(
+    role: str = Role.MEMBER, *, allow_when_read_only: bool = False
+) -> Callable[[View], View]:
+    """The request must belong to an organization and the member must have `role`.
+
+    Unsafe methods (POST, ...) are refused while the organization is read-only (the
+    trial has ended), unless `allow_when_read_only` (e.g. switching organization).
+    Owners and HR admins of an organization that requires MFA must set it up first."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = getattr(request, "membership", None)
+            if membership is None:
+                if kwargs:
+                    raise Http404("Not found")
+                return redirect("no_organization")
+            if not membership.has_role(role):
+                raise PermissionDenied("Your role does not allow this.")
+            org = request.organization  # type: ignore[attr-defined]
+            if org.require_mfa_for_admins and membership.is_admin and not _has_mfa(request):
+                return redirect("mfa_required")
+            if request.method not in SAFE_METHODS and not allow_when_read_only:
+                org.ensure_writable()
+            return view(request, *args, **kwargs)
+
+        wrapped.org_role = role  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+member_required = org_required(Role.MEMBER)
+admin_required = org_required(Role.HR_ADMIN)
+owner_required = org_required(Role.OWNER)

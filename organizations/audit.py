@@ -1,0 +1,66 @@
+"""Writing to the audit log. Service functions call `record()` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from organizations.models import AuditEntry, Organization
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields whose value changed."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def actor_label(actor: Any) -> str:
+    if actor is None:
+        return "System"
+    full = (getattr(actor, "first_name", "") + " " + getattr(actor, "last_name", "")).strip()
+    email = getattr(actor, "email", "")
+    return f"{full} <{email}>" if full and email else (full or email or str(actor))
+
+
+def record(
+    organization: Organization,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    changes: dict[str, list[Any]] | None = None,
+    data: dict[str, Any] | None = None,
+    target_label: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        organization=organization,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        action=action,
+        target_type=target._meta.model_name if target is not None else "",
+        target_id=str(getattr(target, "public_id", "") or "") if target is not None else "",
+        target_label=(target_label if target_label is not None else str(target or ""))[:300],
+        changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in (changes or {}).items()},
+        data={k: _jsonable(v) for k, v in (data or {}).items()},
+    )
+    entry.save()
+    return entry

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from organizations.models import AuditEntry
+
+
+class OrganizationSettingsForm(forms.Form):
+    name = forms.CharField(label="Organization name", max_length=120)
+    require_mfa_for_admins = forms.BooleanField(
+        label="Require two-factor authentication for owners and HR admins",
+        required=False,
+        help_text="They will be asked to set up an authenticator app before they can continue.",
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search", required=False, help_text="A person, an e-mail or an item name"
+    )
+    action = forms.ChoiceField(label="What happened", required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+        self.fields["action"].choices = [("", "Anything")] + [
+            (a, a.replace(".", ": ").replace("_", " ").capitalize()) for a in actions
+        ]
+
+    def apply(self, qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        data = self.cleaned_data
+        if data.get("q"):
+            q = data["q"]
+            qs = qs.filter(Q(actor_label__icontains=q) | Q(target_label__icontains=q))
+        if data.get("action"):
+            qs = qs.filter(action=data["action"])
+        if data.get("since"):
+            qs = qs.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            qs = qs.filter(at__date__lt=data["until"] + dt.timedelta(days=1))
+        return qs

@@ -1,0 +1,169 @@
+"""The write path for organizations and memberships."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from organizations.audit import changes_between, record
+from organizations.models import Membership, Organization, Role
+from organizations.scoping import scope, unscoped
+
+
+class OrganizationError(Exception):
+    """A change that cannot be made; the message is for the user."""
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "org"
+    candidate, n = base, 2
+    while Organization.objects.filter(slug=candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def create_organization(
+    *, name: str, owner: Any, slug: str = "", owner_name: str = ""
+) -> Organization:
+    """A new organization on a free trial, with `owner` as its owner and first person."""
+    from people.services import ensure_person_for_user
+
+    name = name.strip()
+    if not name:
+        raise OrganizationError("Give your organization a name.")
+    slug = slugify(slug) if slug else unique_slug(name)
+    if Organization.objects.filter(slug=slug).exists():
+        raise OrganizationError(f"The address “{slug}” is taken. Choose another.")
+    with transaction.atomic():
+        org = Organization.objects.create(
+            name=name,
+            slug=slug,
+            plan=Organization.Plan.TRIAL,
+            trial_ends_at=timezone.now() + timedelta(days=settings.TRIAL_DAYS),
+        )
+        with scope(org):
+            Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
+            ensure_person_for_user(org, owner, name=owner_name, actor=owner)
+            record(
+                org, owner, "organization.created", org, data={"trial_days": settings.TRIAL_DAYS}
+            )
+    return org
+
+
+def activate_organization(org: Organization, *, actor: Any = None) -> Organization:
+    """An operator turns a trial (or suspended) organization into a paying one."""
+    with transaction.atomic(), scope(org):
+        before = org.plan
+        org.plan = Organization.Plan.ACTIVE
+        org.activated_at = timezone.now()
+        org.save(update_fields=["plan", "activated_at"])
+        record(org, actor, "organization.activated", org, changes={"plan": [before, org.plan]})
+    return org
+
+
+def extend_trial(org: Organization, *, days: int, actor: Any = None) -> Organization:
+    if days < 1:
+        raise OrganizationError("Extend by at least one day.")
+    with transaction.atomic(), scope(org):
+        before = org.trial_ends_at
+        start = max(org.trial_ends_at or timezone.now(), timezone.now())
+        org.plan = Organization.Plan.TRIAL
+        org.trial_ends_at = start + timedelta(days=days)
+        org.save(update_fields=["plan", "trial_ends_at"])
+        record(
+            org,
+            actor,
+            "organization.trial_extended",
+            org,
+            changes={"trial_ends_at": [before, org.trial_ends_at]},
+        )
+    return org
+
+
+def update_settings(
+    org: Organization, *, actor: Any, name: str, require_mfa_for_admins: bool
+) -> Organization:
+    org.ensure_writable()
+    with transaction.atomic():
+        before = {"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins}
+        org.name = name.strip() or org.name
+        org.require_mfa_for_admins = require_mfa_for_admins
+        org.save(update_fields=["name", "require_mfa_for_admins"])
+        after = {"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins}
+        record(
+            org, actor, "organization.settings_changed", org, changes=changes_between(before, after)
+        )
+    return org
+
+
+def set_role(membership: Membership, *, role: str, actor: Any) -> Membership:
+    org = membership.organization
+    org.ensure_writable()
+    if role not in Role.values:
+        raise OrganizationError("Choose a role.")
+    with transaction.atomic():
+        if (
+            membership.role == Role.OWNER
+            and role != Role.OWNER
+            and not Membership.objects.filter(role=Role.OWNER, is_active=True)
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise OrganizationError("An organization needs at least one owner.")
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record(
+            org,
+            actor,
+            "membership.role_changed",
+            membership,
+            target_label=str(membership.user),
+            changes={"role": [before, role]},
+        )
+    return membership
+
+
+def add_member(org: Organization, user: Any, *, role: str, actor: Any) -> Membership:
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            organization=org, user=user, defaults={"role": role}
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+        if created:
+            record(
+                org,
+                actor,
+                "membership.created",
+                membership,
+                target_label=user.email,
+                data={"role": role},
+            )
+    return membership
+
+
+def create_user(email: str, *, password: str | None, name: str = "") -> Any:
+    """A login for `email`, with a verified e-mail address (operators and invitations)."""
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    email = email.strip().lower()
+    first, _, last = name.strip().partition(" ")
+    with unscoped():
+        user = User.objects.create_user(
+            username=email[:150],
+            email=email,
+            password=password,
+            first_name=first[:150],
+            last_name=last[:150],
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

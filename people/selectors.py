@@ -1,0 +1,60 @@
+"""Read helpers for the people directory, shared by views, reports and the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from people.models import Person
+
+
+def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
+    """The directory entry of the logged-in user in the active organization."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).select_related("level", "job_family").first()
+
+
+def report_ids(person: Person | None, *, direct_only: bool = False) -> set[int]:
+    """Ids of everyone who reports to `person`, directly or (by default) indirectly.
+    One query, whatever the size of the organization."""
+    if person is None:
+        return set()
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, manager_id in Person.objects.filter(is_active=True).values_list("pk", "manager_id"):
+        if manager_id:
+            children[manager_id].append(pk)
+    if direct_only:
+        return set(children.get(person.pk, []))
+    found: set[int] = set()
+    stack = list(children.get(person.pk, []))
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def is_manager(person: Person | None) -> bool:
+    return bool(person) and Person.objects.filter(manager=person, is_active=True).exists()
+
+
+def visible_people(user, membership) -> QuerySet[Person]:  # type: ignore[no-untyped-def]
+    """HR admins see everyone; a manager their reports and themselves; others themselves."""
+    qs = Person.objects.all()
+    if membership.is_admin:
+        return qs
+    me = person_for_user(user)
+    if me is None:
+        return qs.none()
+    return qs.filter(pk__in={me.pk, *report_ids(me)})
+
+
+def can_view_person(user, membership, person: Person) -> bool:  # type: ignore[no-untyped-def]
+    if membership.is_admin:
+        return True
+    me = person_for_user(user)
+    return me is not None and (me.pk == person.pk or person.pk in report_ids(me))

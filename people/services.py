@@ -1,0 +1,201 @@
+"""The write path for the people directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from frameworks.models import JobFamily, Level
+from organizations.audit import changes_between, record, snapshot
+from organizations.models import Organization
+from people.models import LevelChange, Person
+
+AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
+
+
+class PersonError(Exception):
+    """A change that cannot be made; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StaleEditError(PersonError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this person while you were editing. Reload the page to "
+            "see their changes, then make yours again."
+        )
+
+
+def check_manager(person: Person | None, manager: Person | None) -> None:
+    """Refuse a reporting line that would loop (A manages B manages A)."""
+    if manager is None:
+        return
+    if person is not None and manager.pk == person.pk:
+        raise PersonError("Someone cannot be their own manager.", "manager")
+    if not manager.is_active:
+        raise PersonError(f"{manager.name} is deactivated and cannot manage anyone.", "manager")
+    if person is None or person.pk is None:
+        return
+    managers = dict(Person.objects.values_list("pk", "manager_id"))
+    seen: set[int] = set()
+    current: int | None = manager.pk
+    while current is not None and current not in seen:
+        if current == person.pk:
+            raise PersonError(
+                f"{manager.name} reports to {person.name} (directly or through others), so "
+                f"{person.name} cannot report to {manager.name}: that would make a loop.",
+                "manager",
+            )
+        seen.add(current)
+        current = managers.get(current)
+
+
+def check_level(job_family: JobFamily | None, level: Level | None) -> None:
+    if level is not None and (job_family is None or level.version.family_id != job_family.pk):
+        raise PersonError("Choose a level from the person's job family.", "level")
+
+
+def _log_level(person: Person, actor: Any, effective: dt.date | None, reason: str) -> None:
+    LevelChange.objects.create(
+        organization=person.organization,
+        person=person,
+        job_family=person.job_family,
+        level_uid=person.level.uid if person.level else "",
+        level_code=person.level.code if person.level else "",
+        level_title=person.level.title if person.level else "",
+        effective_date=effective or timezone.localdate(),
+        reason=reason,
+        changed_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def create_person(
+    org: Organization,
+    *,
+    actor: Any,
+    name: str,
+    email: str,
+    manager: Person | None = None,
+    job_family: JobFamily | None = None,
+    level: Level | None = None,
+    start_date: dt.date | None = None,
+    title: str = "",
+    user: Any = None,
+) -> Person:
+    org.ensure_writable()
+    email = email.strip().lower()
+    with transaction.atomic():
+        if Person.objects.filter(organization=org, email=email).exists():
+            raise PersonError(f"{email} is already in the people directory.", "email")
+        check_manager(None, manager)
+        check_level(job_family, level)
+        person = Person.objects.create(
+            organization=org,
+            name=name.strip(),
+            email=email,
+            manager=manager,
+            job_family=job_family,
+            level=level,
+            start_date=start_date,
+            title=title,
+            user=user,
+        )
+        if level is not None or job_family is not None:
+            _log_level(person, actor, start_date, "Added to the directory")
+        record(
+            org,
+            actor,
+            "person.created",
+            person,
+            changes={k: [None, v] for k, v in snapshot(person, AUDITED_FIELDS).items()},
+        )
+    return person
+
+
+def update_person(
+    person: Person,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    level_effective_date: dt.date | None = None,
+    level_reason: str = "",
+    **fields: Any,
+) -> Person:
+    """Change a person's details. `expected_revision` is the revision the editor saw."""
+    org = person.organization
+    org.ensure_writable()
+    unknown = set(fields) - set(AUDITED_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    with transaction.atomic():
+        if "email" in fields:
+            fields["email"] = fields["email"].strip().lower()
+            if (
+                Person.objects.filter(organization=org, email=fields["email"])
+                .exclude(pk=person.pk)
+                .exists()
+            ):
+                raise PersonError(f"{fields['email']} is already in the directory.", "email")
+        if "manager" in fields:
+            check_manager(person, fields["manager"])
+        check_level(fields.get("job_family", person.job_family), fields.get("level", person.level))
+        before = snapshot(person, AUDITED_FIELDS)
+        old_level = (person.job_family_id, person.level_id)
+        qs = Person.objects.filter(pk=person.pk)
+        if expected_revision is not None:
+            qs = qs.filter(revision=expected_revision)
+        fields["revision"] = (
+            person.revision + 1 if expected_revision is None else expected_revision + 1
+        )
+        fields["updated_at"] = timezone.now()
+        if not qs.update(**fields):
+            raise StaleEditError()
+        person.refresh_from_db()
+        after = snapshot(person, AUDITED_FIELDS)
+        if (person.job_family_id, person.level_id) != old_level:
+            _log_level(person, actor, level_effective_date, level_reason or "Level changed")
+        changes = changes_between(before, after)
+        if changes:
+            record(org, actor, "person.updated", person, changes=changes)
+    return person
+
+
+def set_active(person: Person, *, actor: Any, active: bool) -> Person:
+    org = person.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        if person.is_active == active:
+            return person
+        if not active and person.reports.filter(is_active=True).exists():
+            raise PersonError(f"{person.name} still manages people. Give them a new manager first.")
+        person.is_active = active
+        person.deactivated_at = None if active else timezone.now()
+        person.revision += 1
+        person.save(update_fields=["is_active", "deactivated_at", "revision"])
+        if person.user_id:
+            from organizations.models import Membership
+
+            Membership.objects.filter(user_id=person.user_id).update(is_active=active)
+        record(org, actor, "person.reactivated" if active else "person.deactivated", person)
+    return person
+
+
+def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", actor: Any) -> Person:
+    """The directory entry for a login: linked by user, else by e-mail, else created."""
+    email = user.email.strip().lower()
+    person = Person.objects.filter(organization=org, user=user).first()
+    if person:
+        return person
+    person = Person.objects.filter(organization=org, email=email).first()
+    if person:
+        person.user = user
+        person.save(update_fields=["user"])
+        return person
+    display = name or f"{user.first_name} {user.last_name}".strip() or email.split("@")[0]
+    return create_person(org, actor=actor, name=display, email=email, user=user)

@@ -1,0 +1,132 @@
+"""Personas and fixtures shared by the whole suite.
+
+Acme is the organization under test: Olivia (owner), Hana (HR admin), Max (a manager)
+and Emma (an employee who reports to Max). Olga is an outsider: the owner of Globex,
+another organization, who must never see or change anything of Acme's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    acme: Any
+    globex: Any
+    owner: Any
+    hr: Any
+    manager: Any
+    employee: Any
+    outsider: Any
+    p_owner: Any
+    p_hr: Any
+    p_manager: Any
+    p_employee: Any
+    p_outsider: Any
+
+    def client_for(self, user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def make_user(email: str, name: str = "") -> Any:
+    from organizations.services import create_user
+
+    return create_user(email, password=PASSWORD, name=name)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from organizations.models import Role
+    from organizations.scoping import scope
+    from organizations.services import add_member, create_organization
+    from people.services import ensure_person_for_user, update_person
+
+    owner = make_user("olivia@acme.test", "Olivia Owner")
+    hr = make_user("hana@acme.test", "Hana Hr")
+    manager = make_user("max@acme.test", "Max Manager")
+    employee = make_user("emma@acme.test", "Emma Employee")
+    outsider = make_user("olga@globex.test", "Olga Outsider")
+    acme = create_organization(name="Acme", slug="acme", owner=owner, owner_name="Olivia Owner")
+    globex = create_organization(
+        name="Globex", slug="globex", owner=outsider, owner_name="Olga Outsider"
+    )
+    with scope(acme):
+        add_member(acme, hr, role=Role.HR_ADMIN, actor=owner)
+        add_member(acme, manager, role=Role.MEMBER, actor=owner)
+        add_member(acme, employee, role=Role.MEMBER, actor=owner)
+        p_owner = ensure_person_for_user(acme, owner, actor=owner)
+        p_hr = ensure_person_for_user(acme, hr, actor=owner)
+        p_manager = ensure_person_for_user(acme, manager, actor=owner)
+        p_employee = ensure_person_for_user(acme, employee, actor=owner)
+        update_person(p_employee, actor=owner, expected_revision=None, manager=p_manager)
+        p_employee.refresh_from_db()
+    with scope(globex):
+        p_outsider = ensure_person_for_user(globex, outsider, actor=outsider)
+    return World(
+        acme,
+        globex,
+        owner,
+        hr,
+        manager,
+        employee,
+        outsider,
+        p_owner,
+        p_hr,
+        p_manager,
+        p_employee,
+        p_outsider,
+    )
+
+
+@pytest.fixture
+def acme_scope(world: World) -> Iterator[Any]:
+    from organizations.scoping import scope
+
+    with scope(world.acme):
+        yield world.acme
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+# --- browser tests ----------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
