@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.wip import wip
 from organizations import views
 
 app_name = "organizations"
@@ -8,3 +9,4 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("audit-log/", views.audit_log, name="audit_log"),
 ]
+urlpatterns += [path("members/", wip, name="members")]
