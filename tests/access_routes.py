@@ -1,0 +1,82 @@
+"""Every URL pattern of the product, classified for the isolation test
+(tests/test_access_matrix.py). A URL pattern missing here fails that test.
+
+How to add a URL:
+- `public("name")` — anyone may load it (landing, login, …). The outsider must still not
+  see Acme's data on it.
+- `tenant("name")` — a page of the active organization with no object in the URL. The
+  outsider (logged into Globex) gets their own organization's page; the test checks that
+  nothing of Acme's appears and that a POST changes nothing of Acme's.
+- `tenant("name", person_id="person")` — the URL names an object; each kwarg maps to the
+  name of an Acme object made by a builder below. The outsider must get 404 on GET and
+  POST, and nothing of Acme's may change.
+- `token("name", token="invitation_token")` — secret-token URLs (invitations); a wrong
+  token must 404.
+
+How to add an object: write a builder `@builder("name")` returning a model instance
+(its `public_id` is used) or a string. Builders run inside `scope(acme)` with `world`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Route:
+    name: str
+    kind: str  # public | tenant | token
+    kwargs: dict[str, str] = field(default_factory=dict)
+
+
+ROUTES: dict[str, Route] = {}
+BUILDERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def public(name: str, **kwargs: str) -> None:
+    ROUTES[name] = Route(name, "public", kwargs)
+
+
+def tenant(name: str, **kwargs: str) -> None:
+    ROUTES[name] = Route(name, "tenant", kwargs)
+
+
+def token(name: str, **kwargs: str) -> None:
+    ROUTES[name] = Route(name, "token", kwargs)
+
+
+def builder(name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        BUILDERS[name] = fn
+        return fn
+
+    return register
+
+
+# --- objects --------------------------------------------------------------------------
+
+
+@builder("person")
+def _person(world: Any) -> Any:
+    return world.p_employee
+
+
+@builder("manager_person")
+def _manager_person(world: Any) -> Any:
+    return world.p_manager
+
+
+# --- core and organizations ---------------------------------------------------------------
+public("landing")
+public("pricing")
+public("onet_attribution")
+public("healthz")
+tenant("dashboard")
+public("no_organization")
+public("mfa_required")
+tenant("organizations:switch")
+tenant("organizations:settings")
+tenant("organizations:audit_log")
+tenant("organizations:members")
