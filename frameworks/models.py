@@ -233,3 +233,36 @@ class Statement(VersionedItem):
     def evidence_labels(self) -> list[str]:
         labels = dict(EvidenceKind.choices)
         return [labels.get(kind, kind) for kind in self.evidence]
+
+
+class DraftEdit(TenantModel):
+    """One step of a draft's undo stack: the label the admin sees ("Undo edit of
+    Strategy at PM3") and the operation that reverses the edit (see
+    `frameworks.services._apply`). Cleared when the draft is published or reloaded."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.CASCADE, related_name="undo_stack"
+    )
+    seq = models.PositiveIntegerField()
+    label = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "seq"], name="uniq_draft_edit_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
