@@ -51,7 +51,7 @@ fmt:
 	$(PY) -m ruff check --fix .
 
 typecheck:
-	$(PY) -m mypy .
+	TESTING=1 $(PY) -m mypy .
 
 check-migrations:
 	TESTING=1 $(MANAGE) makemigrations --check --dry-run

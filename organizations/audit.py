@@ -56,7 +56,7 @@ def record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(getattr(target, "public_id", "") or "") if target is not None else "",
         target_label=(target_label if target_label is not None else str(target or ""))[:300],
         changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in (changes or {}).items()},

@@ -32,7 +32,9 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", "Anything")] + [
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = [("", "Anything")] + [
             (a, a.replace(".", ": ").replace("_", " ").capitalize()) for a in actions
         ]
 
