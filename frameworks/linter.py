@@ -1,0 +1,685 @@
+"""The statement linter: does a statement describe behaviour someone could observe, at
+this level and not the next?
+
+`lint_statement(text, evidence=..., neighbours=...)` returns a score (0–100) and the
+flags it raised, each with why and how to fix it:
+
+- `not_behavioral` — the statement names a trait or a quality ("is proactive", "has
+  excellent judgement", "makes good decisions") rather than something the person does.
+- `not_level_specific` — it is (almost) the same as the same competency's statement at
+  the adjacent level, so it cannot tell the two levels apart.
+- `not_evidence_anchored` — nothing in it can be observed: no artifact or output, no
+  audience, no measurable result, and no evidence kind is tagged.
+
+The rules are deliberately general: small lexicons of trait words and vague qualifiers,
+and of artifacts, audiences and measures; a word-sequence and word-set similarity for
+neighbours. `lint_family_data()` / `lint_version()` lint a whole ladder, comparing each
+statement with the same competency at adjacent levels of its track line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frameworks.models import FrameworkVersion
+    from frameworks.schema import FamilyData
+
+NOT_BEHAVIORAL = "not_behavioral"
+NOT_LEVEL_SPECIFIC = "not_level_specific"
+NOT_EVIDENCE_ANCHORED = "not_evidence_anchored"
+
+FLAG_LABELS = {
+    NOT_BEHAVIORAL: "Describes a trait, not behaviour",
+    NOT_LEVEL_SPECIFIC: "Same as the next level",
+    NOT_EVIDENCE_ANCHORED: "Nothing to observe",
+}
+# how much each flag takes off the score of 100
+PENALTIES = {NOT_BEHAVIORAL: 40, NOT_EVIDENCE_ANCHORED: 35, NOT_LEVEL_SPECIFIC: 30}
+
+# Two statements whose word sequence or word set is at least this similar (0–1), once
+# words that only say "more" or "how often" are set aside, do not tell levels apart.
+SIMILARITY_THRESHOLD = 0.8
+
+
+# --- lexicons -----------------------------------------------------------------------------
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Personality traits and dispositions: things a person *is*.
+TRAIT_WORDS = _lexicon(
+    """
+    proactive passionate motivated self-motivated driven curious humble confident reliable
+    dependable trustworthy organized organised detail-oriented results-oriented results-
+    driven customer-focused customer-centric customer-obsessed people-oriented team-oriented
+    goal-oriented action-oriented process-oriented data-driven strategic innovative creative
+    collaborative approachable empathetic resilient adaptable flexible hardworking hard-
+    working energetic enthusiastic positive friendly mature accountable analytical
+    articulate persuasive decisive diligent meticulous visionary inspiring charismatic
+    ambitious open-minded honest ethical entrepreneurial self-starter self-directed
+    autonomous independent thoughtful respectful supportive patient dedicated committed
+    loyal polite calm composed tenacious genuine kind caring savvy knowledgeable experienced
+    competent skilled talented capable pragmatic rigorous responsive punctual tactful
+    diplomatic assertive agile nimble humble-minded growth-minded coachable likeable likable
+    """
+)
+
+# Nouns for the kind of person someone is ("a strong communicator").
+PERSON_NOUNS = _lexicon(
+    """
+    communicator leader player thinker self-starter starter solver collaborator learner
+    listener presenter influencer operator executor owner role model champion advocate
+    expert professional partner person individual contributor teammate asset go-getter
+    mindset attitude personality closer hunter doer finisher connector multiplier
+    storyteller
+    """
+)
+
+# Abstract qualities people are said to "have", "show" or "demonstrate".
+QUALITY_NOUNS = _lexicon(
+    """
+    judgement judgment initiative ownership leadership attitude mindset integrity passion
+    curiosity empathy resilience maturity professionalism commitment accountability
+    potential excellence skill skills ability abilities capability capabilities knowledge
+    understanding awareness expertise competence competency confidence enthusiasm drive grit
+    humility flexibility adaptability creativity intuition instinct instincts acumen sense
+    eye taste presence charisma character energy focus discipline work-ethic ethic values
+    teamwork communication insight vision aptitude talent attention detail care urgency
+    emotional intelligence
+    """
+)
+
+# Vague evaluative adjectives: they judge the work without saying what good looks like.
+VAGUE_ADJECTIVES = _lexicon(
+    """
+    good great excellent strong solid effective outstanding exceptional superb amazing
+    awesome high-quality quality appropriate sound smart right best proper reasonable
+    sensible impactful meaningful valuable successful efficient productive optimal superior
+    stellar world-class top-notch first-class exemplary impressive remarkable adequate
+    satisfactory decent wise brilliant beautiful compelling clean elegant engaging polished
+    seamless
+    """
+)
+
+# Vague adverbs: "communicates well", "thinks strategically".
+VAGUE_ADVERBS = _lexicon(
+    """
+    well effectively efficiently strategically appropriately proactively professionally
+    successfully properly positively constructively thoughtfully productively independently
+    confidently competently skillfully skilfully excellently wisely diligently consistently
+    reliably seamlessly smoothly clearly
+    """
+)
+
+# Verbs that name an effect on how others feel rather than something done.
+VAGUE_VERBS = _lexicon(
+    """
+    delights empowers inspires motivates energizes energises uplifts wows impresses excites
+    """
+)
+
+# Verbs of mind or attitude: they describe what happens inside someone's head.
+MENTAL_VERBS = _lexicon(
+    """
+    understands understand knows know appreciates values believes cares embraces thinks
+    feels wants strives aspires tries hopes wishes enjoys loves likes recognizes recognises
+    grasps comprehends possesses exhibits displays shows demonstrates embodies has have is
+    are be being remains stays seems appears empathizes empathises
+    """
+)
+
+# Things a person produces or leaves behind: documents, outputs, systems, events.
+ARTIFACTS = _lexicon(
+    """
+    doc docs document documents documentation spec specs specification specifications prd
+    prds brief briefs roadmap roadmaps plan plans proposal proposals report reports
+    dashboard dashboards analysis analyses model models forecast forecasts budget budgets
+    design designs mockup mockups prototype prototypes wireframe wireframes flow flows test
+    tests code commit commits pull request requests pr prs rfc rfcs adr adrs postmortem
+    postmortems post-mortem post-mortems retro retros retrospective retrospectives runbook
+    runbooks release releases feature features launch launches experiment experiments survey
+    surveys interview interviews presentation presentations deck decks demo demos memo memos
+    email emails newsletter newsletters pipeline pipelines deal deals contract contracts
+    quota campaign campaigns blog post posts article articles content writing written
+    program programs programme programmes case study studies playbook playbooks policy
+    policies handbook job description descriptions offer offers onboarding training
+    trainings workshop workshops session sessions meeting meetings agenda agendas notes
+    record records ticket tickets backlog backlogs story stories sprint sprints okr okrs kpi
+    kpis metric metrics query queries notebook notebooks schema schemas api apis system
+    systems architecture incident incidents invoice invoices reconciliation reconciliations
+    close journal entries entry audit audits variance p&l headcount vendor vendors sla slas
+    sop sops checklist checklists qbr qbrs renewal renewals escalation escalations account
+    scorecard scorecards compensation benchmark benchmarks calibration review reviews 1:1
+    1:1s one-on-one one-on-ones style guide guides component components library usability
+    research persona personas journey map maps storyboard copy landing page pages website
+    site ad ads messaging positioning pricing packaging forecasting estimate estimates
+    timeline timelines milestone milestones requirements requirement bug bugs fix fixes
+    patch patches migration migrations deployment deployments on-call rotation alert alerts
+    monitoring etl dataset datasets table tables chart charts visualization visualisations
+    hypothesis hypotheses a/b cohort segmentation insight insights finding findings
+    recommendation recommendations summary summaries write-up write-ups writeup template
+    templates framework frameworks guideline guidelines standard standards rubric rubrics
+    ladder ladders job-description hiring loop loops headcount-plan org-chart offer-letter
+    benefits payroll engagement exit investigation investigations cases grievance grievances
+    agreement agreements statement statements ledger ledgers month-end quarter-end filing
+    filings tax taxes accrual accruals cash spreadsheet spreadsheets purchase order orders
+    shipment shipments inventory schedule schedules shift shifts route routes procedure
+    procedures procurement rfp rfps sow sows kickoff kickoffs handoff handoffs handover
+    queue queues macro macros knowledge-base faq faqs health score scores churn-risk call
+    calls discovery territory territories sequence sequences cadence cadences outreach
+    objection objections lead leads opportunity opportunities crm salesforce quote quotes
+    code-review repo repository repositories libraries module modules endpoint endpoints
+    test-suite ci build builds release-notes changelog changelogs usability-test research-
+    plan interview-guide synthesis creative assets asset illustration illustrations icon
+    icons accessibility microcopy token tokens
+    """
+)
+
+# People the work is for or done with.
+AUDIENCES = _lexicon(
+    """
+    customer customers client clients user users stakeholder stakeholders peer peers team
+    teams teammate teammates engineer engineers designer designers pm pms managers manager
+    executive executives exec execs board investors investor partner partners vendor vendors
+    supplier suppliers candidate candidates hire hires interns intern junior juniors reports
+    report employee employees staff colleague colleagues coworker coworkers cross-functional
+    sales marketing finance support legal auditor auditors prospect prospects buyer buyers
+    account accounts audience audiences community mentee mentees recruiter recruiters
+    analyst analysts developer developers cfo ceo cto cpo founders founder directors
+    director newcomers newcomer agents agent reps rep squad squads
+    """
+)
+
+# Words that make a result measurable.
+MEASURES = _lexicon(
+    """
+    revenue cost costs margin margins conversion retention churn nps csat latency uptime
+    error rate rates cycle lead-time time-to-hire arr mrr win open ctr cac ltv sla slo slos
+    kpi kpis okr okrs accuracy coverage deadline deadlines target targets quota quotas
+    weekly monthly quarterly annually yearly daily biweekly fortnightly per percent
+    percentage on-time budget within hours days weeks months quarter quarters sprint sprints
+    once twice one two three four five six seven eight nine ten dozen half backlog
+    throughput velocity attainment pipeline bookings savings spend forecast variance
+    headcount attrition engagement score scores p95 p99 incidents defects bugs tickets
+    response resolution date dates
+    """
+)
+
+# Observable action verbs (third person, as statements are written).
+ACTION_VERBS = _lexicon(
+    """
+    writes presents runs leads facilitates ships delivers publishes documents reviews
+    mentors coaches interviews builds designs tests measures tracks reports defines sets
+    negotiates closes drafts prepares shares teaches trains hosts organizes organises
+    resolves fixes deploys automates reconciles audits forecasts analyses analyzes proposes
+    escalates maintains creates produces launches ranks prioritizes prioritises decides
+    chooses explains breaks plans schedules sends replies answers calls visits hires
+    onboards sources screens manages owns asks gives records logs files updates refactors
+    migrates monitors investigates debugs triages estimates scopes sketches prototypes
+    researches synthesizes synthesises segments models queries sells prospects qualifies
+    demos renews upsells recruits pays approves allocates implements configures rolls speaks
+    uses applies turns translates
+    """
+)
+
+# Words that only say "more", "better" or "how often": removed before comparing levels.
+DEGREE_WORDS = _lexicon(
+    """
+    very highly more most less least increasingly consistently always often sometimes
+    regularly usually frequently occasionally rarely significantly greater larger bigger
+    smaller deeper broader stronger better best much many some few fully partially mostly
+    largely generally typically routinely reliably occasional growing
+    """
+)
+
+STOPWORDS = _lexicon(
+    """
+    a an the and or of to in on for with by at from as into their his her its our your they
+    them it this that these those who which when where while so than then is are be been
+    being also
+    """
+)
+
+EVIDENCE_KINDS = frozenset({"written_artifact", "decision_record", "360_input", "metric", "other"})
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9&/:'’\-]*")
+_NUMBER = re.compile(r"\d|%|\bper cent\b")
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("'’-") for w in _WORD.findall(text.casefold())]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _in(word: str, lexicon: frozenset[str]) -> bool:
+    return word in lexicon or _singular(word) in lexicon
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+    suggestion: str
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS.get(self.code, self.code)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "suggestion": self.suggestion}
+
+
+@dataclass
+class LintResult:
+    text: str
+    score: int
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.flags]
+
+    @property
+    def ok(self) -> bool:
+        return not self.flags
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "statement": self.text,
+            "score": self.score,
+            "flags": [f.as_dict() for f in self.flags],
+        }
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A statement of the same competency at an adjacent level."""
+
+    text: str
+    level: str = ""
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def _observables(words: list[str], text: str) -> list[str]:
+    """What in the statement could be seen or counted: artifacts, audiences, measures."""
+    found = [w for w in words if _in(w, ARTIFACTS) or _in(w, AUDIENCES) or _in(w, MEASURES)]
+    if _NUMBER.search(text):
+        found.append("a number")
+    return found
+
+
+PREDICATE_LEADS = _lexicon("and also who often always consistently generally usually truly really")
+
+
+def _trait_phrase(words: list[str]) -> str:
+    """The phrase that makes this a trait statement, or ''."""
+    n = len(words)
+    for i, w in enumerate(words):
+        # only as the statement's own verb: "Is proactive", "… and has strong judgement",
+        # not "so every area has clear ownership"
+        if i > 0 and words[i - 1] not in PREDICATE_LEADS:
+            continue
+        window = words[i + 1 : i + 5]
+        # "is proactive", "is a strong communicator", "is very detail-oriented"
+        if w in {"is", "are", "be", "being", "remains", "stays", "seems", "appears", "am"}:
+            if window[:1] in (["a"], ["an"]):
+                # "is a natural closer", "is a strong team player"
+                for j, nxt in enumerate(window[1:4]):
+                    if nxt in PERSON_NOUNS:
+                        return " ".join(words[i : i + j + 3])
+            for j, nxt in enumerate(window):
+                if nxt in TRAIT_WORDS or nxt in PERSON_NOUNS:
+                    return " ".join(words[i : i + j + 2])
+                if nxt in {
+                    "a",
+                    "an",
+                    "the",
+                    "very",
+                    "really",
+                    "highly",
+                    "extremely",
+                    "always",
+                    "consistently",
+                    "truly",
+                    "seen",
+                    "known",
+                    "considered",
+                    "go-to",
+                }:
+                    continue
+                if nxt in VAGUE_ADJECTIVES or nxt.endswith("ly"):
+                    continue
+                break
+        # "has excellent judgement", "shows initiative", "demonstrates strong leadership"
+        if w in {
+            "has",
+            "have",
+            "possesses",
+            "shows",
+            "displays",
+            "exhibits",
+            "demonstrates",
+            "embodies",
+        }:
+            for j, nxt in enumerate(window):
+                # "demonstrates the prototype" names an artifact and does not stop here
+                if _in(nxt, QUALITY_NOUNS) or nxt in TRAIT_WORDS:
+                    return " ".join(words[i : i + j + 2])
+                # up to three describing words may come first ("has deep technical
+                # knowledge"); "the" points at a particular thing ("has the plan approved")
+                if nxt == "the" or _in(nxt, ARTIFACTS) or _in(nxt, AUDIENCES):
+                    break
+    # starts with a trait: "Proactive in ...", "Strong communicator", "Detail-oriented"
+    if n and (words[0] in TRAIT_WORDS or words[0] in VAGUE_ADJECTIVES):
+        return words[0]
+    return ""
+
+
+def _mental_only(words: list[str]) -> str:
+    """A statement led by a verb of mind ("understands", "knows", "cares about") with no
+    action that shows it. Returns the verb, or ''."""
+    words = list(words)
+    while words and words[0].endswith("ly") and words[0] not in MENTAL_VERBS:
+        words = words[1:]  # "deeply understands"
+    if not words:
+        return ""
+    first = words[0]
+    if (
+        first in {"is", "are"}
+        and len(words) > 1
+        and words[1] in {"aware", "familiar", "comfortable", "able"}
+    ):
+        first = f"{first} {words[1]}"
+    elif first not in MENTAL_VERBS - {
+        "is",
+        "are",
+        "be",
+        "being",
+        "has",
+        "have",
+        "shows",
+        "demonstrates",
+        "displays",
+        "exhibits",
+    }:
+        return ""
+    if any(w in ACTION_VERBS for w in words[1:]):
+        return ""
+    return first
+
+
+def _vague_qualifier(words: list[str]) -> str:
+    if words and words[0] in VAGUE_VERBS:
+        return words[0]
+    for w in words:
+        if w in VAGUE_ADJECTIVES or w in VAGUE_ADVERBS:
+            return w
+    return ""
+
+
+def _comparable(text: str) -> list[str]:
+    return [w for w in _words(text) if w not in STOPWORDS and w not in DEGREE_WORDS]
+
+
+def similarity(a: str, b: str) -> float:
+    """0–1: the larger of the word-sequence ratio and the word-set overlap, after
+    dropping filler and words that only express degree or frequency."""
+    wa, wb = _comparable(a), _comparable(b)
+    if not wa and not wb:
+        return 1.0 if a.strip().casefold() == b.strip().casefold() else 0.0
+    if not wa or not wb:
+        return 0.0
+    seq = SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    sa, sb = set(map(_singular, wa)), set(map(_singular, wb))
+    jaccard = len(sa & sb) / len(sa | sb)
+    return max(seq, jaccard)
+
+
+def _as_neighbour(item: str | Neighbour) -> Neighbour:
+    return item if isinstance(item, Neighbour) else Neighbour(text=str(item))
+
+
+def lint_statement(
+    text: str,
+    *,
+    evidence: Iterable[str] = (),
+    neighbours: Iterable[str | Neighbour] = (),
+) -> LintResult:
+    """Lint one statement. `neighbours`: the same competency's statements at the adjacent
+    levels (strings or `Neighbour`s with the level's name)."""
+    text = " ".join(text.split())
+    words = _words(text)
+    evidence = [e for e in evidence if e in EVIDENCE_KINDS]
+    flags: list[Flag] = []
+
+    trait = _trait_phrase(words)
+    # words of the trait itself ("a team player") are not something to observe
+    rest = words
+    if trait:
+        at = " ".join(words).find(trait)
+        before = " ".join(words)[:at].split()
+        rest = before + words[len(before) + len(trait.split()) :]
+    # the first word is the verb ("Leads", "Builds", "Reports"), not an artifact
+    observed = _observables(rest[1:] if rest is words else rest, text)
+    mental = "" if trait else _mental_only(words)
+    # A vague judgement ("good", "effectively") is let off only when the statement also
+    # says concretely what the work is: two or more observable things, or one in a
+    # statement long enough to describe the work.
+    concrete = len(set(observed)) >= 2 or (len(words) >= 14 and observed)
+    vague = "" if (trait or mental or concrete) else _vague_qualifier(words)
+    if trait:
+        flags.append(
+            Flag(
+                NOT_BEHAVIORAL,
+                f"“{trait}” describes what someone is like, not what they do. Two managers "
+                "can read it differently, and nobody can point to it in a review.",
+                "Start with a verb for something the person does, and say what comes out "
+                "of it: “Writes a one-page brief for each project that the team approves "
+                "before work starts” instead of “Is organised”.",
+            )
+        )
+    elif mental:
+        flags.append(
+            Flag(
+                NOT_BEHAVIORAL,
+                f"“{mental}” describes what happens in someone's head, which nobody can see.",
+                "Say what the person does that shows it: “Explains the pricing model to new "
+                "account managers in their first week” instead of “Understands pricing”.",
+            )
+        )
+    elif vague:
+        flags.append(
+            Flag(
+                NOT_BEHAVIORAL,
+                f"“{vague}” judges the work without saying what it looks like, so people at "
+                "this level cannot tell whether they meet it.",
+                "Replace the judgement with what the person does and what comes out of it: "
+                "“Ranks the backlog each sprint and writes down why the top three items "
+                "come first” instead of “Makes good prioritization decisions”.",
+            )
+        )
+
+    if not observed and not evidence:
+        flags.append(
+            Flag(
+                NOT_EVIDENCE_ANCHORED,
+                "Nothing in this statement can be seen or checked: no document or other "
+                "output, no audience, no measurable result, and no kind of evidence is "
+                "tagged.",
+                "Name what someone could look at in a review — an artifact (a spec, a "
+                "forecast, a post-mortem), who it is for (customers, the leadership team) "
+                "or a measure (within two days, every quarter) — and tag the kind of "
+                "evidence.",
+            )
+        )
+
+    for item in neighbours:
+        nb = _as_neighbour(item)
+        if not nb.text.strip():
+            continue
+        sim = similarity(text, nb.text)
+        if sim >= SIMILARITY_THRESHOLD:
+            where = f"at {nb.level}" if nb.level else "at the adjacent level"
+            identical = sim >= 0.999 and text.casefold() == " ".join(nb.text.split()).casefold()
+            flags.append(
+                Flag(
+                    NOT_LEVEL_SPECIFIC,
+                    (
+                        f"This is the same as the statement {where}"
+                        if identical
+                        else f"This reads almost the same as the statement {where} "
+                        f"({round(sim * 100)}% alike)"
+                    )
+                    + f": “{nb.text.strip()}”. Nobody could tell the two levels apart.",
+                    "Say what changes at this level: the scope (a feature, a product area, "
+                    "the company), how independently the work is done, or who it influences "
+                    "— not just “more” or “always”.",
+                )
+            )
+            break
+
+    score = max(0, 100 - sum(PENALTIES.get(f.code, 0) for f in flags))
+    return LintResult(text=text, score=score, flags=flags)
+
+
+# --- whole ladders -------------------------------------------------------------------------
+
+
+@dataclass
+class StatementLint:
+    competency: str
+    competency_uid: str
+    level_code: str
+    level_title: str
+    level_uid: str
+    track: str
+    evidence: list[str]
+    result: LintResult
+
+    @property
+    def text(self) -> str:
+        return self.result.text
+
+
+@dataclass
+class FamilyLint:
+    family: str
+    items: list[StatementLint] = field(default_factory=list)
+
+    @property
+    def score(self) -> int | None:
+        """Mean statement score, or None when the ladder has no statements."""
+        if not self.items:
+            return None
+        return round(sum(i.result.score for i in self.items) / len(self.items))
+
+    @property
+    def flagged(self) -> list[StatementLint]:
+        return [i for i in self.items if i.result.flags]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"statements": len(self.items), "flagged": len(self.flagged)}
+        for code in FLAG_LABELS:
+            counts[code] = sum(1 for i in self.items if code in i.result.codes)
+        return counts
+
+    def by_flag(self) -> list[tuple[str, str, list[StatementLint]]]:
+        """(code, label, statements) for each flag that was raised, in a fixed order."""
+        groups = []
+        for code, label in FLAG_LABELS.items():
+            hits = [i for i in self.items if code in i.result.codes]
+            if hits:
+                groups.append((code, label, hits))
+        return groups
+
+
+def track_lines(levels: Sequence[Any]) -> list[list[Any]]:
+    """The lines a person can climb: the shared trunk followed by the IC levels, and the
+    trunk followed by the Manager levels (just the trunk when there are no tracks).
+    `levels` need `.rank` and `.track`."""
+    ordered = sorted(levels, key=lambda lv: lv.rank)
+    lines = []
+    for track in ("ic", "manager"):
+        line = [lv for lv in ordered if lv.track in ("shared", track)]
+        if any(lv.track == track for lv in line):
+            lines.append(line)
+    if not lines:
+        lines.append(ordered)
+    return lines
+
+
+def adjacent_levels(levels: Sequence[Any]) -> dict[str, list[Any]]:
+    """level code -> the levels next to it (one below, one above) on any of its lines."""
+    nearby: dict[str, list[Any]] = {lv.code: [] for lv in levels}
+    for line in track_lines(levels):
+        for i, lv in enumerate(line):
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(line) and line[j] not in nearby[lv.code]:
+                    nearby[lv.code].append(line[j])
+    return nearby
+
+
+def lint_family_data(data: FamilyData) -> FamilyLint:
+    """Lint every statement of a ladder in plain-data form, each against the same
+    competency's statements at the adjacent levels of its track line (and any identical
+    statement at another level)."""
+    nearby = adjacent_levels(data.levels)
+    level_by_code = {lv.code: lv for lv in data.levels}
+    report = FamilyLint(family=data.name)
+    for comp in data.competencies:
+        for code in [lv.code for lv in data.levels]:
+            level = level_by_code[code]
+            for st in comp.statements.get(code, []):
+                neighbours = [
+                    Neighbour(other.text, f"{adj.code} {adj.title}".strip())
+                    for adj in nearby.get(code, [])
+                    for other in comp.statements.get(adj.code, [])
+                ]
+                same = " ".join(st.text.split()).casefold()
+                neighbours += [
+                    Neighbour(other.text, f"{lv.code} {lv.title}".strip())
+                    for lv in data.levels
+                    if lv.code != code and lv not in nearby.get(code, [])
+                    for other in comp.statements.get(lv.code, [])
+                    if " ".join(other.text.split()).casefold() == same
+                ]
+                report.items.append(
+                    StatementLint(
+                        competency=comp.name,
+                        competency_uid=comp.uid,
+                        level_code=level.code,
+                        level_title=level.title,
+                        level_uid=level.uid,
+                        track=level.track,
+                        evidence=list(st.evidence),
+                        result=lint_statement(st.text, evidence=st.evidence, neighbours=neighbours),
+                    )
+                )
+    return report
+
+
+def lint_version(version: FrameworkVersion) -> FamilyLint:
+    """Lint every statement of one framework version (a handful of queries, whatever its
+    size)."""
+    from frameworks.services import version_to_data
+
+    return lint_family_data(version_to_data(version))
