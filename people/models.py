@@ -101,3 +101,31 @@ class LevelChange(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.level_code} on {self.effective_date}"
+
+
+class PeopleImport(TenantModel):
+    """An uploaded CSV of people waiting for confirmation. The rows are kept here, on the
+    server, between the preview and the confirmation; they are validated again when the
+    import is applied."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    header = models.JSONField(default=list, blank=True)
+    rows = models.JSONField(default=list, blank=True, help_text="Raw cells, one list a row")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"People import {self.filename or self.public_id}"

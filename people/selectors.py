@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
+from frameworks.models import FrameworkVersion, JobFamily, Level
 from people.models import Person
 
 
@@ -58,3 +62,72 @@ def can_view_person(user, membership, person: Person) -> bool:  # type: ignore[n
         return True
     me = person_for_user(user)
     return me is not None and (me.pk == person.pk or person.pk in report_ids(me))
+
+
+# --- the directory pages ----------------------------------------------------------------
+
+
+def current_versions(family_ids: Iterable[int] | None = None) -> dict[int, FrameworkVersion]:
+    """Each family's current version: the latest published one, else the draft. One query."""
+    qs = FrameworkVersion.objects.select_related("family").order_by("family_id", "-number")
+    if family_ids is not None:
+        qs = qs.filter(family_id__in=list(family_ids))
+    found: dict[int, FrameworkVersion] = {}
+    for version in qs:
+        have = found.get(version.family_id)
+        if have is None or (have.is_draft and not version.is_draft):
+            found[version.family_id] = version
+    return found
+
+
+def current_levels(family: JobFamily | None = None) -> list[Level]:
+    """Levels people can be placed on: those of each family's current version (two
+    queries), ordered by family, then rank."""
+    versions = current_versions([family.pk] if family is not None else None)
+    return list(
+        Level.objects.filter(version__in=list(versions.values()))
+        .select_related("version__family")
+        .order_by("version__family__position", "version__family__name", "rank", "position")
+    )
+
+
+def pending_invitations() -> Exists:
+    from accounts.models import Invitation
+
+    return Exists(
+        Invitation.objects.filter(
+            person=OuterRef("pk"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+    )
+
+
+def directory() -> QuerySet[Person]:
+    """People with everything a directory row shows, in a constant number of queries."""
+    return (
+        Person.objects.select_related("manager", "level", "job_family", "level__version")
+        .annotate(invited=pending_invitations())
+        .order_by("name")
+    )
+
+
+def org_chart(people: Iterable[Person]) -> list[dict[str, Any]]:
+    """Nest active people under their managers. Someone whose manager is not in `people`
+    (no manager, or a manager the viewer cannot see) is at the top level."""
+    people = [p for p in people if p.is_active]
+    ids = {p.pk for p in people}
+    children: dict[int | None, list[Person]] = defaultdict(list)
+    for p in people:
+        children[p.manager_id if p.manager_id in ids else None].append(p)
+
+    def build(pk: int | None, seen: frozenset[int]) -> list[dict[str, Any]]:
+        nodes = []
+        for p in sorted(children.get(pk, []), key=lambda x: x.name.casefold()):
+            if p.pk in seen:
+                continue
+            nodes.append({"person": p, "reports": build(p.pk, seen | {p.pk})})
+        return nodes
+
+    return build(None, frozenset())

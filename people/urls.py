@@ -1,12 +1,20 @@
 from django.urls import path
 
-from core.wip import wip
+from people import views
 
 app_name = "people"
 urlpatterns = [
-    path("", wip, name="list"),
-    path("team/", wip, name="team"),
-    path("add/", wip, name="add"),
-    path("me/", wip, name="me"),
-    path("<pid:person_id>/", wip, name="detail"),
+    path("", views.directory, name="list"),
+    path("team/", views.team, name="team"),
+    path("add/", views.add, name="add"),
+    path("me/", views.me, name="me"),
+    path("org-chart/", views.org_chart, name="org_chart"),
+    path("level-options/", views.level_options, name="level_options"),
+    path("import/", views.import_upload, name="import"),
+    path("import/example.csv", views.import_example, name="import_example"),
+    path("import/<pid:import_id>/", views.import_preview, name="import_preview"),
+    path("<pid:person_id>/", views.detail, name="detail"),
+    path("<pid:person_id>/edit/", views.edit, name="edit"),
+    path("<pid:person_id>/deactivate/", views.deactivate, name="deactivate"),
+    path("<pid:person_id>/reactivate/", views.reactivate, name="reactivate"),
 ]

@@ -1,0 +1,360 @@
+"""The people directory: list, team, profiles, add/edit, deactivate, org chart, CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from frameworks.models import JobFamily
+from organizations.access import org_required
+from organizations.models import Membership, Role
+from people import selectors
+from people.forms import (
+    DirectoryFilterForm,
+    EditPersonForm,
+    ImportUploadForm,
+    PersonForm,
+)
+from people.imports import ImportFileError, example_csv, plan_import, read_csv
+from people.models import LevelChange, PeopleImport, Person
+from people.services import (
+    ImportChangedError,
+    PersonError,
+    StaleEditError,
+    apply_import,
+    create_person,
+    set_active,
+    stage_import,
+    update_person,
+)
+
+ROLE_CHOICES = [(Role.MEMBER, "Member"), (Role.HR_ADMIN, "HR admin")]
+
+
+def _page(
+    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
+) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        template = f"{template}#{partial}"
+    return render(request, template, context)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@org_required(Role.HR_ADMIN)
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    families = list(JobFamily.objects.order_by("position", "name"))
+    managers = list(
+        Person.objects.filter(
+            Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
+        ).order_by("name")
+    )
+    form = DirectoryFilterForm(
+        request.GET or None,
+        families=families,
+        levels=selectors.current_levels(),
+        managers=managers,
+    )
+    people = list(form.apply(selectors.directory()))
+    total = Person.objects.count()
+    context = {"form": form, "people": people, "total": total, "filtered": form.is_filtered}
+    return _page(request, "people/list.html", "results", context)
+
+
+@org_required()
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    me = selectors.person_for_user(request.user)
+    direct = selectors.report_ids(me, direct_only=True)
+    people = list(selectors.directory().filter(pk__in=selectors.report_ids(me), is_active=True))
+    return render(request, "people/team.html", {"me": me, "people": people, "direct": direct})
+
+
+@org_required()
+@require_GET
+def org_chart(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    people = selectors.visible_people(request.user, membership).filter(is_active=True)
+    people = people.select_related("level", "job_family")
+    tree = selectors.org_chart(people)
+    return render(request, "people/org_chart.html", {"tree": tree, "count": len(people)})
+
+
+# --- one person -----------------------------------------------------------------------------
+
+
+def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[int] | None]:
+    """The person, if the viewer may see them, and the ids the viewer may see (None:
+    everyone). Others get 404, exactly as for someone who does not exist."""
+    person = get_object_or_404(
+        Person.objects.select_related("manager", "level__version", "job_family", "user"),
+        public_id=person_id,
+    )
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership.is_admin:
+        return person, None
+    me = selectors.person_for_user(request.user)
+    if me is None:
+        raise Http404("Not found")
+    visible = {me.pk, *selectors.report_ids(me)}
+    if person.pk not in visible:
+        raise Http404("Not found")
+    return person, visible
+
+
+def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> HttpResponse:
+    is_admin = request.membership.is_admin  # type: ignore[attr-defined]
+    reports = list(person.reports.filter(is_active=True).select_related("level"))
+    history = list(LevelChange.objects.filter(person=person).select_related("job_family"))
+    login_role = None
+    if person.user_id:
+        member = Membership.objects.filter(user_id=person.user_id).first()
+        login_role = member.get_role_display() if member else None
+    invitation = None
+    if is_admin and not person.user_id:
+        from accounts.models import Invitation
+
+        invitation = next(
+            (i for i in Invitation.objects.filter(person=person) if i.is_pending), None
+        )
+    manager_visible = person.manager is not None and (
+        visible is None or person.manager_id in visible
+    )
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "reports": reports,
+            "history": history,
+            "login_role": login_role,
+            "invitation": invitation,
+            "role_choices": ROLE_CHOICES,
+            "manager_visible": manager_visible,
+            "is_self": person.user_id == request.user.pk,
+        },
+    )
+
+
+@org_required()
+@require_GET
+def detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    person, visible = _visible_or_404(request, person_id)
+    return _profile(request, person, visible)
+
+
+@org_required()
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_for_user(request.user)
+    if person is None:
+        return render(request, "people/not_in_directory.html")
+    person, visible = _visible_or_404(request, person.public_id)
+    return _profile(request, person, visible)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _apply_error(form: PersonForm, exc: PersonError) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, str(exc))
+    else:
+        form.add_error(None, str(exc))
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    initial = {}
+    manager_id = request.GET.get("manager")
+    if manager_id:
+        initial["manager"] = manager_id
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = create_person(org, actor=request.user, **form.cleaned_data)
+        except PersonError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"{person.name} was added to the people directory.")
+            if "add_another" in request.POST:
+                return redirect("people:add")
+            return redirect("people:detail", person_id=person.public_id)
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.select_related("manager", "level", "job_family"), public_id=person_id
+    )
+    form = EditPersonForm(
+        request.POST or None, person=person, initial=EditPersonForm.initial_for(person)
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        revision = data.pop("revision")
+        effective = data.pop("level_effective_date")
+        reason = data.pop("level_reason")
+        try:
+            update_person(
+                person,
+                actor=request.user,
+                expected_revision=revision,
+                level_effective_date=effective,
+                level_reason=reason.strip(),
+                **data,
+            )
+        except StaleEditError as exc:
+            stale = True
+            person.refresh_from_db()
+            form = _rebind_on_stale(request, person, exc)
+        except PersonError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"{person.name}'s details were saved.")
+            return redirect("people:detail", person_id=person.public_id)
+    return render(request, "people/form.html", {"form": form, "person": person, "stale": stale})
+
+
+def _rebind_on_stale(request: HttpRequest, person: Person, exc: StaleEditError) -> EditPersonForm:
+    """Keep what the user typed, move the form onto the latest revision, and say so.
+    Saving again then applies their version on purpose, not by accident."""
+    data = request.POST.copy()
+    data["revision"] = str(person.revision)
+    form = EditPersonForm(data, person=person, initial=EditPersonForm.initial_for(person))
+    form.is_valid()
+    form.add_error(
+        None,
+        f"{exc} Your changes are still in the form below. Compare them with the current "
+        "details, then save again to keep yours.",
+    )
+    return form
+
+
+def _toggle(request: HttpRequest, person_id: str, *, active: bool) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("manager"), public_id=person_id)
+    error = None
+    if request.method == "POST":
+        try:
+            set_active(person, actor=request.user, active=active)
+        except PersonError as exc:
+            error = str(exc)
+        else:
+            verb = "reactivated" if active else "deactivated"
+            messages.success(request, f"{person.name} was {verb}.")
+            return redirect("people:detail", person_id=person.public_id)
+    reports = [] if active else list(person.reports.filter(is_active=True))
+    return render(
+        request,
+        "people/confirm_active.html",
+        {"person": person, "active": active, "reports": reports, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def deactivate(request: HttpRequest, person_id: str) -> HttpResponse:
+    return _toggle(request, person_id, active=False)
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def reactivate(request: HttpRequest, person_id: str) -> HttpResponse:
+    return _toggle(request, person_id, active=True)
+
+
+@org_required(Role.HR_ADMIN)
+@require_GET
+def level_options(request: HttpRequest) -> HttpResponse:
+    """The level select for the job family chosen in the add/edit form (htmx)."""
+    form = PersonForm(initial={"job_family": request.GET.get("job_family", "")})
+    return render(request, "people/partials/level_field.html", {"field": form["level"]})
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 2 * 1024 * 1024:
+                raise ImportFileError("The file is larger than 2 MB. Split it into smaller files.")
+            header, rows = read_csv(upload.read())
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            staged = stage_import(
+                request.organization,  # type: ignore[attr-defined]
+                actor=request.user,
+                filename=upload.name or "",
+                header=header,
+                rows=rows,
+            )
+            return redirect("people:import_preview", import_id=staged.public_id)
+    return render(request, "people/import.html", {"form": form})
+
+
+@org_required(Role.HR_ADMIN)
+@require_GET
+def import_example(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(example_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people-example.csv"'
+    return response
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, import_id: str) -> HttpResponse:
+    staged = get_object_or_404(PeopleImport, public_id=import_id)
+    if staged.applied_at is not None:
+        messages.info(request, "This file has already been imported.")
+        return redirect("people:list")
+    if request.method == "POST":
+        try:
+            counts = apply_import(
+                staged, actor=request.user, expected_digest=request.POST.get("digest", "")
+            )
+        except ImportChangedError as exc:
+            messages.error(request, str(exc))
+        except PersonError as exc:
+            messages.error(request, f"Nothing was imported: {exc}")
+        else:
+            messages.success(
+                request,
+                f"Import finished: {counts['added']} added, {counts['updated']} updated.",
+            )
+            return redirect("people:list")
+    plan = plan_import(staged.header, staged.rows)
+    upload_form = ImportUploadForm()
+    return render(
+        request,
+        "people/import_preview.html",
+        {
+            "staged": staged,
+            "plan": plan,
+            "upload_form": upload_form,
+            "added": plan.count("add"),
+            "updated": plan.count("update"),
+            "unchanged": plan.count("unchanged"),
+            "failed": plan.count("error"),
+            "upload_url": reverse("people:import"),
+        },
+    )
