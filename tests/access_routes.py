@@ -80,3 +80,34 @@ tenant("organizations:switch")
 tenant("organizations:settings")
 tenant("organizations:audit_log")
 tenant("organizations:members")
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+@builder("people_import")
+def _people_import(world: Any) -> Any:
+    from people.services import stage_import
+
+    return stage_import(
+        world.acme,
+        actor=world.hr,
+        filename="people.csv",
+        header=["Name", "Email"],
+        rows=[["Nina New", "nina@acme.test"]],
+    )
+
+
+tenant("people:list")
+tenant("people:team")
+tenant("people:add")
+tenant("people:me")
+tenant("people:org_chart")
+tenant("people:level_options")
+tenant("people:import")
+tenant("people:import_example")
+tenant("people:import_preview", import_id="people_import")
+tenant("people:detail", person_id="person")
+tenant("people:edit", person_id="person")
+tenant("people:deactivate", person_id="person")
+tenant("people:reactivate", person_id="person")
