@@ -1,0 +1,130 @@
+"""Reading an .xlsx workbook into plain tables.
+
+Formulas are never evaluated: the workbook is opened with `data_only=False`, so a
+formula cell holds its text (`=SUM(A1:A3)`), which is imported as text. Merged cells
+take the value of their top-left cell, filled down the rows of the merge (a category
+merged over several competencies belongs to each of them) but not across columns (a
+statement merged over two level columns is expected from the first level on, and
+"carried" after that). openpyxl parses XML through defusedxml when it is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+
+from spreadsheets.safety import RefusedFile, check_workbook_bytes
+
+assert openpyxl.DEFUSEDXML, "defusedxml must be installed so workbooks are parsed safely"
+
+CellValue = str | int | float | dt.datetime | dt.date | None
+
+
+@dataclass
+class RawSheet:
+    name: str
+    # rows[i] is sheet row i + 1; trailing empty rows and columns are dropped
+    rows: list[list[CellValue]] = field(default_factory=list)
+
+    def cell(self, row: int, col: int) -> CellValue:
+        """1-based row and column."""
+        if row - 1 >= len(self.rows):
+            return None
+        values = self.rows[row - 1]
+        return values[col - 1] if col - 1 < len(values) else None
+
+
+@dataclass
+class RawWorkbook:
+    sheets: list[RawSheet]
+
+    def find(self, name: str) -> RawSheet | None:
+        wanted = normalize_name(name)
+        for sheet in self.sheets:
+            if normalize_name(sheet.name) == wanted:
+                return sheet
+        return None
+
+
+def normalize_name(value: str) -> str:
+    """How sheet names and headers are compared: case-insensitive, spacing ignored."""
+    return " ".join(str(value).split()).casefold()
+
+
+def column_letter(col: int) -> str:
+    return get_column_letter(col)
+
+
+def _value(cell: Any) -> CellValue:
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, ArrayFormula):
+        return value.text or None
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return text if text.strip() else None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.time | dt.timedelta):
+        return str(value)
+    if isinstance(value, int | float | dt.datetime | dt.date):
+        return value
+    return str(value)
+
+
+def read_workbook(data: bytes, *, name: str = "") -> RawWorkbook:
+    """Check the file, then read every sheet's values (formulas as their text)."""
+    check_workbook_bytes(data, name=name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "unknown extension", data validation notes
+            book = openpyxl.load_workbook(
+                BytesIO(data), read_only=False, data_only=False, keep_links=False
+            )
+    except RefusedFile:
+        raise
+    except Exception as exc:  # a broken part anywhere in the file
+        raise RefusedFile(
+            "The workbook could not be read; it may be damaged or saved by a program we do "
+            "not support. Open it in Excel or Google Sheets, save it as an Excel Workbook "
+            "(.xlsx) and upload it again."
+        ) from exc
+    sheets = []
+    try:
+        for ws in book.worksheets:
+            sheets.append(_read_sheet(ws))
+    finally:
+        book.close()
+    return RawWorkbook(sheets)
+
+
+def _read_sheet(ws: Any) -> RawSheet:
+    rows: list[list[CellValue]] = [
+        [_value(cell) for cell in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)
+    ]
+    for merged in ws.merged_cells.ranges:
+        top = merged.min_row - 1
+        col = merged.min_col - 1
+        if top >= len(rows) or col >= len(rows[top]):
+            continue
+        value = rows[top][col]
+        for r in range(merged.min_row, merged.max_row):
+            if r < len(rows):
+                line = rows[r]
+                while len(line) <= col:
+                    line.append(None)
+                line[col] = value
+    for line in rows:
+        while line and line[-1] is None:
+            line.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return RawSheet(name=ws.title, rows=rows)

@@ -1,0 +1,640 @@
+"""The Master Template write path: upload → check → preview → confirm → apply, and
+exports. The web pages, the background tasks and the management commands all go
+through these functions.
+
+Applying is all or nothing: every family becomes a new draft
+(`frameworks.services.apply_family_data`) and every person is created or updated
+(`people.services`) in one transaction; any error rolls everything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from frameworks.models import FrameworkVersion, JobFamily, Level
+from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+from frameworks.services import (
+    FrameworkError,
+    apply_family_data,
+    current_draft,
+    latest_published,
+    version_to_data,
+)
+from organizations.audit import record
+from organizations.models import Organization
+from people.models import Person
+from people.services import PersonError, create_person, update_person
+from spreadsheets.diff import ExistingPerson, compare_family, compare_people
+from spreadsheets.models import ImportJob
+from spreadsheets.reader import normalize_name, read_workbook
+from spreadsheets.safety import RefusedFile
+from spreadsheets.validator import (
+    FAMILIES,
+    LEVELS,
+    ExistingFamily,
+    OrgContext,
+    ParsedWorkbook,
+    PersonRow,
+    Problem,
+    parse_workbook,
+)
+from spreadsheets.writer import PersonOut, build_workbook
+
+INLINE_MAX_BYTES = 200 * 1024  # smaller uploads are checked and applied within the request
+Progress = Callable[[int, str], None]
+
+
+class ImportError_(Exception):
+    """The import cannot go ahead; the message is for the user."""
+
+
+def _noop(pct: int, stage: str) -> None:
+    return None
+
+
+# --- reading the organization ------------------------------------------------------------
+
+
+def people_version(family: JobFamily) -> FrameworkVersion | None:
+    """The version whose levels people of this family are placed on."""
+    return latest_published(family) or current_draft(family)
+
+
+def org_context() -> OrgContext:
+    families = []
+    for family in JobFamily.objects.all():
+        version = people_version(family)
+        levels = (
+            dict(Level.objects.filter(version=version).values_list("code", "title"))
+            if version
+            else {}
+        )
+        families.append(ExistingFamily(family.name, family.key, levels))
+    people = Person.objects.values_list("email", "is_active")
+    return OrgContext(
+        families=families,
+        people_emails={e for e, _ in people},
+        inactive_emails={e for e, active in people if not active},
+    )
+
+
+def existing_people() -> dict[str, ExistingPerson]:
+    rows = Person.objects.select_related("manager", "job_family", "level")
+    return {
+        p.email: ExistingPerson(
+            email=p.email,
+            name=p.name,
+            manager_email=p.manager.email if p.manager else "",
+            family=p.job_family.name if p.job_family else "",
+            level=p.level.code if p.level else "",
+            start_date=p.start_date,
+            is_active=p.is_active,
+        )
+        for p in rows
+    }
+
+
+def target_family(data: FamilyData) -> JobFamily | None:
+    """The family `apply_family_data` will load `data` into (matched by key, then name)."""
+    family = JobFamily.objects.filter(key=data.key).first() if data.key else None
+    return family or JobFamily.objects.filter(name__iexact=data.name).first()
+
+
+def fingerprint() -> str:
+    """Changes whenever frameworks or people change; a stale preview is not applied."""
+    parts = [
+        list(JobFamily.objects.order_by("pk").values_list("pk", "name", "key", "description")),
+        list(
+            FrameworkVersion.objects.order_by("pk").values_list(
+                "pk", "status", "revision", "number"
+            )
+        ),
+        list(
+            Person.objects.aggregate(
+                n=Count("id"), at=Max("updated_at"), r=Max("revision")
+            ).values()
+        ),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+# --- checking ----------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    parsed: ParsedWorkbook | None
+    problems: list[Problem] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_workbook(data: bytes, *, name: str = "", progress: Progress = _noop) -> CheckResult:
+    """Read, validate and compare a workbook with the active organization. Writes nothing."""
+    progress(5, "Checking the file is a safe Excel workbook")
+    try:
+        book = read_workbook(data, name=name)
+    except RefusedFile as exc:
+        return CheckResult(None, [Problem("", None, "", "", str(exc))])
+    progress(35, "Reading families, levels and statements")
+    parsed = parse_workbook(book, org_context())
+    progress(65, "Comparing with your current frameworks and people")
+    problems = list(parsed.problems)
+    summary: dict[str, Any] = {}
+    if not problems:
+        problems, summary = _compare(parsed)
+    order = {s.name: i for i, s in enumerate(book.sheets)}
+    problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
+    progress(90, "Preparing the preview")
+    return CheckResult(parsed, problems, summary)
+
+
+def _compare(parsed: ParsedWorkbook) -> tuple[list[Problem], dict[str, Any]]:
+    problems: list[Problem] = []
+    families: list[dict[str, Any]] = []
+    moving = {p.email: p for p in parsed.people or []}
+    for data in parsed.families:
+        family = target_family(data)
+        old, label, renamed = None, "", ""
+        if family is not None:
+            other = JobFamily.objects.filter(name__iexact=data.name).exclude(pk=family.pk).first()
+            if other is not None:
+                problems.append(
+                    Problem(
+                        FAMILIES,
+                        None,
+                        "Key",
+                        "",
+                        f"The key “{data.key}” belongs to your family “{family.name}”, but "
+                        f"“{data.name}” is another family. Correct the key, or leave it empty.",
+                    )
+                )
+                continue
+            if family.name != data.name:
+                renamed = family.name
+            version = current_draft(family) or latest_published(family)
+            if version is not None:
+                old, label = version_to_data(version), version.label
+            problems.extend(_stranded(family, data, moving))
+        families.append(compare_family(data, old, old_label=label, renamed_from=renamed))
+    people = None
+    if parsed.people is not None:
+        people = compare_people(parsed.people, existing_people())
+    totals = {
+        "families": len(parsed.families),
+        "new_families": sum(1 for f in families if f["status"] == "new"),
+        "levels": sum(len(f.levels) for f in parsed.families),
+        "competencies": sum(len(f.competencies) for f in parsed.families),
+        "statements": sum(f.statement_count() for f in parsed.families),
+        "people": len(parsed.people or []),
+        "people_added": len(people["added"]) if people else 0,
+        "people_changed": len(people["changed"]) if people else 0,
+    }
+    summary = {
+        "families": families,
+        "people": people,
+        "notes": parsed.notes,
+        "totals": totals,
+        "shapes": parsed.shapes,
+        "fingerprint": fingerprint(),
+    }
+    return problems, summary
+
+
+def _stranded(family: JobFamily, data: FamilyData, moving: dict[str, PersonRow]) -> list[Problem]:
+    """People on a level the import removes, and not moved by the People sheet."""
+    codes = set(data.level_codes())
+    out = []
+    stuck: dict[str, list[str]] = {}
+    draft = current_draft(family)
+    for p in Person.objects.filter(level__version__family=family).select_related("level"):
+        assert p.level is not None
+        if p.level.code in codes:
+            continue
+        on_draft = draft is not None and p.level.version_id == draft.pk
+        if p.email in moving and not on_draft:
+            continue  # the People sheet moves them
+        stuck.setdefault(p.level.code, []).append(p.name)
+    for code, names in sorted(stuck.items()):
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        out.append(
+            Problem(
+                LEVELS,
+                None,
+                "Code",
+                "",
+                f"{family.name} level {code} is not in the workbook, but {shown} "
+                f"{'is' if len(names) == 1 else 'are'} on it. Keep the level, or move "
+                f"{'them' if len(names) > 1 else 'that person'} to another level on the "
+                f"People sheet.",
+            )
+        )
+    return out
+
+
+# --- applying ----------------------------------------------------------------------------
+
+
+def payload_of(parsed: ParsedWorkbook) -> dict[str, Any]:
+    return {
+        "families": [asdict(f) for f in parsed.families],
+        "people": None
+        if parsed.people is None
+        else [
+            {**asdict(p), "start_date": p.start_date.isoformat() if p.start_date else None}
+            for p in parsed.people
+        ],
+    }
+
+
+def families_from(payload: dict[str, Any]) -> list[FamilyData]:
+    out = []
+    for f in payload.get("families", []):
+        out.append(
+            FamilyData(
+                name=f["name"],
+                key=f["key"],
+                description=f["description"],
+                levels=[LevelData(**lv) for lv in f["levels"]],
+                competencies=[
+                    CompetencyData(
+                        name=c["name"],
+                        category=c["category"],
+                        description=c["description"],
+                        source=c["source"],
+                        uid=c["uid"],
+                        statements={
+                            code: [StatementData(**s) for s in items]
+                            for code, items in c["statements"].items()
+                        },
+                    )
+                    for c in f["competencies"]
+                ],
+            )
+        )
+    return out
+
+
+def people_from(payload: dict[str, Any]) -> list[PersonRow] | None:
+    rows = payload.get("people")
+    if rows is None:
+        return None
+    return [
+        PersonRow(
+            **{
+                **r,
+                "start_date": dt.date.fromisoformat(r["start_date"]) if r["start_date"] else None,
+            }
+        )
+        for r in rows
+    ]
+
+
+def apply_import(
+    org: Organization,
+    families: list[FamilyData],
+    people: list[PersonRow] | None,
+    *,
+    actor: Any,
+    source: str = "import",
+    expected_fingerprint: str | None = None,
+) -> dict[str, Any]:
+    """Load everything in one transaction: a draft per family, then the people."""
+    org.ensure_writable()
+    with transaction.atomic():
+        if expected_fingerprint is not None and expected_fingerprint != fingerprint():
+            raise ImportError_(
+                "Your frameworks or people changed after this file was checked, so the "
+                "preview is out of date. Upload the file again to see the changes as they "
+                "are now."
+            )
+        drafts: dict[str, FrameworkVersion] = {}
+        try:
+            for data in families:
+                draft = apply_family_data(org, data, actor=actor, source=source)
+                drafts[normalize_name(data.name)] = draft
+            created, updated = _apply_people(org, people or [], drafts, actor)
+        except (FrameworkError, PersonError) as exc:
+            raise ImportError_(str(exc)) from exc
+        result = {
+            "drafts": [
+                {
+                    "family": d.family.name,
+                    "family_id": d.family.public_id,
+                    "version_id": d.public_id,
+                    "label": d.label,
+                }
+                for d in drafts.values()
+            ],
+            "people_created": created,
+            "people_updated": updated,
+        }
+        record(
+            org,
+            actor,
+            "import.applied",
+            None,
+            target_label="Master Template import",
+            data={
+                "source": source,
+                "families": [d["family"] for d in result["drafts"]],
+                "people_created": created,
+                "people_updated": updated,
+            },
+        )
+    return result
+
+
+def _apply_people(
+    org: Organization,
+    rows: list[PersonRow],
+    drafts: dict[str, FrameworkVersion],
+    actor: Any,
+) -> tuple[int, int]:
+    if not rows:
+        return 0, 0
+    families = {normalize_name(f.name): f for f in JobFamily.objects.all()}
+    level_cache: dict[tuple[int, str], Level] = {}
+
+    def level_for(family: JobFamily, code: str) -> Level:
+        key = (family.pk, code)
+        if key not in level_cache:
+            published = latest_published(family)
+            draft = drafts.get(normalize_name(family.name))
+            level = None
+            if published is not None:
+                level = Level.objects.filter(version=published, code=code).first()
+            if level is None and draft is not None:
+                level = Level.objects.filter(version=draft, code=code).first()
+            if level is None:
+                version = people_version(family)
+                level = Level.objects.filter(version=version, code=code).first()
+            if level is None:
+                raise PersonError(f"{family.name} has no level {code}.")
+            level_cache[key] = level
+        return level_cache[key]
+
+    by_email = {p.email: p for p in Person.objects.select_related("level", "job_family")}
+    created = updated = 0
+    touched: list[tuple[PersonRow, Person]] = []
+    for row in rows:
+        family = families[normalize_name(row.family)]
+        level = level_for(family, row.level)
+        person = by_email.get(row.email)
+        if person is None:
+            person = create_person(
+                org,
+                actor=actor,
+                name=row.name,
+                email=row.email,
+                job_family=family,
+                level=level,
+                start_date=row.start_date,
+            )
+            by_email[row.email] = person
+            created += 1
+        else:
+            fields: dict[str, Any] = {}
+            if person.name != row.name:
+                fields["name"] = row.name
+            same_level = (
+                person.job_family_id == family.pk
+                and person.level is not None
+                and person.level.code == row.level
+                and person.level.version.family_id == family.pk
+            )
+            if not same_level:
+                fields["job_family"], fields["level"] = family, level
+            if row.start_date and person.start_date != row.start_date:
+                fields["start_date"] = row.start_date
+            if fields:
+                update_person(
+                    person,
+                    actor=actor,
+                    expected_revision=None,
+                    level_reason="Master Template import",
+                    **fields,
+                )
+                updated += 1
+        touched.append((row, person))
+    for row, person in touched:
+        manager = by_email.get(row.manager_email) if row.manager_email else None
+        if (manager.pk if manager else None) != person.manager_id:
+            update_person(person, actor=actor, expected_revision=None, manager=manager)
+    return created, updated
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+def _set_progress(job: ImportJob) -> Progress:
+    def progress(pct: int, stage: str) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=pct, stage=stage)
+        job.progress, job.stage = pct, stage
+
+    return progress
+
+
+def start_import(org: Organization, *, name: str, data: bytes, actor: Any) -> ImportJob:
+    """Store the upload and check it (within the request when small, else in the
+    background)."""
+    org.ensure_writable()
+    with transaction.atomic():
+        job = ImportJob(
+            organization=org,
+            original_name=name[:255],
+            size=len(data),
+            created_by=actor if getattr(actor, "pk", None) else None,
+            stage="Waiting to start",
+        )
+        job.file.save(f"{job.public_id}.xlsx", ContentFile(data), save=False)
+        job.save()
+    _dispatch(job, "check")
+    job.refresh_from_db()
+    return job
+
+
+def confirm_import(job: ImportJob, *, actor: Any) -> ImportJob:
+    org = job.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+            status=ImportJob.Status.APPLYING, progress=0, stage="Waiting to start"
+        )
+        if not updated:
+            raise ImportError_("This import has already been confirmed or cannot be applied.")
+    _dispatch(job, "apply")
+    job.refresh_from_db()
+    return job
+
+
+def _dispatch(job: ImportJob, what: str) -> None:
+    from spreadsheets import tasks
+
+    if job.size <= INLINE_MAX_BYTES:
+        (run_check if what == "check" else run_apply)(job)
+    else:
+        (tasks.check_import if what == "check" else tasks.apply_import_job).enqueue(job.pk)
+
+
+def run_check(job: ImportJob) -> None:
+    progress = _set_progress(job)
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        result = check_workbook(data, name=job.original_name, progress=progress)
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            stage="",
+            errors=[
+                Problem(
+                    "", None, "", "", "Something went wrong while reading the file. Try again."
+                ).as_dict()
+            ],
+            finished_at=timezone.now(),
+        )
+        raise
+    fields: dict[str, Any] = {"progress": 100, "stage": "", "finished_at": timezone.now()}
+    if result.ok and result.parsed is not None:
+        fields.update(
+            status=ImportJob.Status.READY,
+            summary=result.summary,
+            payload=payload_of(result.parsed),
+            errors=[],
+        )
+    else:
+        fields.update(
+            status=ImportJob.Status.INVALID,
+            errors=[p.as_dict() for p in result.problems],
+            summary={"notes": result.parsed.notes if result.parsed else []},
+        )
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_apply(job: ImportJob) -> None:
+    org = job.organization
+    ImportJob.objects.filter(pk=job.pk).update(progress=10, stage="Creating drafts and people")
+    try:
+        result = apply_import(
+            org,
+            families_from(job.payload),
+            people_from(job.payload),
+            actor=job.created_by,
+            source=f"import: {job.original_name}"[:120],
+            expected_fingerprint=job.summary.get("fingerprint"),
+        )
+    except (ImportError_, PermissionDenied) as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            stage="",
+            progress=100,
+            errors=[Problem("", None, "", "", str(exc)).as_dict()],
+            finished_at=timezone.now(),
+        )
+        return
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            stage="",
+            progress=100,
+            errors=[
+                Problem(
+                    "",
+                    None,
+                    "",
+                    "",
+                    "Something went wrong while importing; nothing was changed. Try again.",
+                ).as_dict()
+            ],
+            finished_at=timezone.now(),
+        )
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE,
+        progress=100,
+        stage="",
+        result=result,
+        finished_at=timezone.now(),
+    )
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export_versions(
+    *, family: JobFamily | None = None, which: str = "published"
+) -> list[FrameworkVersion]:
+    """The version to export per family: the latest published (or, with
+    which="draft", the draft), falling back to the other when there is none."""
+    families = [family] if family is not None else list(JobFamily.objects.all())
+    out = []
+    for f in families:
+        first, second = (
+            (current_draft, latest_published)
+            if which == "draft"
+            else (latest_published, current_draft)
+        )
+        version = first(f) or second(f)
+        if version is not None:
+            out.append(version)
+    return out
+
+
+def people_rows() -> list[PersonOut]:
+    return [
+        PersonOut(
+            email=p.email,
+            name=p.name,
+            manager_email=p.manager.email if p.manager else "",
+            family=p.job_family.name if p.job_family else "",
+            level=p.level.code if p.level else "",
+            start_date=p.start_date,
+        )
+        for p in Person.objects.filter(is_active=True)
+        .select_related("manager", "job_family", "level")
+        .order_by("name", "email")
+        if p.job_family and p.level
+    ]
+
+
+def export_workbook(
+    org: Organization,
+    *,
+    family: JobFamily | None = None,
+    which: str = "published",
+    include_people: bool = True,
+    actor: Any = None,
+) -> bytes:
+    versions = export_versions(family=family, which=which)
+    data = [version_to_data(v) for v in versions]
+    labels = ", ".join(f"{v.family.name} {v.label}" for v in versions) or "no families yet"
+    content = build_workbook(
+        data,
+        people_rows() if include_people else None,
+        heading=f"Exported from {org.name} on {timezone.localdate():%d %B %Y}: {labels}.",
+    )
+    if actor is not None:
+        record(
+            org,
+            actor,
+            "framework.exported",
+            None,
+            target_label="Master Template export",
+            data={"versions": [f"{v.family.name} {v.label}" for v in versions]},
+        )
+    return content
