@@ -111,3 +111,16 @@ tenant("people:detail", person_id="person")
 tenant("people:edit", person_id="person")
 tenant("people:deactivate", person_id="person")
 tenant("people:reactivate", person_id="person")
+
+
+# --- template library (frameworks/library_views.py) ------------------------------------
+# Templates are shared product content, not Acme objects: the key is a plain string.
+@builder("template_key")
+def _template_key(world: Any) -> Any:
+    return "product-management"
+
+
+tenant("frameworks:library")
+tenant("frameworks:template_compare")
+tenant("frameworks:template_detail", key="template_key")
+tenant("frameworks:template_use", key="template_key")
