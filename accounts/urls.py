@@ -1,12 +1,12 @@
 from django.urls import path
 
-from core.wip import wip
+from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("organization/new/", wip, name="create_organization"),
-    path("invitations/", wip, name="invitations"),
-    path("invitations/person/<pid:person_id>/", wip, name="invite_person"),
-    path("invitations/<pid:invitation_id>/revoke/", wip, name="revoke_invitation"),
-    path("invite/<str:token>/", wip, name="accept_invitation"),
+    path("organization/new/", views.create_org, name="create_organization"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/person/<pid:person_id>/", views.invite, name="invite_person"),
+    path("invitations/<pid:invitation_id>/revoke/", views.revoke, name="revoke_invitation"),
+    path("invite/<str:token>/", views.accept, name="accept_invitation"),
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.db.models import Q, QuerySet
 
-from organizations.models import AuditEntry
+from organizations.models import AuditEntry, Role
 
 
 class OrganizationSettingsForm(forms.Form):
@@ -50,3 +50,7 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             qs = qs.filter(at__date__lt=data["until"] + dt.timedelta(days=1))
         return qs
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from core.wip import wip
 from organizations import views
 
 app_name = "organizations"
@@ -8,5 +7,6 @@ urlpatterns = [
     path("switch/", views.switch, name="switch"),
     path("settings/", views.settings_view, name="settings"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("members/", views.members, name="members"),
+    path("members/<pid:membership_id>/role/", views.change_role, name="change_role"),
 ]
-urlpatterns += [path("members/", wip, name="members")]

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.forms import (
+    AcceptInvitationForm,
+    CreateOrganizationForm,
+    InviteByEmailForm,
+    InvitePersonForm,
+)
+from accounts.models import Invitation
+from accounts.services import (
+    InvitationError,
+    accept_invitation,
+    existing_user_for,
+    find_invitation,
+    invite_by_email,
+    invite_person,
+    revoke_invitation,
+    user_may_accept,
+)
+from organizations.access import org_required
+from organizations.middleware import SESSION_KEY
+from organizations.models import Role
+from organizations.services import OrganizationError, create_organization
+from people.models import Person
+
+LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
+
+
+def _invitation_lists(request: HttpRequest) -> dict:
+    now = timezone.now()
+    invitations = Invitation.objects.select_related("person", "invited_by")
+    pending = invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    )
+    accepted = invitations.filter(accepted_at__isnull=False)[:50]
+    lapsed = invitations.filter(accepted_at__isnull=True).filter(
+        Q(revoked_at__isnull=False) | Q(expires_at__lte=now)
+    )[:50]
+    return {"pending": list(pending), "accepted": list(accepted), "lapsed": list(lapsed)}
+
+
+@org_required(Role.HR_ADMIN)
+def invitations(request: HttpRequest) -> HttpResponse:
+    """Who has been invited, and a small form to invite someone by e-mail."""
+    org = request.organization  # type: ignore[attr-defined]
+    can_invite_owner = request.membership.is_owner  # type: ignore[attr-defined]
+    form = InviteByEmailForm(
+        request.POST if request.method == "POST" else None, can_invite_owner=can_invite_owner
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invite_by_email(org, actor=request.user, **form.cleaned_data)
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:invitations")
+    context = {"form": form, **_invitation_lists(request)}
+    return render(request, "accounts/invitations.html", context)
+
+
+@org_required(Role.HR_ADMIN)
+def invite(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Send (or send again) an invitation to someone in the people directory. POST only;
+    the object is looked up first so another organization's id answers 404."""
+    org = request.organization  # type: ignore[attr-defined]
+    person = get_object_or_404(Person, public_id=person_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = InvitePersonForm(
+        request.POST,
+        can_invite_owner=request.membership.is_owner,  # type: ignore[attr-defined]
+    )
+    if not form.is_valid():
+        messages.error(request, "Choose a role for the invitation.")
+    else:
+        try:
+            invitation = invite_person(
+                org, person, role=form.cleaned_data["role"], actor=request.user
+            )
+        except InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {person.name} ({invitation.email}). "
+                "The link works for 14 days.",
+            )
+    return redirect(_next_url(request, "accounts:invitations"))
+
+
+@org_required(Role.HR_ADMIN)
+def revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, public_id=invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        revoke_invitation(invitation, actor=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Invitation for {invitation.email} withdrawn. The link no longer works."
+        )
+    return redirect(_next_url(request, "accounts:invitations"))
+
+
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's landing page: set a name and password (or log in first), then join."""
+    state = find_invitation(token)
+    invitation = state.invitation
+    if invitation is None:
+        return render(
+            request, "accounts/invitation_invalid.html", {"problem": "unknown"}, status=404
+        )
+    org = invitation.organization
+    context: dict = {"invitation": invitation, "inviting_org": org}
+    if state.problem:
+        context["problem"] = state.problem
+        return render(request, "accounts/invitation_invalid.html", context, status=410)
+    if org.is_read_only:
+        context["problem"] = "read_only"
+        return render(request, "accounts/invitation_invalid.html", context, status=403)
+
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and not user_may_accept(invitation, user):
+        return render(request, "accounts/invitation_wrong_user.html", context, status=403)
+    if user is None and existing_user_for(invitation.email) is not None:
+        return render(request, "accounts/invitation_login.html", context)
+
+    form = AcceptInvitationForm(
+        request.POST if (request.method == "POST" and user is None) else None,
+        email=invitation.email,
+        initial={"name": invitation.person.name if invitation.person else ""},
+    )
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        try:
+            if user is not None:
+                accept_invitation(token, user=user)
+            else:
+                _, user = accept_invitation(
+                    token,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password"],
+                )
+                login(request, user, backend=LOGIN_BACKEND)
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session[SESSION_KEY] = org.public_id
+            messages.success(request, f"Welcome to {org.name}.")
+            return redirect("dashboard")
+    context["form"] = form
+    context["logged_in_user"] = user
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+@login_required
+def create_org(request: HttpRequest) -> HttpResponse:
+    """A logged-in person without an organization starts one, on a free trial."""
+    form = CreateOrganizationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = create_organization(
+                name=form.cleaned_data["name"],
+                owner=request.user,
+                owner_name=request.user.get_full_name(),  # type: ignore[union-attr]
+            )
+        except OrganizationError as error:
+            form.add_error("name", str(error))
+        else:
+            request.session[SESSION_KEY] = org.public_id
+            messages.success(request, f"{org.name} is ready. Your free trial has started.")
+            return redirect("dashboard")
+    return render(request, "accounts/create_organization.html", {"form": form})

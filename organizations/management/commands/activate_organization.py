@@ -1,0 +1,30 @@
+"""Operator command: turn a trial (or suspended) organization into a paying one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from organizations.models import Organization
+from organizations.services import activate_organization
+
+
+class Command(BaseCommand):
+    help = "Activate the subscription of the organization with this slug."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("slug")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = Organization.objects.filter(slug=options["slug"]).first()
+        if org is None:
+            raise CommandError(f"No organization with the slug {options['slug']!r}.")
+        if org.plan == Organization.Plan.ACTIVE:
+            self.stdout.write(f"{org.name} ({org.slug}) is already active; nothing changed.")
+            return
+        before = org.get_plan_display()
+        activate_organization(org)
+        self.stdout.write(
+            self.style.SUCCESS(f"Activated {org.name} ({org.slug}): {before} → Active.")
+        )
