@@ -124,3 +124,30 @@ tenant("frameworks:library")
 tenant("frameworks:template_compare")
 tenant("frameworks:template_detail", key="template_key")
 tenant("frameworks:template_use", key="template_key")
+
+
+# --- accounts: invitations, new organization; organization members ----------------------
+
+
+@builder("invitation")
+def _invitation(world: Any) -> Any:
+    from accounts.services import invite_by_email
+
+    return invite_by_email(
+        world.acme, email="ivy@acme.test", name="Ivy Invitee", role="member", actor=world.hr
+    )
+
+
+@builder("membership")
+def _membership(world: Any) -> Any:
+    from organizations.models import Membership
+
+    return Membership.objects.get(user=world.hr)
+
+
+tenant("accounts:create_organization")
+tenant("accounts:invitations")
+tenant("accounts:invite_person", person_id="person")
+tenant("accounts:revoke_invitation", invitation_id="invitation")
+token("accounts:accept_invitation", token="invitation_token")
+tenant("organizations:change_role", membership_id="membership")
