@@ -279,4 +279,8 @@ class ImportUploadForm(forms.Form):
         label="CSV file",
         help_text="Up to 5,000 people and 2 MB. Save your spreadsheet as “CSV UTF-8”.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty. Add a header row and one row per person.",
+        },
     )

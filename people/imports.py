@@ -326,6 +326,7 @@ def _plan_manager(row: RowPlan, in_file: dict[str, RowPlan], people: dict[str, P
         return
     if email == row.email:
         _error(row, "manager_email", "someone cannot be their own manager.")
+        row.manager_email = ""
         return
     if email in in_file and in_file[email].person is None:
         return  # someone this file adds: linked once they exist (see apply_import)
