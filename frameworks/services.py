@@ -17,14 +17,18 @@ from django.utils.text import slugify
 from frameworks.models import (
     Competency,
     CompetencyCategory,
+    DraftEdit,
+    EvidenceKind,
     FrameworkVersion,
     JobFamily,
     Level,
     Statement,
+    Track,
 )
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from organizations.audit import record
 from organizations.models import Organization
+from organizations.scoping import new_public_id
 
 
 class FrameworkError(Exception):
@@ -306,6 +310,7 @@ def apply_family_data(
         _carry_uids(data, version_to_data(draft) if draft.levels.exists() else None)
         _carry_uids(data, version_to_data(base) if base else None)
         _write_content(draft, data)
+        DraftEdit.objects.filter(version=draft).delete()  # earlier edits cannot be undone
         record(
             org,
             actor,
@@ -407,6 +412,7 @@ def publish_draft(
         draft.published_at = timezone.now()
         draft.published_by = actor if getattr(actor, "pk", None) else None
         draft.save(update_fields=["status", "number", "note", "published_at", "published_by"])
+        DraftEdit.objects.filter(version=draft).delete()
         movers = (
             Person.objects.filter(level__version__family=draft.family)
             .exclude(level__version=draft)
@@ -418,3 +424,683 @@ def publish_draft(
             person.save(update_fields=["level"])
         record(org, actor, "framework.published", draft, data={"note": note})
     return draft
+
+
+# --- editing a draft ---------------------------------------------------------------------
+#
+# Every edit is an *operation*: a small JSON-able dict applied by `_apply()`, which returns
+# the operation that reverses it. The editor's functions below build an operation, apply
+# it and push the inverse onto the draft's undo stack (`DraftEdit`); `undo_last_edit()`
+# pops the top entry and applies it. Items are named by `uid`, which survives a restore.
+
+
+class EditError(FrameworkError):
+    """A draft edit that cannot be made; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+LEVEL_FIELDS = ["code", "title", "rank", "track", "scope", "summary", "key_question", "position"]
+COMPETENCY_FIELDS = ["name", "description", "category", "position", "source"]
+CATEGORY_FIELDS = ["name", "position"]
+EVIDENCE_VALUES = [value for value, _ in EvidenceKind.choices]
+
+
+def _level(draft: FrameworkVersion, uid: str) -> Level:
+    level = Level.objects.filter(version=draft, uid=uid).first()
+    if level is None:
+        raise EditError("That level is no longer in this draft. Reload the page.")
+    return level
+
+
+def _competency(draft: FrameworkVersion, uid: str) -> Competency:
+    comp = Competency.objects.filter(version=draft, uid=uid).select_related("category").first()
+    if comp is None:
+        raise EditError("That competency is no longer in this draft. Reload the page.")
+    return comp
+
+
+def _category(draft: FrameworkVersion, uid: str) -> CompetencyCategory:
+    cat = CompetencyCategory.objects.filter(version=draft, uid=uid).first()
+    if cat is None:
+        raise EditError("That category is no longer in this draft. Reload the page.")
+    return cat
+
+
+def _category_or_none(draft: FrameworkVersion, uid: str | None) -> CompetencyCategory | None:
+    return _category(draft, uid) if uid else None
+
+
+def _level_snapshot(level: Level) -> dict[str, Any]:
+    return {name: getattr(level, name) for name in LEVEL_FIELDS}
+
+
+def _competency_snapshot(comp: Competency) -> dict[str, Any]:
+    data = {name: getattr(comp, name) for name in COMPETENCY_FIELDS if name != "category"}
+    data["category"] = comp.category.uid if comp.category else ""
+    return data
+
+
+def _statements_of(qs: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "competency": st.competency.uid,
+            "level": st.level.uid,
+            "text": st.text,
+            "evidence": list(st.evidence),
+            "position": st.position,
+        }
+        for st in qs.select_related("competency", "level").order_by("position", "id")
+    ]
+
+
+def _restore_statements(draft: FrameworkVersion, rows: list[dict[str, Any]]) -> None:
+    levels = {lv.uid: lv for lv in Level.objects.filter(version=draft)}
+    comps = {c.uid: c for c in Competency.objects.filter(version=draft)}
+    Statement.objects.bulk_create(
+        [
+            Statement(
+                organization=draft.organization,
+                version=draft,
+                competency=comps[row["competency"]],
+                level=levels[row["level"]],
+                text=row["text"],
+                evidence=row["evidence"],
+                position=row["position"],
+            )
+            for row in rows
+            if row["competency"] in comps and row["level"] in levels
+        ]
+    )
+
+
+def _check_level_fields(draft: FrameworkVersion, fields: dict[str, Any], uid: str = "") -> None:
+    if "code" in fields:
+        code = fields["code"]
+        if not code:
+            raise EditError("Give the level a short code, like PM3.", "code")
+        if Level.objects.filter(version=draft, code__iexact=code).exclude(uid=uid).exists():
+            raise EditError(f"There is already a level {code} in this ladder.", "code")
+    if "title" in fields and not fields["title"]:
+        raise EditError("Give the level a title, like Senior Product Manager.", "title")
+    if "track" in fields and fields["track"] not in Track.values:
+        raise EditError("Choose Shared, IC or Manager.", "track")
+
+
+def _check_competency_name(draft: FrameworkVersion, name: str, uid: str = "") -> None:
+    if not name:
+        raise EditError("Give the competency a name.", "name")
+    if Competency.objects.filter(version=draft, name__iexact=name).exclude(uid=uid).exists():
+        raise EditError(f"There is already a competency called “{name}”.", "name")
+
+
+def _check_category_name(draft: FrameworkVersion, name: str, uid: str = "") -> None:
+    if not name:
+        raise EditError("Give the category a name.", "name")
+    if (
+        CompetencyCategory.objects.filter(version=draft, name__iexact=name)
+        .exclude(uid=uid)
+        .exists()
+    ):
+        raise EditError(f"There is already a category called “{name}”.", "name")
+
+
+def _apply(draft: FrameworkVersion, op: dict[str, Any]) -> dict[str, Any]:
+    """Apply one operation to a draft's rows and return the operation that reverses it."""
+    org = draft.organization
+    kind = op["op"]
+    if kind == "set_cell":
+        comp = _competency(draft, op["competency"])
+        level = _level(draft, op["level"])
+        cell = Statement.objects.filter(version=draft, competency=comp, level=level)
+        old = [[st.text, list(st.evidence)] for st in cell.order_by("position", "id")]
+        cell.delete()
+        Statement.objects.bulk_create(
+            [
+                Statement(
+                    organization=org,
+                    version=draft,
+                    competency=comp,
+                    level=level,
+                    text=text,
+                    evidence=list(evidence),
+                    position=i,
+                )
+                for i, (text, evidence) in enumerate(op["statements"])
+            ]
+        )
+        return {**op, "statements": old}
+    if kind == "update_level":
+        before: dict[str, dict[str, Any]] = {}
+        for uid, fields in op["changes"].items():
+            level = _level(draft, uid)
+            _check_level_fields(draft, fields, uid)
+            before[uid] = {k: getattr(level, k) for k in fields}
+            for k, v in fields.items():
+                setattr(level, k, v)
+            level.save(update_fields=list(fields))
+        return {"op": "update_level", "changes": before}
+    if kind == "create_level":
+        fields = op["level"]
+        _check_level_fields(draft, fields)
+        level = Level(organization=org, version=draft, uid=op["uid"], **fields)
+        level.save()
+        _restore_statements(draft, op.get("statements", []))
+        return {"op": "delete_level", "uid": level.uid}
+    if kind == "delete_level":
+        level = _level(draft, op["uid"])
+        if level.people.exists():
+            raise EditError(f"People are placed on {level.code}. Move them to another level first.")
+        inverse = {
+            "op": "create_level",
+            "uid": level.uid,
+            "level": _level_snapshot(level),
+            "statements": _statements_of(Statement.objects.filter(level=level)),
+        }
+        level.delete()
+        return inverse
+    if kind == "update_competency":
+        before = {}
+        for uid, fields in op["changes"].items():
+            comp = _competency(draft, uid)
+            if "name" in fields:
+                _check_competency_name(draft, fields["name"], uid)
+            snap = _competency_snapshot(comp)
+            before[uid] = {k: snap[k] for k in fields}
+            for k, v in fields.items():
+                if k == "category":
+                    comp.category = _category_or_none(draft, v)
+                else:
+                    setattr(comp, k, v)
+            comp.save(update_fields=list(fields))
+        return {"op": "update_competency", "changes": before}
+    if kind == "create_competency":
+        fields = dict(op["competency"])
+        _check_competency_name(draft, fields["name"])
+        category = _category_or_none(draft, fields.pop("category", ""))
+        comp = Competency(
+            organization=org, version=draft, uid=op["uid"], category=category, **fields
+        )
+        comp.save()
+        _restore_statements(draft, op.get("statements", []))
+        return {"op": "delete_competency", "uid": comp.uid}
+    if kind == "delete_competency":
+        comp = _competency(draft, op["uid"])
+        inverse = {
+            "op": "create_competency",
+            "uid": comp.uid,
+            "competency": _competency_snapshot(comp),
+            "statements": _statements_of(Statement.objects.filter(competency=comp)),
+        }
+        comp.delete()
+        return inverse
+    if kind == "update_category":
+        before = {}
+        for uid, fields in op["changes"].items():
+            cat = _category(draft, uid)
+            if "name" in fields:
+                _check_category_name(draft, fields["name"], uid)
+            before[uid] = {k: getattr(cat, k) for k in fields}
+            for k, v in fields.items():
+                setattr(cat, k, v)
+            cat.save(update_fields=list(fields))
+        return {"op": "update_category", "changes": before}
+    if kind == "create_category":
+        fields = op["category"]
+        _check_category_name(draft, fields["name"])
+        cat = CompetencyCategory.objects.create(
+            organization=org, version=draft, uid=op["uid"], **fields
+        )
+        if op.get("members"):
+            Competency.objects.filter(version=draft, uid__in=op["members"]).update(category=cat)
+        return {"op": "delete_category", "uid": cat.uid}
+    if kind == "delete_category":
+        cat = _category(draft, op["uid"])
+        inverse = {
+            "op": "create_category",
+            "uid": cat.uid,
+            "category": {k: getattr(cat, k) for k in CATEGORY_FIELDS},
+            "members": list(cat.competencies.values_list("uid", flat=True)),
+        }
+        cat.delete()  # its competencies stay, without a category
+        return inverse
+    raise ValueError(f"unknown draft operation {kind!r}")
+
+
+def _edit(
+    draft: FrameworkVersion,
+    op: dict[str, Any],
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    label: str,
+    action: str,
+    target: Any = None,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Apply `op` to a draft as one audited, undoable edit."""
+    org = draft.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        bump_revision(draft, expected_revision)
+        inverse = _apply(draft, op)
+        top = DraftEdit.objects.filter(version=draft).aggregate(m=Max("seq"))["m"] or 0
+        DraftEdit.objects.create(
+            organization=org,
+            version=draft,
+            seq=top + 1,
+            label=label[:200],
+            payload=inverse,
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        record(
+            org,
+            actor,
+            action,
+            target if target is not None else draft,
+            data={"draft": str(draft), **(data or {})},
+        )
+    return inverse
+
+
+def last_edit(draft: FrameworkVersion) -> DraftEdit | None:
+    return DraftEdit.objects.filter(version=draft).order_by("-seq").first()
+
+
+def undo_last_edit(draft: FrameworkVersion, *, actor: Any, expected_revision: int | None) -> str:
+    """Reverse the latest edit of a draft. Returns the label of the edit undone."""
+    org = draft.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        bump_revision(draft, expected_revision)
+        entry = last_edit(draft)
+        if entry is None:
+            raise EditError("There is nothing to undo in this draft.")
+        _apply(draft, entry.payload)
+        entry.delete()
+        record(org, actor, "framework.edit_undone", draft, data={"edit": entry.label})
+    return entry.label
+
+
+def _split_statements(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def edit_cell(
+    draft: FrameworkVersion,
+    *,
+    competency_uid: str,
+    level_uid: str,
+    text: str,
+    evidence: list[str],
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    """Set what a competency expects at a level: one statement per line of `text`.
+    Empty text means "no new expectation at this level". The evidence kinds apply to every
+    statement, except that lines left as they were keep their own evidence when the
+    evidence boxes were not changed."""
+    comp = _competency(draft, competency_uid)
+    level = _level(draft, level_uid)
+    evidence = [kind for kind in EVIDENCE_VALUES if kind in set(evidence)]
+    existing = list(
+        Statement.objects.filter(version=draft, competency=comp, level=level).order_by(
+            "position", "id"
+        )
+    )
+    union = [k for k in EVIDENCE_VALUES if any(k in st.evidence for st in existing)]
+    kept = {st.text: list(st.evidence) for st in existing}
+    statements = [
+        [line, kept[line] if (line in kept and evidence == union) else evidence]
+        for line in _split_statements(text)
+    ]
+    if statements == [[st.text, list(st.evidence)] for st in existing]:
+        return
+    verb = "Clear" if not statements else ("Add" if not existing else "Edit")
+    _edit(
+        draft,
+        {"op": "set_cell", "competency": comp.uid, "level": level.uid, "statements": statements},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"{verb} {comp.name} at {level.code}",
+        action="framework.statement_edited",
+        data={"competency": comp.name, "level": level.code, "statements": len(statements)},
+    )
+
+
+def _level_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: v for k, v in fields.items() if k in LEVEL_FIELDS and k != "position"}
+    for key in ("code", "title", "scope", "summary", "key_question"):
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+    if "rank" in clean:
+        clean["rank"] = int(clean["rank"])
+    return clean
+
+
+def add_level(
+    draft: FrameworkVersion, *, actor: Any, expected_revision: int | None, **fields: Any
+) -> Level:
+    """Add a level (code, title, rank, track, scope, summary, key_question)."""
+    clean = _level_fields(fields)
+    clean.setdefault("track", Track.SHARED)
+    for key in ("scope", "summary", "key_question"):
+        clean.setdefault(key, "")
+    top = Level.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
+    clean["position"] = (top if top is not None else -1) + 1
+    uid = new_public_id()
+    _check_level_fields(draft, {"code": "", "title": "", **clean})
+    _edit(
+        draft,
+        {"op": "create_level", "uid": uid, "level": clean},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Add level {clean['code']}",
+        action="framework.level_added",
+        data={"level": clean["code"]},
+    )
+    return _level(draft, uid)
+
+
+def update_level(
+    draft: FrameworkVersion,
+    level_uid: str,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    **fields: Any,
+) -> Level:
+    level = _level(draft, level_uid)
+    clean = {k: v for k, v in _level_fields(fields).items() if getattr(level, k) != v}
+    if clean:
+        _edit(
+            draft,
+            {"op": "update_level", "changes": {level.uid: clean}},
+            actor=actor,
+            expected_revision=expected_revision,
+            label=f"Edit level {level.code}",
+            action="framework.level_edited",
+            data={"level": level.code, "fields": sorted(clean)},
+        )
+    return _level(draft, level_uid)
+
+
+def _track_order(draft: FrameworkVersion, track: str) -> list[Level]:
+    return list(Level.objects.filter(version=draft, track=track).order_by("rank", "position"))
+
+
+def move_level(
+    draft: FrameworkVersion,
+    level_uid: str,
+    *,
+    direction: int,
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    """Swap a level with its neighbour on the same track (direction -1: more junior,
+    +1: more senior). Rank and position move together."""
+    level = _level(draft, level_uid)
+    order = _track_order(draft, level.track)
+    i = next(n for n, lv in enumerate(order) if lv.pk == level.pk)
+    j = i + (1 if direction > 0 else -1)
+    if not 0 <= j < len(order):
+        raise EditError(
+            f"{level.code} is already the {'most' if direction > 0 else 'least'} "
+            "senior level on its track."
+        )
+    other = order[j]
+    changes = {
+        level.uid: {"rank": other.rank, "position": other.position},
+        other.uid: {"rank": level.rank, "position": level.position},
+    }
+    if level.rank == other.rank and level.position == other.position:
+        changes[level.uid]["position"] = other.position + direction
+    _edit(
+        draft,
+        {"op": "update_level", "changes": changes},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Move level {level.code}",
+        action="framework.level_moved",
+        data={"level": level.code, "direction": direction},
+    )
+
+
+def remove_level(
+    draft: FrameworkVersion, level_uid: str, *, actor: Any, expected_revision: int | None
+) -> None:
+    level = _level(draft, level_uid)
+    _edit(
+        draft,
+        {"op": "delete_level", "uid": level.uid},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Remove level {level.code}",
+        action="framework.level_removed",
+        data={"level": level.code},
+    )
+
+
+def add_category(
+    draft: FrameworkVersion, *, name: str, actor: Any, expected_revision: int | None
+) -> CompetencyCategory:
+    name = name.strip()
+    _check_category_name(draft, name)
+    top = CompetencyCategory.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
+    uid = new_public_id()
+    _edit(
+        draft,
+        {
+            "op": "create_category",
+            "uid": uid,
+            "category": {"name": name, "position": (top if top is not None else -1) + 1},
+        },
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Add category {name}",
+        action="framework.category_added",
+        data={"category": name},
+    )
+    return _category(draft, uid)
+
+
+def rename_category(
+    draft: FrameworkVersion,
+    category_uid: str,
+    *,
+    name: str,
+    actor: Any,
+    expected_revision: int | None,
+) -> CompetencyCategory:
+    cat = _category(draft, category_uid)
+    name = name.strip()
+    _check_category_name(draft, name, cat.uid)
+    if name != cat.name:
+        _edit(
+            draft,
+            {"op": "update_category", "changes": {cat.uid: {"name": name}}},
+            actor=actor,
+            expected_revision=expected_revision,
+            label=f"Rename category {cat.name}",
+            action="framework.category_renamed",
+            data={"from": cat.name, "to": name},
+        )
+    return _category(draft, category_uid)
+
+
+def _swap_positions(items: list[Any], item: Any, direction: int, what: str) -> dict[str, Any]:
+    """Position changes that swap `item` with its neighbour (positions are distinct)."""
+    i = next(n for n, x in enumerate(items) if x.pk == item.pk)
+    j = i + (1 if direction > 0 else -1)
+    if not 0 <= j < len(items):
+        raise EditError(f"{what} is already {'last' if direction > 0 else 'first'}.")
+    other = items[j]
+    return {item.uid: {"position": other.position}, other.uid: {"position": item.position}}
+
+
+def move_category(
+    draft: FrameworkVersion,
+    category_uid: str,
+    *,
+    direction: int,
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    cat = _category(draft, category_uid)
+    items = list(CompetencyCategory.objects.filter(version=draft).order_by("position", "id"))
+    _renumber(items)
+    changes = _swap_positions(items, cat, direction, cat.name)
+    _edit(
+        draft,
+        {"op": "update_category", "changes": changes},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Move category {cat.name}",
+        action="framework.category_moved",
+        data={"category": cat.name, "direction": direction},
+    )
+
+
+def remove_category(
+    draft: FrameworkVersion, category_uid: str, *, actor: Any, expected_revision: int | None
+) -> None:
+    """Remove a category; its competencies stay, listed under "Other competencies"."""
+    cat = _category(draft, category_uid)
+    _edit(
+        draft,
+        {"op": "delete_category", "uid": cat.uid},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Remove category {cat.name}",
+        action="framework.category_removed",
+        data={"category": cat.name},
+    )
+
+
+def add_competency(
+    draft: FrameworkVersion,
+    *,
+    name: str,
+    actor: Any,
+    expected_revision: int | None,
+    category_uid: str = "",
+    description: str = "",
+    source: str = "",
+) -> Competency:
+    name = name.strip()
+    _check_competency_name(draft, name)
+    _category_or_none(draft, category_uid)
+    top = Competency.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
+    uid = new_public_id()
+    _edit(
+        draft,
+        {
+            "op": "create_competency",
+            "uid": uid,
+            "competency": {
+                "name": name,
+                "description": description.strip(),
+                "category": category_uid,
+                "position": (top if top is not None else -1) + 1,
+                "source": source,
+            },
+        },
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Add competency {name}",
+        action="framework.competency_added",
+        data={"competency": name},
+    )
+    return _competency(draft, uid)
+
+
+def update_competency(
+    draft: FrameworkVersion,
+    competency_uid: str,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    **fields: Any,
+) -> Competency:
+    """Change a competency's name, description or category (a category uid or "")."""
+    comp = _competency(draft, competency_uid)
+    snap = _competency_snapshot(comp)
+    wanted = {k: v for k, v in fields.items() if k in ("name", "description", "category")}
+    for key in ("name", "description"):
+        if key in wanted:
+            wanted[key] = (wanted[key] or "").strip()
+    if "name" in wanted:
+        _check_competency_name(draft, wanted["name"], comp.uid)
+    if wanted.get("category"):
+        _category(draft, wanted["category"])
+    changes = {k: v for k, v in wanted.items() if snap[k] != (v or "")}
+    if changes:
+        _edit(
+            draft,
+            {"op": "update_competency", "changes": {comp.uid: changes}},
+            actor=actor,
+            expected_revision=expected_revision,
+            label=f"Edit competency {comp.name}",
+            action="framework.competency_edited",
+            data={"competency": comp.name, "fields": sorted(changes)},
+        )
+    return _competency(draft, competency_uid)
+
+
+def _renumber(items: list[Any]) -> None:
+    """Give items distinct positions in their current order (older data may repeat)."""
+    for n, item in enumerate(items):
+        if item.position != n:
+            type(item).objects.filter(pk=item.pk).update(position=n)
+            item.position = n
+
+
+def move_competency(
+    draft: FrameworkVersion,
+    competency_uid: str,
+    *,
+    direction: int,
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    """Move a competency up or down within its category."""
+    comp = _competency(draft, competency_uid)
+    items = list(Competency.objects.filter(version=draft).order_by("position", "id"))
+    _renumber(items)
+    siblings = [c for c in items if c.category_id == comp.category_id]
+    changes = _swap_positions(siblings, comp, direction, comp.name)
+    _edit(
+        draft,
+        {"op": "update_competency", "changes": changes},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Move competency {comp.name}",
+        action="framework.competency_moved",
+        data={"competency": comp.name, "direction": direction},
+    )
+
+
+def remove_competency(
+    draft: FrameworkVersion, competency_uid: str, *, actor: Any, expected_revision: int | None
+) -> None:
+    comp = _competency(draft, competency_uid)
+    _edit(
+        draft,
+        {"op": "delete_competency", "uid": comp.uid},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Remove competency {comp.name}",
+        action="framework.competency_removed",
+        data={"competency": comp.name},
+    )
+
+
+def create_blank_family(
+    org: Organization, *, name: str, actor: Any, description: str = ""
+) -> FrameworkVersion:
+    """A new job family with an empty draft, ready for the editor."""
+    with transaction.atomic():
+        family = create_family(org, name=name, description=description, actor=actor)
+        return start_draft(family, actor=actor)

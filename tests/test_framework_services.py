@@ -1,0 +1,308 @@
+"""The editor's services: edits, undo, stale revisions, publishing and rollback."""
+
+from __future__ import annotations
+
+import pytest
+
+from frameworks import services
+from frameworks.models import (
+    Competency,
+    CompetencyCategory,
+    DraftEdit,
+    FrameworkVersion,
+    Level,
+    Statement,
+)
+from frameworks.services import (
+    ConcurrentEditError,
+    EditError,
+    FrameworkError,
+    version_to_data,
+)
+from organizations.models import AuditEntry
+from tests.framework_fixtures import load, small_family
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(acme_scope, world):
+    return load(acme_scope, small_family(), actor=world.hr)
+
+
+def uid(draft, model, **kw):
+    return model.objects.get(version=draft, **kw).uid
+
+
+def cell_texts(draft, comp, code):
+    return list(
+        Statement.objects.filter(version=draft, competency__name=comp, level__code=code)
+        .order_by("position")
+        .values_list("text", flat=True)
+    )
+
+
+def test_edit_cell_splits_lines_bumps_revision_and_audits(draft, world):
+    rev = draft.revision
+    services.edit_cell(
+        draft,
+        competency_uid=uid(draft, Competency, name="Communication"),
+        level_uid=uid(draft, Level, code="PM3"),
+        text="Writes a monthly update for leadership.\n\n  Runs the quarterly review.  ",
+        evidence=["written_artifact", "bogus"],
+        actor=world.hr,
+        expected_revision=rev,
+    )
+    draft.refresh_from_db()
+    assert draft.revision == rev + 1
+    rows = Statement.objects.filter(
+        version=draft, level__code="PM3", competency__name="Communication"
+    )
+    assert [(s.text, s.evidence) for s in rows.order_by("position")] == [
+        ("Writes a monthly update for leadership.", ["written_artifact"]),
+        ("Runs the quarterly review.", ["written_artifact"]),
+    ]
+    assert AuditEntry.objects.filter(action="framework.statement_edited").count() == 1
+    assert services.last_edit(draft).label == "Add Communication at PM3"
+
+
+def test_unchanged_lines_keep_their_own_evidence(draft, world):
+    comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM3")
+    services.edit_cell(
+        draft,
+        competency_uid=comp,
+        level_uid=level,
+        text="Ranks the product area roadmap with a documented method.\nNew line.",
+        evidence=["decision_record"],
+        actor=world.hr,
+        expected_revision=draft.revision,
+    )
+    rows = Statement.objects.filter(version=draft, competency__uid=comp, level__uid=level)
+    assert [s.evidence for s in rows.order_by("position")] == [["decision_record"]] * 2
+
+
+def test_stale_revision_is_refused_and_nothing_changes(draft, world):
+    comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM1")
+    stale = draft.revision
+    services.edit_cell(
+        draft,
+        competency_uid=comp,
+        level_uid=level,
+        text="First admin's text",
+        evidence=[],
+        actor=world.hr,
+        expected_revision=stale,
+    )
+    with pytest.raises(ConcurrentEditError, match="Someone else changed this draft"):
+        services.edit_cell(
+            draft,
+            competency_uid=comp,
+            level_uid=level,
+            text="Second admin's text",
+            evidence=[],
+            actor=world.owner,
+            expected_revision=stale,
+        )
+    assert cell_texts(draft, "Prioritization", "PM1") == ["First admin's text"]
+    with pytest.raises(ConcurrentEditError):
+        services.add_level(
+            draft, actor=world.owner, expected_revision=stale, code="X1", title="X", rank=9
+        )
+    assert not Level.objects.filter(version=draft, code="X1").exists()
+    with pytest.raises(ConcurrentEditError):
+        services.undo_last_edit(draft, actor=world.owner, expected_revision=stale)
+    assert DraftEdit.objects.filter(version=draft).count() == 1
+
+
+def test_undo_reverses_each_kind_of_edit(draft, world):
+    before = version_to_data(draft)
+
+    def rev():
+        draft.refresh_from_db()
+        return draft.revision
+
+    actor = world.hr
+    comp = uid(draft, Competency, name="Prioritization")
+    pm3 = uid(draft, Level, code="PM3")
+    services.edit_cell(
+        draft,
+        competency_uid=comp,
+        level_uid=pm3,
+        text="",
+        evidence=[],
+        actor=actor,
+        expected_revision=rev(),
+    )
+    services.update_level(
+        draft, pm3, actor=actor, expected_revision=rev(), title="Senior PM II", scope="Product line"
+    )
+    services.move_level(
+        draft, uid(draft, Level, code="PM2"), direction=1, actor=actor, expected_revision=rev()
+    )
+    services.remove_level(
+        draft, uid(draft, Level, code="PM1"), actor=actor, expected_revision=rev()
+    )
+    new = services.add_level(
+        draft,
+        actor=actor,
+        expected_revision=rev(),
+        code="pm5",
+        title="Principal PM",
+        rank=5,
+        track="ic",
+    )
+    cat = services.add_category(draft, name="Execution", actor=actor, expected_revision=rev())
+    services.rename_category(
+        draft,
+        uid(draft, CompetencyCategory, name="Leadership"),
+        name="People",
+        actor=actor,
+        expected_revision=rev(),
+    )
+    services.move_category(draft, cat.uid, direction=-1, actor=actor, expected_revision=rev())
+    people_cat = uid(draft, CompetencyCategory, name="People")
+    added = services.add_competency(
+        draft, name="Delivery", category_uid=people_cat, actor=actor, expected_revision=rev()
+    )
+    services.update_competency(
+        draft, comp, name="Prioritisation", category="", actor=actor, expected_revision=rev()
+    )
+    services.move_competency(draft, added.uid, direction=-1, actor=actor, expected_revision=rev())
+    services.remove_competency(
+        draft, uid(draft, Competency, name="Communication"), actor=actor, expected_revision=rev()
+    )
+    services.remove_category(
+        draft, uid(draft, CompetencyCategory, name="People"), actor=actor, expected_revision=rev()
+    )
+    assert new.code == "pm5"
+    assert version_to_data(draft) != before
+    labels = []
+    while services.last_edit(draft):
+        labels.append(services.undo_last_edit(draft, actor=actor, expected_revision=rev()))
+    assert labels[0] == "Remove category People"
+    assert labels[-1] == "Clear Prioritization at PM3"
+    after = version_to_data(draft)
+    assert after == before
+    with pytest.raises(EditError, match="nothing to undo"):
+        services.undo_last_edit(draft, actor=actor, expected_revision=rev())
+
+
+def test_remove_level_then_undo_restores_its_statements(draft, world):
+    level = Level.objects.get(version=draft, code="PM3")
+    count = Statement.objects.filter(level=level).count()
+    services.remove_level(draft, level.uid, actor=world.hr, expected_revision=draft.revision)
+    assert not Level.objects.filter(version=draft, uid=level.uid).exists()
+    draft.refresh_from_db()
+    assert services.undo_last_edit(draft, actor=world.hr, expected_revision=draft.revision) == (
+        "Remove level PM3"
+    )
+    restored = Level.objects.get(version=draft, uid=level.uid)
+    assert restored.code == "PM3"
+    assert Statement.objects.filter(level=restored).count() == count == 1
+
+
+def test_validation_names_the_field(draft, world):
+    with pytest.raises(EditError) as caught:
+        services.add_level(
+            draft, actor=world.hr, expected_revision=draft.revision, code="pm3", title="Dup", rank=3
+        )
+    assert caught.value.field == "code"
+    with pytest.raises(EditError) as caught:
+        services.add_competency(
+            draft, name="communication", actor=world.hr, expected_revision=draft.revision
+        )
+    assert caught.value.field == "name"
+    with pytest.raises(EditError, match="already the most senior"):
+        services.move_level(
+            draft,
+            uid(draft, Level, code="PM4"),
+            direction=1,
+            actor=world.hr,
+            expected_revision=draft.revision,
+        )
+
+
+def test_published_version_cannot_be_edited(acme_scope, world):
+    v1 = load(acme_scope, small_family(), actor=world.hr, publish=True)
+    assert v1.status == FrameworkVersion.Status.PUBLISHED and v1.number == 1
+    comp = uid(v1, Competency, name="Prioritization")
+    level = uid(v1, Level, code="PM1")
+    with pytest.raises(FrameworkError, match="Published versions cannot be changed"):
+        services.edit_cell(
+            v1,
+            competency_uid=comp,
+            level_uid=level,
+            text="Sneaky",
+            evidence=[],
+            actor=world.hr,
+            expected_revision=v1.revision,
+        )
+    with pytest.raises(FrameworkError, match="Published versions cannot be changed"):
+        services.remove_level(v1, level, actor=world.hr, expected_revision=None)
+    assert cell_texts(v1, "Prioritization", "PM1") == [
+        "Ranks the backlog of one feature with the team."
+    ]
+
+
+def test_publish_moves_people_and_clears_the_undo_stack(acme_scope, world):
+    from people.services import update_person
+
+    v1 = load(acme_scope, small_family(), actor=world.hr, publish=True)
+    pm2 = Level.objects.get(version=v1, code="PM2")
+    update_person(
+        world.p_employee, actor=world.hr, expected_revision=None, job_family=v1.family, level=pm2
+    )
+    draft = services.start_draft(v1.family, actor=world.hr)
+    services.update_level(
+        draft, pm2.uid, actor=world.hr, expected_revision=draft.revision, title="Product Manager II"
+    )
+    assert DraftEdit.objects.filter(version=draft).count() == 1
+    from frameworks.selectors import people_moving
+
+    assert people_moving(draft) == 1
+    v2 = services.publish_draft(
+        draft, actor=world.hr, note="Renamed PM2", expected_revision=draft.revision
+    )
+    assert v2.number == 2
+    world.p_employee.refresh_from_db()
+    assert world.p_employee.level.version_id == v2.pk
+    assert world.p_employee.level.title == "Product Manager II"
+    assert not DraftEdit.objects.filter(version=v2).exists()
+
+
+def test_people_block_removing_their_level(acme_scope, world):
+    from people.services import update_person
+
+    draft = load(acme_scope, small_family(), actor=world.hr)
+    pm2 = Level.objects.get(version=draft, code="PM2")
+    update_person(
+        world.p_employee, actor=world.hr, expected_revision=None, job_family=draft.family, level=pm2
+    )
+    with pytest.raises(EditError, match="People are placed on PM2"):
+        services.remove_level(draft, pm2.uid, actor=world.hr, expected_revision=draft.revision)
+
+
+def test_rollback_starts_a_draft_from_an_old_version(acme_scope, world):
+    v1 = load(acme_scope, small_family(), actor=world.hr, publish=True)
+    draft = services.start_draft(v1.family, actor=world.hr)
+    services.edit_cell(
+        draft,
+        competency_uid=uid(draft, Competency, name="Prioritization"),
+        level_uid=uid(draft, Level, code="PM1"),
+        text="Changed in v2",
+        evidence=[],
+        actor=world.hr,
+        expected_revision=draft.revision,
+    )
+    v2 = services.publish_draft(draft, actor=world.hr, note="v2")
+    rollback = services.start_draft(v1.family, actor=world.hr, from_version=v1)
+    assert rollback.based_on == v1 and rollback.number == 3
+    assert version_to_data(rollback) == version_to_data(v1)
+    assert version_to_data(rollback) != version_to_data(v2)
+
+
+def test_blank_family_and_discard(acme_scope, world):
+    draft = services.create_blank_family(acme_scope, name="Design", actor=world.hr)
+    assert draft.is_draft and draft.family.name == "Design"
+    services.discard_draft(draft, actor=world.hr)
+    assert not FrameworkVersion.objects.filter(family=draft.family).exists()
