@@ -91,11 +91,16 @@ def _check_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> 
         )
     total = sum(m.file_size for m in members)
     cap = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
-    bomb = total > cap or any(
+    if any(
         m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
         for m in members
-    )
-    if bomb:
+    ):
+        raise RefusedFile(
+            "Part of this file would expand hundreds of times over when opened, which no "
+            "normal workbook does. It may be damaged or built to cause harm, so it was not "
+            "opened. Save a fresh copy from Excel and try again."
+        )
+    if total > cap:
         raise RefusedFile(
             f"The file would expand to {_mb(total)} when opened, which is more than we accept "
             f"({_mb(cap)}). It may be damaged or built to cause harm. Save a fresh copy "

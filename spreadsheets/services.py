@@ -330,7 +330,7 @@ def apply_import(
             created, updated = _apply_people(org, people or [], drafts, actor)
         except (FrameworkError, PersonError) as exc:
             raise ImportError_(str(exc)) from exc
-        result = {
+        result: dict[str, Any] = {
             "drafts": [
                 {
                     "family": d.family.name,

@@ -1,0 +1,536 @@
+"""Build the test workbooks: public career frameworks converted to the Master Template
+(both shapes), and a corpus of malformed files.
+
+Run directly to (re)write them into tests/data/xlsx/:
+
+    .venv/bin/python tests/data/build_workbooks.py
+
+The tests call `build_public()` / `build_malformed()` into a temporary folder, so the
+files always match this script. The public frameworks come from
+/work/shared/data/ladders (see SOURCES.md there for licences); set LADDERS_DIR to
+point elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import sys
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+LADDERS = Path(os.environ.get("LADDERS_DIR", "/work/shared/data/ladders"))
+HERE = Path(__file__).resolve().parent
+XLSX_DIR = HERE / "xlsx"
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _save(book: Workbook, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> Any:
+    ws = book.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    return ws
+
+
+def _new_book() -> Workbook:
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    return book
+
+
+# --- Dropbox: nine job families, one matrix sheet each, and a People sheet -------------------
+
+
+def dropbox_rows() -> list[dict[str, str]]:
+    """The behaviours; a few rows of the source hold a sentence where the competency name
+    belongs: those are filed under "<area> practices", as an HR person tidying it would."""
+    with open(LADDERS / "dropbox-career-framework" / "dropbox-behaviors.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        if len(r["competency"]) > 80:
+            r["competency"] = f"{r['area']} practices"
+    return rows
+
+
+def build_dropbox(out: Path) -> Path:
+    rows = dropbox_rows()
+    tracks = list(dict.fromkeys(r["track"] for r in rows))
+    book = _new_book()
+    notes = book.create_sheet("Read me")
+    notes["A1"] = "Converted from dropbox/dbx-career-framework (Apache-2.0, © 2021 Dropbox, Inc.)"
+    _sheet(
+        book,
+        "FAMILIES",  # sheet names are matched in any case
+        ["family", "KEY", "Description"],
+        [[t, "", f"Dropbox {t} career framework"] for t in tracks],
+    )
+    levels = []
+    for t in tracks:
+        seen = dict.fromkeys((r["level"], r["title"]) for r in rows if r["track"] == t)
+        for code, title in seen:
+            rank = int(code[-1])
+            levels.append([t, code, title, "manager" if code.startswith("M") else "IC", rank])
+    _sheet(book, "Levels", ["Family", "Code", "Title", "Track", "Rank"], levels)
+    for t in tracks:
+        mine = [r for r in rows if r["track"] == t]
+        codes = list(dict.fromkeys(r["level"] for r in mine))
+        comps: dict[str, dict[str, list[str]]] = {}
+        areas: dict[str, str] = {}
+        for r in mine:
+            comps.setdefault(r["competency"], {}).setdefault(r["level"], []).append(r["statement"])
+            areas[r["competency"]] = r["area"]
+        ws = book.create_sheet(t[:31])  # Excel's limit: long names are cut to 31 characters
+        ws.append(["Competency", "category", *codes, "Notes"])
+        for name, per_level in comps.items():
+            cells = ["\n".join(f"• {s}" for s in per_level.get(c, [])) or None for c in codes]
+            ws.append([name, areas[name], *cells, None])
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = WRAP
+        ws.cell(row=ws.max_row + 40, column=len(codes) + 6).font = Font(bold=True)  # styled blank
+    people = []
+    base = dt.date(2018, 1, 1)
+    for i in range(60):
+        t = tracks[i % len(tracks)]
+        level = next(lv for lv in levels if lv[0] == t)[1]
+        email = f"Person{i:02d}@Example.COM" if i % 3 == 0 else f"person{i:02d}@example.com"
+        manager = "" if i < 5 else f"person{(i // 5) - 1:02d}@example.com"
+        start: Any = base + dt.timedelta(days=37 * i)
+        if i % 2:  # half the dates as spreadsheet serial numbers
+            start = (start - dt.date(1899, 12, 30)).days
+        people.append(
+            [
+                email,
+                f"Person {i:02d} Ünïcødé",
+                manager.upper() if i % 7 == 0 else manager,
+                t,
+                level,
+                start,
+            ]
+        )
+    _sheet(
+        book, "People", ["E-mail", "Name", "Manager email", "Family", "Level", "Start date"], people
+    )
+    return _save(book, out)
+
+
+# --- Monzo Product: the long Statements sheet, levels referred to by code or title ------------
+
+
+def monzo_topics() -> list[tuple[str, dict[int, list[str]]]]:
+    text = (LADDERS / "monzo-progression-framework" / "frameworks" / "product.md").read_text()
+    topics: list[tuple[str, dict[int, list[str]]]] = []
+    level = 0
+    for line in text.splitlines():
+        if m := re.match(r'^\s+title: "(.*)"\s*$', line):
+            topics.append((json.loads(f'"{m.group(1)}"'), {}))
+        elif m := re.match(r"^\s+- level: (\d+)", line):
+            level = int(m.group(1))
+        elif (m := re.match(r'^\s+- "(.*)"\s*$', line)) and topics:
+            topics[-1][1].setdefault(level, []).append(json.loads(f'"{m.group(1)}"'))
+    return topics
+
+
+def build_monzo(out: Path) -> Path:
+    topics = monzo_topics()
+    book = _new_book()
+    _sheet(
+        book,
+        "Families",
+        ["Family", "Key", "Description"],
+        [["Product (Monzo)", "monzo-product", "Monzo's product progression framework (MIT)"]],
+    )
+    titles = {
+        1: "Associate Product Manager",
+        2: "Product Manager",
+        3: "Senior Product Manager",
+        4: "Lead Product Manager",
+    }
+    _sheet(
+        book,
+        "Levels",
+        ["Family", "Code", "Title", "Track", "Rank", "Scope"],
+        [["Product (Monzo)", f"L{n}", t, "Shared", n, ""] for n, t in titles.items()],
+    )
+    rows = []
+    for title, per_level in topics:
+        for n, statements in sorted(per_level.items()):
+            for s in statements:
+                level = titles[n].upper() if n % 2 else f"l{n}"  # title or code, any case
+                evidence = "Written artifact; 360 input" if n == 4 else ""
+                rows.append(["Product (Monzo)", title, "Product craft", level, s, evidence])
+    ws = _sheet(
+        book,
+        "Statements",
+        ["Family", "Competency", "Category", "Level", "Statement", "Evidence"],
+        rows,
+    )
+    for _ in range(3):
+        ws.append([None] * 6)  # trailing blank rows
+    return _save(book, out)
+
+
+# --- Medium Snowflake: merged category cells, a title row, headers by level title -------------
+
+SNOWFLAKE_LEVELS = [
+    ("E1", "Engineer I", "Shared", 1),
+    ("E2", "Engineer II", "Shared", 2),
+    ("E3", "Senior Engineer", "Shared", 3),
+    ("E4", "Staff Engineer", "IC", 4),
+    ("E5", "Principal Engineer", "IC", 5),
+]
+SNOWFLAKE_CATEGORIES = {"A": "Building", "B": "Executing", "C": "Supporting", "D": "Strengthening"}
+
+
+def snowflake_tracks() -> dict[str, Any]:
+    data = json.loads((LADDERS / "medium-snowflake" / "snowflake-tracks.json").read_text())
+    return data["tracks"]
+
+
+def build_snowflake(out: Path) -> Path:
+    tracks = snowflake_tracks()
+    book = _new_book()
+    _sheet(book, "Families", ["Family"], [["Engineering (Medium)"]])
+    _sheet(
+        book,
+        "Levels",
+        ["Family", "Code", "Title", "Track", "Rank"],
+        [["Engineering (Medium)", *lv] for lv in SNOWFLAKE_LEVELS],
+    )
+    ws = book.create_sheet("engineering (medium)")
+    ws["A1"] = "Medium's Snowflake growth framework (Apache-2.0, © 2017 A Medium Corporation)"
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
+    ws.append(["Category", "Competency", "Description", *[lv[1] for lv in SNOWFLAKE_LEVELS]])
+    by_category: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for key, track in tracks.items():
+        by_category[track["category"]].append((key, track))
+    row = 3
+    for letter, items in sorted(by_category.items()):
+        first = row
+        for i, (_key, track) in enumerate(items):
+            ws.cell(row=row, column=1, value=SNOWFLAKE_CATEGORIES[letter] if i == 0 else None)
+            ws.cell(row=row, column=2, value=track["displayName"])
+            ws.cell(row=row, column=3, value=track["description"])
+            for col, milestone in enumerate(track["milestones"], start=4):
+                lines = [milestone["summary"], *[f"- {s}" for s in milestone["signals"]]]
+                ws.cell(row=row, column=col, value="\n".join(lines)).alignment = WRAP
+            row += 1
+        ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+    scratch = book.create_sheet("Scratch")
+    scratch["A1"] = "=SUM(1,2)"
+    return _save(book, out)
+
+
+# --- jorgef: keyword competencies, "*" bullets, a formula-looking statement -------------------
+
+
+def jorgef_levels() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    text = (LADDERS / "jorgef-engineeringladders" / "Developer.md").read_text()
+    levels: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if m := re.match(r"^## (D\d) - (.+)$", line):
+            levels.append((m.group(1), m.group(2).strip(), []))
+        elif (m := re.match(r"^\* \*\*(.+?)\*\*: (.+)$", line)) and levels:
+            levels[-1][2].append((m.group(1), m.group(2).strip()))
+    return levels
+
+
+def build_jorgef(out: Path) -> Path:
+    levels = jorgef_levels()
+    book = _new_book()
+    _sheet(book, "Families", ["Family", "Key"], [["Developer", "developer"]])
+    _sheet(
+        book,
+        "Levels",
+        ["Family", "Code", "Title", "Track", "Rank", "Summary"],
+        [
+            ["Developer", code, title, "Shared" if i < 3 else "IC", i + 1, ""]
+            for i, (code, title, _) in enumerate(levels)
+        ],
+    )
+    comps: dict[str, dict[str, list[str]]] = {}
+    for code, _title, items in levels:
+        for keyword, statement in items:
+            comps.setdefault(keyword, {}).setdefault(code, []).append(statement)
+    ws = book.create_sheet("Developer")
+    ws.append(["Competency", *[code for code, _, _ in levels], None, None])
+    for keyword, per in comps.items():
+        ws.append(
+            [keyword, *["\n".join(f"* {s}" for s in per.get(c, [])) or None for c, _, _ in levels]]
+        )
+    ws.append(["Formulas", "=1+1 is written as text", "@mention stays text"])
+    return _save(book, out)
+
+
+def build_public(outdir: Path) -> dict[str, Path]:
+    return {
+        "dropbox": build_dropbox(outdir / "dropbox-matrix.xlsx"),
+        "monzo": build_monzo(outdir / "monzo-product-long.xlsx"),
+        "snowflake": build_snowflake(outdir / "snowflake-merged.xlsx"),
+        "jorgef": build_jorgef(outdir / "jorgef-developer.xlsx"),
+    }
+
+
+# --- the malformed corpus ------------------------------------------------------------------
+
+
+def _good_book() -> Workbook:
+    book = _new_book()
+    _sheet(book, "Families", ["Family", "Key", "Description"], [["Design", "", ""]])
+    _sheet(
+        book,
+        "Levels",
+        ["Family", "Code", "Title", "Track", "Rank"],
+        [
+            ["Design", "D1", "Designer", "Shared", 1],
+            ["Design", "D2", "Senior Designer", "Shared", 2],
+        ],
+    )
+    _sheet(book, "Design", ["Competency", "D1", "D2"], [["Craft", "Makes things", "Leads"]])
+    return book
+
+
+def _bytes(book: Workbook) -> bytes:
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _edit(mutate: Any) -> bytes:
+    book = _good_book()
+    mutate(book)
+    return _bytes(book)
+
+
+def _set(sheet: str, cell: str, value: Any) -> Any:
+    def mutate(book: Workbook) -> None:
+        book[sheet][cell] = value
+
+    return mutate
+
+
+def _append(sheet: str, row: list[Any]) -> Any:
+    def mutate(book: Workbook) -> None:
+        book[sheet].append(row)
+
+    return mutate
+
+
+def _rezip(data: bytes, extra: dict[str, bytes], replace: dict[str, bytes] | None = None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, (replace or {}).get(item.filename, src.read(item.filename)))
+        for name, content in extra.items():
+            dst.writestr(name, content)
+    return buf.getvalue()
+
+
+def _many_sheets() -> bytes:
+    book = _good_book()
+    for i in range(60):
+        book.create_sheet(f"Notes {i}")
+    return _bytes(book)
+
+
+def _many_rows() -> bytes:
+    book = _good_book()
+    ws = book.create_sheet("Log")
+    for i in range(20_100):
+        ws.append([i])
+    return _bytes(book)
+
+
+def _bomb() -> bytes:
+    good = _bytes(_good_book())
+    return _rezip(good, {"xl/media/padding.bin": b"\0" * (40 * 1024 * 1024)})
+
+
+def _xlsm() -> bytes:
+    good = _bytes(_good_book())
+    src = zipfile.ZipFile(io.BytesIO(good))
+    types = src.read("[Content_Types].xml").replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+    return _rezip(
+        good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0fake macro"}, {"[Content_Types].xml": types}
+    )
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _remove(sheet: str) -> Any:
+    def mutate(book: Workbook) -> None:
+        book.remove(book[sheet])
+
+    return mutate
+
+
+def _statements_sheet(rows: list[list[Any]]) -> Any:
+    def mutate(book: Workbook) -> None:
+        _sheet(book, "Statements", ["Family", "Competency", "Level", "Statement"], rows)
+
+    return mutate
+
+
+def _people(rows: list[list[Any]]) -> Any:
+    def mutate(book: Workbook) -> None:
+        _sheet(
+            book,
+            "People",
+            ["Email", "Name", "Manager email", "Family", "Level", "Start date"],
+            rows,
+        )
+
+    return mutate
+
+
+# name -> (file name, builder, a phrase the first message must contain)
+MALFORMED: dict[str, tuple[str, Any, str]] = {
+    "empty": ("empty.xlsx", lambda: b"", "empty"),
+    "not_a_zip": (
+        "not-a-zip.xlsx",
+        lambda: b"This is not a workbook at all.\x00\x01",
+        "not an Excel",
+    ),
+    "csv_renamed": ("people.xlsx", lambda: b"Email,Name\nann@example.com,Ann\n", "CSV"),
+    "truncated": ("truncated.xlsx", lambda: _bytes(_good_book())[:1500], "damaged"),
+    "xls": ("old.xls", lambda: OLE + b"\x00" * 4000 + "Workbook".encode("utf-16-le"), ".xls"),
+    "encrypted": (
+        "locked.xlsx",
+        lambda: OLE + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512,
+        "password",
+    ),
+    "xlsm": ("macros.xlsm", _xlsm, "macros"),
+    "zip_bomb": ("bomb.xlsx", _bomb, "expand"),
+    "docx": ("letter.docx", lambda: _docx(), "not an Excel workbook"),
+    "too_many_sheets": ("sheets.xlsx", _many_sheets, "sheets"),
+    "too_many_rows": ("rows.xlsx", _many_rows, "rows"),
+    "missing_families": ("no-families.xlsx", lambda: _edit(_remove("Families")), "Families"),
+    "missing_columns": ("no-track.xlsx", lambda: _edit(_set("Levels", "D1", "Ladder")), "Track"),
+    "duplicate_family": (
+        "dup-family.xlsx",
+        lambda: _edit(_append("Families", ["design"])),
+        "listed twice",
+    ),
+    "duplicate_level": (
+        "dup-level.xlsx",
+        lambda: _edit(_append("Levels", ["Design", "d1", "Lead Designer", "IC", 3])),
+        "already has a level",
+    ),
+    "bad_track": (
+        "bad-track.xlsx",
+        lambda: _edit(_set("Levels", "D3", "Principal")),
+        "Shared, IC or Manager",
+    ),
+    "bad_rank": ("bad-rank.xlsx", lambda: _edit(_set("Levels", "E3", "two")), "whole number"),
+    "shared_above_split": (
+        "split.xlsx",
+        lambda: _edit(_append("Levels", ["Design", "D0", "Design Lead", "IC", 2])),
+        "not below",
+    ),
+    "unknown_level": (
+        "unknown-level.xlsx",
+        lambda: _edit(_statements_sheet([["Design", "Craft", "D9", "Does it all"]])),
+        "not a level of Design",
+    ),
+    "disagree": (
+        "disagree.xlsx",
+        lambda: _edit(
+            _statements_sheet(
+                [
+                    ["Design", "Craft", "D1", "Makes things"],
+                    ["Design", "Craft", "D2", "Leads others"],
+                ]
+            )
+        ),
+        "disagree",
+    ),
+    "unknown_manager": (
+        "manager.xlsx",
+        lambda: _edit(
+            _people([["ann@example.com", "Ann", "zed@example.com", "Design", "D1", "2024-01-02"]])
+        ),
+        "not on this sheet",
+    ),
+    "bad_email": (
+        "email.xlsx",
+        lambda: _edit(_people([["ann(at)example.com", "Ann", "", "Design", "D1", ""]])),
+        "not an e-mail",
+    ),
+    "bad_date": (
+        "date.xlsx",
+        lambda: _edit(_people([["ann@example.com", "Ann", "", "Design", "D1", "next spring"]])),
+        "not a date",
+    ),
+    "people_level": (
+        "people-level.xlsx",
+        lambda: _edit(_people([["ann@example.com", "Ann", "", "Design", "D7", ""]])),
+        "not a level of Design",
+    ),
+    "people_family": (
+        "people-family.xlsx",
+        lambda: _edit(_people([["ann@example.com", "Ann", "", "Legal", "L1", ""]])),
+        "not a family",
+    ),
+    "manager_loop": (
+        "loop.xlsx",
+        lambda: _edit(
+            _people(
+                [
+                    ["ann@example.com", "Ann", "bob@example.com", "Design", "D1", ""],
+                    ["bob@example.com", "Bob", "ann@example.com", "Design", "D2", ""],
+                ]
+            )
+        ),
+        "loop",
+    ),
+}
+
+
+def _docx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", b"<Types/>")
+        z.writestr("word/document.xml", b"<w:document/>")
+    return buf.getvalue()
+
+
+def build_malformed(outdir: Path) -> dict[str, tuple[Path, str]]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for key, (filename, make, phrase) in MALFORMED.items():
+        path = outdir / filename
+        path.write_bytes(make())
+        out[key] = (path, phrase)
+    return out
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else XLSX_DIR
+    for name, path in build_public(target).items():
+        print(f"{name}: {path} ({path.stat().st_size:,} bytes)")
+    for name, (path, _) in build_malformed(target / "malformed").items():
+        print(f"{name}: {path} ({path.stat().st_size:,} bytes)")
