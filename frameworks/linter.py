@@ -38,6 +38,14 @@ FLAG_LABELS = {
     NOT_LEVEL_SPECIFIC: "Same as the next level",
     NOT_EVIDENCE_ANCHORED: "Nothing to observe",
 }
+FLAG_HELP = {
+    NOT_BEHAVIORAL: "These name a trait or a quality judgement instead of something the person "
+    "does, so two managers can rate the same work differently.",
+    NOT_LEVEL_SPECIFIC: "These read (almost) the same as the same competency at the next level "
+    "up or down, so nobody can tell what changes with a promotion.",
+    NOT_EVIDENCE_ANCHORED: "Nothing in these can be seen or checked in a review: no document or "
+    "output, no audience, no measure, and no evidence kind is tagged.",
+}
 # how much each flag takes off the score of 100
 PENALTIES = {NOT_BEHAVIORAL: 40, NOT_EVIDENCE_ANCHORED: 35, NOT_LEVEL_SPECIFIC: 30}
 
@@ -436,6 +444,13 @@ def _vague_qualifier(words: list[str]) -> str:
     return ""
 
 
+def _original(text: str, phrase: str) -> str:
+    """`phrase` (lower-cased words) as it was written in `text`."""
+    pattern = r"\W+".join(re.escape(w) for w in phrase.split())
+    found = re.search(pattern, text, flags=re.IGNORECASE)
+    return found.group(0) if found else phrase
+
+
 def _comparable(text: str) -> list[str]:
     return [w for w in _words(text) if w not in STOPWORDS and w not in DEGREE_WORDS]
 
@@ -490,8 +505,8 @@ def lint_statement(
         flags.append(
             Flag(
                 NOT_BEHAVIORAL,
-                f"“{trait}” describes what someone is like, not what they do. Two managers "
-                "can read it differently, and nobody can point to it in a review.",
+                f"“{_original(text, trait)}” describes what someone is like, not what they "
+                "do. Two managers can read it differently, and nobody can point to it in a review.",
                 "Start with a verb for something the person does, and say what comes out "
                 "of it: “Writes a one-page brief for each project that the team approves "
                 "before work starts” instead of “Is organised”.",
@@ -501,7 +516,8 @@ def lint_statement(
         flags.append(
             Flag(
                 NOT_BEHAVIORAL,
-                f"“{mental}” describes what happens in someone's head, which nobody can see.",
+                f"“{_original(text, mental)}” describes what happens in someone's head, "
+                "which nobody can see.",
                 "Say what the person does that shows it: “Explains the pricing model to new "
                 "account managers in their first week” instead of “Understands pricing”.",
             )
@@ -510,8 +526,8 @@ def lint_statement(
         flags.append(
             Flag(
                 NOT_BEHAVIORAL,
-                f"“{vague}” judges the work without saying what it looks like, so people at "
-                "this level cannot tell whether they meet it.",
+                f"“{_original(text, vague)}” judges the work without saying what it looks "
+                "like, so people at this level cannot tell whether they meet it.",
                 "Replace the judgement with what the person does and what comes out of it: "
                 "“Ranks the backlog each sprint and writes down why the top three items "
                 "come first” instead of “Makes good prioritization decisions”.",
@@ -578,6 +594,13 @@ class StatementLint:
     @property
     def text(self) -> str:
         return self.result.text
+
+    @property
+    def evidence_labels(self) -> list[str]:
+        from frameworks.models import EvidenceKind
+
+        labels = dict(EvidenceKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.evidence]
 
 
 @dataclass
@@ -683,3 +706,29 @@ def lint_version(version: FrameworkVersion) -> FamilyLint:
     from frameworks.services import version_to_data
 
     return lint_family_data(version_to_data(version))
+
+
+def neighbours_in_version(
+    version: FrameworkVersion, competency_uid: str, level_uid: str, text: str = ""
+) -> list[Neighbour]:
+    """The statements to compare a cell's text with: the same competency at the adjacent
+    levels of the cell's track line, plus any statement of it with the same text at
+    another level (2 queries). Empty when the competency or level is not in `version`."""
+    from frameworks.models import Level, Statement
+
+    levels = list(Level.objects.filter(version=version))
+    level = next((lv for lv in levels if lv.uid == level_uid), None)
+    if level is None:
+        return []
+    nearby = {lv.pk for lv in adjacent_levels(levels).get(level.code, [])}
+    same = " ".join(text.split()).casefold()
+    found = []
+    statements = Statement.objects.filter(version=version, competency__uid=competency_uid).exclude(
+        level=level
+    )
+    by_pk = {lv.pk: lv for lv in levels}
+    for st in statements.order_by("position", "id"):
+        lv = by_pk[st.level_id]
+        if lv.pk in nearby or (same and " ".join(st.text.split()).casefold() == same):
+            found.append(Neighbour(st.text, f"{lv.code} {lv.title}".strip()))
+    return found

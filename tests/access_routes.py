@@ -151,3 +151,44 @@ tenant("accounts:invite_person", person_id="person")
 tenant("accounts:revoke_invitation", invitation_id="invitation")
 token("accounts:accept_invitation", token="invitation_token")
 tenant("organizations:change_role", membership_id="membership")
+
+
+# --- statement linter and O*NET (frameworks/lint_views.py, onet/) -------------------------
+# O*NET occupations and elements are shared reference data, not Acme objects: plain strings.
+@builder("onet_code")
+def _onet_code(world: Any) -> Any:
+    return "11-2021.00"
+
+
+@builder("onet_element")
+def _onet_element(world: Any) -> Any:
+    return "2.A.1.c"
+
+
+def _lint_version(world: Any) -> Any:
+    """A draft of an Acme job family with one level, competency and statement."""
+    from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+    from frameworks.services import apply_family_data
+
+    data = FamilyData(
+        name="Linted family",
+        levels=[LevelData(code="L1", title="Level one", rank=1)],
+        competencies=[
+            CompetencyData(
+                name="Writing",
+                statements={"L1": [StatementData("Writes a brief for each feature")]},
+            )
+        ],
+    )
+    return apply_family_data(world.acme, data, actor=world.owner)
+
+
+# the editor's own "version" builder wins when it exists (whichever file order)
+if "version" not in BUILDERS:
+    builder("version")(_lint_version)
+
+tenant("frameworks:lint")
+tenant("frameworks:lint_report", version_id="version")
+tenant("onet:search")
+tenant("onet:occupation", code="onet_code")
+tenant("onet:add", element_id="onet_element")
