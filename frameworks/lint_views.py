@@ -1,0 +1,77 @@
+"""The statement linter in the browser: as-you-type feedback for the editor, and a report
+over one framework version."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from frameworks.linter import (
+    FLAG_HELP,
+    FLAG_LABELS,
+    lint_statement,
+    lint_version,
+    neighbours_in_version,
+)
+from frameworks.models import FrameworkVersion
+from organizations.access import org_required
+from organizations.models import Role
+
+
+@require_POST
+@org_required(Role.HR_ADMIN, allow_when_read_only=True)
+def lint(request: HttpRequest) -> HttpResponse:
+    """POST text (one statement per line), evidence (repeatable) and optionally version,
+    competency and level (uids) → an HTML fragment with the flags or a tick."""
+    text = request.POST.get("text", "")
+    evidence = request.POST.getlist("evidence")
+    version_id = request.POST.get("version", "").strip()
+    version = get_object_or_404(FrameworkVersion, public_id=version_id) if version_id else None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    results = []
+    for line in lines:
+        neighbours = []
+        if version is not None:
+            neighbours = neighbours_in_version(
+                version,
+                request.POST.get("competency", ""),
+                request.POST.get("level", ""),
+                line,
+            )
+        results.append(lint_statement(line, evidence=evidence, neighbours=neighbours))
+    return render(
+        request,
+        "frameworks/lint/result.html",
+        {"results": results, "several": len(results) > 1},
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def lint_report(request: HttpRequest, version_id: str) -> HttpResponse:
+    version = get_object_or_404(
+        FrameworkVersion.objects.select_related("family"), public_id=version_id
+    )
+    report = lint_version(version)
+    counts = report.counts()
+    if version.is_draft:
+        cell_base = reverse("frameworks:editor", args=[version.family.public_id])
+    else:
+        cell_base = reverse("frameworks:version", args=[version.public_id])
+    return render(
+        request,
+        "frameworks/lint/report.html",
+        {
+            "version": version,
+            "family": version.family,
+            "report": report,
+            "counts": counts,
+            "flag_counts": [(code, label, counts[code]) for code, label in FLAG_LABELS.items()],
+            "groups": [
+                {"code": code, "label": label, "help": FLAG_HELP[code], "items": items}
+                for code, label, items in report.by_flag()
+            ],
+            "cell_base": cell_base,
+        },
+    )
