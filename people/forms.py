@@ -43,10 +43,18 @@ def level_choices(levels: list[Level], *, grouped: bool) -> list[Any]:
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="Full name", max_length=150)
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name."},
+    )
     email = forms.EmailField(
         label="Work e-mail address",
         max_length=254,
+        error_messages={
+            "required": "Enter their work e-mail address.",
+            "invalid": "Enter an e-mail address in the right format, like name@example.com.",
+        },
         help_text="Used to invite them to log in. Each person needs their own address.",
     )
     title = forms.CharField(

@@ -145,7 +145,8 @@ class RowPlan:
     name: str = ""
     email: str = ""
     values: dict[str, Any] = field(default_factory=dict)  # service kwargs, objects resolved
-    manager_email: str = ""  # when the manager is a row of this file
+    manager_email: str = ""  # when the manager is someone this file adds
+    manager_name: str = ""
     changes: list[str] = field(default_factory=list)  # "Manager: A → B"
     errors: list[str] = field(default_factory=list)
     person: Person | None = None  # the existing person for updates
@@ -329,7 +330,8 @@ def _plan_manager(row: RowPlan, in_file: dict[str, RowPlan], people: dict[str, P
         row.manager_email = ""
         return
     if email in in_file and in_file[email].person is None:
-        return  # someone this file adds: linked once they exist (see apply_import)
+        row.manager_name = in_file[email].name  # linked once they exist (see apply_import)
+        return
     existing = people.get(email)
     if existing is None:
         _error(
@@ -399,11 +401,11 @@ def _show(value: Any) -> str:
 
 
 def _finish(row: RowPlan) -> None:
+    row.level = row.values.get("level")
+    row.job_family = row.values.get("job_family")
     if row.errors:
         row.action = "error"
         return
-    row.level = row.values.get("level")
-    row.job_family = row.values.get("job_family")
     person = row.person
     if person is None:
         row.action = "add"
@@ -417,7 +419,8 @@ def _finish(row: RowPlan) -> None:
             row.changes.append(f"{FIELD_LABELS[key]}: {_show(current)} → {_show(value)}")
     if row.manager_email:
         row.changes.append(
-            f"Manager: {_show(person.manager)} → {row.manager_email} (added by this file)"
+            f"Manager: {_show(person.manager)} → {row.manager_name or row.manager_email} "
+            "(added by this file)"
         )
     row.values = changes
     row.action = "update" if row.changes else "unchanged"

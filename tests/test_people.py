@@ -284,7 +284,7 @@ def test_add_person_errors_are_shown(world, ladder):
     response = client.post(url("people:add"), {"name": "", "email": "not-an-email"})
     assert response.status_code == 200
     assert "error-summary" in response.text
-    assert "This field is required" in response.text
+    assert "Enter the person&#x27;s full name." in response.text
     dup = client.post(url("people:add"), {"name": "Again", "email": "emma@acme.test"})
     assert "emma@acme.test is already in the people directory" in dup.text
     mixed = client.post(

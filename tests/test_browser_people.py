@@ -1,0 +1,123 @@
+"""An HR admin adds a person, imports a CSV with a bad row, fixes it, and sees everyone
+in the list and the org chart. Screenshots at 1280 and 390 px go to screenshots/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from django.conf import settings
+from django.test import Client
+
+from tests.test_people import make_ladder
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+BAD_CSV = (
+    "Name,Email,Job title,Manager email,Job family,Level,Start date\n"
+    "Priya Shah,priya@acme.test,Head of Product,max@acme.test,Product Management,M3,2021-03-01\n"
+    "Tom Becker,tom@acme.test,Senior PM,priya@acme.test,Product Management,P3,15/06/2022\n"
+    "Lena Ortiz,lena@acme.test,Product Manager,tom@acme.tset,Product Management,P2,2024-01-08\n"
+)
+GOOD_CSV = BAD_CSV.replace("tom@acme.tset", "tom@acme.test")
+
+
+def login(page: Any, live_server: Any, user: Any) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def shoot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def upload(page: Any, text: str) -> None:
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": text.encode()}],
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+
+
+def test_hr_admin_adds_and_imports_people(page, live_server, world):
+    make_ladder(world.acme, world.owner)
+    login(page, live_server, world.hr)
+    page.goto(f"{live_server.url}/people/")
+    assert page.get_by_role("heading", name="People", exact=True).is_visible()
+
+    # Add one person; the first try misses the name and shows the error summary.
+    page.get_by_role("link", name="Add a person").click()
+    page.get_by_label("Work e-mail address").fill("nina@acme")
+    page.get_by_role("button", name="Add person", exact=True).click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.get_by_text("Enter the person's full name.").first.is_visible()
+    shoot(page, "people-add-errors-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-add-errors-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Full name").fill("Nina New")
+    page.get_by_label("Work e-mail address").fill("nina@acme.test")
+    page.get_by_label("Manager").select_option(label="Max Manager")
+    with page.expect_response(lambda r: "/people/level-options/" in r.url):
+        page.get_by_label("Job family").select_option(label="Product Management")
+    level = page.locator("#id_level")
+    assert level.locator("optgroup").count() == 0  # narrowed to one family
+    level.select_option(label="P2 · Product Manager (IC track)")
+    page.get_by_label("Start date").fill("2025-02-03")
+    page.get_by_role("button", name="Add person", exact=True).click()
+    assert page.get_by_text("Nina New was added to the people directory.").is_visible()
+    assert page.get_by_role("heading", name="Nina New").is_visible()
+    assert page.get_by_text("Product area").is_visible()
+    shoot(page, "people-detail-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-detail-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Import a CSV with one bad row, see the error, upload the fixed file, confirm.
+    page.goto(f"{live_server.url}/people/")
+    page.get_by_role("link", name="Import from CSV").click()
+    upload(page, BAD_CSV)
+    error = (
+        "Row 4, column Manager email: no one with the e-mail tom@acme.tset in this file or "
+        "the directory."
+    )
+    assert page.locator(".error-summary").get_by_text(error).is_visible()
+    assert page.get_by_role("button", name="Import 3 people").count() == 0
+    shoot(page, "people-import-preview-errors-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-import-preview-errors-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    upload(page, GOOD_CSV)
+    assert page.get_by_text("Ready to import.").is_visible()
+    shoot(page, "people-import-preview-ready-1280")
+    page.get_by_role("button", name="Import 3 people").click()
+    assert page.get_by_text("Import finished: 3 added, 0 updated.").is_visible()
+    for name in ("Nina New", "Priya Shah", "Tom Becker", "Lena Ortiz"):
+        assert page.locator(".people-table").get_by_role("link", name=name).is_visible()
+    shoot(page, "people-list-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-list-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Filtering refreshes the table in place (htmx).
+    page.get_by_label("Search").fill("lena")
+    expect(page.locator(".people-table tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=lena"))
+
+    # The org chart nests Lena under Tom under Priya under Max.
+    page.goto(f"{live_server.url}/people/org-chart/")
+    max_node = page.locator(".tree > li", has=page.get_by_text("Max Manager", exact=True))
+    assert max_node.locator("ul li ul li ul li").get_by_text("Lena Ortiz").is_visible()
+    shoot(page, "people-org-chart-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-org-chart-390")
