@@ -1,13 +1,89 @@
 from django.urls import path
 
-from core.wip import wip
-from frameworks import lint_views
+from frameworks import library_views, lint_views, views, views_editor, views_ladder
 
 app_name = "frameworks"
 urlpatterns = [
-    path("", wip, name="index"),
-    path("my-ladder/", wip, name="my_ladder"),
-    path("templates/", wip, name="library"),
+    path("", views.index, name="index"),
+    path("new/", views.family_new, name="family_new"),
+    path("my-ladder/", views_ladder.my_ladder, name="my_ladder"),
+    path("ladder/<pid:person_id>/", views_ladder.person_ladder, name="person_ladder"),
+    path("ladder/<pid:person_id>/pdf/", views_ladder.ladder_pdf, name="ladder_pdf"),
+    path("guide/<slug:slug>/", views.guide, name="guide"),
+    path("versions/<pid:version_id>/", views.version, name="version"),
     path("lint/", lint_views.lint, name="lint"),
+    path("templates/", library_views.library, name="library"),
+    path("templates/compare/", library_views.template_compare, name="template_compare"),
+    path("templates/<slug:key>/", library_views.template_detail, name="template_detail"),
+    path("templates/<slug:key>/use/", library_views.template_use, name="template_use"),
+    # one job family; after the fixed paths above (a pid could look like "templates")
     path("<pid:version_id>/lint/", lint_views.lint_report, name="lint_report"),
+    path("<pid:family_id>/", views.family, name="family"),
+    path("<pid:family_id>/diff/", views.diff, name="diff"),
+    path("<pid:family_id>/start-draft/", views.start_draft, name="start_draft"),
+    path("<pid:family_id>/discard/", views.discard_draft, name="discard_draft"),
+    path("<pid:family_id>/publish/", views.publish, name="publish"),
+    path("<pid:family_id>/edit/", views_editor.editor, name="editor"),
+    path("<pid:family_id>/edit/undo/", views_editor.undo, name="undo"),
+    path(
+        "<pid:family_id>/edit/cells/<str:competency_uid>/<str:level_uid>/",
+        views_editor.cell,
+        name="cell",
+    ),
+    path("<pid:family_id>/edit/levels/add/", views_editor.level_add, name="level_add"),
+    path(
+        "<pid:family_id>/edit/levels/<str:level_uid>/", views_editor.level_edit, name="level_edit"
+    ),
+    path(
+        "<pid:family_id>/edit/levels/<str:level_uid>/move/",
+        views_editor.level_action,
+        {"verb": "move"},
+        name="level_move",
+    ),
+    path(
+        "<pid:family_id>/edit/levels/<str:level_uid>/remove/",
+        views_editor.level_action,
+        {"verb": "remove"},
+        name="level_remove",
+    ),
+    path("<pid:family_id>/edit/categories/add/", views_editor.category_add, name="category_add"),
+    path(
+        "<pid:family_id>/edit/categories/<str:category_uid>/",
+        views_editor.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "<pid:family_id>/edit/categories/<str:category_uid>/move/",
+        views_editor.category_action,
+        {"verb": "move"},
+        name="category_move",
+    ),
+    path(
+        "<pid:family_id>/edit/categories/<str:category_uid>/remove/",
+        views_editor.category_action,
+        {"verb": "remove"},
+        name="category_remove",
+    ),
+    path(
+        "<pid:family_id>/edit/competencies/add/",
+        views_editor.competency_add,
+        name="competency_add",
+    ),
+    path(
+        "<pid:family_id>/edit/competencies/<str:competency_uid>/",
+        views_editor.competency_edit,
+        name="competency_edit",
+    ),
+    path(
+        "<pid:family_id>/edit/competencies/<str:competency_uid>/move/",
+        views_editor.competency_action,
+        {"verb": "move"},
+        name="competency_move",
+    ),
+    path(
+        "<pid:family_id>/edit/competencies/<str:competency_uid>/remove/",
+        views_editor.competency_action,
+        {"verb": "remove"},
+        name="competency_remove",
+    ),
 ]

@@ -82,6 +82,19 @@ tenant("organizations:audit_log")
 tenant("organizations:members")
 
 
+# --- template library (frameworks/library_views.py) ------------------------------------
+# Templates are shared product content, not Acme objects: the key is a plain string.
+@builder("template_key")
+def _template_key(world: Any) -> Any:
+    return "product-management"
+
+
+tenant("frameworks:library")
+tenant("frameworks:template_compare")
+tenant("frameworks:template_detail", key="template_key")
+tenant("frameworks:template_use", key="template_key")
+
+
 # --- people ------------------------------------------------------------------------------
 
 
@@ -111,19 +124,6 @@ tenant("people:detail", person_id="person")
 tenant("people:edit", person_id="person")
 tenant("people:deactivate", person_id="person")
 tenant("people:reactivate", person_id="person")
-
-
-# --- template library (frameworks/library_views.py) ------------------------------------
-# Templates are shared product content, not Acme objects: the key is a plain string.
-@builder("template_key")
-def _template_key(world: Any) -> Any:
-    return "product-management"
-
-
-tenant("frameworks:library")
-tenant("frameworks:template_compare")
-tenant("frameworks:template_detail", key="template_key")
-tenant("frameworks:template_use", key="template_key")
 
 
 # --- accounts: invitations, new organization; organization members ----------------------
@@ -192,3 +192,81 @@ tenant("frameworks:lint_report", version_id="version")
 tenant("onet:search")
 tenant("onet:occupation", code="onet_code")
 tenant("onet:add", element_id="onet_element")
+
+
+# --- frameworks: families, versions, the draft editor, ladders (frameworks/views*.py) ------
+def _framework_ladder(world: Any) -> Any:
+    """Acme's Product Management family: v1 published, and a draft of v2 (built once)."""
+    cached = getattr(world, "_framework_ladder", None)
+    if cached is None:
+        from frameworks.services import start_draft
+        from tests.framework_fixtures import load, small_family
+
+        v1 = load(world.acme, small_family(), actor=world.hr, publish=True)
+        cached = (v1.family, v1, start_draft(v1.family, actor=world.hr))
+        world._framework_ladder = cached
+    return cached
+
+
+@builder("family")
+def _family(world: Any) -> Any:
+    return _framework_ladder(world)[0]
+
+
+@builder("version")
+def _version(world: Any) -> Any:
+    return _framework_ladder(world)[1]
+
+
+@builder("draft")
+def _draft(world: Any) -> Any:
+    return _framework_ladder(world)[2]
+
+
+@builder("level")
+def _level(world: Any) -> Any:
+    return _framework_ladder(world)[2].levels.get(code="PM2").uid
+
+
+@builder("competency")
+def _competency(world: Any) -> Any:
+    return _framework_ladder(world)[2].competencies.get(name="Prioritization").uid
+
+
+@builder("category")
+def _category(world: Any) -> Any:
+    return _framework_ladder(world)[2].categories.get(name="Leadership").uid
+
+
+@builder("guide_slug")
+def _guide_slug(world: Any) -> Any:
+    return "write-statements"
+
+
+tenant("frameworks:index")
+tenant("frameworks:family_new")
+tenant("frameworks:my_ladder")
+tenant("frameworks:person_ladder", person_id="person")
+tenant("frameworks:ladder_pdf", person_id="person")
+public("frameworks:guide", slug="guide_slug")  # product guidance, no tenant data
+tenant("frameworks:version", version_id="version")
+for _name in (
+    "family",
+    "diff",
+    "start_draft",
+    "discard_draft",
+    "publish",
+    "editor",
+    "undo",
+    "level_add",
+    "category_add",
+    "competency_add",
+):
+    tenant(f"frameworks:{_name}", family_id="family")
+tenant("frameworks:cell", family_id="family", competency_uid="competency", level_uid="level")
+for _name in ("level_edit", "level_move", "level_remove"):
+    tenant(f"frameworks:{_name}", family_id="family", level_uid="level")
+for _name in ("category_edit", "category_move", "category_remove"):
+    tenant(f"frameworks:{_name}", family_id="family", category_uid="category")
+for _name in ("competency_edit", "competency_move", "competency_remove"):
+    tenant(f"frameworks:{_name}", family_id="family", competency_uid="competency")

@@ -1,0 +1,119 @@
+"""Forms for the framework editor. They validate input only; the services check the rest
+(unique codes and names) and raise `EditError` with the field it concerns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from frameworks.models import SCOPE_SUGGESTIONS, EvidenceKind, Track
+
+
+class RevisionMixin(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput(attrs={"class": "draft-revision"}))
+
+
+class FamilyForm(forms.Form):
+    name = forms.CharField(
+        label="Job family name",
+        max_length=120,
+        help_text="What people in this family do, e.g. Product Management or Engineering.",
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two sentences people see at the top of their ladder.",
+    )
+
+
+class LevelForm(RevisionMixin):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="Short and unique in this ladder, e.g. PM3.",
+        widget=forms.TextInput(attrs={"class": "input--short"}),
+    )
+    title = forms.CharField(label="Title", max_length=120, help_text="e.g. Senior Product Manager.")
+    track = forms.ChoiceField(
+        label="Track",
+        choices=Track.choices,
+        widget=forms.RadioSelect,
+        help_text="Shared levels come before the split; IC and Manager levels after it.",
+    )
+    rank = forms.IntegerField(
+        label="Rank",
+        min_value=0,
+        max_value=99,
+        help_text="Higher is more senior. An IC and a Manager level can share a rank "
+        "(Staff PM and Group PM).",
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
+    )
+    scope = forms.CharField(
+        label="Scope",
+        max_length=80,
+        required=False,
+        help_text="How far this level's work reaches: " + ", ".join(SCOPE_SUGGESTIONS) + ".",
+        widget=forms.TextInput(attrs={"list": "scope-suggestions", "class": "input--medium"}),
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What someone at this level does, in two or three sentences.",
+    )
+    key_question = forms.CharField(
+        label="Key developmental question",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The question someone at this level works on, e.g. “How do I make my "
+        "product area succeed without me in every decision?”",
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+
+class CategoryForm(RevisionMixin):
+    name = forms.CharField(
+        label="Category name",
+        max_length=120,
+        help_text="A group of related competencies, e.g. Product craft or Leadership.",
+    )
+
+
+class CompetencyForm(RevisionMixin):
+    name = forms.CharField(
+        label="Competency name", max_length=160, help_text="e.g. Prioritization."
+    )
+    category = forms.ChoiceField(label="Category", required=False)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this competency covers, in a sentence or two.",
+    )
+
+    def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "No category")] + [  # type: ignore[attr-defined]
+            (c.uid, c.name) for c in categories
+        ]
+
+
+class CellForm(RevisionMixin):
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.MultipleChoiceField(
+        choices=EvidenceKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class PublishForm(RevisionMixin):
+    note = forms.CharField(
+        label="What changed in this version?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="People see this note in the version history, e.g. “Clearer statements for "
+        "Strategy at PM3 and PM4”.",
+        error_messages={"required": "Say in a sentence what changed in this version."},
+    )

@@ -1,0 +1,589 @@
+"""The draft editor: the matrix an HR admin edits in place.
+
+Every form carries the draft revision it was rendered from (`input.draft-revision`); a
+successful htmx save answers with the new revision swapped into every such input, so
+the next edit names it. A stale revision is refused with a message and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from frameworks import services
+from frameworks.forms import CategoryForm, CellForm, CompetencyForm, LevelForm
+from frameworks.guides import GUIDES
+from frameworks.models import (
+    SCOPE_SUGGESTIONS,
+    CompetencyCategory,
+    EvidenceKind,
+    FrameworkVersion,
+    JobFamily,
+    Level,
+)
+from frameworks.selectors import build_matrix, people_in_family
+from organizations.access import org_required
+from organizations.models import Role
+
+EDITOR = "frameworks/editor.html"
+
+
+def _draft(family_id: str) -> tuple[JobFamily, FrameworkVersion | None]:
+    family = get_object_or_404(JobFamily, public_id=family_id)
+    return family, services.current_draft(family)
+
+
+def _revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        raise services.ConcurrentEditError() from None
+
+
+def _editor_context(request: HttpRequest, family: JobFamily, draft: FrameworkVersion) -> dict:
+    return {
+        "family": family,
+        "draft": draft,
+        "matrix": build_matrix(draft),
+        "undo": services.last_edit(draft),
+        "editable": True,
+        "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
+        "guides": GUIDES,
+    }
+
+
+def _editor_fragment(
+    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, **extra: Any
+) -> HttpResponse:
+    draft.refresh_from_db()
+    response = render(
+        request, EDITOR + "#editor", {**_editor_context(request, family, draft), **extra}
+    )
+    response["X-Draft-Revision"] = str(draft.revision)
+    return response
+
+
+def _refused(request: HttpRequest, family: JobFamily, error: Exception) -> HttpResponse:
+    """An edit was refused: htmx gets the message in the editor's alert area and nothing
+    else on the page changes (typed text stays); a plain POST goes back to the editor."""
+    stale = isinstance(error, services.ConcurrentEditError)
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(
+            request,
+            EDITOR + "#alert",
+            {"family": family, "alert": str(error), "stale": stale, "oob": True},
+        )
+        response["HX-Reswap"] = "none"
+        return response
+    messages.error(request, str(error))
+    return redirect("frameworks:editor", family.public_id)
+
+
+@org_required(Role.HR_ADMIN)
+def editor(request: HttpRequest, family_id: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        messages.info(request, f"{family.name} has no draft. Start one to make changes.")
+        return redirect("frameworks:family", family.public_id)
+    context = _editor_context(request, family, draft)
+    context["people"] = people_in_family(family)
+    return render(request, EDITOR, context)
+
+
+@org_required(Role.HR_ADMIN)
+def undo(request: HttpRequest, family_id: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None or request.method != "POST":
+        return redirect("frameworks:editor", family.public_id)
+    try:
+        label = services.undo_last_edit(
+            draft, actor=request.user, expected_revision=_revision(request)
+        )
+    except services.FrameworkError as error:
+        return _refused(request, family, error)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _editor_fragment(request, family, draft, status=f"Undone: {label}")
+    messages.success(request, f"Undone: {label}.")
+    return redirect("frameworks:editor", family.public_id)
+
+
+# --- statements ------------------------------------------------------------------------
+
+
+def _cell_context(
+    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, comp_uid: str
+) -> dict:
+    matrix = build_matrix(draft)
+    row = matrix.row_for(comp_uid)
+    if row is None:
+        raise services.EditError("That competency is no longer in this draft. Reload the page.")
+    return {
+        "family": family,
+        "draft": draft,
+        "matrix": matrix,
+        "row": row,
+        "editable": True,
+        "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
+    }
+
+
+@org_required(Role.HR_ADMIN)
+def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: str) -> HttpResponse:
+    """GET: the cell (with `?edit=1`, its editor); POST: save the cell, answer the row."""
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    get_object_or_404(Level, version=draft, uid=level_uid)
+    if request.method == "POST":
+        form = CellForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, family, services.ConcurrentEditError())
+        try:
+            services.edit_cell(
+                draft,
+                competency_uid=competency_uid,
+                level_uid=level_uid,
+                text=form.cleaned_data["text"],
+                evidence=form.cleaned_data["evidence"],
+                actor=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except services.FrameworkError as error:
+            if not request.htmx:  # type: ignore[attr-defined]
+                return _refused(request, family, error)
+            context = _cell_context(request, family, draft, competency_uid)
+            cell_ = next(c for c in context["row"].cells if c.level.uid == level_uid)
+            return render(
+                request,
+                "frameworks/partials/cell_form.html",
+                {
+                    **context,
+                    "cell": cell_,
+                    "form": form,
+                    "error": str(error),
+                    "stale": isinstance(error, services.ConcurrentEditError),
+                    "evidence_kinds": EvidenceKind.choices,
+                    "checked": form.cleaned_data["evidence"],
+                    "text": form.cleaned_data["text"],
+                },
+            )
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, "Saved.")
+            return redirect("frameworks:editor", family.public_id)
+        draft.refresh_from_db()
+        context = _cell_context(request, family, draft, competency_uid)
+        context.update(undo=services.last_edit(draft), saved=True, focus_cell=level_uid, oob=True)
+        response = render(request, "frameworks/partials/row_saved.html", context)
+        response["X-Draft-Revision"] = str(draft.revision)
+        return response
+    context = _cell_context(request, family, draft, competency_uid)
+    cell_ = next(c for c in context["row"].cells if c.level.uid == level_uid)
+    if request.GET.get("edit"):
+        statements = cell_.statements
+        return render(
+            request,
+            "frameworks/partials/cell_form.html",
+            {
+                **context,
+                "cell": cell_,
+                "evidence_kinds": EvidenceKind.choices,
+                "checked": sorted({k for st in statements for k in st.evidence}),
+                "text": "\n".join(st.text for st in statements),
+            },
+        )
+    return render(request, "frameworks/partials/matrix.html#cell", {**context, "cell": cell_})
+
+
+# --- levels, categories, competencies ------------------------------------------------------
+
+
+def _item_page(
+    request: HttpRequest,
+    family: JobFamily,
+    draft: FrameworkVersion,
+    form: Any,
+    *,
+    title: str,
+    intro: str,
+    submit: str,
+    item: Any = None,
+    kind: str,
+) -> HttpResponse:
+    return render(
+        request,
+        "frameworks/item_form.html",
+        {
+            "family": family,
+            "draft": draft,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "item": item,
+            "kind": kind,
+            "scope_suggestions": SCOPE_SUGGESTIONS,
+            "guides": GUIDES,
+        },
+    )
+
+
+def _save_item(
+    request: HttpRequest, family: JobFamily, form: Any, action: Any, success: str
+) -> HttpResponse | None:
+    """Run `action(cleaned_data)`; on success redirect to the editor, on a refused edit
+    put the message on the form and return None."""
+    try:
+        action(form.cleaned_data)
+    except services.EditError as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+        return None
+    except services.FrameworkError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, success)
+    return redirect("frameworks:editor", family.public_id)
+
+
+def _level_fields(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "revision"}
+
+
+@org_required(Role.HR_ADMIN)
+def level_add(request: HttpRequest, family_id: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    levels = list(Level.objects.filter(version=draft).order_by("-rank"))
+    initial = {
+        "revision": draft.revision,
+        "track": request.GET.get("track") or "shared",
+        "rank": (levels[0].rank + 1) if levels else 1,
+    }
+    form = LevelForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.add_level(
+                draft,
+                actor=request.user,
+                expected_revision=data["revision"],
+                **_level_fields(data),
+            )
+
+        done = _save_item(
+            request, family, form, action, f"Level {form.cleaned_data['code']} added."
+        )
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title="Add a level",
+        intro="A level is one step of the ladder. Its statements say what it expects.",
+        submit="Add level",
+        kind="level",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def level_edit(request: HttpRequest, family_id: str, level_uid: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    level = get_object_or_404(Level, version=draft, uid=level_uid)
+    initial = {name: getattr(level, name) for name in LevelForm.base_fields if name != "revision"}
+    form = LevelForm(request.POST or None, initial={**initial, "revision": draft.revision})
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.update_level(
+                draft,
+                level.uid,
+                actor=request.user,
+                expected_revision=data["revision"],
+                **_level_fields(data),
+            )
+
+        done = _save_item(
+            request, family, form, action, f"Level {form.cleaned_data['code']} saved."
+        )
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title=f"Edit level {level.code}",
+        intro="Changes show in the draft; people see them when you publish.",
+        submit="Save level",
+        item=level,
+        kind="level",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def level_action(request: HttpRequest, family_id: str, level_uid: str, verb: str) -> HttpResponse:
+    """Move a level (direction -1 / 1) or remove it."""
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    level = get_object_or_404(Level, version=draft, uid=level_uid)
+    if request.method != "POST":
+        return redirect("frameworks:editor", family.public_id)
+    try:
+        revision = _revision(request)
+        if verb == "move":
+            direction = 1 if request.POST.get("direction") == "1" else -1
+            services.move_level(
+                draft,
+                level.uid,
+                direction=direction,
+                actor=request.user,
+                expected_revision=revision,
+            )
+            status = f"Moved {level.code}"
+        else:
+            services.remove_level(draft, level.uid, actor=request.user, expected_revision=revision)
+            status = f"Removed {level.code}"
+    except services.FrameworkError as error:
+        return _refused(request, family, error)
+    return _done(request, family, draft, status)
+
+
+def _done(
+    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, status: str
+) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return _editor_fragment(request, family, draft, status=status)
+    messages.success(request, status + ".")
+    return redirect("frameworks:editor", family.public_id)
+
+
+@org_required(Role.HR_ADMIN)
+def category_add(request: HttpRequest, family_id: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    form = CategoryForm(request.POST or None, initial={"revision": draft.revision})
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.add_category(
+                draft, name=data["name"], actor=request.user, expected_revision=data["revision"]
+            )
+
+        done = _save_item(
+            request, family, form, action, f"Category {form.cleaned_data['name']} added."
+        )
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title="Add a category",
+        intro="Categories group related competencies in the ladder, e.g. Product craft.",
+        submit="Add category",
+        kind="category",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def category_edit(request: HttpRequest, family_id: str, category_uid: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    category = get_object_or_404(CompetencyCategory, version=draft, uid=category_uid)
+    form = CategoryForm(
+        request.POST or None, initial={"name": category.name, "revision": draft.revision}
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.rename_category(
+                draft,
+                category.uid,
+                name=data["name"],
+                actor=request.user,
+                expected_revision=data["revision"],
+            )
+
+        done = _save_item(request, family, form, action, "Category renamed.")
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title=f"Rename category {category.name}",
+        intro="The competencies in this category stay where they are.",
+        submit="Save category",
+        item=category,
+        kind="category",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def category_action(
+    request: HttpRequest, family_id: str, category_uid: str, verb: str
+) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    category = get_object_or_404(CompetencyCategory, version=draft, uid=category_uid)
+    if request.method != "POST":
+        return redirect("frameworks:editor", family.public_id)
+    try:
+        revision = _revision(request)
+        if verb == "move":
+            direction = 1 if request.POST.get("direction") == "1" else -1
+            services.move_category(
+                draft,
+                category.uid,
+                direction=direction,
+                actor=request.user,
+                expected_revision=revision,
+            )
+            status = f"Moved {category.name}"
+        else:
+            services.remove_category(
+                draft, category.uid, actor=request.user, expected_revision=revision
+            )
+            status = f"Removed category {category.name}"
+    except services.FrameworkError as error:
+        return _refused(request, family, error)
+    return _done(request, family, draft, status)
+
+
+@org_required(Role.HR_ADMIN)
+def competency_add(request: HttpRequest, family_id: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    categories = list(CompetencyCategory.objects.filter(version=draft).order_by("position"))
+    form = CompetencyForm(
+        request.POST or None,
+        categories=categories,
+        initial={"revision": draft.revision, "category": request.GET.get("category", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.add_competency(
+                draft,
+                name=data["name"],
+                category_uid=data["category"],
+                description=data["description"],
+                actor=request.user,
+                expected_revision=data["revision"],
+            )
+
+        done = _save_item(
+            request, family, form, action, f"Competency {form.cleaned_data['name']} added."
+        )
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title="Add a competency",
+        intro="A competency is a row of the ladder: a skill or behaviour that grows level by "
+        "level. You write what each level expects in the matrix.",
+        submit="Add competency",
+        kind="competency",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def competency_edit(request: HttpRequest, family_id: str, competency_uid: str) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    from frameworks.models import Competency
+
+    comp = get_object_or_404(
+        Competency.objects.select_related("category"), version=draft, uid=competency_uid
+    )
+    categories = list(CompetencyCategory.objects.filter(version=draft).order_by("position"))
+    form = CompetencyForm(
+        request.POST or None,
+        categories=categories,
+        initial={
+            "name": comp.name,
+            "description": comp.description,
+            "category": comp.category.uid if comp.category else "",
+            "revision": draft.revision,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def action(data: dict) -> None:
+            services.update_competency(
+                draft,
+                comp.uid,
+                name=data["name"],
+                category=data["category"],
+                description=data["description"],
+                actor=request.user,
+                expected_revision=data["revision"],
+            )
+
+        done = _save_item(request, family, form, action, "Competency saved.")
+        if done:
+            return done
+    return _item_page(
+        request,
+        family,
+        draft,
+        form,
+        title=f"Edit competency {comp.name}",
+        intro="Its statements stay as they are.",
+        submit="Save competency",
+        item=comp,
+        kind="competency",
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def competency_action(
+    request: HttpRequest, family_id: str, competency_uid: str, verb: str
+) -> HttpResponse:
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    from frameworks.models import Competency
+
+    comp = get_object_or_404(Competency, version=draft, uid=competency_uid)
+    if request.method != "POST":
+        return redirect("frameworks:editor", family.public_id)
+    try:
+        revision = _revision(request)
+        if verb == "move":
+            direction = 1 if request.POST.get("direction") == "1" else -1
+            services.move_competency(
+                draft,
+                comp.uid,
+                direction=direction,
+                actor=request.user,
+                expected_revision=revision,
+            )
+            status = f"Moved {comp.name}"
+        else:
+            services.remove_competency(
+                draft, comp.uid, actor=request.user, expected_revision=revision
+            )
+            status = f"Removed {comp.name}"
+    except services.FrameworkError as error:
+        return _refused(request, family, error)
+    return _done(request, family, draft, status)
