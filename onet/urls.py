@@ -1,8 +1,10 @@
 from django.urls import path
 
-from core.wip import wip
+from onet import views
 
 app_name = "onet"
 urlpatterns = [
-    path("", wip, name="search"),
+    path("", views.search, name="search"),
+    path("elements/<str:element_id>/add/", views.add, name="add"),
+    path("<str:code>/", views.occupation, name="occupation"),
 ]

@@ -1,0 +1,252 @@
+"""Adding an O*NET skill or knowledge area to a ladder as a competency.
+
+The competency gets a first draft of statements for every level of the family, built
+from the element's O*NET level anchors: the family's levels are ranked and the anchors
+spread across them (lowest anchor for the lowest level, highest for the top), each
+rewritten as something the person does, with the kind of evidence that would show it.
+They are starting points the admin is told to edit, not finished statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from frameworks.models import (
+    Competency,
+    CompetencyCategory,
+    DraftEdit,
+    EvidenceKind,
+    FrameworkVersion,
+    JobFamily,
+    Level,
+    Statement,
+    Track,
+)
+from frameworks.services import FrameworkError, bump_revision, current_draft, start_draft
+from onet.data import Element, get_element
+from organizations.audit import record
+
+CATEGORY = "O*NET skills"
+
+IRREGULAR = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+
+
+def third_person(phrase: str) -> str:
+    """ "Write an email to staff" → "Writes an email to staff" (O*NET anchors are
+    imperatives)."""
+    first, _, rest = phrase.strip().partition(" ")
+    word = first.rstrip(",;:")
+    tail = first[len(word) :]
+    lower = word.lower()
+    if lower in IRREGULAR:
+        verb = IRREGULAR[lower]
+    elif lower.endswith(("s", "sh", "ch", "x", "z", "o")):
+        verb = lower + "es"
+    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        verb = lower[:-1] + "ies"
+    else:
+        verb = lower + "s"
+    return f"{verb.capitalize()}{tail} {rest}".strip()
+
+
+_EVIDENCE_HINTS: list[tuple[tuple[str, ...], str]] = [
+    (
+        ("writ", "document", "report", "record", "plan", "design", "develop", "program"),
+        EvidenceKind.WRITTEN_ARTIFACT,
+    ),
+    (
+        ("decid", "decision", "judg", "select", "determine", "evaluat", "approve", "choose"),
+        EvidenceKind.DECISION_RECORD,
+    ),
+    (
+        (
+            "calculat",
+            "measur",
+            "monitor",
+            "cost",
+            "budget",
+            "financ",
+            "quality",
+            "math",
+            "count",
+            "inspect",
+            "test",
+        ),
+        EvidenceKind.METRIC,
+    ),
+    (
+        (
+            "speak",
+            "listen",
+            "interview",
+            "instruct",
+            "teach",
+            "persua",
+            "negotiat",
+            "coordinat",
+            "serv",
+            "customer",
+            "counsel",
+            "convinc",
+            "present",
+            "personnel",
+            "manag",
+            "direct",
+        ),
+        EvidenceKind.INPUT_360,
+    ),
+]
+
+
+def evidence_for(element: Element, anchor: str) -> list[str]:
+    """The evidence kinds that would show work like `anchor`."""
+    haystack = f"{element.name} {anchor}".lower()
+    kinds = [
+        str(kind) for stems, kind in _EVIDENCE_HINTS if any(stem in haystack for stem in stems)
+    ]
+    return kinds[:2] or [str(EvidenceKind.WRITTEN_ARTIFACT), str(EvidenceKind.INPUT_360)]
+
+
+@dataclass(frozen=True)
+class DraftStatement:
+    level: Level
+    anchor: str
+    text: str
+    evidence: list[str]
+
+
+def draft_statements(element: Element, levels: list[Level]) -> list[DraftStatement]:
+    """One first-draft statement per level, from the element's level anchors spread
+    across the levels' ranks."""
+    if not element.anchors or not levels:
+        return []
+    anchors = sorted(element.anchors)
+    ranks = sorted({lv.rank for lv in levels})
+    subject = element.name.lower()
+    out = []
+    for lv in sorted(levels, key=lambda lv: (lv.rank, lv.position)):
+        i = ranks.index(lv.rank)
+        share = i / (len(ranks) - 1) if len(ranks) > 1 else 0.5
+        anchor = anchors[round(share * (len(anchors) - 1))][1]
+        if lv.track == Track.MANAGER:
+            how = (
+                "and makes sure the people they manage can do the same, checking their "
+                "work in one-on-ones"
+            )
+        elif share < 1 / 3:
+            how = "with guidance from a more experienced colleague who reviews the result"
+        elif share < 2 / 3:
+            how = "on their own, and shares the result with the people who rely on it"
+        else:
+            how = "and coaches colleagues through such work in reviews or pairing sessions"
+        text = f"{third_person(anchor)}, or does {subject} work of similar difficulty, {how}."
+        out.append(DraftStatement(lv, anchor, text, evidence_for(element, anchor)))
+    return out
+
+
+def add_element_as_competency(
+    version: FrameworkVersion,
+    element_id: str,
+    *,
+    actor: Any,
+    occupation_code: str = "",
+    expected_revision: int | None = None,
+) -> Competency:
+    """Add an O*NET skill or knowledge area to a draft as a competency (category
+    "O*NET skills", source "onet:<element id>") with a first draft of statements for
+    each of its levels. Refuses published versions."""
+    org = version.organization
+    org.ensure_writable()
+    element = get_element(element_id)
+    if element is None:
+        raise FrameworkError("That O*NET skill or knowledge area does not exist.")
+    if not version.is_draft:
+        raise FrameworkError("Published versions cannot be changed. Start a new draft first.")
+    with transaction.atomic():
+        bump_revision(version, expected_revision)
+        levels = list(Level.objects.filter(version=version))
+        if not levels:
+            raise FrameworkError(
+                f"{version.family.name} has no levels yet. Add its levels first, then add "
+                "competencies from O*NET."
+            )
+        if Competency.objects.filter(version=version, name__iexact=element.name).exists():
+            raise FrameworkError(
+                f"{version.family.name} already has a competency called “{element.name}”."
+            )
+        category = CompetencyCategory.objects.filter(version=version, name=CATEGORY).first()
+        if category is None:
+            top = CompetencyCategory.objects.filter(version=version).aggregate(m=Max("position"))[
+                "m"
+            ]
+            category = CompetencyCategory.objects.create(
+                organization=org,
+                version=version,
+                name=CATEGORY,
+                position=(top if top is not None else -1) + 1,
+            )
+        top = Competency.objects.filter(version=version).aggregate(m=Max("position"))["m"]
+        competency = Competency.objects.create(
+            organization=org,
+            version=version,
+            category=category,
+            name=element.name,
+            description=element.description,
+            source=f"onet:{element.id}",
+            position=(top if top is not None else -1) + 1,
+        )
+        drafts = draft_statements(element, levels)
+        Statement.objects.bulk_create(
+            [
+                Statement(
+                    organization=org,
+                    version=version,
+                    competency=competency,
+                    level=d.level,
+                    text=d.text,
+                    evidence=d.evidence,
+                    position=0,
+                )
+                for d in drafts
+            ]
+        )
+        # undoable from the editor like any other edit: the undo removes the competency
+        seq = DraftEdit.objects.filter(version=version).aggregate(m=Max("seq"))["m"] or 0
+        DraftEdit.objects.create(
+            organization=org,
+            version=version,
+            seq=seq + 1,
+            label=f"Add competency {element.name} from O*NET"[:200],
+            payload={"op": "delete_competency", "uid": competency.uid},
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        record(
+            org,
+            actor,
+            "framework.competency_added_from_onet",
+            competency,
+            data={
+                "draft": str(version),
+                "element": element.id,
+                "name": element.name,
+                "occupation": occupation_code,
+                "statements": len(drafts),
+            },
+        )
+    return competency
+
+
+def add_to_family(
+    family: JobFamily, element_id: str, *, actor: Any, occupation_code: str = ""
+) -> Competency:
+    """Add the element to the family's draft, starting a draft from the latest published
+    version when there is none."""
+    with transaction.atomic():
+        draft = current_draft(family) or start_draft(family, actor=actor)
+        return add_element_as_competency(
+            draft, element_id, actor=actor, occupation_code=occupation_code
+        )
