@@ -7,6 +7,24 @@ from django.conf import settings
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's messages, in the words the rest of the product uses.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "That e-mail address and password do not match. Check both and try again."
+        ),
+        "too_many_login_attempts": (
+            "Too many failed login attempts. Wait a few minutes and try again, or reset "
+            "your password."
+        ),
+        "email_taken": "There is already an account with this e-mail address. Log in instead.",
+        "enter_current_password": "Enter your current password.",
+        "incorrect_code": "That code is not right. Check your app shows Career Ladder Builder "
+        "and type the six digits it shows now.",
+        "incorrect_password": "That password is not right.",
+        "rate_limited": "Too many requests in a short time. Wait a minute and try again.",
+    }
+
     def get_login_redirect_url(self, request: Any) -> str:
         return super().get_login_redirect_url(request)
 

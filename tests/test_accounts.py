@@ -154,7 +154,7 @@ def test_wrong_password_is_reported(world, client):
     )
     assert response.status_code == 200
     assert b"error-summary" in response.content
-    assert b"not correct" in response.content
+    assert b"do not match" in response.content
 
 
 def test_repeated_failures_are_throttled(world, client, settings):
