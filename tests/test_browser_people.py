@@ -121,3 +121,32 @@ def test_hr_admin_adds_and_imports_people(page, live_server, world):
     shoot(page, "people-org-chart-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     shoot(page, "people-org-chart-390")
+
+
+def test_deactivating_a_manager_and_the_empty_directory(page, live_server, world):
+    login(page, live_server, world.hr)
+    page.goto(f"{live_server.url}/people/")
+    page.locator(".people-table").get_by_role("link", name="Max Manager").click()
+    page.get_by_role("link", name="Deactivate").click()
+    assert page.get_by_text("Give each of them a new manager first").is_visible()
+    assert page.get_by_role("link", name="Change Emma Employee's manager").is_visible()
+    shoot(page, "people-deactivate-manager-1280")
+    page.get_by_role("link", name="Change Emma Employee's manager").click()
+    page.get_by_label("Manager").select_option(label="Hana Hr")
+    page.get_by_role("button", name="Save changes").click()
+    page.goto(f"{live_server.url}/people/")
+    page.locator(".people-table").get_by_role("link", name="Max Manager").click()
+    page.get_by_role("link", name="Deactivate").click()
+    assert page.get_by_text("can no longer log in").is_visible()
+    page.get_by_role("button", name="Deactivate Max Manager").click()
+    assert page.get_by_text("Max Manager was deactivated.").is_visible()
+    assert page.get_by_role("link", name="Reactivate").is_visible()
+
+    # A new organization: only its owner is in the directory.
+    page.context.clear_cookies()
+    login(page, live_server, world.outsider)
+    page.goto(f"{live_server.url}/people/")
+    assert page.get_by_role("heading", name="No people yet").is_visible()
+    shoot(page, "people-empty-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "people-empty-390")
