@@ -155,7 +155,7 @@ class InvitationState:
     """What the accept page should say about a token."""
 
     invitation: Invitation | None
-    problem: str = ""  # "" | "unknown" | "accepted" | "revoked" | "expired"
+    problem: str = ""  # "" | "unknown" | "accepted" | "revoked" | "expired" | "inactive"
 
 
 def find_invitation(token: str) -> InvitationState:
@@ -176,6 +176,8 @@ def find_invitation(token: str) -> InvitationState:
         return InvitationState(invitation, "revoked")
     if invitation.expires_at <= timezone.now():
         return InvitationState(invitation, "expired")
+    if invitation.person is not None and not invitation.person.is_active:
+        return InvitationState(invitation, "inactive")
     return InvitationState(invitation)
 
 
@@ -217,6 +219,7 @@ def accept_invitation(
                 "accepted": "This invitation has already been used.",
                 "revoked": "This invitation was withdrawn.",
                 "expired": "This invitation has expired.",
+                "inactive": "This person is no longer active in the organization.",
             }[state.problem or "unknown"]
         )
     org = invitation.organization

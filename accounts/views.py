@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -176,6 +177,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def create_org(request: HttpRequest) -> HttpResponse:
     """A logged-in person without an organization starts one, on a free trial."""
+    if not settings.SIGNUP_OPEN:
+        return render(request, "account/signup_closed.html", status=403)
     form = CreateOrganizationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -310,3 +310,21 @@ def test_mfa_index_explains_the_requirement(world):
     body = client.get(reverse("mfa_index")).content
     assert b"asks owners and HR admins to use an authenticator app" in body
     assert b"Set up an authenticator app" in body
+
+
+def test_create_organization_respects_closed_signup(db, settings):
+    from tests.conftest import make_user
+
+    settings.SIGNUP_OPEN = False
+    client = Client()
+    client.force_login(make_user("lone@wolf.test"))
+    response = client.post(reverse("accounts:create_organization"), {"name": "Wolf Pack"})
+    assert response.status_code == 403
+    assert b"Sign-up is closed" in response.content
+    assert not Organization.objects.filter(name="Wolf Pack").exists()
+    assert b"Sign-up is closed" in Client().get(reverse("account_signup")).content
+
+
+def test_email_addresses_page_keeps_the_radio_values(world):
+    body = world.client_for(world.employee).get(reverse("account_email")).content
+    assert b'type="radio" name="email" value="emma@acme.test"' in body

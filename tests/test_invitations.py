@@ -313,3 +313,18 @@ def test_unknown_token_is_a_clear_404(client):
     response = client.get("/accounts/invite/definitely-not-a-token/")
     assert response.status_code == 404
     assert b"This invitation link is not valid" in response.content
+
+
+def test_deactivated_person_cannot_accept(world, ivy, django_capture_on_commit_callbacks):
+    from people.services import set_active
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, ivy)
+    with scope(world.acme):
+        set_active(ivy, actor=world.hr, active=False)
+    with pytest.raises(InvitationError, match="no longer active"):
+        accept_invitation(token_from_outbox(), name="Ivy", password="a-long-password-1")
+    url = reverse("accounts:accept_invitation", args=[token_from_outbox()])
+    response = world.client_for(world.outsider).get(url)
+    assert response.status_code == 410
+    assert b"can no longer be used" in response.content
