@@ -88,7 +88,7 @@ class PersonForm(forms.Form):
     start_date = forms.DateField(
         label="Start date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
         help_text="The day they joined the company.",
     )
 
@@ -148,7 +148,7 @@ class EditPersonForm(PersonForm):
     level_effective_date = forms.DateField(
         label="Date the new level takes effect",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
         help_text="Only needed when you change the job family or level. Recorded in their "
         "level history.",
     )

@@ -217,10 +217,10 @@ def edit(request: HttpRequest, person_id: str) -> HttpResponse:
                 level_reason=reason.strip(),
                 **data,
             )
-        except StaleEditError as exc:
+        except StaleEditError:
             stale = True
             person.refresh_from_db()
-            form = _rebind_on_stale(request, person, exc)
+            form = _rebind_on_stale(request, person)
         except PersonError as exc:
             _apply_error(form, exc)
         else:
@@ -229,7 +229,7 @@ def edit(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "person": person, "stale": stale})
 
 
-def _rebind_on_stale(request: HttpRequest, person: Person, exc: StaleEditError) -> EditPersonForm:
+def _rebind_on_stale(request: HttpRequest, person: Person) -> EditPersonForm:
     """Keep what the user typed, move the form onto the latest revision, and say so.
     Saving again then applies their version on purpose, not by accident."""
     data = request.POST.copy()
@@ -238,8 +238,9 @@ def _rebind_on_stale(request: HttpRequest, person: Person, exc: StaleEditError) 
     form.is_valid()
     form.add_error(
         None,
-        f"{exc} Your changes are still in the form below. Compare them with the current "
-        "details, then save again to keep yours.",
+        f"Someone else changed {person.name} while you were editing, so nothing was saved. "
+        "Your changes are still in the form; their version is shown beside it. Save again "
+        "to replace it with yours.",
     )
     return form
 

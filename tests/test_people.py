@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -378,8 +379,13 @@ def test_edit_with_level_change_records_history(world, ladder):
     family, levels = ladder
     emma = world.p_employee
     client = world.client_for(world.hr)
+    with scope(world.acme):
+        update_person(emma, actor=world.hr, expected_revision=None, start_date=date(2023, 5, 2))
+        emma.refresh_from_db()
     page = client.get(url("people:edit", emma)).text
     assert f'name="revision" value="{emma.revision}"' in page
+    assert 'name="start_date" value="2023-05-02"' in page  # what a date input can show
+    assert f'name="level_effective_date" value="{date.today().isoformat()}"' in page
     missing = client.post(
         url("people:edit", emma),
         _edit_data(
@@ -422,7 +428,7 @@ def test_stale_edit_is_refused_and_typed_text_kept(world):
         update_person(emma, actor=world.owner, expected_revision=emma.revision, title="By Olivia")
     response = client.post(url("people:edit", emma), stale_form)
     assert response.status_code == 200
-    assert "Someone else changed this person while you were editing" in response.text
+    assert "Someone else changed Emma Employee while you were editing" in response.text
     assert 'value="Typed by Hana"' in response.text
     assert "By Olivia" in response.text  # the current details are shown beside the form
     with scope(world.acme):
