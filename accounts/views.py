@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -80,8 +81,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 def invite(request: HttpRequest, person_id: str) -> HttpResponse:
-    """Send (or send again) an invitation to someone in the people directory. POST only;
-    the object is looked up first so another organization's id answers 404."""
+    """Send (or send again) an invitation to someone in the people directory, then go back
+    to their page (or `next`). POST only; the object is looked up first so another
+    organization's id answers 404."""
     org = request.organization  # type: ignore[attr-defined]
     person = get_object_or_404(Person, public_id=person_id)
     if request.method != "POST":
@@ -105,7 +107,7 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
                 f"Invitation sent to {person.name} ({invitation.email}). "
                 "The link works for 14 days.",
             )
-    return redirect(_next_url(request, "accounts:invitations"))
+    return redirect(_next_url(request, reverse("people:detail", args=[person.public_id])))
 
 
 @org_required(Role.HR_ADMIN)

@@ -238,12 +238,20 @@ def test_invite_person_view_and_resend(world, ivy, django_capture_on_commit_call
     url = reverse("accounts:invite_person", args=[ivy.public_id])
     assert client.get(url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"role": "hr_admin"}, follow=True)
-    assert b"Invitation sent to Ivy Invitee" in response.content
+        response = client.post(url, {"role": "hr_admin"})
+    assert response["Location"] == reverse("people:detail", args=[ivy.public_id])
+    assert b"Invitation sent to Ivy Invitee" in client.get(response["Location"]).content
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"role": "hr_admin"})
+        response = client.post(
+            url, {"role": "hr_admin", "next": reverse("accounts:invitations")}, follow=True
+        )
+    assert response.redirect_chain[-1][0] == reverse("accounts:invitations")
+    assert client.post(url, {"role": "member", "next": "https://evil.test/"})["Location"] == (
+        reverse("people:detail", args=[ivy.public_id])
+    )
     assert len(mail.outbox) == 2
     assert Invitation.objects.filter(email="ivy@acme.test", revoked_at__isnull=True).count() == 1
+    assert Invitation.objects.filter(email="ivy@acme.test").count() == 3
     response = client.post(url, {"role": "owner"}, follow=True)
     assert b"Choose a role" in response.content
 
