@@ -12,6 +12,9 @@ How to add a URL:
   POST, and nothing of Acme's may change.
 - `token("name", token="invitation_token")` — secret-token URLs (invitations); a wrong
   token must 404.
+- `catalog("name", key="template_key")` — the URL names something every organization
+  shares (a library template, an O*NET occupation), not a tenant object. The outsider may
+  see it, but nothing of Acme's may show or change, even through a POST.
 
 How to add an object: write a builder `@builder("name")` returning a model instance
 (its `public_id` is used) or a string. Builders run inside `scope(acme)` with `world`.
@@ -27,7 +30,7 @@ from typing import Any
 @dataclass
 class Route:
     name: str
-    kind: str  # public | tenant | token
+    kind: str  # public | tenant | token | catalog
     kwargs: dict[str, str] = field(default_factory=dict)
 
 
@@ -45,6 +48,10 @@ def tenant(name: str, **kwargs: str) -> None:
 
 def token(name: str, **kwargs: str) -> None:
     ROUTES[name] = Route(name, "token", kwargs)
+
+
+def catalog(name: str, **kwargs: str) -> None:
+    ROUTES[name] = Route(name, "catalog", kwargs)
 
 
 def builder(name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
