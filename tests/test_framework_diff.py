@@ -1,0 +1,177 @@
+"""The diff between two versions matches levels and competencies by uid."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from frameworks import services
+from frameworks.diff import ADDED, CHANGED, REMOVED, diff_data, diff_versions
+from frameworks.models import Competency, Level
+from tests.framework_fixtures import load, small_family
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def v1(world, acme_scope):
+    return load(world.acme, small_family(), actor=world.hr, publish=True)
+
+
+def rev(draft):
+    draft.refresh_from_db()
+    return draft.revision
+
+
+def test_identical_versions_have_no_changes(v1, world):
+    draft = services.start_draft(v1.family, actor=world.hr)
+    result = diff_versions(v1, draft)
+    assert result.is_empty
+    assert result.summary == {ADDED: 0, CHANGED: 0, REMOVED: 0}
+
+
+def test_added_changed_and_removed(v1, world):
+    hr = world.hr
+    draft = services.start_draft(v1.family, actor=hr)
+    pm3 = Level.objects.get(version=draft, code="PM3")
+    prio = Competency.objects.get(version=draft, name="Prioritization")
+    comm = Competency.objects.get(version=draft, name="Communication")
+    # a renamed level is "changed", matched by uid, not removed + added
+    services.update_level(
+        draft,
+        pm3.uid,
+        actor=hr,
+        expected_revision=rev(draft),
+        code="SPM",
+        title="Senior Product Manager",
+    )
+    services.remove_level(
+        draft,
+        Level.objects.get(version=draft, code="GPM").uid,
+        actor=hr,
+        expected_revision=rev(draft),
+    )
+    services.add_level(
+        draft,
+        actor=hr,
+        expected_revision=rev(draft),
+        code="PM5",
+        title="Principal PM",
+        rank=5,
+        track="ic",
+    )
+    services.update_competency(
+        draft, comm.uid, name="Written communication", actor=hr, expected_revision=rev(draft)
+    )
+    services.add_competency(draft, name="Delivery", actor=hr, expected_revision=rev(draft))
+    services.edit_cell(
+        draft,
+        competency_uid=prio.uid,
+        level_uid=pm3.uid,
+        text="Ranks the roadmap and explains trade-offs to leadership.",
+        evidence=[],
+        actor=hr,
+        expected_revision=rev(draft),
+    )
+    services.edit_cell(
+        draft,
+        competency_uid=comm.uid,
+        level_uid=Level.objects.get(version=draft, code="PM1").uid,
+        text="",
+        evidence=[],
+        actor=hr,
+        expected_revision=rev(draft),
+    )
+    services.edit_cell(
+        draft,
+        competency_uid=comm.uid,
+        level_uid=pm3.uid,
+        text="Presents the quarterly review.",
+        evidence=[],
+        actor=hr,
+        expected_revision=rev(draft),
+    )
+    v2 = services.publish_draft(draft, actor=hr, note="v2")
+
+    result = diff_versions(v1, v2)
+    levels = {(c.kind, c.name) for c in result.levels}
+    assert levels == {
+        (CHANGED, "SPM Senior Product Manager"),
+        (REMOVED, "GPM Group PM"),
+        (ADDED, "PM5 Principal PM"),
+    }
+    changed = next(c for c in result.levels if c.kind == CHANGED)
+    assert [(f.label, f.before, f.after) for f in changed.fields] == [
+        ("Code", "PM3", "SPM"),
+        ("Title", "Senior PM", "Senior Product Manager"),
+    ]
+    comps = {(c.kind, c.name) for c in result.competencies}
+    assert comps == {(CHANGED, "Written communication"), (ADDED, "Delivery")}
+    cells = {(c.kind, c.competency, c.level): (c.before, c.after) for c in result.statements}
+    assert cells[(CHANGED, "Prioritization", "SPM")] == (
+        ["Ranks the product area roadmap with a documented method."],
+        ["Ranks the roadmap and explains trade-offs to leadership."],
+    )
+    assert cells[(REMOVED, "Written communication", "PM1")] == (["Writes clear tickets."], [])
+    assert cells[(ADDED, "Written communication", "SPM")] == (
+        [],
+        ["Presents the quarterly review."],
+    )
+    # the removed level's statements show as removed
+    assert cells[(REMOVED, "Prioritization", "GPM")] == (
+        ["Coaches PMs to rank their roadmaps."],
+        [],
+    )
+    assert len(result.statements) == 4
+    # and the other way round, everything flips
+    back = diff_versions(v2, v1)
+    assert back.summary == {
+        ADDED: result.summary[REMOVED],
+        CHANGED: result.summary[CHANGED],
+        REMOVED: result.summary[ADDED],
+    }
+
+
+def test_diff_data_without_database():
+    a, b = small_family(), small_family()
+    for data in (a, b):
+        for n, lv in enumerate(data.levels):
+            lv.uid = f"L{n}"
+        for n, c in enumerate(data.competencies):
+            c.uid = f"C{n}"
+    b.competencies[1].statements["PM2"][0].text = "Writes a weekly update for leadership."
+    levels, comps, statements = diff_data(a, b)
+    assert not levels and not comps
+    assert [(s.kind, s.level, s.before, s.after) for s in statements] == [
+        (
+            CHANGED,
+            "PM2",
+            ["Writes a weekly update for the team."],
+            ["Writes a weekly update for leadership."],
+        ),
+    ]
+
+
+def test_diff_page(world, v1):
+    draft = services.start_draft(v1.family, actor=world.hr)
+    prio = Competency.objects.get(version=draft, name="Prioritization")
+    services.edit_cell(
+        draft,
+        competency_uid=prio.uid,
+        level_uid=Level.objects.get(version=draft, code="PM1").uid,
+        text="Orders the backlog.",
+        evidence=[],
+        actor=world.hr,
+        expected_revision=rev(draft),
+    )
+    v2 = services.publish_draft(draft, actor=world.hr, note="v2")
+    url = reverse("frameworks:diff", args=[v1.family.public_id])
+    response = world.client_for(world.hr).get(url, {"a": v1.public_id, "b": v2.public_id})
+    body = response.content.decode()
+    assert "v1 → v2" in body and "Orders the backlog." in body
+    assert "Ranks the backlog of one feature with the team." in body
+    assert (
+        world.client_for(world.hr).get(url, {"a": "zzzzzzzzzzzz", "b": v2.public_id}).status_code
+        == 404
+    )
+    assert world.client_for(world.employee).get(url).status_code == 403
