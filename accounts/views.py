@@ -93,7 +93,10 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
         can_invite_owner=request.membership.is_owner,  # type: ignore[attr-defined]
     )
     if not form.is_valid():
-        messages.error(request, "Choose a role for the invitation.")
+        if request.POST.get("role") == Role.OWNER:
+            messages.error(request, "Only an owner can invite another owner.")
+        else:
+            messages.error(request, "Choose a role for the invitation.")
     else:
         try:
             invitation = invite_person(

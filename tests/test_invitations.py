@@ -253,6 +253,8 @@ def test_invite_person_view_and_resend(world, ivy, django_capture_on_commit_call
     assert Invitation.objects.filter(email="ivy@acme.test", revoked_at__isnull=True).count() == 1
     assert Invitation.objects.filter(email="ivy@acme.test").count() == 3
     response = client.post(url, {"role": "owner"}, follow=True)
+    assert b"Only an owner can invite another owner." in response.content
+    response = client.post(url, {"role": "king"}, follow=True)
     assert b"Choose a role" in response.content
 
 
