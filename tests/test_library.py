@@ -204,14 +204,17 @@ def test_matrix_carries_expectations_over_on_each_path():
         "CPO",
     ]
     assert [(g.track, g.span) for g in matrix.tracks] == [("shared", 3), ("ic", 2), ("manager", 4)]
-    rows = {row.name: row for cat in matrix.categories for row in cat.rows}
-    writing = {cell.level.code: cell for cell in rows["Writing craft"].cells}
+    assert [g.name for g in matrix.groups] == data.categories()
+    writing = {cell.level.code: cell for cell in matrix.row("Writing craft").cells}
     # nothing new for a Director: the Group PM's expectations carry over, not Principal's
-    assert not writing["DIR"].statements
+    assert writing["DIR"].is_empty
     assert writing["DIR"].carried_from is not None
     assert writing["DIR"].carried_from.code == "GPM"
-    coaching = {cell.level.code: cell for cell in rows["Coaching and mentorship"].cells}
-    assert coaching["APM"].carried_from is None and not coaching["APM"].statements
+    assert writing["DIR"].carried[0].text.startswith("Edits the PRDs")
+    coaching = {cell.level.code: cell for cell in matrix.row("Coaching and mentorship").cells}
+    assert coaching["APM"].carried_from is None and coaching["APM"].is_empty
+    labels = matrix.row("Prioritization").cells[0].statements[0].evidence_labels
+    assert labels == ["Written artifact", "360 input"]
 
 
 # --- starting from a template ------------------------------------------------------------

@@ -1,114 +1,209 @@
-"""Lay a `FamilyData` out as the standard ladder matrix: levels as columns grouped by
-track (the shared trunk, then IC, then Manager), competencies as rows grouped by
-category. A cell with nothing new says which lower level's expectations carry over."""
+"""Lay a template's `FamilyData` out in the shape the shared ladder matrix partial
+(`frameworks/partials/matrix.html`) reads, so a template looks exactly like a ladder in
+the editor: levels as columns grouped by track (the shared trunk, then IC, then
+Manager), competencies as rows grouped by category, and an empty cell showing what
+carries over from the levels below on the same path.
+
+Template data has no database rows, so levels, competencies and statements are wrapped
+in small read-only views with the attributes the partial uses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.text import slugify
+
 from frameworks.models import EvidenceKind, Track
-from frameworks.schema import FamilyData, LevelData
+from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 
-TRACK_ORDER = [Track.SHARED, Track.IC, Track.MANAGER]
+TRACK_ORDER: list[str] = [Track.SHARED, Track.IC, Track.MANAGER]
+TRACK_LABELS: dict[str, str] = {
+    Track.SHARED: "Shared",
+    Track.IC: "IC track",
+    Track.MANAGER: "Manager track",
+}
 EVIDENCE_LABELS = dict(EvidenceKind.choices)
-TRACK_LABELS = {Track.SHARED: "Shared", Track.IC: "IC track", Track.MANAGER: "Manager track"}
 
 
-@dataclass
-class StatementCell:
+@dataclass(frozen=True)
+class LevelView:
+    code: str
+    title: str
+    rank: int
+    track: str
+    scope: str
+    summary: str
+    key_question: str
+    position: int
+
+    @property
+    def uid(self) -> str:
+        return slugify(self.code) or f"level-{self.position}"
+
+    @property
+    def pk(self) -> str:
+        return self.uid
+
+
+@dataclass(frozen=True)
+class StatementView:
     text: str
-    evidence: list[str]
+    evidence: tuple[str, ...]
+
+    @property
+    def evidence_labels(self) -> list[str]:
+        return [str(EVIDENCE_LABELS.get(kind, kind)) for kind in self.evidence]
+
+
+@dataclass(frozen=True)
+class CompetencyView:
+    name: str
+    description: str
+    uid: str
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    name: str
+    uid: str
 
 
 @dataclass
 class Cell:
-    level: LevelData
-    statements: list[StatementCell] = field(default_factory=list)
-    carried_from: LevelData | None = None
+    level: LevelView
+    statements: list[StatementView]
+    carried: list[StatementView] = field(default_factory=list)
+    carried_from: LevelView | None = None
+    state: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.statements
 
 
 @dataclass
 class Row:
-    name: str
-    description: str
+    competency: CompetencyView
     cells: list[Cell]
+    first: bool = False
+    last: bool = False
 
 
 @dataclass
-class CategoryRows:
-    name: str
+class Group:
+    category: CategoryView | None
     rows: list[Row]
+    first: bool = False
+    last: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.category.name if self.category else "Other competencies"
 
 
 @dataclass
 class TrackGroup:
     track: str
     label: str
-    levels: list[LevelData]
+    levels: list[LevelView]
 
     @property
     def span(self) -> int:
         return len(self.levels)
 
 
+@dataclass(frozen=True)
+class _Family:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Version:
+    family: _Family
+
+
 @dataclass
 class Matrix:
+    version: _Version
+    levels: list[LevelView]
     tracks: list[TrackGroup]
-    levels: list[LevelData]
-    categories: list[CategoryRows]
+    groups: list[Group]
+    current: LevelView | None = None
+    next_levels: list[LevelView] = field(default_factory=list)
 
     @property
-    def column_count(self) -> int:
-        return len(self.levels) + 1
+    def has_named_groups(self) -> bool:
+        return any(g.category for g in self.groups)
+
+    @property
+    def categories(self) -> list[Group]:
+        return self.groups
+
+    def row(self, name: str) -> Row:
+        return next(r for g in self.groups for r in g.rows if r.competency.name == name)
 
 
-def ordered_levels(data: FamilyData) -> list[LevelData]:
-    """Levels in matrix column order: the trunk, then IC, then Manager, each by rank."""
-    return [
-        lv for t in TRACK_ORDER for lv in sorted(data.levels, key=lambda x: x.rank) if lv.track == t
-    ]
+def _level(lv: LevelData, position: int) -> LevelView:
+    return LevelView(
+        lv.code, lv.title, lv.rank, lv.track, lv.scope, lv.summary, lv.key_question, position
+    )
 
 
-def predecessors(data: FamilyData, level: LevelData) -> list[LevelData]:
-    """The levels below `level` on its own path, nearest first."""
-    below = [
-        lv
-        for lv in data.levels
-        if lv.rank < level.rank and (lv.track == Track.SHARED or lv.track == level.track)
-    ]
-    return sorted(below, key=lambda x: x.rank, reverse=True)
+def _statements(items: list[StatementData]) -> list[StatementView]:
+    return [StatementView(st.text, tuple(st.evidence)) for st in items]
+
+
+def path_below(level: LevelView, levels: list[LevelView]) -> list[LevelView]:
+    """The levels someone passes on the way to `level`, most junior first."""
+    return sorted(
+        (
+            lv
+            for lv in levels
+            if lv.code != level.code
+            and lv.track in (Track.SHARED, level.track)
+            and (lv.rank, lv.position) < (level.rank, level.position)
+        ),
+        key=lambda lv: (lv.rank, lv.position),
+    )
+
+
+def _row(comp: CompetencyData, index: int, levels: list[LevelView]) -> Row:
+    cells = []
+    for lv in levels:
+        cell = Cell(level=lv, statements=_statements(comp.statements.get(lv.code, [])))
+        if not cell.statements:
+            for below in reversed(path_below(lv, levels)):
+                found = comp.statements.get(below.code)
+                if found:
+                    cell.carried, cell.carried_from = _statements(found), below
+                    break
+        cells.append(cell)
+    view = CompetencyView(comp.name, comp.description, f"c{index + 1}")
+    return Row(competency=view, cells=cells)
 
 
 def build_matrix(data: FamilyData) -> Matrix:
-    levels = ordered_levels(data)
-    chains = {lv.code: predecessors(data, lv) for lv in levels}
-    groups = [
-        TrackGroup(str(t), TRACK_LABELS[t], [lv for lv in levels if lv.track == t])
-        for t in TRACK_ORDER
+    views = [_level(lv, n) for n, lv in enumerate(data.levels)]
+    levels = sorted(views, key=lambda lv: (TRACK_ORDER.index(lv.track), lv.rank, lv.position))
+    groups: list[Group] = []
+    by_name: dict[str, Group] = {}
+    for index, comp in enumerate(data.competencies):
+        key = comp.category
+        if key not in by_name:
+            category = CategoryView(key, f"g{len(by_name) + 1}") if key else None
+            by_name[key] = Group(category=category, rows=[])
+            groups.append(by_name[key])
+        by_name[key].rows.append(_row(comp, index, levels))
+    for n, group in enumerate(groups):
+        group.first, group.last = n == 0, n == len(groups) - 1
+        for m, r in enumerate(group.rows):
+            r.first, r.last = m == 0, m == len(group.rows) - 1
+    tracks = [
+        TrackGroup(t, TRACK_LABELS[t], [lv for lv in levels if lv.track == t]) for t in TRACK_ORDER
     ]
-    by_category: dict[str, CategoryRows] = {}
-    for comp in data.competencies:
-        cells = []
-        for lv in levels:
-            own = comp.statements.get(lv.code, [])
-            cell = Cell(
-                level=lv,
-                statements=[
-                    StatementCell(st.text, [EVIDENCE_LABELS.get(k, k) for k in st.evidence])
-                    for st in own
-                ],
-            )
-            if not own:
-                cell.carried_from = next(
-                    (p for p in chains[lv.code] if comp.statements.get(p.code)), None
-                )
-            cells.append(cell)
-        name = comp.category or "Other"
-        by_category.setdefault(name, CategoryRows(name, [])).rows.append(
-            Row(comp.name, comp.description, cells)
-        )
     return Matrix(
-        tracks=[g for g in groups if g.levels],
+        version=_Version(_Family(data.name)),
         levels=levels,
-        categories=list(by_category.values()),
+        tracks=[t for t in tracks if t.levels],
+        groups=groups,
     )
