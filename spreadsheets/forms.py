@@ -47,6 +47,7 @@ class ExportForm(forms.Form):
     family = forms.ChoiceField(label="Job family", required=False)
     version = forms.ChoiceField(
         label="Version",
+        required=False,
         choices=[
             ("published", "Latest published version"),
             ("draft", "Current draft (where there is one)"),
@@ -64,6 +65,9 @@ class ExportForm(forms.Form):
         family_field.choices = [("", "All job families")] + [
             (f.public_id, f.name) for f in self.families
         ]
+
+    def clean_version(self) -> str:
+        return self.cleaned_data.get("version") or "published"
 
     def chosen_family(self) -> JobFamily | None:
         wanted = self.cleaned_data.get("family")

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="where to write the .xlsx file")
         parser.add_argument("--family", default="", help="one family's key or name (default: all)")
         parser.add_argument(
-            "--version",
+            "--which",
             dest="which",
             choices=["published", "draft"],
             default="published",
