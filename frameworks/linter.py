@@ -562,6 +562,9 @@ def lint_statement(
                     (
                         f"This is the same as the statement {where}"
                         if identical
+                        else f"This differs from the statement {where} only by words like "
+                        "“always” or “more”"
+                        if sim >= 0.999
                         else f"This reads almost the same as the statement {where} "
                         f"({round(sim * 100)}% alike)"
                     )
