@@ -98,8 +98,8 @@ def _template_key(world: Any) -> Any:
 
 tenant("frameworks:library")
 tenant("frameworks:template_compare")
-tenant("frameworks:template_detail", key="template_key")
-tenant("frameworks:template_use", key="template_key")
+catalog("frameworks:template_detail", key="template_key")
+catalog("frameworks:template_use", key="template_key")
 
 
 # --- people ------------------------------------------------------------------------------
