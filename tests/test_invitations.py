@@ -338,3 +338,27 @@ def test_deactivated_person_cannot_accept(world, ivy, django_capture_on_commit_c
     response = world.client_for(world.outsider).get(url)
     assert response.status_code == 410
     assert b"can no longer be used" in response.content
+
+
+def test_login_from_the_invitation_comes_back_to_it(world, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    cache.clear()
+    with scope(world.acme):
+        person = create_person(world.acme, actor=world.hr, name="Olga", email="olga@globex.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        send(world, person)
+    url = reverse("accounts:accept_invitation", args=[token_from_outbox()])
+    client = Client()
+    login_link = re.search(
+        r'href="(/accounts/login/\?next=[^"]+)"', client.get(url).content.decode()
+    )
+    assert login_link
+    login_url = login_link.group(1).replace("&amp;", "&")
+    response = client.post(login_url, {"login": "olga@globex.test", "password": PASSWORD})
+    assert response["Location"] == url
+    assert b"Join Acme" in client.get(url).content
+    assert client.post(url)["Location"] == reverse("dashboard")
