@@ -15,7 +15,11 @@ def plain(field: BoundField, label: str = "") -> BoundField:
     instance, so this changes only this form."""
     from accounts.forms import PASSWORD_HELP
 
-    field.field.widget.attrs.pop("placeholder", None)
+    attrs = field.field.widget.attrs
+    attrs.pop("placeholder", None)
+    if attrs.get("autocomplete") == "one-time-code":  # six digits, or a recovery code
+        attrs.setdefault("inputmode", "numeric")
+        attrs["class"] = "input--short"
     if "<ul" in str(field.help_text or ""):  # Django's bulleted list of password rules
         field.help_text = PASSWORD_HELP
     if label:
