@@ -348,10 +348,12 @@ def test_hr_admin_uses_a_template(world: Any):
         family = JobFamily.objects.get()
         draft = FrameworkVersion.objects.get(family=family)
         assert draft.is_draft and draft.source == "template:product-management"
-    assert response["Location"] in {
-        reverse("frameworks:index"),
-        *([reverse("frameworks:editor", args=[family.public_id])] if _has_editor() else []),
-    }
+    expected = (
+        reverse("frameworks:editor", args=[family.public_id])
+        if _has_editor()
+        else reverse("frameworks:index")
+    )
+    assert response["Location"] == expected
     again = client.get(url)
     assert "Its content will be replaced" in again.content.decode()
     assert "Replace the draft" in again.content.decode()
