@@ -21,7 +21,11 @@ class UploadForm(forms.Form):
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
-        error_messages={"required": "Choose the workbook to upload."},
+        error_messages={
+            "required": "Choose the workbook to upload.",
+            "empty": "The file is empty. Choose the workbook again and upload it.",
+            "invalid": "Choose the workbook to upload.",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

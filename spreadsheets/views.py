@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -121,9 +121,10 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-@require_POST
 def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     item = get_object_or_404(ImportJob, public_id=job_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         confirm_import(item, actor=request.user)
     except ImportError_ as exc:

@@ -197,8 +197,8 @@ if "version" not in BUILDERS:
 tenant("frameworks:lint")
 tenant("frameworks:lint_report", version_id="version")
 tenant("onet:search")
-tenant("onet:occupation", code="onet_code")
-tenant("onet:add", element_id="onet_element")
+catalog("onet:occupation", code="onet_code")
+catalog("onet:add", element_id="onet_element")
 
 
 # --- frameworks: families, versions, the draft editor, ladders (frameworks/views*.py) ------
@@ -277,3 +277,27 @@ for _name in ("category_edit", "category_move", "category_remove"):
     tenant(f"frameworks:{_name}", family_id="family", category_uid="category")
 for _name in ("competency_edit", "competency_move", "competency_remove"):
     tenant(f"frameworks:{_name}", family_id="family", competency_uid="competency")
+
+
+# --- import & export: the Master Template (spreadsheets/) ---------------------------------
+
+
+@builder("import_job")
+def _import_job(world: Any) -> Any:
+    from spreadsheets.models import ImportJob
+
+    return ImportJob.objects.create(
+        organization=world.acme,
+        original_name="acme-ladder.xlsx",
+        status=ImportJob.Status.READY,
+        summary={"families": [], "people": None, "notes": [], "totals": {}},
+        created_by=world.hr,
+    )
+
+
+tenant("spreadsheets:index")
+tenant("spreadsheets:template")
+tenant("spreadsheets:export")
+tenant("spreadsheets:upload")
+tenant("spreadsheets:job", job_id="import_job")
+tenant("spreadsheets:confirm", job_id="import_job")
