@@ -373,3 +373,25 @@ def test_add_page_is_for_admins_and_own_families_only(world):
     assert outsider.status_code == 200 and b"You have no job families yet" in outsider.content
     with scope(world.acme):
         assert not Competency.objects.filter(name="Writing").exists()
+
+
+def test_onet_pages_use_few_queries(world, django_assert_max_num_queries):
+    client = world.client_for(world.hr)
+    client.get(reverse("onet:search"), {"q": "manager"})  # loads the data file once
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("onet:search"), {"q": "manager"}).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("onet:occupation", args=["11-2021.00"])).status_code == 200
+    for i in range(3):
+        _family_named(world, f"Family {i}")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("onet:add", args=["2.A.1.c"])).status_code == 200
+
+
+def _family_named(world: Any, name: str) -> None:
+    with scope(world.acme):
+        apply_family_data(
+            world.acme,
+            FamilyData(name=name, levels=[LevelData("L1", "One", 1)]),
+            actor=world.owner,
+        )
