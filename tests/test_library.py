@@ -403,9 +403,9 @@ def test_hub_queries_do_not_grow_with_families(world: Any, django_assert_max_num
     after = [_count(client, url, params) for url, params in pages]
     assert after == before
     for (url, params), n in zip(pages, after, strict=True):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(8):
             client.get(url, params or {})
-        assert n <= 12
+        assert n <= 8
 
 
 def test_outsider_sees_templates_but_nothing_of_acme(world: Any):
