@@ -178,3 +178,40 @@ def test_editor_at_390_and_empty_ladder(page, live_server, world):
     page.goto(f"{live_server.url}/frameworks/my-ladder/")
     expect(page.get_by_text("You are not on a ladder yet")).to_be_visible()
     shoot(page, "my-ladder-empty-390")
+
+
+def test_add_a_level_and_a_competency(page, live_server, world):
+    from tests.framework_fixtures import load, small_family
+
+    with scope(world.acme):
+        draft = load(world.acme, small_family(), actor=world.hr)
+    login(page, live_server, world.hr)
+    page.goto(f"{live_server.url}/frameworks/")
+    shoot(page, "frameworks-index")
+    page.goto(f"{live_server.url}/frameworks/{draft.family.public_id}/edit/")
+    page.get_by_role("link", name="+ Level").click()
+    page.get_by_label("Code").fill("PM5")
+    page.get_by_label("Title").fill("Principal PM")
+    page.get_by_label("IC", exact=True).check()
+    page.get_by_label("Rank").fill("5")
+    page.get_by_label("Scope").fill("Portfolio")
+    shoot(page, "level-form")
+    page.get_by_role("button", name="Add level").click()
+    expect(page.locator(".messages")).to_contain_text("Level PM5 added")
+    expect(page.locator("#matrix thead")).to_contain_text("Principal PM")
+    # The new level is undoable from the editor.
+    expect(page.locator("#undo-button")).to_contain_text("Undo: Add level PM5")
+    page.get_by_role("link", name="+ Competency").click()
+    page.get_by_label("Competency name").fill("Delivery")
+    page.get_by_label("Category").select_option(label="Leadership")
+    page.get_by_role("button", name="Add competency").click()
+    expect(page.locator("#matrix tbody")).to_contain_text("Delivery")
+    # Move the new competency up through its menu (htmx re-renders the editor).
+    row = page.locator("#matrix tbody tr", has_text="Delivery")
+    row.locator("summary").click()
+    row.get_by_role("button", name="Move up").click()
+    expect(page.locator("#editor-status")).to_contain_text("Moved Delivery")
+    names = page.locator("#matrix tbody th[scope=row] .matrix__name").all_inner_texts()
+    assert names[-2:] == ["Delivery", "Communication"]
+    page.goto(f"{live_server.url}/frameworks/{draft.family.public_id}/publish/")
+    shoot(page, "publish")
