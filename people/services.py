@@ -182,6 +182,13 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
             from organizations.models import Membership
 
             Membership.objects.filter(user_id=person.user_id).update(is_active=active)
+        if not active:
+            # A deactivated person's open invitation links stop working at once.
+            from accounts.models import Invitation
+
+            Invitation.objects.filter(
+                person=person, accepted_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
         record(org, actor, "person.reactivated" if active else "person.deactivated", person)
     return person
 

@@ -507,3 +507,23 @@ def test_org_chart_nests_reports(world):
     assert "<ul>" in top[max_at:emma_at]
     employee = world.client_for(world.employee).get(url("people:org_chart")).text
     assert "Emma Employee" in employee and "Olivia Owner" not in employee
+
+
+def test_deactivating_withdraws_open_invitations(world):
+    from accounts.models import Invitation
+    from accounts.services import invite_person
+    from organizations.scoping import scope
+    from people.services import set_active
+
+    with scope(world.acme):
+        person = create_person_for_invite(world)
+        invitation = invite_person(world.acme, person, role="member", actor=world.hr)
+        set_active(person, actor=world.hr, active=False)
+        invitation = Invitation.objects.get(pk=invitation.pk)
+    assert invitation.revoked_at is not None and not invitation.is_pending
+
+
+def create_person_for_invite(world):
+    from people.services import create_person
+
+    return create_person(world.acme, actor=world.hr, name="Ivy Invitee", email="ivy@acme.test")
