@@ -147,3 +147,12 @@ def test_ladder_query_count(world, acme_scope, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = client.get(reverse("frameworks:my_ladder"))
     assert response.content.count(b'<td id="cell-') == 240
+
+
+def test_at_the_split_the_page_shows_both_tracks(world, v1):
+    place(world, world.p_employee, v1, "PM3")
+    response = world.client_for(world.employee).get(reverse("frameworks:my_ladder"))
+    text = re.sub(r"\s+", " ", response.content.decode())
+    assert "Next step on the IC track" in text and "Next step on the Manager track" in text
+    assert "What changes from PM3 to PM4" in text and "What changes from PM3 to GPM" in text
+    assert reverse("frameworks:guide", args=["ic-or-manager"]) in text
