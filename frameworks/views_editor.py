@@ -19,6 +19,7 @@ from frameworks.forms import CategoryForm, CellForm, CompetencyForm, LevelForm
 from frameworks.guides import GUIDES
 from frameworks.models import (
     SCOPE_SUGGESTIONS,
+    Competency,
     CompetencyCategory,
     EvidenceKind,
     FrameworkVersion,
@@ -138,6 +139,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
     if draft is None:
         return redirect("frameworks:family", family.public_id)
     get_object_or_404(Level, version=draft, uid=level_uid)
+    get_object_or_404(Competency, version=draft, uid=competency_uid)
     if request.method == "POST":
         form = CellForm(request.POST)
         if not form.is_valid():
@@ -510,8 +512,6 @@ def competency_edit(request: HttpRequest, family_id: str, competency_uid: str) -
     family, draft = _draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
-    from frameworks.models import Competency
-
     comp = get_object_or_404(
         Competency.objects.select_related("category"), version=draft, uid=competency_uid
     )
@@ -562,8 +562,6 @@ def competency_action(
     family, draft = _draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
-    from frameworks.models import Competency
-
     comp = get_object_or_404(Competency, version=draft, uid=competency_uid)
     if request.method != "POST":
         return redirect("frameworks:editor", family.public_id)

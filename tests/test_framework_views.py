@@ -272,3 +272,21 @@ def test_index_and_version_query_counts(world, big_draft, django_assert_max_num_
         client.get(reverse("frameworks:index"))
     with django_assert_max_num_queries(16):
         client.get(reverse("frameworks:version", args=[v1.public_id]))
+
+
+def test_unknown_items_answer_404(world, draft):
+    client = world.client_for(world.hr)
+    fid = draft.family.public_id
+    with scope(world.acme):
+        level = Level.objects.get(version=draft, code="PM1").uid
+        comp = Competency.objects.get(version=draft, name="Prioritization").uid
+    assert client.get(reverse("frameworks:cell", args=[fid, "nope", level])).status_code == 404
+    assert client.get(reverse("frameworks:cell", args=[fid, comp, "nope"])).status_code == 404
+    assert client.get(reverse("frameworks:level_edit", args=[fid, "nope"])).status_code == 404
+    assert client.get(reverse("frameworks:competency_edit", args=[fid, "nope"])).status_code == 404
+
+
+def test_guides_are_readable_without_logging_in(client):
+    response = client.get(reverse("frameworks:guide", args=["build-a-ladder"]))
+    assert response.status_code == 200
+    assert b"shared trunk" in response.content
