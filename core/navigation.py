@@ -24,7 +24,6 @@ NAV: list[tuple[str, str, str]] = [
 
 def nav_for(request: Any, *, is_admin: bool, is_manager: bool) -> list[dict[str, Any]]:
     items = []
-    path = request.path
     for name, label, who in NAV:
         if who == "admin" and not is_admin:
             continue
@@ -34,6 +33,13 @@ def nav_for(request: Any, *, is_admin: bool, is_manager: bool) -> list[dict[str,
             url = reverse(name)
         except NoReverseMatch:  # an app still being built; tests/test_navigation.py fails
             continue
-        active = path == url if url == "/home/" else path.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": label, "active": False})
+    # Only the entry with the longest matching prefix is current (/frameworks/templates/
+    # is "Templates", not also "Frameworks").
+    path = request.path
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/home/" and path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
