@@ -138,6 +138,12 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     expect(page.locator("h1")).to_contain_text("v1 → v2")
     expect(page.locator(".diff-table")).to_contain_text("Runs discovery interviews")
     shoot(page, "diff")
+    page.locator(".breadcrumbs").get_by_role("link", name="Product Management").click()
+    page.get_by_role("link", name="View v2").click()
+    expect(page.locator("h1")).to_contain_text("v2")
+    expect(page.locator("#matrix")).to_contain_text("Runs discovery interviews")
+    assert page.locator(".matrix__cell-edit").count() == 0
+    shoot(page, "version", full=False)
 
     # The employee sees their ladder and the next step.
     login(page, live_server, world.employee)
