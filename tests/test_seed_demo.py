@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+
+from organizations.models import Organization
+from organizations.scoping import scope, unscoped
+from people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def roster(slug):
+    with unscoped():
+        org = Organization.objects.get(slug=slug)
+    with scope(org):
+        return sorted(
+            (p.name, p.level.code if p.level else "", p.manager.name if p.manager else "")
+            for p in Person.objects.select_related("level", "manager")
+        )
+
+
+def test_seed_demo_is_deterministic_and_complete(capsys):
+    from frameworks.models import FrameworkVersion
+
+    call_command("seed_demo", "--org", "one", "--people", "25", "--seed", "3")
+    out = capsys.readouterr().out
+    assert "hr@one.test" in out and "employee@one.test" in out and "password" in out
+    call_command("seed_demo", "--org", "two", "--people", "25", "--seed", "3")
+    assert roster("one") == roster("two")
+    assert len(roster("one")) == 25
+    with unscoped():
+        org = Organization.objects.get(slug="one")
+    with scope(org):
+        assert FrameworkVersion.objects.filter(status="published").count() == 3
+        employee = Person.objects.get(email="employee@one.test")
+        assert employee.level is not None and employee.manager.email == "manager@one.test"
+        assert Person.objects.filter(level__isnull=True, job_family__isnull=False).count() == 0
+    call_command("seed_demo", "--org", "one", "--people", "25", "--seed", "3")
+    assert "Found" in capsys.readouterr().out
+    assert len(roster("one")) == 25
+
+
+def test_if_empty_leaves_existing_installations_alone(world, capsys):
+    call_command("seed_demo", "--if-empty")
+    assert "no demo created" in capsys.readouterr().out
+    with unscoped():
+        assert not Organization.objects.filter(slug="demo").exists()
