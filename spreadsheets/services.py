@@ -359,6 +359,23 @@ def apply_import(
     return result
 
 
+def _managers_first(rows: list[PersonRow], existing: set[str]) -> list[PersonRow]:
+    """People ordered so that everyone's manager (when new) comes before them."""
+    pending = {r.email: r for r in rows}
+    done: set[str] = set()
+    ordered: list[PersonRow] = []
+    for row in rows:
+        chain: list[PersonRow] = []
+        current: PersonRow | None = row
+        while current is not None and current.email not in done:
+            done.add(current.email)
+            chain.append(current)
+            boss = current.manager_email
+            current = pending.get(boss) if boss and boss not in existing else None
+        ordered.extend(reversed(chain))
+    return ordered
+
+
 def _apply_people(
     org: Organization,
     rows: list[PersonRow],
@@ -390,22 +407,28 @@ def _apply_people(
 
     by_email = {p.email: p for p in Person.objects.select_related("level", "job_family")}
     created = updated = 0
+    new_emails: set[str] = set()
+    changed: set[str] = set()
     touched: list[tuple[PersonRow, Person]] = []
-    for row in rows:
+    for row in _managers_first(rows, set(by_email)):
         family = families[normalize_name(row.family)]
         level = level_for(family, row.level)
         person = by_email.get(row.email)
         if person is None:
+            # managers come first, so a new person gets theirs right away
+            manager = by_email.get(row.manager_email) if row.manager_email else None
             person = create_person(
                 org,
                 actor=actor,
                 name=row.name,
                 email=row.email,
+                manager=manager,
                 job_family=family,
                 level=level,
                 start_date=row.start_date,
             )
             by_email[row.email] = person
+            new_emails.add(row.email)
             created += 1
         else:
             fields: dict[str, Any] = {}
@@ -429,12 +452,15 @@ def _apply_people(
                     level_reason="Master Template import",
                     **fields,
                 )
+                changed.add(row.email)
                 updated += 1
         touched.append((row, person))
     for row, person in touched:
         manager = by_email.get(row.manager_email) if row.manager_email else None
         if (manager.pk if manager else None) != person.manager_id:
             update_person(person, actor=actor, expected_revision=None, manager=manager)
+            if row.email not in new_emails and row.email not in changed:
+                updated += 1
     return created, updated
 
 
