@@ -215,6 +215,7 @@ def test_add_a_level_and_a_competency(page, live_server, world):
     # Move the new competency up through its menu (htmx re-renders the editor).
     row = page.locator("#matrix tbody tr", has_text="Delivery")
     row.locator("summary").click()
+    shoot(page, "editor-menu", full=False)
     row.get_by_role("button", name="Move up").click()
     expect(page.locator("#editor-status")).to_contain_text("Moved Delivery")
     names = page.locator("#matrix tbody th[scope=row] .matrix__name").all_inner_texts()
