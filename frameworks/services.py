@@ -446,6 +446,7 @@ LEVEL_FIELDS = ["code", "title", "rank", "track", "scope", "summary", "key_quest
 COMPETENCY_FIELDS = ["name", "description", "category", "position", "source"]
 CATEGORY_FIELDS = ["name", "position"]
 EVIDENCE_VALUES = [value for value, _ in EvidenceKind.choices]
+UNDO_DEPTH = 100  # edits kept on a draft's undo stack
 
 
 def _level(draft: FrameworkVersion, uid: str) -> Level:
@@ -687,6 +688,7 @@ def _edit(
         bump_revision(draft, expected_revision)
         inverse = _apply(draft, op)
         top = DraftEdit.objects.filter(version=draft).aggregate(m=Max("seq"))["m"] or 0
+        DraftEdit.objects.filter(version=draft, seq__lte=top - UNDO_DEPTH + 1).delete()
         DraftEdit.objects.create(
             organization=org,
             version=draft,

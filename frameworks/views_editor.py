@@ -157,6 +157,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
         except services.FrameworkError as error:
             if not request.htmx:  # type: ignore[attr-defined]
                 return _refused(request, family, error)
+            draft.refresh_from_db()  # the refused edit's revision bump was rolled back
             context = _cell_context(request, family, draft, competency_uid)
             cell_ = next(c for c in context["row"].cells if c.level.uid == level_uid)
             return render(

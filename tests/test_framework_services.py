@@ -306,3 +306,30 @@ def test_blank_family_and_discard(acme_scope, world):
     assert draft.is_draft and draft.family.name == "Design"
     services.discard_draft(draft, actor=world.hr)
     assert not FrameworkVersion.objects.filter(family=draft.family).exists()
+
+
+def test_undo_stack_keeps_the_latest_edits(draft, world, monkeypatch):
+    monkeypatch.setattr(services, "UNDO_DEPTH", 3)
+    comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM2")
+    for n in range(5):
+        services.edit_cell(
+            draft,
+            competency_uid=comp,
+            level_uid=level,
+            text=f"Version {n}",
+            evidence=[],
+            actor=world.hr,
+            expected_revision=draft.revision,
+        )
+    assert list(DraftEdit.objects.filter(version=draft).values_list("seq", flat=True)) == [5, 4, 3]
+
+
+def test_a_refused_edit_leaves_the_revision_alone(draft, world):
+    rev = draft.revision
+    with pytest.raises(EditError):
+        # checked inside the transaction, after the revision was claimed
+        services.update_level(
+            draft, uid(draft, Level, code="PM2"), actor=world.hr, expected_revision=rev, code="PM1"
+        )
+    draft.refresh_from_db()
+    assert draft.revision == rev
