@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from core.navigation import nav_for
+from core.navigation import ADMIN_MENU, nav_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -30,5 +30,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             me=me,
             is_manager=manager,
             nav=nav_for(request, is_admin=membership.is_admin, is_manager=manager),
+            admin_menu=nav_for(
+                request, is_admin=membership.is_admin, is_manager=manager, entries=ADMIN_MENU
+            ),
         )
     return context

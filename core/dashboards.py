@@ -19,6 +19,7 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
     published = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).count()
     people_count = people.count()
     placed = people.filter(level__isnull=False).count()
+    unplaced = people.filter(job_family__isnull=False, level__isnull=True).count()
     logins = people.filter(user__isnull=False).count()
     pending = sum(1 for i in Invitation.objects.filter(accepted_at__isnull=True) if i.is_pending)
     steps = [

@@ -23,12 +23,66 @@ from people.services import create_person, ensure_person_for_user, update_person
 DEMO_PASSWORD = "ladder-demo-2026"  # noqa: S105 - printed for the demo on purpose
 FAMILIES = ["product-management", "engineering", "design"]
 
-FIRST = ["Ava", "Ben", "Chloe", "Dev", "Elif", "Felix", "Grace", "Hugo", "Ines", "Jonas",
-         "Kara", "Leo", "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tess",
-         "Uma", "Victor", "Wen", "Yusuf", "Zoe", "Aarav", "Bea", "Carlos", "Dana", "Emil"]
-LAST = ["Adams", "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito",
-        "Jensen", "Khan", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn",
-        "Rossi", "Singh", "Tanaka", "Usman", "Varga", "Weber", "Xu", "Young", "Zhang"]
+FIRST = [
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Felix",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kara",
+    "Leo",
+    "Maya",
+    "Nils",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+    "Aarav",
+    "Bea",
+    "Carlos",
+    "Dana",
+    "Emil",
+]
+LAST = [
+    "Adams",
+    "Berg",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Singh",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Young",
+    "Zhang",
+]
 
 
 @dataclass
@@ -51,8 +105,9 @@ def _levels(family: JobFamily) -> list[Level]:
     return list(Level.objects.filter(version=version).order_by("rank", "position"))
 
 
-def seed(slug: str = "demo", *, people: int = 40, seed: int = 7,
-         name: str = "Northwind Labs") -> DemoResult:
+def seed(
+    slug: str = "demo", *, people: int = 40, seed: int = 7, name: str = "Northwind Labs"
+) -> DemoResult:
     rng = random.Random(seed)
     with unscoped():
         org = Organization.objects.filter(slug=slug).first()
@@ -65,9 +120,12 @@ def seed(slug: str = "demo", *, people: int = 40, seed: int = 7,
             result.created = False
         else:
             _populate(org, owner, rng, people)
-        for role, email in [("owner", f"owner@{slug}.test"), ("HR admin", f"hr@{slug}.test"),
-                            ("manager", f"manager@{slug}.test"),
-                            ("employee", f"employee@{slug}.test")]:
+        for role, email in [
+            ("owner", f"owner@{slug}.test"),
+            ("HR admin", f"hr@{slug}.test"),
+            ("manager", f"manager@{slug}.test"),
+            ("employee", f"employee@{slug}.test"),
+        ]:
             result.logins.append((role, email, DEMO_PASSWORD))
     return result
 
@@ -94,29 +152,62 @@ def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> 
     p_owner = ensure_person_for_user(org, owner, actor=owner)
     update_person(p_owner, actor=owner, expected_revision=None, title="CEO", start_date=start)
     p_hr = ensure_person_for_user(org, hr_user, name="Hana Hughes", actor=owner)
-    update_person(p_hr, actor=owner, expected_revision=None, title="Head of People",
-                  manager=p_owner, start_date=start)
-    cpo = create_person(org, actor=owner, name="Carmen Park", email=f"carmen@{org.slug}.test",
-                        manager=p_owner, job_family=families["product-management"],
-                        level=top[-1], start_date=start, title=top[-1].title)
+    update_person(
+        p_hr,
+        actor=owner,
+        expected_revision=None,
+        title="Head of People",
+        manager=p_owner,
+        start_date=start,
+    )
+    cpo = create_person(
+        org,
+        actor=owner,
+        name="Carmen Park",
+        email=f"carmen@{org.slug}.test",
+        manager=p_owner,
+        job_family=families["product-management"],
+        level=top[-1],
+        start_date=start,
+        title=top[-1].title,
+    )
     p_manager = ensure_person_for_user(org, manager_user, name="Marco Medina", actor=owner)
     group_level = next(lv for lv in top if lv.rank == min(t.rank for t in top))
-    update_person(p_manager, actor=owner, expected_revision=None, manager=cpo,
-                  job_family=families["product-management"], level=group_level,
-                  start_date=start + dt.timedelta(days=40), title=group_level.title)
+    update_person(
+        p_manager,
+        actor=owner,
+        expected_revision=None,
+        manager=cpo,
+        job_family=families["product-management"],
+        level=group_level,
+        start_date=start + dt.timedelta(days=40),
+        title=group_level.title,
+    )
     p_employee = ensure_person_for_user(org, employee_user, name="Emma Ellis", actor=owner)
-    update_person(p_employee, actor=owner, expected_revision=None, manager=p_manager,
-                  job_family=families["product-management"], level=trunk[1],
-                  start_date=dt.date(2025, 3, 3), title=trunk[1].title)
+    update_person(
+        p_employee,
+        actor=owner,
+        expected_revision=None,
+        manager=p_manager,
+        job_family=families["product-management"],
+        level=trunk[1],
+        start_date=dt.date(2025, 3, 3),
+        title=trunk[1].title,
+    )
 
     leads: dict[str, Person] = {"product-management": p_manager}
     for key in ("engineering", "design"):
         levels = _levels(families[key])
         lead_level = next(lv for lv in levels if lv.track == "manager")
         leads[key] = create_person(
-            org, actor=owner, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            email=f"lead.{key}@{org.slug}.test", manager=p_owner, job_family=families[key],
-            level=lead_level, start_date=start + dt.timedelta(days=rng.randint(0, 300)),
+            org,
+            actor=owner,
+            name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            email=f"lead.{key}@{org.slug}.test",
+            manager=p_owner,
+            job_family=families[key],
+            level=lead_level,
+            start_date=start + dt.timedelta(days=rng.randint(0, 300)),
             title=lead_level.title,
         )
     used = {p.email for p in Person.objects.all()}
@@ -132,9 +223,16 @@ def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> 
         used.add(email)
         levels = [lv for lv in _levels(families[key]) if lv.track != "manager"]
         level = rng.choice(levels[: max(2, len(levels) - 1)])
-        create_person(org, actor=owner, name=f"{first} {last}", email=email,
-                      manager=leads[key], job_family=families[key], level=level,
-                      start_date=dt.date(2022, 1, 3) + dt.timedelta(days=rng.randint(0, 1200)),
-                      title=level.title)
+        create_person(
+            org,
+            actor=owner,
+            name=f"{first} {last}",
+            email=email,
+            manager=leads[key],
+            job_family=families[key],
+            level=level,
+            start_date=dt.date(2022, 1, 3) + dt.timedelta(days=rng.randint(0, 1200)),
+            title=level.title,
+        )
         made += 1
     assert FrameworkVersion.objects.filter(status="published").count() == len(FAMILIES)

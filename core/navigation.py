@@ -15,16 +15,25 @@ NAV: list[tuple[str, str, str]] = [
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
     ("frameworks:index", "Frameworks", "admin"),
-    ("frameworks:library", "Templates", "admin"),
+    ("frameworks:library", "Templates", "all"),
     ("spreadsheets:index", "Import & export", "admin"),
+]
+
+# The organization's administration, in the user menu (top right) for HR admins.
+ADMIN_MENU: list[tuple[str, str, str]] = [
+    ("organizations:settings", "Organization settings", "admin"),
+    ("organizations:members", "Logins and roles", "admin"),
+    ("accounts:invitations", "Invitations", "admin"),
     ("organizations:audit_log", "Audit log", "admin"),
-    ("organizations:settings", "Settings", "admin"),
+    ("onet:search", "O*NET skills library", "admin"),
 ]
 
 
-def nav_for(request: Any, *, is_admin: bool, is_manager: bool) -> list[dict[str, Any]]:
+def nav_for(
+    request: Any, *, is_admin: bool, is_manager: bool, entries: list[tuple[str, str, str]] = NAV
+) -> list[dict[str, Any]]:
     items = []
-    for name, label, who in NAV:
+    for name, label, who in entries:
         if who == "admin" and not is_admin:
             continue
         if who == "manager" and not (is_manager or is_admin):

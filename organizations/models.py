@@ -178,5 +178,13 @@ class AuditEntry(models.Model):
         raise PermissionDenied("The audit log is append-only.")
 
     @property
+    def actor_name(self) -> str:
+        return self.actor_label.split(" <")[0] if self.actor_label else "System"
+
+    @property
     def verb(self) -> str:
-        return self.action.replace(".", " ").replace("_", " ")
+        """A readable phrase: "person.created" → "created person",
+        "framework.draft_loaded" → "framework draft loaded"."""
+        noun, _, what = self.action.partition(".")
+        noun, what = noun.replace("_", " "), what.replace("_", " ")
+        return f"{what} {noun}" if what and " " not in what else f"{noun} {what}".strip()

@@ -1,12 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from core.navigation import NAV
+from core.navigation import ADMIN_MENU, NAV
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", [entry[0] for entry in NAV])
+@pytest.mark.parametrize("name", [entry[0] for entry in NAV + ADMIN_MENU])
 def test_every_nav_entry_resolves(name):
     reverse(name)
 

@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--org", default="demo", help="organization slug (default: demo)")
         parser.add_argument("--people", type=int, default=40, help="people to create")
         parser.add_argument("--seed", type=int, default=7, help="random seed")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when any organization exists already")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when any organization exists already",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with unscoped():
