@@ -46,8 +46,8 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
         },
         {
             "title": "Place people on levels",
-            "done": people_count > 1 and placed == people_count,
-            "text": "Give everyone a job family and a level so they can see their next step.",
+            "done": placed > 0 and unplaced == 0,
+            "text": "Give everyone on a ladder a level so they can see their next step.",
             "url": "people:list",
             "action": "Open people",
         },
