@@ -119,10 +119,13 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     page.get_by_role("button", name="Start a draft from v1").click()
     expect(page.locator("#matrix")).to_be_visible()
     page.locator("#matrix tbody tr[id^=row-]").first.locator("td").nth(1).click()
-    page.locator("td.matrix__cell--editing textarea").fill(
-        "Runs discovery interviews with customers and shares what was learned."
-    )
-    page.locator("td.matrix__cell--editing").get_by_role("button", name="Save").click()
+    # Esc closes the cell editor; Ctrl+Enter saves.
+    page.locator("td.matrix__cell--editing textarea").press("Escape")
+    expect(page.locator("td.matrix__cell--editing")).to_have_count(0)
+    page.locator("#matrix tbody tr[id^=row-]").first.locator("td").nth(1).click()
+    textarea = page.locator("td.matrix__cell--editing textarea")
+    textarea.fill("Runs discovery interviews with customers and shares what was learned.")
+    textarea.press("Control+Enter")
     expect(page.locator("#editor-status")).to_contain_text("Saved at")
     page.get_by_role("link", name="Publish v2…").click()
     expect(page.locator(".publish-summary")).to_contain_text(
