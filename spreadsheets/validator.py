@@ -288,6 +288,10 @@ class WorkbookParser:
         self.families: dict[str, FamilyData] = {}  # normalized name -> data
         self.family_rows: dict[str, int] = {}
         self.sheet_for_family: dict[str, RawSheet] = {}
+        self.broken_refs: dict[str, set[str]] = {}  # levels that had errors of their own
+
+    def broken(self, family_name: str, ref: str) -> bool:
+        return normalize_name(ref) in self.broken_refs.get(normalize_name(family_name), set())
 
     def problem(self, sheet: str, row: int | None, column: str, cell: str, message: str) -> None:
         self.result.problems.append(Problem(sheet, row, column, cell, message))
@@ -479,6 +483,9 @@ class WorkbookParser:
                     ok = False
             if family is not None:
                 mentioned.add(normalize_name(family.name))
+                if not ok:  # already reported: references to it elsewhere stay quiet
+                    broken = self.broken_refs.setdefault(normalize_name(family.name), set())
+                    broken.update(normalize_name(r) for r in (code, title) if r)
             if not ok or family is None or track is None or rank is None:
                 continue
             fam = normalize_name(family.name)
@@ -610,6 +617,8 @@ class WorkbookParser:
         for col, label in table.extra:
             code = lookup.get(normalize_name(label))
             if code is None:
+                if label and self.broken(family.name, label):
+                    continue
                 if label:
                     self.note(
                         f"Ignored column {column_letter(col)} “{label}” on the {sheet.name} "
@@ -751,6 +760,8 @@ class WorkbookParser:
                 bad("competency", "The competency is empty. Say which competency this is for.")
                 continue
             code = lookups[fam].get(normalize_name(level_ref))
+            if level_ref and code is None and self.broken(family.name, level_ref):
+                continue
             if level_ref and code is None:
                 known = ", ".join(family.level_codes()) or "none yet"
                 bad(
@@ -862,6 +873,7 @@ class WorkbookParser:
         self._note_extra(table)
         existing = {normalize_name(f.name): f for f in self.context.families}
         people: list[PersonRow] = []
+        links: list[PersonRow] = []
         rows_by_email: dict[str, int] = {}
         for row, values in table.rows():
 
@@ -936,7 +948,14 @@ class WorkbookParser:
                     "organization.",
                 )
                 ok = False
-            if family_label:
+            if (
+                family_label
+                and level_ref
+                and not level_code
+                and self.broken(family_label, level_ref)
+            ):
+                ok = False  # the level itself has a problem, reported on the Levels sheet
+            elif family_label:
                 if not level_ref:
                     bad("level", "The level is empty. Say which level this person is at.")
                     ok = False
@@ -949,12 +968,16 @@ class WorkbookParser:
                     ok = False
             if email and email not in rows_by_email:
                 rows_by_email[email] = row
+                if _valid_email(email) and (
+                    not manager or (_valid_email(manager) and manager != email)
+                ):
+                    links.append(PersonRow(row, email, name, manager, "", "", None))
             if ok:
                 people.append(PersonRow(row, email, name, manager, family_label, level_code, start))
         in_sheet = set(rows_by_email)
         known = in_sheet | self.context.people_emails
-        manager_of = {p.email: p.manager_email for p in people}
-        for p in people:
+        manager_of = {p.email: p.manager_email for p in links}
+        for p in links:  # reporting lines are checked even on rows with other problems
             if p.manager_email and p.manager_email not in known:
                 self.problem(
                     sheet.name,

@@ -99,7 +99,7 @@ def matrix_safe(family: FamilyData) -> bool:
 def family_validation(ws: Worksheet, column: str) -> None:
     dv = DataValidation(
         type="list",
-        formula1=f"={FAMILIES}!$A$2:$A${LIST_ROWS}",
+        formula1=f"{FAMILIES}!$A$2:$A${LIST_ROWS}",  # no "=" inside the file
         allow_blank=True,
         showErrorMessage=False,
         promptTitle="Job family",

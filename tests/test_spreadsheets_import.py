@@ -163,6 +163,12 @@ def test_dropbox_imports_through_the_pages_with_people_and_round_trips(world, pu
             for v in FrameworkVersion.objects.filter(status="draft").select_related("family")
         }
         exported = services.export_workbook(world.acme, which="draft")
+    with scope(world.acme):
+        rechecked = services.check_workbook(exported)
+    assert rechecked.ok
+    assert {f["status"] for f in rechecked.summary["families"]} == {"unchanged"}
+    assert rechecked.summary["people"]["unchanged"] == 60
+    assert rechecked.summary["people"]["added"] == rechecked.summary["people"]["changed"] == []
     again = parse_workbook(read_workbook(exported))
     assert again.ok
     for family in again.families:
