@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -51,6 +52,7 @@ from spreadsheets.validator import (
 )
 from spreadsheets.writer import PersonOut, build_workbook
 
+logger = logging.getLogger(__name__)
 INLINE_MAX_BYTES = 200 * 1024  # smaller uploads are checked and applied within the request
 Progress = Callable[[int, str], None]
 
@@ -405,7 +407,7 @@ def _apply_people(
             level_cache[key] = level
         return level_cache[key]
 
-    by_email = {p.email: p for p in Person.objects.select_related("level", "job_family")}
+    by_email = {p.email: p for p in Person.objects.select_related("level__version", "job_family")}
     created = updated = 0
     new_emails: set[str] = set()
     changed: set[str] = set()
@@ -523,7 +525,8 @@ def run_check(job: ImportJob) -> None:
         with job.file.open("rb") as fh:
             data = fh.read()
         result = check_workbook(data, name=job.original_name, progress=progress)
-    except Exception:
+    except Exception:  # never a server error: the job says what happened
+        logger.exception("Checking import %s failed", job.public_id)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
             stage="",
@@ -534,7 +537,7 @@ def run_check(job: ImportJob) -> None:
             ],
             finished_at=timezone.now(),
         )
-        raise
+        return
     fields: dict[str, Any] = {"progress": 100, "stage": "", "finished_at": timezone.now()}
     if result.ok and result.parsed is not None:
         fields.update(
@@ -574,6 +577,7 @@ def run_apply(job: ImportJob) -> None:
         )
         return
     except Exception:
+        logger.exception("Applying import %s failed", job.public_id)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
             stage="",
@@ -589,7 +593,7 @@ def run_apply(job: ImportJob) -> None:
             ],
             finished_at=timezone.now(),
         )
-        raise
+        return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
         progress=100,

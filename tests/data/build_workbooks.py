@@ -427,6 +427,16 @@ MALFORMED: dict[str, tuple[str, Any, str]] = {
     "zip_bomb": ("bomb.xlsx", _bomb, "expand"),
     "docx": ("letter.docx", lambda: _docx(), "not an Excel workbook"),
     "too_many_sheets": ("sheets.xlsx", _many_sheets, "sheets"),
+    "xml_entities_workbook": (
+        "lol.xlsx",
+        lambda: _entities("xl/workbook.xml"),
+        "could not be read",
+    ),
+    "xml_entities_strings": (
+        "lol-strings.xlsx",
+        lambda: _entities("xl/worksheets/sheet1.xml"),
+        "could not be read",
+    ),
     "too_many_rows": ("rows.xlsx", _many_rows, "rows"),
     "missing_families": ("no-families.xlsx", lambda: _edit(_remove("Families")), "Families"),
     "missing_columns": ("no-track.xlsx", lambda: _edit(_set("Levels", "D1", "Ladder")), "Track"),
@@ -508,6 +518,21 @@ MALFORMED: dict[str, tuple[str, Any, str]] = {
         "loop",
     ),
 }
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+
+
+def _entities(part: str) -> bytes:
+    """A "billion laughs" entity bomb inside one XML part of a real workbook."""
+    good = _bytes(_good_book())
+    original = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    body = original.split(b"?>", 1)[-1] if original.startswith(b"<?xml") else original
+    return _rezip(good, {}, {part: LAUGHS + body.replace(b"Design", b"&lol3;", 1)})
 
 
 def _docx() -> bytes:
