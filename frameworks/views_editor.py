@@ -160,7 +160,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
             draft.refresh_from_db()  # the refused edit's revision bump was rolled back
             context = _cell_context(request, family, draft, competency_uid)
             cell_ = next(c for c in context["row"].cells if c.level.uid == level_uid)
-            return render(
+            response = render(
                 request,
                 "frameworks/partials/cell_form.html",
                 {
@@ -174,6 +174,10 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
                     "text": form.cleaned_data["text"],
                 },
             )
+            # the form posts to its row; a refusal puts the editor back in its own cell
+            response["HX-Retarget"] = f"#cell-{competency_uid}-{level_uid}"
+            response["HX-Reswap"] = "outerHTML"
+            return response
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(request, "Saved.")
             return redirect("frameworks:editor", family.public_id)

@@ -97,6 +97,10 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
         "Someone else changed this draft"
     )
     expect(page.locator("td.matrix__cell--editing textarea")).to_have_value("Typed on a stale page")
+    stale_row = page.locator("#matrix tbody tr[id^=row-]").nth(1)
+    expect(stale_row.locator("th")).to_have_count(1)
+    expect(stale_row.locator("td.matrix__cell--editing")).to_have_count(1)
+    shoot(page, "editor-stale", full=False)
     page.reload()
 
     # Publish v1.

@@ -101,6 +101,7 @@ def test_cell_edit_save_and_undo_over_htmx(world, draft):
     stale = hx(client, "post", url, {"text": "Other admin", "revision": rev})
     assert "Someone else changed this draft" in stale.content.decode()
     assert "Other admin" in stale.content.decode()
+    assert stale["HX-Retarget"] == f"#cell-{comp}-{level}"
     with scope(world.acme):
         assert not Statement.objects.filter(text="Other admin").exists()
     undone = hx(client, "post", reverse("frameworks:undo", args=[fid]), {"revision": rev + 1})
