@@ -95,6 +95,8 @@ EXPECTED = {
     "monzo": {"Product (Monzo)": (4, 7, 70)},
     "snowflake": {"Engineering (Medium)": (5, 16, 320)},
     "jorgef": {"Developer": (7, 23, 37)},
+    # 210 <li> items in ladder.md: 142 in the four IC tables, 68 in the manager table
+    "artsy": {"Engineering (Artsy)": (12, 17, 210)},
 }
 
 
@@ -122,6 +124,19 @@ def test_public_framework_details_survive_the_conversion(public):
     formulas = next(c for c in jorgef.families[0].competencies if c.name == "Formulas")
     assert formulas.statements["D1"][0].text == "=1+1 is written as text"
     assert formulas.statements["D2"][0].text == "@mention stays text"
+    artsy = parse_workbook(read_workbook(public["artsy"].read_bytes()))
+    (eng,) = artsy.families
+    assert [lv.code for lv in eng.levels][:4] == ["IC2", "IC3", "IC4", "M2"]  # the split
+    assert eng.categories()[-1] == "Management"
+    assert sum(len(c.statements.get("M2", [])) for c in eng.competencies) == 16
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_the_committed_workbooks_match_the_script(public, name):
+    committed = Path(__file__).parent / "data" / "xlsx" / public[name].name
+    a = parse_workbook(read_workbook(committed.read_bytes()))
+    b = parse_workbook(read_workbook(public[name].read_bytes()))
+    assert a.families == b.families and a.people == b.people
 
 
 def test_dropbox_imports_through_the_pages_with_people_and_round_trips(world, public):

@@ -22,6 +22,7 @@ import re
 import sys
 import zipfile
 from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -281,12 +282,113 @@ def build_jorgef(out: Path) -> Path:
     return _save(book, out)
 
 
+# --- Artsy: HTML tables in markdown; a shared trunk splitting into IC and Manager -----------
+
+ARTSY_LEVELS = [  # code, title, track, rank (from the ladder's "Tracks" table)
+    ("IC2", "Engineer 1", "Shared", 2),
+    ("IC3", "Engineer 2", "Shared", 3),
+    ("IC4", "Senior Engineer 1", "IC", 4),
+    ("IC5", "Senior Engineer 2", "IC", 5),
+    ("IC6", "Staff Engineer", "IC", 6),
+    ("IC7", "Senior Staff Engineer", "IC", 7),
+    ("IC8", "Principal Engineer", "IC", 8),
+    ("M2", "Engineering Manager 1", "Manager", 4),
+    ("M3", "Engineering Manager 2", "Manager", 5),
+    ("M4", "Senior Engineering Manager", "Manager", 6),
+    ("M5", "Director of Engineering", "Manager", 7),
+    ("M6", "Senior Director of Engineering", "Manager", 8),
+]
+
+
+class _Tables(HTMLParser):
+    """Rows of cells; a cell is its list items, or its text when it has none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[list[str]]]] = []
+        self.cell: list[str] | None = None
+        self.text = ""
+        self.in_li = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag == "td":
+            self.cell, self.text = [], ""
+        elif tag == "li":
+            self.in_li, self.text = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self.cell is not None:
+            self.cell.append(" ".join(self.text.split()))
+            self.in_li, self.text = False, ""
+        elif tag == "td" and self.cell is not None:
+            if not self.cell and self.text.strip():
+                self.cell = [" ".join(self.text.split())]
+            self.tables[-1][-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.text += data
+
+
+def artsy_statements() -> list[tuple[str, str, str, str]]:
+    """(category, competency, level code, statement) in the order of the ladder."""
+    text = (LADDERS / "artsy-engineering-ladder" / "ladder.md").read_text()
+    by_title = {title: code for code, title, _, _ in ARTSY_LEVELS}
+    out = []
+    for section in re.split(r"^### ", text, flags=re.M)[1:]:
+        heading = section.splitlines()[0].strip()
+        parser = _Tables()
+        parser.feed(section)
+        for table in parser.tables:
+            header = [c[0] if c else "" for c in table[0]]
+            if heading == "Engineering Management Ladder":
+                for row in table[1:]:
+                    code = row[0][0]
+                    for name, cell in zip(header[2:], row[2:], strict=True):
+                        out.extend(("Management", name, code, s) for s in cell)
+            else:
+                for row in table[1:]:
+                    name = row[0][0]
+                    for title, cell in zip(header[1:], row[1:], strict=True):
+                        out.extend((heading, name, by_title[title], s) for s in cell)
+    return out
+
+
+def build_artsy(out: Path) -> Path:
+    book = _new_book()
+    _sheet(
+        book,
+        "Families",
+        ["Family", "Key", "Description"],
+        [["Engineering (Artsy)", "artsy-engineering", "Artsy's engineering ladder (CC BY 4.0)"]],
+    )
+    _sheet(
+        book,
+        "Levels",
+        ["Family", "Code", "Title", "Track", "Rank"],
+        [["Engineering (Artsy)", *lv] for lv in ARTSY_LEVELS],
+    )
+    titles = {code: title for code, title, _, _ in ARTSY_LEVELS}
+    rows = [
+        ["Engineering (Artsy)", name, category, titles[code] if code.startswith("IC") else code, s]
+        for category, name, code, s in artsy_statements()
+    ]
+    _sheet(book, "statements", ["Family", "Competency", "Category", "Level", "Statement"], rows)
+    return _save(book, out)
+
+
 def build_public(outdir: Path) -> dict[str, Path]:
     return {
         "dropbox": build_dropbox(outdir / "dropbox-matrix.xlsx"),
         "monzo": build_monzo(outdir / "monzo-product-long.xlsx"),
         "snowflake": build_snowflake(outdir / "snowflake-merged.xlsx"),
         "jorgef": build_jorgef(outdir / "jorgef-developer.xlsx"),
+        "artsy": build_artsy(outdir / "artsy-engineering-long.xlsx"),
     }
 
 
