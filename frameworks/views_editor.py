@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from frameworks import services
@@ -64,6 +65,10 @@ def _editor_fragment(
     response = render(
         request, EDITOR + "#editor", {**_editor_context(request, family, draft), **extra}
     )
+    # clear an earlier refusal message
+    response.content += render_to_string(
+        EDITOR + "#alert", {"oob": True, "family": family}
+    ).encode()
     response["X-Draft-Revision"] = str(draft.revision)
     return response
 
