@@ -133,3 +133,19 @@ def test_progress_bar_while_a_large_workbook_is_checked(page, live_server, world
     expect(page.get_by_role("heading", name="Imported whole-company.xlsx")).to_be_visible(
         timeout=5000
     )
+
+
+def test_preview_of_a_whole_public_framework(page, live_server, world, tmp_path):
+    from tests.data.build_workbooks import build_dropbox
+
+    data = build_dropbox(tmp_path / "dropbox.xlsx").read_bytes()
+    login(page, live_server, world.hr)
+    page.goto(f"{live_server.url}/spreadsheets/")
+    choose(page, "dropbox.xlsx", data)
+    expect(page.get_by_role("heading", name="Check the changes, then import")).to_be_visible()
+    expect(page.locator(".xfer-family")).to_have_count(9)
+    expect(page.locator(".xfer-stats")).to_contain_text("2,905")
+    expect(page.get_by_text("60 new people")).to_be_visible()
+    shoot(page, "import-preview-dropbox")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "import-preview-dropbox-390")
