@@ -75,14 +75,17 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, wrap: bool = False) ->
     cell.alignment = WRAP if wrap else TOP
 
 
-def header(ws: Worksheet, labels: list[str], widths: list[int], *, freeze: str = "A2") -> None:
+def header(
+    ws: Worksheet, labels: list[str], widths: list[int], *, freeze: str = "A2", row: int = 1
+) -> None:
     for col, (label, width) in enumerate(zip(labels, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=label)
+        put(ws, row, col, label)
+        cell = ws.cell(row=row, column=col)
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 22
+    ws.row_dimensions[row].height = 22
     ws.freeze_panes = freeze
 
 
@@ -273,9 +276,15 @@ def _levels(ws: Worksheet, families: list[FamilyData]) -> None:
 
 def _matrix(ws: Worksheet, family: FamilyData) -> None:
     levels = family.levels
+    # a row above the headings names each level and its track (the import skips it)
+    put(ws, 1, 1, f"{family.name}: one row per competency, one statement per line")
+    ws.cell(row=1, column=1).font = Font(bold=True)
+    for col, lv in enumerate(levels, start=5):
+        put(ws, 1, col, f"{lv.title} · {TRACK_LABEL.get(lv.track, lv.track)}", wrap=True)
+        ws.cell(row=1, column=col).font = Font(italic=True, color="545B66")
     labels = ["Competency", "Category", "Description", "Source"] + [lv.code for lv in levels]
-    header(ws, labels, [30, 18, 36, 12] + [36] * len(levels), freeze="B2")
-    for row, comp in enumerate(family.competencies, start=2):
+    header(ws, labels, [30, 18, 36, 12] + [36] * len(levels), freeze="B3", row=2)
+    for row, comp in enumerate(family.competencies, start=3):
         put(ws, row, 1, comp.name, wrap=True)
         ws.cell(row=row, column=1).font = Font(bold=True)
         put(ws, row, 2, comp.category)

@@ -310,6 +310,10 @@ def test_blank_template_explains_itself():
     assert levels.freeze_panes == "C2"
     assert book["Families"].freeze_panes == "A2"
     assert levels.column_dimensions["C"].width >= 20
+    matrix = book["Product Management"]
+    assert matrix.freeze_panes == "B3"  # level titles and headings stay in view
+    assert matrix["E1"].value == "Associate Product Manager · Shared"
+    assert matrix["E2"].value == "APM"
     lists = [dv.formula1 for dv in levels.data_validations.dataValidation]
     assert '"Shared,IC,Manager"' in lists
     assert any("Families" in (f or "") for f in lists)

@@ -268,8 +268,8 @@ def test_preview_compares_with_the_current_framework_and_people(world):
         publish_draft(draft, actor=world.owner, note="First")
     book = openpyxl.load_workbook(io.BytesIO(blank_template()))
     ws = book["Product Management"]
-    ws["A4"] = "Shipping"  # rename "Leadership" → removed + added
-    ws["E2"] = "Joins customer interviews and shares notes."  # one statement changed
+    ws["A5"] = "Shipping"  # rename "Leadership" → removed + added
+    ws["E3"] = "Joins customer interviews and shares notes."  # one statement changed
     book["People"]["A3"] = world.p_employee.email.upper()  # an existing person, changed
     book["People"]["B3"] = "Emma Employee"
     buf = io.BytesIO()
