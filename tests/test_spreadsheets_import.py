@@ -479,3 +479,36 @@ def test_export_command_writes_a_workbook_that_imports_back(world, tmp_path, cap
         call_command("export_framework", "--org", "acme", "--out", "/nonexistent/dir/x.xlsx")
     with pytest.raises(CommandError, match="No organization"):
         call_command("export_framework", "--org", "nope", "--out", str(out))
+
+
+def test_the_background_task_re_enters_the_organization_scope(world):
+    from django.core.files.base import ContentFile
+
+    from organizations.scoping import active_organization
+    from spreadsheets.tasks import check_import
+
+    with scope(world.acme):
+        job = ImportJob(organization=world.acme, original_name="t.xlsx", created_by=world.hr)
+        job.file.save("t.xlsx", ContentFile(blank_template()), save=False)
+        job.save()
+    assert active_organization() is None
+    check_import.call(job.pk)  # what a worker runs: only the id, no scope around it
+    with scope(world.acme):
+        job.refresh_from_db()
+    assert job.status == ImportJob.Status.READY
+    assert job.summary["totals"]["families"] == 1
+
+
+def test_an_unexpected_failure_is_a_message_not_a_server_error(world, monkeypatch):
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "check_workbook", boom)
+    client = world.client_for(world.hr)
+    before = counts(world.acme)
+    job = job_of(upload(client, blank_template()))
+    assert job.status == ImportJob.Status.FAILED
+    page = client.get(reverse("spreadsheets:job", kwargs={"job_id": job.public_id}))
+    assert page.status_code == 200
+    assert b"Something went wrong while reading the file" in page.content
+    assert counts(world.acme) == before
