@@ -225,10 +225,12 @@ def _item_page(
     item: Any = None,
     kind: str,
 ) -> HttpResponse:
-    return render(
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    response = render(
         request,
-        "frameworks/item_form.html",
+        "frameworks/item_form.html#form" if htmx else "frameworks/item_form.html",
         {
+            "panel": htmx,
             "family": family,
             "draft": draft,
             "form": form,
@@ -241,10 +243,19 @@ def _item_page(
             "guides": GUIDES,
         },
     )
+    if htmx:  # the form opens in the editor's panel, and stays there with its errors
+        response["HX-Retarget"] = "#editor-panel"
+        response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def _save_item(
-    request: HttpRequest, family: JobFamily, form: Any, action: Any, success: str
+    request: HttpRequest,
+    family: JobFamily,
+    draft: FrameworkVersion,
+    form: Any,
+    action: Any,
+    success: str,
 ) -> HttpResponse | None:
     """Run `action(cleaned_data)`; on success redirect to the editor, on a refused edit
     put the message on the form and return None."""
@@ -256,6 +267,8 @@ def _save_item(
     except services.FrameworkError as error:
         form.add_error(None, str(error))
         return None
+    if request.htmx:  # type: ignore[attr-defined]
+        return _editor_fragment(request, family, draft, status=success)
     messages.success(request, success)
     return redirect("frameworks:editor", family.public_id)
 
@@ -287,7 +300,7 @@ def level_add(request: HttpRequest, family_id: str) -> HttpResponse:
             )
 
         done = _save_item(
-            request, family, form, action, f"Level {form.cleaned_data['code']} added."
+            request, family, draft, form, action, f"Level {form.cleaned_data['code']} added."
         )
         if done:
             return done
@@ -323,7 +336,7 @@ def level_edit(request: HttpRequest, family_id: str, level_uid: str) -> HttpResp
             )
 
         done = _save_item(
-            request, family, form, action, f"Level {form.cleaned_data['code']} saved."
+            request, family, draft, form, action, f"Level {form.cleaned_data['code']} saved."
         )
         if done:
             return done
@@ -392,7 +405,7 @@ def category_add(request: HttpRequest, family_id: str) -> HttpResponse:
             )
 
         done = _save_item(
-            request, family, form, action, f"Category {form.cleaned_data['name']} added."
+            request, family, draft, form, action, f"Category {form.cleaned_data['name']} added."
         )
         if done:
             return done
@@ -428,7 +441,7 @@ def category_edit(request: HttpRequest, family_id: str, category_uid: str) -> Ht
                 expected_revision=data["revision"],
             )
 
-        done = _save_item(request, family, form, action, "Category renamed.")
+        done = _save_item(request, family, draft, form, action, "Category renamed.")
         if done:
             return done
     return _item_page(
@@ -500,7 +513,7 @@ def competency_add(request: HttpRequest, family_id: str) -> HttpResponse:
             )
 
         done = _save_item(
-            request, family, form, action, f"Competency {form.cleaned_data['name']} added."
+            request, family, draft, form, action, f"Competency {form.cleaned_data['name']} added."
         )
         if done:
             return done
@@ -549,7 +562,7 @@ def competency_edit(request: HttpRequest, family_id: str, competency_uid: str) -
                 expected_revision=data["revision"],
             )
 
-        done = _save_item(request, family, form, action, "Competency saved.")
+        done = _save_item(request, family, draft, form, action, "Competency saved.")
         if done:
             return done
     return _item_page(

@@ -291,3 +291,18 @@ def test_guides_are_readable_without_logging_in(client):
     response = client.get(reverse("frameworks:guide", args=["build-a-ladder"]))
     assert response.status_code == 200
     assert b"shared trunk" in response.content
+
+
+def test_item_forms_open_in_the_editor_panel(world, draft):
+    client = world.client_for(world.hr)
+    fid = draft.family.public_id
+    url = reverse("frameworks:category_add", args=[fid])
+    panel = hx(client, "get", url)
+    assert panel["HX-Retarget"] == "#editor-panel"
+    assert b"<h1" not in panel.content and b'hx-post="' in panel.content
+    bad = hx(client, "post", url, {"name": "leadership", "revision": revision_of(draft)})
+    assert bad["HX-Retarget"] == "#editor-panel"
+    assert b"There is already a category" in bad.content
+    ok = hx(client, "post", url, {"name": "Execution", "revision": revision_of(draft)})
+    assert "HX-Retarget" not in ok
+    assert b'id="editor"' in ok.content and b"Category Execution added." in ok.content

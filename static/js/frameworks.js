@@ -14,7 +14,21 @@
     }
   });
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-print]");
-    if (button) { event.preventDefault(); window.print(); }
+    if (!event.target.closest) return;
+    var button = event.target.closest("[data-print]");
+    if (button) { event.preventDefault(); window.print(); return; }
+    var close = event.target.closest("[data-panel-close]");
+    if (close) {
+      var panel = document.getElementById("editor-panel");
+      if (panel) panel.innerHTML = "";
+    }
+  });
+  // A form opened in the editor's panel: bring it into view and focus its first field
+  // (or the error summary when it came back with errors).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "editor-panel" || !event.target.firstElementChild) return;
+    event.target.scrollIntoView({ block: "start", behavior: "auto" });
+    var first = event.target.querySelector(".error-summary, input:not([type=hidden]), textarea, select");
+    if (first) first.focus();
   });
 })();
