@@ -39,7 +39,7 @@ from people.services import PersonError, create_person, update_person
 from spreadsheets.diff import ExistingPerson, compare_family, compare_people
 from spreadsheets.models import ImportJob
 from spreadsheets.reader import normalize_name, read_workbook
-from spreadsheets.safety import RefusedFile
+from spreadsheets.safety import RefusedFile, check_workbook_bytes
 from spreadsheets.validator import (
     FAMILIES,
     LEVELS,
@@ -53,7 +53,11 @@ from spreadsheets.validator import (
 from spreadsheets.writer import PersonOut, build_workbook
 
 logger = logging.getLogger(__name__)
-INLINE_MAX_BYTES = 200 * 1024  # smaller uploads are checked and applied within the request
+# smaller imports are checked and applied within the request; bigger ones in the background
+INLINE_MAX_BYTES = 200 * 1024
+INLINE_MAX_ROWS = 1000
+INLINE_MAX_PEOPLE = 300
+INLINE_MAX_STATEMENTS = 5000
 Progress = Callable[[int, str], None]
 
 
@@ -491,7 +495,7 @@ def start_import(org: Organization, *, name: str, data: bytes, actor: Any) -> Im
         )
         job.file.save(f"{job.public_id}.xlsx", ContentFile(data), save=False)
         job.save()
-    _dispatch(job, "check")
+    _dispatch(job, "check", data)
     job.refresh_from_db()
     return job
 
@@ -510,10 +514,27 @@ def confirm_import(job: ImportJob, *, actor: Any) -> ImportJob:
     return job
 
 
-def _dispatch(job: ImportJob, what: str) -> None:
+def is_small(job: ImportJob, what: str, data: bytes = b"") -> bool:
+    """Small imports run within the request (same code as the background job); big ones
+    in the background, with a progress bar."""
+    if job.size > INLINE_MAX_BYTES:
+        return False
+    if what == "check":
+        try:
+            return check_workbook_bytes(data).rows <= INLINE_MAX_ROWS
+        except RefusedFile:
+            return True  # refused in milliseconds: say so straight away
+    totals = job.summary.get("totals", {})
+    return (
+        totals.get("people", 0) <= INLINE_MAX_PEOPLE
+        and totals.get("statements", 0) <= INLINE_MAX_STATEMENTS
+    )
+
+
+def _dispatch(job: ImportJob, what: str, data: bytes = b"") -> None:
     from spreadsheets import tasks
 
-    if job.size <= INLINE_MAX_BYTES:
+    if is_small(job, what, data):
         (run_check if what == "check" else run_apply)(job)
     else:
         (tasks.check_import if what == "check" else tasks.apply_import_job).enqueue(job.pk)

@@ -512,3 +512,15 @@ def test_an_unexpected_failure_is_a_message_not_a_server_error(world, monkeypatc
     assert page.status_code == 200
     assert b"Something went wrong while reading the file" in page.content
     assert counts(world.acme) == before
+
+
+def test_big_workbooks_go_to_the_background(world, public):
+    small = ImportJob(size=10_000, summary={"totals": {"people": 60, "statements": 2905}})
+    assert services.is_small(small, "check", blank_template())
+    assert services.is_small(small, "apply")
+    many_people = ImportJob(size=10_000, summary={"totals": {"people": 2000, "statements": 10}})
+    assert not services.is_small(many_people, "apply")
+    rows = public["dropbox"].read_bytes()  # 60 people but long matrix sheets: ~300 rows
+    assert services.is_small(ImportJob(size=len(rows)), "check", rows)
+    big = ImportJob(size=services.INLINE_MAX_BYTES + 1)
+    assert not services.is_small(big, "check", rows)
