@@ -674,11 +674,17 @@ def export_workbook(
     versions = export_versions(family=family, which=which)
     data = [version_to_data(v) for v in versions]
     labels = ", ".join(f"{v.family.name} {v.label}" for v in versions) or "no families yet"
-    content = build_workbook(
-        data,
-        people_rows() if include_people else None,
-        heading=f"Exported from {org.name} on {timezone.localdate():%d %B %Y}: {labels}.",
-    )
+    heading = f"Exported from {org.name} on {timezone.localdate():%d %B %Y}: {labels}."
+    people = people_rows() if include_people else None
+    if people is not None:
+        unplaced = Person.objects.filter(is_active=True).count() - len(people)
+        if unplaced == 1:
+            heading += " 1 active person has no job family and level yet, so is not listed."
+        elif unplaced:
+            heading += (
+                f" {unplaced} active people have no job family and level yet, so are not listed."
+            )
+    content = build_workbook(data, people, heading=heading)
     if actor is not None:
         record(
             org,

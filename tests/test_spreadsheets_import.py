@@ -475,6 +475,8 @@ def test_export_command_writes_a_workbook_that_imports_back(world, tmp_path, cap
     parsed = parse_workbook(read_workbook(out.read_bytes()))
     assert parsed.families == [example_family()]
     assert {p.email for p in parsed.people} == set()  # nobody is on a level yet
+    intro = openpyxl.load_workbook(out)["Instructions"]["A2"].value
+    assert "4 active people have no job family and level yet" in intro
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export_framework", "--org", "acme", "--out", "/nonexistent/dir/x.xlsx")
     with pytest.raises(CommandError, match="No organization"):
