@@ -156,6 +156,22 @@ def main() -> None:
             "apply: 10 drafts + 2,000 people",
             lambda: apply_import(other, fresh.parsed.families, fresh.parsed.people, actor=None),
         )
+    print("-- malformed corpus (tests/data/build_workbooks.py)")
+    from tests.data.build_workbooks import build_malformed
+
+    corpus = build_malformed(Path(_tmp) / "malformed")
+    times = []
+    with scope(org):
+        for key, (path, _phrase) in corpus.items():
+            data_bytes = path.read_bytes()
+            start = time.perf_counter()
+            checked = check_workbook(data_bytes, name=path.name)
+            times.append((time.perf_counter() - start, key))
+            assert not checked.ok, key
+    times.sort()
+    print(f"{'files refused or rejected':<46} {len(times):7d}")
+    print(f"{'median time to the message':<46} {times[len(times) // 2][0] * 1000:7.1f} ms")
+    print(f"{'slowest (' + times[-1][1] + ')':<46} {times[-1][0] * 1000:7.1f} ms")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'process max RSS':<46} {rss:7.0f} MB")
 
