@@ -526,3 +526,36 @@ def test_big_workbooks_go_to_the_background(world, public):
     assert services.is_small(ImportJob(size=len(rows)), "check", rows)
     big = ImportJob(size=services.INLINE_MAX_BYTES + 1)
     assert not services.is_small(big, "check", rows)
+
+
+def _without_uids(data: Any) -> Any:
+    for item in [*data.levels, *data.competencies]:
+        item.uid = ""
+    return data
+
+
+@pytest.mark.django_db
+def test_round_trip_through_the_database_for_generated_frameworks(world):
+    """A framework loaded as a draft, exported and read back is the same framework."""
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings
+
+    from tests.test_spreadsheets import families
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(families())
+    def check(generated: Any) -> None:
+        with scope(world.acme), transaction.atomic():
+            draft = apply_family_data(world.acme, generated, actor=world.owner)
+            stored = _without_uids(version_to_data(draft))
+            exported = services.export_workbook(world.acme, family=draft.family, which="draft")
+            parsed = parse_workbook(read_workbook(exported))
+            transaction.set_rollback(True)
+        assert parsed.ok, [str(p) for p in parsed.problems]
+        assert parsed.families == [stored]
+
+    check()
