@@ -50,5 +50,5 @@ def nav_for(
         i for i in items if path == i["url"] or (i["url"] != "/home/" and path.startswith(i["url"]))
     ]
     if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        max(matches, key=lambda i: len(str(i["url"])))["active"] = True
     return items

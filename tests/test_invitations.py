@@ -332,7 +332,7 @@ def test_deactivated_person_cannot_accept(world, ivy, django_capture_on_commit_c
         send(world, ivy)
     with scope(world.acme):
         set_active(ivy, actor=world.hr, active=False)
-    with pytest.raises(InvitationError, match="withdrawn|no longer active"):
+    with pytest.raises(InvitationError, match=r"withdrawn|no longer active"):
         accept_invitation(token_from_outbox(), name="Ivy", password="a-long-password-1")
     url = reverse("accounts:accept_invitation", args=[token_from_outbox()])
     response = world.client_for(world.outsider).get(url)
