@@ -615,7 +615,7 @@ class WorkbookParser:
         lookup = self._level_lookup(family)
         level_cols: dict[int, str] = {}
         for col, label in table.extra:
-            code = lookup.get(normalize_name(label))
+            code = lookup.get(normalize_name(label)) or level_in_heading(lookup, label)
             if code is None:
                 if label and self.broken(family.name, label):
                     continue
@@ -1014,6 +1014,20 @@ class WorkbookParser:
                 seen.add(current)
                 current = manager_of[current]
         self.result.people = people
+
+
+HEADING_PARTS = re.compile(r"\s*(?:[-–—:·|/(),\n]|\s\s)\s*")
+
+
+def level_in_heading(lookup: dict[str, str], label: str) -> str | None:
+    """A matrix heading that combines code and title ("PM3 – Senior PM", "L3 (Senior)"):
+    the level whose code or title is one of its parts, or its first word, if only one."""
+    parts = [p for p in HEADING_PARTS.split(label) if p.strip()]
+    words = label.split()
+    if words:
+        parts.append(words[0])
+    found = {lookup[normalize_name(p)] for p in parts if normalize_name(p) in lookup}
+    return found.pop() if len(found) == 1 else None
 
 
 def _valid_email(value: str) -> bool:

@@ -98,6 +98,21 @@ def test_sheet_names_and_headers_match_in_any_case_and_spacing():
     assert result.families[0].competencies[0].statements["D1"][0].text == "Makes"
 
 
+def test_matrix_headings_may_combine_code_and_title():
+    result = parse(
+        {
+            "Families": FAMILIES,
+            "Levels": LEVELS,
+            "Design": [
+                ["Competency", "D1 – Designer", "Senior Designer (D2)", "D3\nStaff", "DM: lead"],
+                ["Craft", "a", "b", "c", "d"],
+            ],
+        }
+    )
+    assert result.ok, messages(result)
+    assert list(result.families[0].competencies[0].statements) == ["D1", "D2", "D3", "DM"]
+
+
 def test_bullets_numbering_and_blank_lines_are_stripped():
     cell = "• one\n\n* two\n- three\n– four\n1. five\n2) six\n  -minus stays  \n"
     assert statement_lines(cell) == ["one", "two", "three", "four", "five", "six", "-minus stays"]
