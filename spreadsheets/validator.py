@@ -49,7 +49,21 @@ EVIDENCE = {
     "360": EvidenceKind.INPUT_360,
 }
 BULLET = re.compile(r"^(?:[•‣◦▪·]\s*|[-*–—]\s+|\d{1,3}[.)]\s+)")
-HEADER_ALIASES = {"e-mail": "email", "manager e-mail": "manager email", "level code": "level"}
+# headings people write instead of ours (all sheets, then per sheet)
+HEADER_ALIASES = {
+    "e-mail": "email",
+    "email address": "email",
+    "manager e-mail": "manager email",
+    "manager's email": "manager email",
+    "job family": "family",
+    "family name": "family",
+    "competency name": "competency",
+}
+SHEET_ALIASES = {
+    "levels": {"level code": "code", "level title": "title", "level": "code"},
+    "people": {"level code": "level", "full name": "name", "start": "start date"},
+    "statements": {"level code": "level", "behaviour": "statement", "behavior": "statement"},
+}
 HEADER_SCAN_ROWS = 10
 
 LIMITS = {
@@ -222,9 +236,10 @@ class Table:
         return self.labels.get(name, name.capitalize())
 
 
-def header_key(value: CellValue) -> str:
+def header_key(value: CellValue, aliases: dict[str, str] | None = None) -> str:
     key = normalize_name(text(value)).rstrip("*").strip()
-    return HEADER_ALIASES.get(key, key)
+    key = HEADER_ALIASES.get(key, key)
+    return (aliases or {}).get(key, key)
 
 
 def find_table(
@@ -233,8 +248,9 @@ def find_table(
     """Find the header row (the first of the top rows that names the first required
     column) and check that every required column is there."""
     first = normalize_name(required[0])
+    aliases = SHEET_ALIASES.get(normalize_name(sheet.name), {})
     for index, values in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        keys = [header_key(v) for v in values]
+        keys = [header_key(v, aliases) for v in values]
         if first not in keys:
             continue
         columns: dict[str, int] = {}

@@ -113,6 +113,24 @@ def test_matrix_headings_may_combine_code_and_title():
     assert list(result.families[0].competencies[0].statements) == ["D1", "D2", "D3", "DM"]
 
 
+def test_common_other_headings_are_understood():
+    result = parse(
+        {
+            "Families": [["Job family"], ["Design"]],
+            "Levels": [
+                ["Job family", "Level code", "Level title", "Track", "Rank"],
+                ["Design", "D1", "Designer", "IC", 1],
+            ],
+            "People": [
+                ["Email address", "Full name", "Job family", "Level code"],
+                ["ann@example.com", "Ann", "Design", "D1"],
+            ],
+        }
+    )
+    assert result.ok, messages(result)
+    assert result.people[0].level == "D1"
+
+
 def test_bullets_numbering_and_blank_lines_are_stripped():
     cell = "• one\n\n* two\n- three\n– four\n1. five\n2) six\n  -minus stays  \n"
     assert statement_lines(cell) == ["one", "two", "three", "four", "five", "six", "-minus stays"]
