@@ -122,6 +122,23 @@ class FrameworkVersion(TenantModel):
     def label(self) -> str:
         return f"Draft of v{self.number}" if self.is_draft else f"v{self.number}"
 
+    @property
+    def source_label(self) -> str:
+        """Where a version's content came from, in words ("the Design template")."""
+        kind, _, detail = (self.source or "").partition(":")
+        if kind == "template" and detail:
+            from frameworks.library import get_template_info
+
+            try:
+                return f"the {get_template_info(detail).name} template"
+            except (KeyError, LookupError, FileNotFoundError):
+                return "a template"
+        if kind == "import":
+            return f"a spreadsheet import{f' ({detail})' if detail else ''}"
+        if self.based_on_id:
+            return self.based_on.label if self.based_on else "an earlier version"
+        return self.source or "a blank ladder"
+
 
 class VersionedItem(TenantModel):
     """Something that belongs to one framework version and keeps a uid across versions."""
