@@ -25,6 +25,7 @@ from spreadsheets.safety import RefusedFile, check_workbook_bytes
 assert openpyxl.DEFUSEDXML, "defusedxml must be installed so workbooks are parsed safely"
 
 CellValue = str | int | float | dt.datetime | dt.date | None
+MAX_COLUMNS = 300  # far more than any ladder has levels
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RawSheet:
     name: str
     # rows[i] is sheet row i + 1; trailing empty rows and columns are dropped
     rows: list[list[CellValue]] = field(default_factory=list)
+    note: str = ""
 
     def cell(self, row: int, col: int) -> CellValue:
         """1-based row and column."""
@@ -107,24 +109,33 @@ def read_workbook(data: bytes, *, name: str = "") -> RawWorkbook:
 
 
 def _read_sheet(ws: Any) -> RawSheet:
-    rows: list[list[CellValue]] = [
-        [_value(cell) for cell in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)
-    ]
-    for merged in ws.merged_cells.ranges:
-        top = merged.min_row - 1
-        col = merged.min_col - 1
-        if top >= len(rows) or col >= len(rows[top]):
+    """Only the cells that hold something are visited (a stray format in column XFD or
+    row 20,000 costs nothing); columns past MAX_COLUMNS are ignored and said."""
+    values: dict[int, dict[int, CellValue]] = {}
+    too_wide = False
+    for (r, c), cell in ws._cells.items():
+        value = _value(cell)
+        if value is None:
             continue
-        value = rows[top][col]
-        for r in range(merged.min_row, merged.max_row):
-            if r < len(rows):
-                line = rows[r]
-                while len(line) <= col:
-                    line.append(None)
-                line[col] = value
-    for line in rows:
-        while line and line[-1] is None:
-            line.pop()
-    while rows and not rows[-1]:
-        rows.pop()
-    return RawSheet(name=ws.title, rows=rows)
+        if c > MAX_COLUMNS:
+            too_wide = True
+            continue
+        values.setdefault(r, {})[c] = value
+    for merged in ws.merged_cells.ranges:
+        value = values.get(merged.min_row, {}).get(merged.min_col)
+        if value is None or merged.min_col > MAX_COLUMNS:
+            continue
+        for r in range(merged.min_row + 1, merged.max_row + 1):
+            values.setdefault(r, {})[merged.min_col] = value
+    last = max(values, default=0)
+    rows = [
+        [line.get(c) for c in range(1, max(line) + 1)] if (line := values.get(r)) else []
+        for r in range(1, last + 1)
+    ]
+    note = (
+        f"Ignored everything to the right of column {column_letter(MAX_COLUMNS)} on the "
+        f"{ws.title} sheet."
+        if too_wide
+        else ""
+    )
+    return RawSheet(name=ws.title, rows=rows, note=note)

@@ -316,6 +316,7 @@ class WorkbookParser:
         self.result.notes.append(message)
 
     def parse(self) -> ParsedWorkbook:
+        self.result.notes.extend(sheet.note for sheet in self.book.sheets if sheet.note)
         families = self.book.find(FAMILIES)
         levels = self.book.find(LEVELS)
         if families is None:

@@ -183,6 +183,22 @@ def test_trailing_blank_rows_columns_unknown_sheets_and_columns_are_ignored_and_
     assert "“Owner”" in joined and "“Notes”" in joined and "“Scratch”" in joined
 
 
+def test_a_stray_cell_far_to_the_right_or_below_costs_nothing():
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in {"Families": FAMILIES, "Levels": LEVELS[:2]}.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book["Families"]["XFD1"] = "stray"
+    book["Families"].cell(row=15000, column=200).font = openpyxl.styles.Font(bold=True)
+    buf = io.BytesIO()
+    book.save(buf)
+    result = parse_workbook(read_workbook(buf.getvalue()))
+    assert result.ok, messages(result)
+    assert any("right of column KN on the Families sheet" in n for n in result.notes)
+
+
 def test_a_title_row_above_the_headers_is_skipped():
     result = parse(
         {
