@@ -77,6 +77,12 @@ def test_hr_admin_fixes_a_workbook_and_imports_it(page, live_server, world):
     shoot(page, "import-index-390")
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    # 0. a CSV file is refused with a message that says what to do
+    choose(page, "people.csv", b"Email,Name\nann@example.com,Ann\n")
+    expect(page.locator(".error-summary")).to_contain_text("It looks like a CSV or text file")
+    expect(page.get_by_role("heading", name="Fix the problem in people.csv")).to_be_visible()
+    shoot(page, "import-refused")
+
     # 1. a workbook with three mistakes: every one is listed with sheet, row and column
     choose(page, "ladder.xlsx", broken_workbook())
     expect(page.get_by_role("heading", name="Fix the problems in ladder.xlsx")).to_be_visible()
