@@ -166,6 +166,26 @@ def update_person(
     return person
 
 
+def _check_may_close_login(person: Person, actor: Any) -> None:
+    """Deactivating someone also closes their login. Only an owner may close an owner's
+    login, and the organization keeps at least one active owner."""
+    from organizations.models import Membership, Role
+
+    membership = Membership.objects.filter(user_id=person.user_id, is_active=True).first()
+    if membership is None or membership.role != Role.OWNER:
+        return
+    actor_is_owner = Membership.objects.filter(
+        user_id=getattr(actor, "pk", None), is_active=True, role=Role.OWNER
+    ).exists()
+    if getattr(actor, "pk", None) and not actor_is_owner:
+        raise PersonError(f"{person.name} is an owner. Only an owner can deactivate an owner.")
+    others = Membership.objects.filter(role=Role.OWNER, is_active=True).exclude(pk=membership.pk)
+    if not others.exists():
+        raise PersonError(
+            f"{person.name} is the only owner. Make someone else an owner before deactivating them."
+        )
+
+
 def set_active(person: Person, *, actor: Any, active: bool) -> Person:
     org = person.organization
     org.ensure_writable()
@@ -174,6 +194,8 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
             return person
         if not active and person.reports.filter(is_active=True).exists():
             raise PersonError(f"{person.name} still manages people. Give them a new manager first.")
+        if not active and person.user_id:
+            _check_may_close_login(person, actor)
         person.is_active = active
         person.deactivated_at = None if active else timezone.now()
         person.revision += 1

@@ -1,0 +1,336 @@
+"""Security review: cross-organization object references, roles, read-only trials,
+escaping of user text, and the web-security basics.
+
+The outsider (Olga, owner of Globex) is a legitimate HR user of *her* organization. These
+tests POST Acme's public ids and uids into Globex's own forms: every one must be refused
+(form error or 404) and nothing of Acme's may change or be linked from Globex.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from frameworks.models import FrameworkVersion
+from frameworks.services import start_draft
+from organizations.models import Membership, Role
+from organizations.scoping import scope, unscoped
+from people.models import Person
+from tests.framework_fixtures import load, small_family
+from tests.test_access_matrix import acme_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+class Ladders:
+    def __init__(self, world: Any) -> None:
+        with scope(world.acme):
+            v1 = load(world.acme, small_family(), actor=world.hr, publish=True)
+            self.acme_family = v1.family
+            self.acme_v1 = v1
+            self.acme_draft = start_draft(v1.family, actor=world.hr)
+            self.acme_level = self.acme_draft.levels.get(code="PM2")
+            self.acme_published_level = v1.levels.get(code="PM2")
+            self.acme_competency = self.acme_draft.competencies.get(name="Prioritization")
+            self.acme_category = self.acme_draft.categories.get(name="Leadership")
+        with scope(world.globex):
+            g1 = load(world.globex, small_family("Globex PM"), actor=world.outsider, publish=True)
+            self.globex_family = g1.family
+            self.globex_v1 = g1
+            self.globex_draft = start_draft(g1.family, actor=world.outsider)
+
+
+@pytest.fixture
+def ladders(world: Any) -> Ladders:
+    return Ladders(world)
+
+
+def _globex_people() -> list[Person]:
+    with unscoped():
+        return list(Person._base_manager.filter(organization__slug="globex"))
+
+
+def _no_cross_links() -> None:
+    """No Globex row points at an Acme row (manager, family, level)."""
+    with unscoped():
+        for p in Person._base_manager.select_related("manager", "job_family", "level").all():
+            for other in (p.manager, p.job_family, p.level):
+                if other is not None:
+                    assert other.organization_id == p.organization_id, (p, other)
+
+
+# --- people: add / edit ------------------------------------------------------------------
+
+
+def test_people_add_refuses_another_orgs_manager_family_and_level(world, ladders):
+    olga = world.client_for(world.outsider)
+    before = acme_fingerprint(world.acme)
+    count = len(_globex_people())
+    for field, value in (
+        ("manager", world.p_manager.public_id),
+        ("job_family", ladders.acme_family.public_id),
+        ("level", ladders.acme_published_level.public_id),
+    ):
+        response = olga.post(
+            reverse("people:add"),
+            {"name": "Mallory Cross", "email": f"mallory-{field}@globex.test", field: value},
+        )
+        assert response.status_code == 200, field  # the form again, with an error
+        assert response.context["form"].errors.get(field), field
+    assert len(_globex_people()) == count
+    assert acme_fingerprint(world.acme) == before
+    _no_cross_links()
+
+
+def test_people_edit_refuses_another_orgs_manager_family_and_level(world, ladders):
+    olga = world.client_for(world.outsider)
+    me = world.p_outsider
+    url = reverse("people:edit", kwargs={"person_id": me.public_id})
+    base = {
+        "name": me.name,
+        "email": me.email,
+        "revision": me.revision,
+        "level_effective_date": "2026-01-01",
+        "level_reason": "Test",
+    }
+    before = acme_fingerprint(world.acme)
+    for field, value in (
+        ("manager", world.p_manager.public_id),
+        ("job_family", ladders.acme_family.public_id),
+        ("level", ladders.acme_published_level.public_id),
+    ):
+        response = olga.post(url, {**base, field: value})
+        assert response.status_code == 200, field
+        assert response.context["form"].errors.get(field), field
+    with scope(world.globex):
+        me.refresh_from_db()
+    assert (me.manager_id, me.job_family_id, me.level_id) == (None, None, None)
+    assert acme_fingerprint(world.acme) == before
+    _no_cross_links()
+
+
+def test_level_options_and_directory_filters_ignore_another_orgs_ids(world, ladders):
+    olga = world.client_for(world.outsider)
+    response = olga.get(
+        reverse("people:level_options"), {"job_family": ladders.acme_family.public_id}
+    )
+    assert response.status_code == 200
+    assert ladders.acme_published_level.public_id.encode() not in response.content
+    response = olga.get(reverse("people:list"), {"manager": world.p_manager.public_id})
+    assert b"Emma" not in response.content
+
+
+def test_people_csv_import_does_not_link_to_another_org(world, ladders):
+    olga = world.client_for(world.outsider)
+    csv = (
+        "Name,Email,Manager email,Job family,Level\r\n"
+        f"Mallory Cross,mallory@globex.test,{world.p_manager.email},Product Management,PM2\r\n"
+    ).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = olga.post(
+        reverse("people:import"), {"file": SimpleUploadedFile("p.csv", csv, "text/csv")}
+    )
+    assert response.status_code == 302
+    preview = olga.get(response["Location"])
+    plan = preview.context["plan"]
+    assert plan.errors, "an Acme manager e-mail and an Acme family must not be found"
+    before = acme_fingerprint(world.acme)
+    olga.post(response["Location"], {"digest": plan.digest})
+    assert acme_fingerprint(world.acme) == before
+    assert "mallory@globex.test" not in {p.email for p in _globex_people()}
+    _no_cross_links()
+
+
+# --- frameworks ------------------------------------------------------------------------
+
+
+def test_start_draft_from_another_orgs_version_is_404(world, ladders):
+    olga = world.client_for(world.outsider)
+    with scope(world.globex):
+        from frameworks.services import discard_draft
+
+        discard_draft(ladders.globex_draft, actor=world.outsider)
+    before = acme_fingerprint(world.acme)
+    response = olga.post(
+        reverse("frameworks:start_draft", kwargs={"family_id": ladders.globex_family.public_id}),
+        {"from": ladders.acme_v1.public_id},
+    )
+    assert response.status_code == 404
+    assert acme_fingerprint(world.acme) == before
+    with unscoped():
+        assert not FrameworkVersion._base_manager.filter(
+            family=ladders.globex_family, status="draft"
+        ).exists()
+
+
+def test_diff_with_another_orgs_versions_is_404(world, ladders):
+    olga = world.client_for(world.outsider)
+    url = reverse("frameworks:diff", kwargs={"family_id": ladders.globex_family.public_id})
+    response = olga.get(url, {"a": ladders.acme_v1.public_id, "b": ladders.globex_v1.public_id})
+    assert response.status_code == 404
+    response = olga.get(url, {"a": ladders.globex_v1.public_id, "b": ladders.acme_draft.public_id})
+    assert response.status_code == 404
+
+
+def test_lint_with_another_orgs_version_is_404(world, ladders):
+    olga = world.client_for(world.outsider)
+    response = olga.post(
+        reverse("frameworks:lint"),
+        {
+            "text": "Ranks the backlog of one feature with the team.",
+            "version": ladders.acme_draft.public_id,
+            "competency": ladders.acme_competency.uid,
+            "level": ladders.acme_level.uid,
+        },
+    )
+    assert response.status_code == 404
+
+
+def test_editor_endpoints_refuse_another_orgs_uids(world, ladders):
+    """Globex's own family in the URL, Acme's level / competency / category uids."""
+    olga = world.client_for(world.outsider)
+    fam = ladders.globex_family.public_id
+    rev = ladders.globex_draft.revision
+    lv, comp, cat = (
+        ladders.acme_level.uid,
+        ladders.acme_competency.uid,
+        ladders.acme_category.uid,
+    )
+    before = acme_fingerprint(world.acme)
+    posts = [
+        (
+            reverse("frameworks:cell", args=[fam, comp, lv]),
+            {"text": "Hacked", "revision": rev},
+        ),
+        (
+            reverse("frameworks:level_edit", args=[fam, lv]),
+            {"code": "HX", "title": "Hacked", "track": "shared", "rank": 1, "revision": rev},
+        ),
+        (reverse("frameworks:level_move", args=[fam, lv]), {"direction": "1", "revision": rev}),
+        (reverse("frameworks:level_remove", args=[fam, lv]), {"revision": rev}),
+        (
+            reverse("frameworks:category_edit", args=[fam, cat]),
+            {"name": "Hacked", "revision": rev},
+        ),
+        (reverse("frameworks:category_move", args=[fam, cat]), {"direction": "1", "revision": rev}),
+        (reverse("frameworks:category_remove", args=[fam, cat]), {"revision": rev}),
+        (
+            reverse("frameworks:competency_edit", args=[fam, comp]),
+            {"name": "Hacked", "revision": rev},
+        ),
+        (
+            reverse("frameworks:competency_move", args=[fam, comp]),
+            {"direction": "1", "revision": rev},
+        ),
+        (reverse("frameworks:competency_remove", args=[fam, comp]), {"revision": rev}),
+    ]
+    for url, data in posts:
+        assert olga.get(url).status_code == 404, url
+        assert olga.post(url, data).status_code == 404, url
+    # a category uid of Acme's in Globex's "add a competency" form
+    response = olga.post(
+        reverse("frameworks:competency_add", args=[fam]),
+        {"name": "Cross", "category": cat, "revision": rev},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("category")
+    assert acme_fingerprint(world.acme) == before
+    with scope(world.globex):
+        ladders.globex_draft.refresh_from_db()
+        assert ladders.globex_draft.revision == rev
+
+
+def test_onet_add_refuses_another_orgs_family(world, ladders):
+    olga = world.client_for(world.outsider)
+    before = acme_fingerprint(world.acme)
+    response = olga.post(
+        reverse("onet:add", kwargs={"element_id": "2.A.1.c"}),
+        {"family": ladders.acme_family.public_id, "occupation": "11-2021.00"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("family")
+    assert acme_fingerprint(world.acme) == before
+
+
+# --- organizations and invitations -------------------------------------------------------
+
+
+def test_switch_to_an_organization_one_is_not_in_is_ignored(world):
+    olga = world.client_for(world.outsider)
+    olga.post(reverse("organizations:switch"), {"organization": world.acme.public_id})
+    assert olga.session.get("active_org") != world.acme.public_id
+    response = olga.get(reverse("people:list"))
+    assert b"Emma Employee" not in response.content
+    assert b"Olga Outsider" in response.content
+
+
+def test_revoke_next_parameter_cannot_leave_the_site(world):
+    from accounts.services import invite_by_email
+
+    with scope(world.acme):
+        invitation = invite_by_email(
+            world.acme, email="ivy@acme.test", name="Ivy", role="member", actor=world.hr
+        )
+    hr = world.client_for(world.hr)
+    for evil in ("https://evil.test/", "//evil.test/", "/\\evil.test/", "javascript:alert(1)"):
+        response = hr.post(
+            reverse("accounts:revoke_invitation", kwargs={"invitation_id": invitation.public_id}),
+            {"next": evil},
+        )
+        assert response.status_code == 302
+        assert "evil" not in response["Location"] and "javascript" not in response["Location"]
+
+
+def test_invitation_token_is_stored_only_as_a_hash(world):
+    from django.core import mail
+
+    from accounts.models import Invitation
+    from accounts.services import invite_by_email
+
+    with scope(world.acme):
+        with_commit = invite_by_email
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: fn())
+            invitation = with_commit(
+                world.acme, email="ivy@acme.test", name="Ivy", role="member", actor=world.hr
+            )
+    token = re.search(r"/accounts/invite/([^/\s]+)/", mail.outbox[-1].body).group(1)
+    with unscoped():
+        row = Invitation._base_manager.get(pk=invitation.pk)
+    assert token not in repr([getattr(row, f.attname) for f in Invitation._meta.concrete_fields])
+    assert len(row.token_hash) == 64
+
+
+# --- roles --------------------------------------------------------------------------------
+
+
+def test_hr_admin_cannot_deactivate_an_owner(world):
+    """Deactivating a person also closes their login. An HR admin must not be able to
+    lock the owner out (only owners change owners), and nobody may remove the last owner."""
+    hr = world.client_for(world.hr)
+    url = reverse("people:deactivate", kwargs={"person_id": world.p_owner.public_id})
+    response = hr.post(url)
+    assert response.status_code == 400
+    with scope(world.acme):
+        assert Membership.objects.get(user=world.owner).is_active
+        world.p_owner.refresh_from_db()
+        assert world.p_owner.is_active
+    # the last owner cannot deactivate themselves either
+    response = world.client_for(world.owner).post(url)
+    assert response.status_code == 400
+    with scope(world.acme):
+        assert Membership.objects.get(user=world.owner).is_active
+
+
+def test_owner_can_deactivate_another_owner(world):
+    with scope(world.acme):
+        Membership.objects.filter(user=world.hr).update(role=Role.OWNER)
+    url = reverse("people:deactivate", kwargs={"person_id": world.p_hr.public_id})
+    response = world.client_for(world.owner).post(url)
+    assert response.status_code == 302
+    with scope(world.acme):
+        assert not Membership.objects.get(user=world.hr).is_active
