@@ -171,13 +171,13 @@ def _check_may_close_login(person: Person, actor: Any) -> None:
     login, and the organization keeps at least one active owner."""
     from organizations.models import Membership, Role
 
-    membership = Membership.objects.filter(user_id=person.user_id, is_active=True).first()
+    membership = Membership.objects.filter(user=person.user, is_active=True).first()
     if membership is None or membership.role != Role.OWNER:
         return
-    actor_is_owner = Membership.objects.filter(
-        user_id=getattr(actor, "pk", None), is_active=True, role=Role.OWNER
-    ).exists()
-    if getattr(actor, "pk", None) and not actor_is_owner:
+    actor_pk = getattr(actor, "pk", None)
+    if actor_pk and not (
+        Membership.objects.filter(user_id=actor_pk, is_active=True, role=Role.OWNER).exists()
+    ):
         raise PersonError(f"{person.name} is an owner. Only an owner can deactivate an owner.")
     others = Membership.objects.filter(role=Role.OWNER, is_active=True).exclude(pk=membership.pk)
     if not others.exists():
