@@ -9,18 +9,21 @@ tests POST Acme's public ids and uids into Globex's own forms: every one must be
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from frameworks.models import FrameworkVersion
 from frameworks.services import start_draft
-from organizations.models import Membership, Role
+from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
 from people.models import Person
+from tests import access_routes
 from tests.framework_fixtures import load, small_family
-from tests.test_access_matrix import acme_fingerprint
+from tests.test_access_matrix import _kwargs, acme_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +337,87 @@ def test_owner_can_deactivate_another_owner(world):
     assert response.status_code == 302
     with scope(world.acme):
         assert not Membership.objects.get(user=world.hr).is_active
+
+
+# --- every admin page refuses members; every write refuses a read-only organization -------
+
+
+@pytest.fixture
+def acme_objects(world: Any) -> dict[str, Any]:
+    built: dict[str, Any] = {}
+    with scope(world.acme):
+        for name, fn in access_routes.BUILDERS.items():
+            built[name] = fn(world)
+    return built
+
+
+def _view_role(name: str) -> str | None:
+    from django.urls import resolve
+
+    route = access_routes.ROUTES[name]
+    dummy = {param: "234567892345" for param in route.kwargs}
+    try:
+        url = reverse(name, kwargs=dummy)
+    except Exception:
+        return None
+    return getattr(resolve(url).func, "org_role", None)
+
+
+ADMIN_ROUTES = sorted(
+    n
+    for n, r in access_routes.ROUTES.items()
+    if r.kind in ("tenant", "catalog") and _view_role(n) in (Role.HR_ADMIN, Role.OWNER)
+)
+OWNER_ROUTES = sorted(n for n in ADMIN_ROUTES if _view_role(n) == Role.OWNER)
+
+
+def test_admin_routes_were_found():
+    assert len(ADMIN_ROUTES) > 30
+    assert "people:edit" in ADMIN_ROUTES and "frameworks:cell" in ADMIN_ROUTES
+    assert "organizations:change_role" in OWNER_ROUTES
+
+
+@pytest.mark.parametrize("name", ADMIN_ROUTES)
+def test_members_get_403_on_admin_routes(name: str, world: Any, acme_objects: dict[str, Any]):
+    route = access_routes.ROUTES[name]
+    url = reverse(name, kwargs=_kwargs(route, acme_objects))
+    before = acme_fingerprint(world.acme)
+    users = [world.employee, world.manager]
+    if name in OWNER_ROUTES:
+        users.append(world.hr)
+    for user in users:
+        client = world.client_for(user)
+        assert client.get(url).status_code in (403, 405), f"GET {url} as {user}"
+        response = client.post(url, {"name": "Hacked", "text": "Hacked", "note": "Hacked"})
+        assert response.status_code in (403, 405), f"POST {url} as {user}"
+    assert acme_fingerprint(world.acme) == before
+
+
+READ_ONLY_ALLOWED = {"organizations:switch", "frameworks:lint"}  # change nothing of Acme's
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n, r in access_routes.ROUTES.items()
+        if r.kind in ("tenant", "catalog") and n not in READ_ONLY_ALLOWED
+    ),
+)
+def test_read_only_organization_refuses_every_post(
+    name: str, world: Any, acme_objects: dict[str, Any]
+):
+    route = access_routes.ROUTES[name]
+    url = reverse(name, kwargs=_kwargs(route, acme_objects))
+    with unscoped():
+        Organization.objects.filter(pk=world.acme.pk).update(
+            trial_ends_at=timezone.now() - timedelta(days=1)
+        )
+    before = acme_fingerprint(world.acme)
+    response = world.client_for(world.owner).post(
+        url, {"name": "Hacked", "text": "Hacked", "note": "Hacked", "revision": 0}
+    )
+    assert response.status_code in (302, 403, 405), f"POST {url} → {response.status_code}"
+    if response.status_code == 302:  # only a redirect to log in or to another page
+        assert acme_fingerprint(world.acme) == before
+    assert acme_fingerprint(world.acme) == before
