@@ -136,8 +136,21 @@ def add_member(org: Organization, user: Any, *, role: str, actor: Any) -> Member
             organization=org, user=user, defaults={"role": role}
         )
         if not created and not membership.is_active:
+            # A closed login that is let in again gets the role it is invited with now,
+            # never the (perhaps higher) role it had before.
+            before = membership.role
             membership.is_active = True
-            membership.save(update_fields=["is_active"])
+            membership.role = role
+            membership.save(update_fields=["is_active", "role"])
+            record(
+                org,
+                actor,
+                "membership.reactivated",
+                membership,
+                target_label=user.email,
+                changes={"role": [before, role]} if before != role else None,
+                data={"role": role},
+            )
         if created:
             record(
                 org,

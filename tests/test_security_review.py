@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from frameworks.models import FrameworkVersion
 from frameworks.services import start_draft
-from organizations.models import Membership, Organization, Role
+from organizations.models import AuditEntry, Membership, Organization, Role
 from organizations.scoping import scope, unscoped
 from people.models import Person
 from tests import access_routes
@@ -540,3 +540,34 @@ def test_no_debug_pages_for_missing_urls(world, settings):
     response = world.client_for(world.hr).get("/people/zzzzzzzzzzzz/")
     assert response.status_code == 404
     assert b"Traceback" not in response.content and b"URLconf" not in response.content
+
+
+def test_reinvited_former_owner_gets_the_invited_role_not_the_old_one(world):
+    """A former owner whose login was closed, invited back as a member, is a member."""
+    from accounts.services import accept_invitation, invite_person
+    from people.services import create_person, set_active, update_person
+
+    with scope(world.acme):
+        Membership.objects.filter(user=world.hr).update(role=Role.OWNER)
+        set_active(world.p_hr, actor=world.owner, active=False)
+        assert not Membership.objects.get(user=world.hr).is_active
+        world.p_hr.refresh_from_db()
+        update_person(
+            world.p_hr, actor=world.owner, expected_revision=None, email="old-hana@acme.test"
+        )
+        again = create_person(world.acme, actor=world.owner, name="Hana", email="hana@acme.test")
+        with pytest.MonkeyPatch.context() as mp:
+            tokens: list[str] = []
+            mp.setattr(
+                "accounts.models.Invitation.new_token",
+                lambda: tokens.append("t" * 43) or tokens[-1],
+            )
+            invite_person(world.acme, again, role=Role.MEMBER, actor=world.owner)
+    accept_invitation("t" * 43, user=world.hr)
+    with scope(world.acme):
+        membership = Membership.objects.get(user=world.hr)
+        assert membership.is_active
+        assert membership.role == Role.MEMBER
+        assert AuditEntry.objects.filter(
+            action__startswith="membership.", target_id=membership.public_id
+        ).exists()
