@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.db.models import Q, QuerySet
 
+from organizations.audit_words import action_words
 from organizations.models import AuditEntry, Role
 
 
@@ -34,9 +35,7 @@ class AuditFilterForm(forms.Form):
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [("", "Anything")] + [
-            (a, a.replace(".", ": ").replace("_", " ").capitalize()) for a in actions
-        ]
+        action_field.choices = [("", "Anything")] + [(a, action_words(a)) for a in actions]
 
     def apply(self, qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         data = self.cleaned_data

@@ -188,3 +188,22 @@ class AuditEntry(models.Model):
         noun, _, what = self.action.partition(".")
         noun, what = noun.replace("_", " "), what.replace("_", " ")
         return f"{what} {noun}" if what and " " not in what else f"{noun} {what}".strip()
+
+    @property
+    def what(self) -> str:
+        """The action as a short label: "person.created" → "Person added"."""
+        from organizations.audit_words import action_words
+
+        return action_words(self.action)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        from organizations.audit_words import change_rows
+
+        return change_rows(self.changes)
+
+    @property
+    def data_rows(self) -> list[tuple[str, str]]:
+        from organizations.audit_words import data_rows
+
+        return data_rows(self.data)

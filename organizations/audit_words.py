@@ -1,0 +1,178 @@
+"""The audit log in words people use: "Person added", "Job title", "HR admin".
+
+An `AuditEntry` stores machine keys ("person.created", {"job_family": [...]}) so that
+filters and exports stay stable; these helpers turn them into labels for the screen.
+Unknown keys fall back to a readable form of the key, so a new action never breaks
+the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+ACTION_WORDS = {
+    "family.created": "Job family created",
+    "framework.category_added": "Category added",
+    "framework.category_moved": "Category moved",
+    "framework.category_removed": "Category removed",
+    "framework.category_renamed": "Category renamed",
+    "framework.competency_added": "Competency added",
+    "framework.competency_added_from_onet": "Competency added from O*NET",
+    "framework.competency_edited": "Competency changed",
+    "framework.competency_moved": "Competency moved",
+    "framework.competency_removed": "Competency removed",
+    "framework.draft_discarded": "Draft discarded",
+    "framework.draft_loaded": "Draft filled with a ladder",
+    "framework.draft_started": "Draft started",
+    "framework.edit_undone": "Draft edit undone",
+    "framework.exported": "Ladders exported to a spreadsheet",
+    "framework.level_added": "Level added",
+    "framework.level_edited": "Level changed",
+    "framework.level_moved": "Level moved",
+    "framework.level_removed": "Level removed",
+    "framework.published": "Version published",
+    "framework.statement_edited": "Statements written",
+    "import.applied": "Spreadsheet imported",
+    "invitation.accepted": "Invitation accepted",
+    "invitation.resent": "Invitation sent again",
+    "invitation.revoked": "Invitation withdrawn",
+    "invitation.sent": "Invitation sent",
+    "membership.created": "Login added",
+    "membership.reactivated": "Login restored",
+    "membership.role_changed": "Role changed",
+    "organization.activated": "Subscription started",
+    "organization.created": "Organization created",
+    "organization.settings_changed": "Settings changed",
+    "organization.trial_extended": "Trial extended",
+    "people.imported": "People imported from CSV",
+    "person.created": "Person added",
+    "person.deactivated": "Person deactivated",
+    "person.reactivated": "Person reactivated",
+    "person.updated": "Person’s details changed",
+}
+
+FIELD_WORDS = {
+    "category": "Category",
+    "competencies": "Competencies",
+    "competency": "Competency",
+    "direction": "Moved",
+    "draft": "Draft",
+    "edit": "Undone",
+    "email": "E-mail",
+    "families": "Job families",
+    "fields": "What changed",
+    "file": "File",
+    "from": "From",
+    "is_active": "Active",
+    "job_family": "Job family",
+    "level": "Level",
+    "levels": "Levels",
+    "manager": "Manager",
+    "name": "Name",
+    "note": "Note",
+    "occupation": "O*NET occupation",
+    "people_created": "People added",
+    "people_updated": "People updated",
+    "plan": "Plan",
+    "require_mfa_for_admins": "Two-step login for admins",
+    "role": "Role",
+    "source": "Started from",
+    "start_date": "Start date",
+    "statements": "Statements",
+    "title": "Job title",
+    "to": "To",
+    "trial_days": "Trial length (days)",
+    "trial_ends_at": "Trial ends",
+    "versions": "Versions",
+}
+
+# Keys that only mean something to the program (the other keys already say it in words).
+HIDDEN_KEYS = {"element"}
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def action_words(action: str) -> str:
+    """ "person.created" → "Person added"; an unknown key → "Thing verb"."""
+    if action in ACTION_WORDS:
+        return ACTION_WORDS[action]
+    noun, _, what = action.partition(".")
+    return f"{noun} {what}".replace("_", " ").strip().capitalize()
+
+
+def field_words(key: str) -> str:
+    return FIELD_WORDS.get(key, key.replace("_", " ").capitalize())
+
+
+@functools.lru_cache(maxsize=64)
+def _template_name(key: str) -> str:
+    from frameworks.library import get_template_info
+
+    try:
+        return f"the {get_template_info(key).name} template"
+    except (KeyError, LookupError, FileNotFoundError, ValueError):
+        return "a template"
+
+
+def value_words(key: str, value: Any) -> str:
+    """One stored value in words."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if key == "role":
+        from organizations.models import Role
+
+        try:
+            return str(Role(value).label)
+        except ValueError:
+            return str(value)
+    if key == "source" and isinstance(value, str):
+        kind, _, detail = value.partition(":")
+        if kind == "template" and detail:
+            return _template_name(detail)
+        if kind == "import":
+            return f"a spreadsheet import{f' ({detail})' if detail else ''}"
+        if kind == "onet":
+            return "O*NET"
+        return "a blank ladder" if value == "blank" else value
+    if key == "direction" and isinstance(value, int):
+        return "earlier (up or to the left)" if value < 0 else "later (down or to the right)"
+    if key == "fields" and isinstance(value, list):
+        return ", ".join(field_words(str(v)).lower() for v in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and _DATE.match(value):
+        return f"{dt.date.fromisoformat(value):%-d %b %Y}"
+    if isinstance(value, str) and _DATETIME.match(value):
+        try:
+            return f"{dt.datetime.fromisoformat(value):%-d %b %Y}"
+        except ValueError:
+            return value
+    return str(value)
+
+
+def change_rows(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each changed field."""
+    rows = []
+    for key, pair in (changes or {}).items():
+        if key in HIDDEN_KEYS:
+            continue
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        shown = (value_words(key, before), value_words(key, after))
+        if shown != ("—", "—"):
+            rows.append((field_words(key), *shown))
+    return rows
+
+
+def data_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) for each extra detail."""
+    return [
+        (field_words(key), value_words(key, value))
+        for key, value in (data or {}).items()
+        if key not in HIDDEN_KEYS
+    ]

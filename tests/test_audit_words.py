@@ -1,0 +1,27 @@
+"""The audit log page speaks in words, not in stored keys."""
+
+from organizations.audit_words import action_words, change_rows, data_rows
+from organizations.scoping import scope
+from people.services import create_person
+
+
+def test_keys_become_words():
+    assert action_words("person.created") == "Person added"
+    assert action_words("thing.was_done") == "Thing was done"
+    assert change_rows({"job_family": [None, "Design"], "title": ["", ""]}) == [
+        ("Job family", "—", "Design")
+    ]
+    assert change_rows({"role": ["member", "hr_admin"]}) == [("Role", "Member", "HR admin")]
+    assert ("Start date", "—", "2 Apr 2024") in change_rows({"start_date": [None, "2024-04-02"]})
+    assert data_rows({"source": "blank", "element": "2.A.1.a"}) == [
+        ("Started from", "a blank ladder")
+    ]
+
+
+def test_audit_log_page_shows_words(world):
+    with scope(world.acme):
+        create_person(world.acme, actor=world.hr, name="Nia Quinn", email="nia@acme.test")
+    body = world.client_for(world.hr).get("/organization/audit-log/").content.decode()
+    assert "Person added" in body and "Nia Quinn" in body
+    assert "person.created" not in body.split("<tbody>")[1]
+    assert "job_family" not in body
