@@ -363,12 +363,18 @@ def start_draft(
     return draft
 
 
-def discard_draft(draft: FrameworkVersion, *, actor: Any) -> None:
+def discard_draft(
+    draft: FrameworkVersion, *, actor: Any, expected_revision: int | None = None
+) -> None:
+    """Delete a draft. `expected_revision` is the revision the confirmation showed: edits
+    made since then are not thrown away by it."""
     org = draft.organization
     org.ensure_writable()
     if not draft.is_draft:
         raise FrameworkError("Only a draft can be discarded.")
     with transaction.atomic():
+        if expected_revision is not None:
+            bump_revision(draft, expected_revision)
         if Level.objects.filter(version=draft, people__isnull=False).exists():
             raise FrameworkError(
                 "People are placed on levels of this draft; it cannot be discarded."

@@ -150,8 +150,13 @@ def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
         messages.info(request, f"{family.name} has no draft to discard.")
         return redirect("frameworks:family", family.public_id)
     if request.method == "POST":
+        revision = request.POST.get("revision", "")
         try:
-            services.discard_draft(draft, actor=request.user)
+            services.discard_draft(
+                draft,
+                actor=request.user,
+                expected_revision=int(revision) if revision.isdigit() else None,
+            )
         except services.FrameworkError as error:
             messages.error(request, str(error))
             return redirect("frameworks:editor", family.public_id)

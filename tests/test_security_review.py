@@ -571,3 +571,42 @@ def test_reinvited_former_owner_gets_the_invited_role_not_the_old_one(world):
         assert AuditEntry.objects.filter(
             action__startswith="membership.", target_id=membership.public_id
         ).exists()
+
+
+# --- concurrency --------------------------------------------------------------------------
+
+
+def test_discarding_a_draft_someone_edited_since_is_refused(world, ladders):
+    """The discard page names the draft revision it showed; edits made after it are not
+    thrown away by a confirmation given before them."""
+    from frameworks import services
+
+    hr = world.client_for(world.hr)
+    fid = ladders.acme_family.public_id
+    page = hr.get(reverse("frameworks:discard_draft", args=[fid]))
+    shown = re.search(rb'name="revision" value="(\d+)"', page.content)
+    assert shown, "the discard form carries the draft revision"
+    with scope(world.acme):
+        services.edit_cell(
+            ladders.acme_draft,
+            competency_uid=ladders.acme_competency.uid,
+            level_uid=ladders.acme_level.uid,
+            text="Written by Olivia meanwhile.",
+            evidence=[],
+            actor=world.owner,
+            expected_revision=None,
+        )
+    response = hr.post(
+        reverse("frameworks:discard_draft", args=[fid]), {"revision": shown.group(1).decode()}
+    )
+    assert response.status_code == 302
+    with scope(world.acme):
+        assert services.current_draft(ladders.acme_family) is not None
+    follow = hr.get(response["Location"])
+    assert b"Someone else changed this draft" in follow.content
+    # with the current revision it is discarded
+    page = hr.get(reverse("frameworks:discard_draft", args=[fid]))
+    current = re.search(rb'name="revision" value="(\d+)"', page.content).group(1).decode()
+    hr.post(reverse("frameworks:discard_draft", args=[fid]), {"revision": current})
+    with scope(world.acme):
+        assert services.current_draft(ladders.acme_family) is None
