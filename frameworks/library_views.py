@@ -23,7 +23,7 @@ from frameworks.library import (
 )
 from frameworks.library.matrix import build_matrix
 from frameworks.models import FrameworkVersion, JobFamily
-from frameworks.services import FrameworkError
+from frameworks.services import FrameworkError, current_draft
 from organizations.access import org_required
 from organizations.models import Role
 
@@ -150,8 +150,17 @@ def _editor_url(family: JobFamily) -> str:
 def template_use(request: HttpRequest, key: str) -> HttpResponse:
     info = _info_or_404(key)
     family = _families_for([info]).get(key)
+    draft = current_draft(family) if family is not None else None
+    draft_state = str(draft.revision) if draft is not None else "none"
     error = ""
-    if request.method == "POST":
+    shown = request.POST.get("draft_state")
+    if request.method == "POST" and shown is not None and shown != draft_state:
+        # the confirmation was given for another state of the draft: do not replace it
+        error = (
+            "Someone changed this job family's draft since you opened this page, so nothing "
+            "was replaced. Check the draft, then confirm again if you still want to."
+        )
+    elif request.method == "POST":
         try:
             draft = start_from_template(
                 request.organization,  # type: ignore[attr-defined]
@@ -170,6 +179,6 @@ def template_use(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "frameworks/library/use.html",
-        {"info": info, "family": family, "error": error},
+        {"info": info, "family": family, "error": error, "draft_state": draft_state},
         status=400 if error else 200,
     )

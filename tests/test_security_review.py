@@ -610,3 +610,37 @@ def test_discarding_a_draft_someone_edited_since_is_refused(world, ladders):
     hr.post(reverse("frameworks:discard_draft", args=[fid]), {"revision": current})
     with scope(world.acme):
         assert services.current_draft(ladders.acme_family) is None
+
+
+def test_using_a_template_does_not_replace_a_draft_changed_since_the_confirmation(world):
+    from frameworks import services
+    from frameworks.library import start_from_template
+
+    hr = world.client_for(world.hr)
+    url = reverse("frameworks:template_use", args=["product-management"])
+    page = hr.get(url)
+    shown = re.search(rb'name="draft_state" value="([^"]*)"', page.content).group(1).decode()
+    assert shown == "none"
+    with scope(world.acme):  # meanwhile Olivia loads the template and writes in the draft
+        draft = start_from_template(world.acme, "product-management", actor=world.owner)
+        level = draft.levels.order_by("rank").first()
+        comp = draft.competencies.order_by("position").first()
+        services.edit_cell(
+            draft,
+            competency_uid=comp.uid,
+            level_uid=level.uid,
+            text="Olivia's own words.",
+            evidence=[],
+            actor=world.owner,
+            expected_revision=None,
+        )
+    response = hr.post(url, {"draft_state": shown})
+    assert response.status_code == 400
+    assert b"Someone changed this job family" in response.content
+    with scope(world.acme):
+        texts = list(draft.statements.values_list("text", flat=True))
+    assert "Olivia's own words." in texts
+    # confirming the current state replaces it, as the page says
+    page = hr.get(url)
+    shown = re.search(rb'name="draft_state" value="([^"]*)"', page.content).group(1).decode()
+    assert hr.post(url, {"draft_state": shown}).status_code == 302
