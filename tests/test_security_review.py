@@ -644,3 +644,88 @@ def test_using_a_template_does_not_replace_a_draft_changed_since_the_confirmatio
     page = hr.get(url)
     shown = re.search(rb'name="draft_state" value="([^"]*)"', page.content).group(1).decode()
     assert hr.post(url, {"draft_state": shown}).status_code == 302
+
+
+# --- the isolation test with payloads that really write ------------------------------------
+
+
+def _realistic_payloads(world: Any, objs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per write route with an Acme object in the URL: form data that changes Acme's data
+    when Acme's owner sends it. The outsider sends the very same data."""
+    from people.imports import plan_import
+
+    rev = objs["draft"].revision
+    with scope(world.acme):
+        emma = Person.objects.get(pk=world.p_employee.pk)
+        staged = objs["people_import"]
+        digest = plan_import(staged.header, staged.rows).digest
+    level = {"code": "PM2", "title": "Changed", "track": "shared", "rank": 2, "revision": rev}
+    return {
+        "people:edit": {
+            "name": "Emma Renamed",
+            "email": emma.email,
+            "manager": world.p_manager.public_id,
+            "revision": emma.revision,
+            "level_effective_date": "2026-01-01",
+        },
+        "people:deactivate": {},
+        "people:import_preview": {"digest": digest},
+        "accounts:revoke_invitation": {},
+        "organizations:change_role": {"role": "member"},
+        "frameworks:discard_draft": {"revision": rev},
+        "frameworks:publish": {"note": "Second version", "revision": rev},
+        "frameworks:level_add": {**level, "code": "PM9", "rank": 9},
+        "frameworks:category_add": {"name": "New category", "revision": rev},
+        "frameworks:competency_add": {"name": "New competency", "revision": rev},
+        "frameworks:cell": {"text": "A new statement.", "revision": rev},
+        "frameworks:level_edit": level,
+        "frameworks:level_move": {"direction": "1", "revision": rev},
+        "frameworks:level_remove": {"revision": rev},
+        "frameworks:category_edit": {"name": "Renamed", "revision": rev},
+        "frameworks:category_move": {"direction": "-1", "revision": rev},
+        "frameworks:category_remove": {"revision": rev},
+        "frameworks:competency_edit": {"name": "Renamed", "revision": rev},
+        "frameworks:competency_move": {"direction": "1", "revision": rev},
+        "frameworks:competency_remove": {"revision": rev},
+    }
+
+
+WRITE_ROUTES = [
+    "people:edit",
+    "people:deactivate",
+    "people:import_preview",
+    "accounts:revoke_invitation",
+    "organizations:change_role",
+    "frameworks:discard_draft",
+    "frameworks:publish",
+    "frameworks:level_add",
+    "frameworks:category_add",
+    "frameworks:competency_add",
+    "frameworks:cell",
+    "frameworks:level_edit",
+    "frameworks:level_move",
+    "frameworks:level_remove",
+    "frameworks:category_edit",
+    "frameworks:category_move",
+    "frameworks:category_remove",
+    "frameworks:competency_edit",
+    # competency_move is left out: the builder's competency is alone in its category
+    "frameworks:competency_remove",
+]
+
+
+@pytest.mark.parametrize("name", WRITE_ROUTES)
+def test_outsider_payload_would_write_for_the_owner(
+    name: str, world: Any, acme_objects: dict[str, Any]
+):
+    """The outsider's refused POST carries data that does change Acme when the owner
+    sends it, so the 404 in the isolation test is what stops it."""
+    route = access_routes.ROUTES[name]
+    url = reverse(name, kwargs=_kwargs(route, acme_objects))
+    payload = _realistic_payloads(world, acme_objects)[name]
+    before = acme_fingerprint(world.acme)
+    response = world.client_for(world.outsider).post(url, payload)
+    assert response.status_code == 404, f"POST {url} → {response.status_code}"
+    assert acme_fingerprint(world.acme) == before
+    world.client_for(world.owner).post(url, payload)
+    assert acme_fingerprint(world.acme) != before, f"the payload for {name} changes nothing"
