@@ -131,6 +131,7 @@ def set_role(membership: Membership, *, role: str, actor: Any) -> Membership:
 
 
 def add_member(org: Organization, user: Any, *, role: str, actor: Any) -> Membership:
+    org.ensure_writable()
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             organization=org, user=user, defaults={"role": role}

@@ -223,6 +223,7 @@ def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", acto
         return person
     person = Person.objects.filter(organization=org, email=email).first()
     if person:
+        org.ensure_writable()
         person.user = user
         person.save(update_fields=["user"])
         return person

@@ -729,3 +729,23 @@ def test_outsider_payload_would_write_for_the_owner(
     assert acme_fingerprint(world.acme) == before
     world.client_for(world.owner).post(url, payload)
     assert acme_fingerprint(world.acme) != before, f"the payload for {name} changes nothing"
+
+
+def test_membership_and_login_link_services_refuse_a_read_only_organization(world):
+    from organizations.models import ReadOnlyOrganization
+    from organizations.services import add_member, create_user
+    from people.services import create_person, ensure_person_for_user
+
+    newcomer = create_user("nico@acme.test", password=None, name="Nico New")
+    with scope(world.acme):
+        create_person(world.acme, actor=world.hr, name="Nico New", email="nico@acme.test")
+        Organization.objects.filter(pk=world.acme.pk).update(
+            trial_ends_at=timezone.now() - timedelta(days=1)
+        )
+        world.acme.refresh_from_db()
+        before = acme_fingerprint(world.acme)
+        with pytest.raises(ReadOnlyOrganization):
+            add_member(world.acme, newcomer, role=Role.MEMBER, actor=world.owner)
+        with pytest.raises(ReadOnlyOrganization):
+            ensure_person_for_user(world.acme, newcomer, actor=world.owner)
+    assert acme_fingerprint(world.acme) == before
