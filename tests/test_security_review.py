@@ -749,3 +749,31 @@ def test_membership_and_login_link_services_refuse_a_read_only_organization(worl
         with pytest.raises(ReadOnlyOrganization):
             ensure_person_for_user(world.acme, newcomer, actor=world.owner)
     assert acme_fingerprint(world.acme) == before
+
+
+# --- logging in -----------------------------------------------------------------------------
+
+
+def test_login_rotates_the_session_and_ignores_offsite_next(world, client):
+    from tests.conftest import PASSWORD
+
+    client.get(reverse("account_login"))
+    session = client.session
+    session["planted"] = "x"
+    session.save()
+    planted_key = session.session_key
+    for evil in ("https://evil.test/", "//evil.test/x", "/\\evil.test"):
+        response = client.post(
+            reverse("account_login") + f"?next={evil}",
+            {"login": "hana@acme.test", "password": PASSWORD, "next": evil},
+        )
+        assert response.status_code == 302
+        assert "evil" not in response["Location"], response["Location"]
+        assert client.session.session_key != planted_key
+        client.post(reverse("account_logout"))
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses(world, client):
+    known = client.post(reverse("account_reset_password"), {"email": "emma@acme.test"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@acme.test"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
