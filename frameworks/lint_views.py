@@ -13,11 +13,14 @@ from frameworks.linter import (
     FLAG_LABELS,
     lint_statement,
     lint_version,
-    neighbours_in_version,
+    neighbours_for_lines,
 )
 from frameworks.models import FrameworkVersion
 from organizations.access import org_required
 from organizations.models import Role
+
+MAX_LINES = 100
+MAX_LINE = 2000
 
 
 @require_POST
@@ -29,18 +32,18 @@ def lint(request: HttpRequest) -> HttpResponse:
     evidence = request.POST.getlist("evidence")
     version_id = request.POST.get("version", "").strip()
     version = get_object_or_404(FrameworkVersion, public_id=version_id) if version_id else None
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    results = []
-    for line in lines:
-        neighbours = []
-        if version is not None:
-            neighbours = neighbours_in_version(
-                version,
-                request.POST.get("competency", ""),
-                request.POST.get("level", ""),
-                line,
-            )
-        results.append(lint_statement(line, evidence=evidence, neighbours=neighbours))
+    # a cell holds a handful of statements; more than MAX_LINES is not linted (bounded work)
+    lines = [line.strip()[:MAX_LINE] for line in text.splitlines() if line.strip()][:MAX_LINES]
+    if version is not None:
+        neighbours = neighbours_for_lines(
+            version, request.POST.get("competency", ""), request.POST.get("level", ""), lines
+        )
+    else:
+        neighbours = [[] for _ in lines]
+    results = [
+        lint_statement(line, evidence=evidence, neighbours=near)
+        for line, near in zip(lines, neighbours, strict=True)
+    ]
     return render(
         request,
         "frameworks/lint/result.html",

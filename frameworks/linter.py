@@ -717,21 +717,33 @@ def neighbours_in_version(
     """The statements to compare a cell's text with: the same competency at the adjacent
     levels of the cell's track line, plus any statement of it with the same text at
     another level (2 queries). Empty when the competency or level is not in `version`."""
+    return neighbours_for_lines(version, competency_uid, level_uid, [text])[0]
+
+
+def neighbours_for_lines(
+    version: FrameworkVersion, competency_uid: str, level_uid: str, texts: list[str]
+) -> list[list[Neighbour]]:
+    """`neighbours_in_version` for several lines of one cell, in the same 2 queries."""
     from frameworks.models import Level, Statement
 
     levels = list(Level.objects.filter(version=version))
     level = next((lv for lv in levels if lv.uid == level_uid), None)
     if level is None:
-        return []
+        return [[] for _ in texts]
     nearby = {lv.pk for lv in adjacent_levels(levels).get(level.code, [])}
-    same = " ".join(text.split()).casefold()
-    found = []
-    statements = Statement.objects.filter(version=version, competency__uid=competency_uid).exclude(
-        level=level
+    statements = list(
+        Statement.objects.filter(version=version, competency__uid=competency_uid)
+        .exclude(level=level)
+        .order_by("position", "id")
     )
     by_pk = {lv.pk: lv for lv in levels}
-    for st in statements.order_by("position", "id"):
-        lv = by_pk[st.level_id]
-        if lv.pk in nearby or (same and " ".join(st.text.split()).casefold() == same):
-            found.append(Neighbour(st.text, f"{lv.code} {lv.title}".strip()))
-    return found
+    out = []
+    for text in texts:
+        same = " ".join(text.split()).casefold()
+        found = []
+        for st in statements:
+            lv = by_pk[st.level_id]
+            if lv.pk in nearby or (same and " ".join(st.text.split()).casefold() == same):
+                found.append(Neighbour(st.text, f"{lv.code} {lv.title}".strip()))
+        out.append(found)
+    return out

@@ -777,3 +777,20 @@ def test_password_reset_answers_alike_for_known_and_unknown_addresses(world, cli
     known = client.post(reverse("account_reset_password"), {"email": "emma@acme.test"})
     unknown = client.post(reverse("account_reset_password"), {"email": "nobody@acme.test"})
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+
+
+def test_lint_endpoint_work_is_bounded(world, ladders, django_assert_max_num_queries):
+    """Anyone can sign up and be an HR admin; a huge POST must not cost a query per line."""
+    hr = world.client_for(world.hr)
+    text = "\n".join(f"Writes update number {i} for the team." for i in range(3000))
+    with django_assert_max_num_queries(40):
+        response = hr.post(
+            reverse("frameworks:lint"),
+            {
+                "text": text,
+                "version": ladders.acme_draft.public_id,
+                "competency": ladders.acme_competency.uid,
+                "level": ladders.acme_level.uid,
+            },
+        )
+    assert response.status_code == 200
