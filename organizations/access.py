@@ -46,7 +46,11 @@ def org_required(
                     raise Http404("Not found")
                 return redirect("no_organization")
             if not membership.has_role(role):
-                raise PermissionDenied("Your role does not allow this.")
+                who = "an owner" if role == Role.OWNER else "an HR admin or an owner"
+                raise PermissionDenied(
+                    f"Only {who} can open this page or make this change. "
+                    "If you need it, ask them to do it or to change your role."
+                )
             org = request.organization  # type: ignore[attr-defined]
             if org.require_mfa_for_admins and membership.is_admin and not _has_mfa(request):
                 return redirect("mfa_required")

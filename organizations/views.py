@@ -31,6 +31,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins},
     )
+    if not is_owner:  # shown, but not as something an HR admin could change
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         if not is_owner:
             messages.error(request, "Only an owner can change these settings.")
