@@ -56,7 +56,8 @@ def send_invitation_email(invitation: Invitation, token: str) -> None:
         "url": invitation_url(token),
         "SITE_NAME": settings.SITE_NAME,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    # one line whatever the names hold: a line break in a header is refused by the mailer
+    subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
     body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 

@@ -34,7 +34,7 @@ def create_organization(
     """A new organization on a free trial, with `owner` as its owner and first person."""
     from people.services import ensure_person_for_user
 
-    name = name.strip()
+    name = " ".join(name.split())
     if not name:
         raise OrganizationError("Give your organization a name.")
     slug = slugify(slug) if slug else unique_slug(name)
@@ -92,7 +92,7 @@ def update_settings(
     org.ensure_writable()
     with transaction.atomic():
         before = {"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins}
-        org.name = name.strip() or org.name
+        org.name = " ".join(name.split()) or org.name
         org.require_mfa_for_admins = require_mfa_for_admins
         org.save(update_fields=["name", "require_mfa_for_admins"])
         after = {"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins}

@@ -794,3 +794,30 @@ def test_lint_endpoint_work_is_bounded(world, ladders, django_assert_max_num_que
             },
         )
     assert response.status_code == 200
+
+
+def test_invitation_mail_subject_is_one_line_whatever_the_names(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.services import invite_by_email
+    from organizations.services import update_settings
+
+    with scope(world.acme):
+        update_settings(
+            world.acme,
+            actor=world.owner,
+            name="Acme\r\nBcc: victim@example.test",
+            require_mfa_for_admins=False,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            invite_by_email(
+                world.acme, email="ivy@acme.test", name="Ivy", role="member", actor=world.hr
+            )
+    message = mail.outbox[-1]
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.to == ["ivy@acme.test"] and not message.bcc
+    with scope(world.acme):
+        world.acme.refresh_from_db()
+    assert world.acme.name == "Acme Bcc: victim@example.test"
