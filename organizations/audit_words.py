@@ -54,6 +54,48 @@ ACTION_WORDS = {
     "person.updated": "Person’s details changed",
 }
 
+# "<actor> <verb> <item>", as in the dashboard's recent changes.
+VERB_WORDS = {
+    "family.created": "created the job family",
+    "framework.category_added": "added a category to",
+    "framework.category_moved": "moved a category in",
+    "framework.category_removed": "removed a category from",
+    "framework.category_renamed": "renamed a category in",
+    "framework.competency_added": "added a competency to",
+    "framework.competency_added_from_onet": "added an O*NET skill as",
+    "framework.competency_edited": "changed a competency in",
+    "framework.competency_moved": "moved a competency in",
+    "framework.competency_removed": "removed a competency from",
+    "framework.draft_discarded": "discarded",
+    "framework.draft_loaded": "filled in",
+    "framework.draft_started": "started",
+    "framework.edit_undone": "undid an edit in",
+    "framework.exported": "exported",
+    "framework.level_added": "added a level to",
+    "framework.level_edited": "changed a level in",
+    "framework.level_moved": "moved a level in",
+    "framework.level_removed": "removed a level from",
+    "framework.published": "published",
+    "framework.statement_edited": "wrote statements in",
+    "import.applied": "applied a",
+    "invitation.accepted": "accepted the invitation for",
+    "invitation.resent": "sent the invitation again to",
+    "invitation.revoked": "withdrew the invitation for",
+    "invitation.sent": "invited",
+    "membership.created": "gave a login to",
+    "membership.reactivated": "restored the login of",
+    "membership.role_changed": "changed the role of",
+    "organization.activated": "started the subscription of",
+    "organization.created": "created",
+    "organization.settings_changed": "changed the settings of",
+    "organization.trial_extended": "extended the trial of",
+    "people.imported": "imported people from",
+    "person.created": "added",
+    "person.deactivated": "deactivated",
+    "person.reactivated": "reactivated",
+    "person.updated": "changed the details of",
+}
+
 FIELD_WORDS = {
     "category": "Category",
     "competencies": "Competencies",
@@ -102,6 +144,11 @@ def action_words(action: str) -> str:
         return ACTION_WORDS[action]
     noun, _, what = action.partition(".")
     return f"{noun} {what}".replace("_", " ").strip().capitalize()
+
+
+def verb_words(action: str) -> str | None:
+    """ "person.created" → "added" (the actor comes before, the item after)."""
+    return VERB_WORDS.get(action)
 
 
 def field_words(key: str) -> str:

@@ -183,8 +183,13 @@ class AuditEntry(models.Model):
 
     @property
     def verb(self) -> str:
-        """A readable phrase: "person.created" → "created person",
-        "framework.draft_loaded" → "framework draft loaded"."""
+        """The action as a verb between the actor and the item: "person.created" → "added"
+        ("Olivia Owens added Maya Dubois"); an unknown action → "created person"."""
+
+        from organizations.audit_words import verb_words
+
+        if known := verb_words(self.action):
+            return known
         noun, _, what = self.action.partition(".")
         noun, what = noun.replace("_", " "), what.replace("_", " ")
         return f"{what} {noun}" if what and " " not in what else f"{noun} {what}".strip()

@@ -25,3 +25,14 @@ def test_audit_log_page_shows_words(world):
     assert "Person added" in body and "Nia Quinn" in body
     assert "person.created" not in body.split("<tbody>")[1]
     assert "job_family" not in body
+
+
+def test_dashboard_verbs_read_as_a_sentence(world):
+    with scope(world.acme):
+        create_person(world.acme, actor=world.hr, name="Nia Quinn", email="nia@acme.test")
+        from organizations.models import AuditEntry
+
+        entry = AuditEntry.objects.filter(action="person.created").first()
+        assert entry.verb == "added"
+    body = world.client_for(world.hr).get("/home/").content.decode()
+    assert "added <strong>Nia Quinn</strong>" in body
