@@ -74,7 +74,12 @@ def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -
         raise InvitationError(f"{person.name} has no e-mail address.")
     if Membership.objects.filter(
         organization=org, user__email__iexact=email, is_active=True
-    ).exists():
+    ).exists() or (
+        person.user_id is not None
+        and Membership.objects.filter(
+            organization=org, user_id=person.user_id, is_active=True
+        ).exists()
+    ):
         raise InvitationError(f"{person.name} can already log in to {org.name}.")
     token = Invitation.new_token()
     with transaction.atomic():

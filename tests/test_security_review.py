@@ -821,3 +821,21 @@ def test_invitation_mail_subject_is_one_line_whatever_the_names(
     with scope(world.acme):
         world.acme.refresh_from_db()
     assert world.acme.name == "Acme Bcc: victim@example.test"
+
+
+def test_a_person_with_a_login_is_not_invited_again_under_another_address(world):
+    """Otherwise whoever accepts takes over the directory entry (and ladder, and team)
+    of the person who already logs in."""
+    from accounts.services import InvitationError, invite_person
+    from people.services import update_person
+
+    with scope(world.acme):
+        update_person(
+            world.p_manager,
+            actor=world.hr,
+            expected_revision=None,
+            email="max.private@elsewhere.test",
+        )
+        world.p_manager.refresh_from_db()
+        with pytest.raises(InvitationError):
+            invite_person(world.acme, world.p_manager, role=Role.MEMBER, actor=world.hr)
