@@ -53,8 +53,11 @@ def mfa_required(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from organizations.models import ReadOnlyOrganization
+
     message = str(exception) if exception and str(exception) else "Your role does not allow this."
-    return render(request, "403.html", {"message": message}, status=403)
+    read_only = isinstance(exception, ReadOnlyOrganization)
+    return render(request, "403.html", {"message": message, "read_only": read_only}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
