@@ -199,7 +199,8 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
         person.is_active = active
         person.deactivated_at = None if active else timezone.now()
         person.revision += 1
-        person.save(update_fields=["is_active", "deactivated_at", "revision"])
+        person.updated_at = timezone.now()  # what previews compare (e.g. the xlsx import)
+        person.save(update_fields=["is_active", "deactivated_at", "revision", "updated_at"])
         if person.user_id:
             from organizations.models import Membership
 

@@ -839,3 +839,17 @@ def test_a_person_with_a_login_is_not_invited_again_under_another_address(world)
         world.p_manager.refresh_from_db()
         with pytest.raises(InvitationError):
             invite_person(world.acme, world.p_manager, role=Role.MEMBER, actor=world.hr)
+
+
+def test_deactivating_someone_makes_an_import_preview_stale(world):
+    """The xlsx import applies only what its preview showed; the preview's fingerprint
+    must notice a deactivation made in between."""
+    from people.services import set_active, update_person
+    from spreadsheets.services import fingerprint
+
+    with scope(world.acme):
+        for title in ("CEO", "Chief executive"):  # Olivia's revision is now the highest
+            update_person(world.p_owner, actor=world.owner, expected_revision=None, title=title)
+        before = fingerprint()
+        set_active(Person.objects.get(pk=world.p_hr.pk), actor=world.owner, active=False)
+        assert fingerprint() != before
