@@ -708,9 +708,31 @@ def _edit(
             actor,
             action,
             target if target is not None else draft,
+            changes=_op_changes(op, inverse),
             data={"draft": str(draft), **(data or {})},
         )
     return inverse
+
+
+def _op_changes(op: dict[str, Any], inverse: dict[str, Any]) -> dict[str, list[Any]]:
+    """Before and after of an edit, for the audit log: a cell's statements, or the
+    fields of an edited level, competency or category."""
+    if op["op"] == "set_cell":
+        return {
+            "statements": [
+                [text for text, _evidence in inverse["statements"]],
+                [text for text, _evidence in op["statements"]],
+            ]
+        }
+    if op["op"] in ("update_level", "update_competency", "update_category"):
+        changes: dict[str, list[Any]] = {}
+        for uid, after in op["changes"].items():
+            before = inverse["changes"].get(uid, {})
+            for field, value in after.items():
+                if before.get(field) != value:
+                    changes[field] = [before.get(field), value]
+        return changes
+    return {}
 
 
 def last_edit(draft: FrameworkVersion) -> DraftEdit | None:

@@ -853,3 +853,38 @@ def test_deactivating_someone_makes_an_import_preview_stale(world):
         before = fingerprint()
         set_active(Person.objects.get(pk=world.p_hr.pk), actor=world.owner, active=False)
         assert fingerprint() != before
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+def test_editor_audit_entries_keep_before_and_after(world, ladders):
+    from frameworks import services
+
+    draft = ladders.acme_draft
+    with scope(world.acme):
+        services.edit_cell(
+            draft,
+            competency_uid=ladders.acme_competency.uid,
+            level_uid=ladders.acme_level.uid,
+            text="Ranks a feature backlog alone.",
+            evidence=[],
+            actor=world.hr,
+            expected_revision=None,
+        )
+        entry = AuditEntry.objects.filter(action="framework.statement_edited").first()
+        assert entry.changes == {"statements": [[], ["Ranks a feature backlog alone."]]}
+        services.update_level(
+            draft, ladders.acme_level.uid, actor=world.hr, expected_revision=None, title="PM"
+        )
+        entry = AuditEntry.objects.filter(action="framework.level_edited").first()
+        assert entry.changes == {"title": ["Product Manager", "PM"]}
+        services.update_competency(
+            draft,
+            ladders.acme_competency.uid,
+            actor=world.hr,
+            expected_revision=None,
+            name="Ranking",
+        )
+        entry = AuditEntry.objects.filter(action="framework.competency_edited").first()
+        assert entry.changes == {"name": ["Prioritization", "Ranking"]}
