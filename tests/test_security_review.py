@@ -888,3 +888,32 @@ def test_editor_audit_entries_keep_before_and_after(world, ladders):
         )
         entry = AuditEntry.objects.filter(action="framework.competency_edited").first()
         assert entry.changes == {"name": ["Prioritization", "Ranking"]}
+
+
+# --- CSRF -------------------------------------------------------------------------------
+
+
+def test_no_view_is_exempt_from_csrf():
+    from tests.test_access_matrix import all_patterns
+
+    exempt = [name for name, cb, _p in all_patterns() if getattr(cb, "csrf_exempt", False)]
+    assert not exempt
+
+
+def test_posts_without_the_csrf_token_are_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.hr)
+    before = acme_fingerprint(world.acme)
+    for url, data in (
+        (reverse("people:add"), {"name": "Csrf Victim", "email": "csrf@acme.test"}),
+        (
+            reverse("people:deactivate", args=[world.p_employee.public_id]),
+            {},
+        ),
+        (reverse("frameworks:family_new"), {"name": "Csrf family"}),
+        (reverse("accounts:invitations"), {"email": "x@acme.test", "name": "X", "role": "member"}),
+    ):
+        assert client.post(url, data).status_code == 403, url
+    assert acme_fingerprint(world.acme) == before
