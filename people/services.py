@@ -166,21 +166,23 @@ def update_person(
     return person
 
 
-def _check_may_close_login(person: Person, actor: Any) -> None:
-    """Deactivating someone also closes their login. Only an owner may close an owner's
-    login, and the organization keeps at least one active owner."""
+def _check_may_change_login(person: Person, actor: Any, *, active: bool) -> None:
+    """Deactivating someone closes their login and reactivating opens it again. Only an
+    owner may close or reopen an owner's login, and the organization keeps at least one
+    active owner."""
     from organizations.models import Membership, Role
 
-    membership = Membership.objects.filter(user=person.user, is_active=True).first()
+    membership = Membership.objects.filter(user=person.user, is_active=not active).first()
     if membership is None or membership.role != Role.OWNER:
         return
     actor_pk = getattr(actor, "pk", None)
     if actor_pk and not (
         Membership.objects.filter(user_id=actor_pk, is_active=True, role=Role.OWNER).exists()
     ):
-        raise PersonError(f"{person.name} is an owner. Only an owner can deactivate an owner.")
+        verb = "reactivate" if active else "deactivate"
+        raise PersonError(f"{person.name} is an owner. Only an owner can {verb} an owner.")
     others = Membership.objects.filter(role=Role.OWNER, is_active=True).exclude(pk=membership.pk)
-    if not others.exists():
+    if not active and not others.exists():
         raise PersonError(
             f"{person.name} is the only owner. Make someone else an owner before deactivating them."
         )
@@ -194,8 +196,8 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
             return person
         if not active and person.reports.filter(is_active=True).exists():
             raise PersonError(f"{person.name} still manages people. Give them a new manager first.")
-        if not active and person.user_id:
-            _check_may_close_login(person, actor)
+        if person.user_id:
+            _check_may_change_login(person, actor, active=active)
         person.is_active = active
         person.deactivated_at = None if active else timezone.now()
         person.revision += 1

@@ -917,3 +917,19 @@ def test_posts_without_the_csrf_token_are_refused(world):
     ):
         assert client.post(url, data).status_code == 403, url
     assert acme_fingerprint(world.acme) == before
+
+
+def test_hr_admin_cannot_reactivate_an_owner_an_owner_removed(world):
+    from people.services import set_active
+
+    with scope(world.acme):
+        Membership.objects.filter(user=world.manager).update(role=Role.OWNER)
+        set_active(Person.objects.get(pk=world.p_employee.pk), actor=world.owner, active=False)
+        set_active(Person.objects.get(pk=world.p_manager.pk), actor=world.owner, active=False)
+    url = reverse("people:reactivate", kwargs={"person_id": world.p_manager.public_id})
+    assert world.client_for(world.hr).post(url).status_code == 400
+    with scope(world.acme):
+        assert not Membership.objects.get(user=world.manager).is_active
+    assert world.client_for(world.owner).post(url).status_code == 302
+    with scope(world.acme):
+        assert Membership.objects.get(user=world.manager).is_active
