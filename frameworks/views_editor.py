@@ -207,7 +207,12 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
                 "text": "\n".join(st.text for st in statements),
             },
         )
-    return render(request, "frameworks/partials/matrix.html#cell", {**context, "cell": cell_})
+    # the cell without its editor (Cancel): keyboard focus goes back to its Edit button
+    return render(
+        request,
+        "frameworks/partials/matrix.html#cell",
+        {**context, "cell": cell_, "focus_cell": level_uid},
+    )
 
 
 # --- levels, categories, competencies ------------------------------------------------------

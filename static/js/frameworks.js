@@ -23,6 +23,19 @@
       if (panel) panel.innerHTML = "";
     }
   });
+  // An edit that redraws the whole editor (undo, move, remove) must not drop keyboard focus
+  // on the page: put it back on the same control, else on Undo, else on the status line.
+  var focusBefore = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    focusBefore = document.activeElement && document.activeElement.id;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    if (!document.getElementById("editor")) return;
+    var next = (focusBefore && document.getElementById(focusBefore)) ||
+      document.getElementById("undo-button") || document.getElementById("editor-status");
+    if (next) next.focus();
+  });
   // A form opened in the editor's panel: bring it into view and focus its first field
   // (or the error summary when it came back with errors).
   document.addEventListener("htmx:afterSwap", function (event) {
