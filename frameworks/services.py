@@ -288,7 +288,11 @@ def apply_family_data(
             family = create_family(
                 org, name=data.name, key=data.key, description=data.description, actor=actor
             )
-        elif family.name != data.name or family.description != data.description:
+        renamed: dict[str, list[Any]] = {}
+        if family.name != data.name or family.description != data.description:
+            for field, value in (("name", data.name), ("description", data.description)):
+                if getattr(family, field) != value:
+                    renamed[f"family_{field}"] = [getattr(family, field), value]
             family.name, family.description = data.name, data.description
             family.save(update_fields=["name", "description"])
         draft = current_draft(family)
@@ -316,6 +320,7 @@ def apply_family_data(
             actor,
             "framework.draft_loaded",
             draft,
+            changes=renamed,
             data={
                 "source": source,
                 "levels": len(data.levels),

@@ -933,3 +933,14 @@ def test_hr_admin_cannot_reactivate_an_owner_an_owner_removed(world):
     assert world.client_for(world.owner).post(url).status_code == 302
     with scope(world.acme):
         assert Membership.objects.get(user=world.manager).is_active
+
+
+def test_loading_a_draft_that_renames_the_family_is_audited(world, ladders):
+    from frameworks.services import apply_family_data
+
+    data = small_family("Product Management")
+    data.description = "Changed by an import."
+    with scope(world.acme):
+        apply_family_data(world.acme, data, actor=world.hr, family=ladders.acme_family)
+        entry = AuditEntry.objects.filter(action="framework.draft_loaded").first()
+    assert entry.changes == {"family_description": ["", "Changed by an import."]}
