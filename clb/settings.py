@@ -193,6 +193,13 @@ IMPORT_MAX_SHEETS = int(env("IMPORT_MAX_SHEETS", "50"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# a request with files larger than this is refused before it is stored (core/uploads.py)
+MAX_UPLOAD_REQUEST_BYTES = IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.MaxRequestSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

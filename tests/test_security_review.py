@@ -944,3 +944,35 @@ def test_loading_a_draft_that_renames_the_family_is_audited(world, ladders):
         apply_family_data(world.acme, data, actor=world.hr, family=ladders.acme_family)
         entry = AuditEntry.objects.filter(action="framework.draft_loaded").first()
     assert entry.changes == {"family_description": ["", "Changed by an import."]}
+
+
+# --- uploads ----------------------------------------------------------------------------
+
+
+def test_an_oversized_upload_is_refused_before_it_is_stored(world, settings, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadhandler import (
+        MemoryFileUploadHandler,
+        TemporaryFileUploadHandler,
+    )
+
+    settings.MAX_UPLOAD_REQUEST_BYTES = 64 * 1024
+    stored: list[int] = []
+    originals = {
+        MemoryFileUploadHandler: MemoryFileUploadHandler.new_file,
+        TemporaryFileUploadHandler: TemporaryFileUploadHandler.new_file,
+    }
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stored.append(1)
+        return originals[type(self)](self, *args, **kwargs)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", spy)
+    monkeypatch.setattr(MemoryFileUploadHandler, "new_file", spy)
+    hr = world.client_for(world.hr)
+    big = SimpleUploadedFile("p.csv", b"Name,Email\r\n" + b"x" * (200 * 1024), "text/csv")
+    response = hr.post(reverse("people:import"), {"file": big})
+    assert response.status_code == 400
+    assert not stored
+    small = SimpleUploadedFile("p.csv", b"Name,Email\r\nNina,nina@acme.test\r\n", "text/csv")
+    assert hr.post(reverse("people:import"), {"file": small}).status_code == 302
