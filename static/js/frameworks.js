@@ -36,6 +36,11 @@
       document.getElementById("undo-button") || document.getElementById("editor-status");
     if (next) next.focus();
   });
+  // An opened cell editor: scroll it fully into view inside the matrix (phones, far columns).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var cell = event.target.closest && event.target.closest(".matrix__cell--editing");
+    if (cell) cell.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
   // A form opened in the editor's panel: bring it into view and focus its first field
   // (or the error summary when it came back with errors).
   document.addEventListener("htmx:afterSwap", function (event) {
