@@ -119,6 +119,7 @@ FIELD_WORDS = {
     "people_created": "People added",
     "people_updated": "People updated",
     "plan": "Plan",
+    "position": "Place in order",
     "require_mfa_for_admins": "Two-step login for admins",
     "role": "Role",
     "source": "Started from",
@@ -191,8 +192,10 @@ def value_words(key: str, value: Any) -> str:
         return "earlier (up or to the left)" if value < 0 else "later (down or to the right)"
     if key == "fields" and isinstance(value, list):
         return ", ".join(field_words(str(v)).lower() for v in value)
+    if key == "position" and isinstance(value, int):
+        return str(value + 1)  # counted from 1, as people count
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return " · ".join(str(v) for v in value)
     if isinstance(value, str) and _DATE.match(value):
         return f"{dt.date.fromisoformat(value):%-d %b %Y}"
     if isinstance(value, str) and _DATETIME.match(value):
