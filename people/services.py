@@ -56,6 +56,14 @@ def check_manager(person: Person | None, manager: Person | None) -> None:
         current = managers.get(current)
 
 
+def check_same_organization(org: Organization, **related: Any) -> None:
+    """Refuse a manager, job family or level of another organization (defence in depth:
+    the forms already offer only the organization's own)."""
+    for field, obj in related.items():
+        if obj is not None and obj.organization_id != org.pk:
+            raise PersonError("Choose one from your own organization.", field)
+
+
 def check_level(job_family: JobFamily | None, level: Level | None) -> None:
     if level is not None and (job_family is None or level.version.family_id != job_family.pk):
         raise PersonError("Choose a level from the person's job family.", "level")
@@ -93,6 +101,7 @@ def create_person(
     with transaction.atomic():
         if Person.objects.filter(organization=org, email=email).exists():
             raise PersonError(f"{email} is already in the people directory.", "email")
+        check_same_organization(org, manager=manager, job_family=job_family, level=level)
         check_manager(None, manager)
         check_level(job_family, level)
         person = Person.objects.create(
@@ -142,6 +151,9 @@ def update_person(
                 .exists()
             ):
                 raise PersonError(f"{fields['email']} is already in the directory.", "email")
+        check_same_organization(
+            org, **{k: fields[k] for k in ("manager", "job_family", "level") if k in fields}
+        )
         if "manager" in fields:
             check_manager(person, fields["manager"])
         check_level(fields.get("job_family", person.job_family), fields.get("level", person.level))

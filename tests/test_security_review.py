@@ -976,3 +976,26 @@ def test_an_oversized_upload_is_refused_before_it_is_stored(world, settings, mon
     assert not stored
     small = SimpleUploadedFile("p.csv", b"Name,Email\r\nNina,nina@acme.test\r\n", "text/csv")
     assert hr.post(reverse("people:import"), {"file": small}).status_code == 302
+
+
+def test_people_services_refuse_objects_of_another_organization(world, ladders):
+    """Defence in depth: even a caller that skips the scoped forms cannot link Acme's
+    people to Globex's people, families or levels."""
+    from people.services import PersonError, create_person, update_person
+
+    with scope(world.globex):
+        g_level = ladders.globex_v1.levels.get(code="PM2")
+    with scope(world.acme):
+        emma = Person.objects.get(pk=world.p_employee.pk)
+        for fields in (
+            {"manager": world.p_outsider},
+            {"job_family": ladders.globex_family},
+            {"job_family": ladders.globex_family, "level": g_level},
+        ):
+            with pytest.raises(PersonError):
+                create_person(
+                    world.acme, actor=world.hr, name="Cross", email="cross@acme.test", **fields
+                )
+            with pytest.raises(PersonError):
+                update_person(emma, actor=world.hr, expected_revision=None, **fields)
+    _no_cross_links()
