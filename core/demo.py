@@ -218,8 +218,10 @@ def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> 
         key = rng.choice(keys)
         first, last = rng.choice(FIRST), rng.choice(LAST)
         email = f"{first}.{last}@{org.slug}.test".lower()
-        if email in used:
-            continue
+        n = 2
+        while email in used:  # 780 name pairs: larger demos number the repeats
+            email = f"{first}.{last}{n}@{org.slug}.test".lower()
+            n += 1
         used.add(email)
         levels = [lv for lv in _levels(families[key]) if lv.track != "manager"]
         level = rng.choice(levels[: max(2, len(levels) - 1)])

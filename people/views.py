@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +49,9 @@ def _page(
 # --- lists ----------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 100
+
+
 @org_required(Role.HR_ADMIN)
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
@@ -63,9 +67,19 @@ def directory(request: HttpRequest) -> HttpResponse:
         levels=selectors.current_levels(),
         managers=managers,
     )
-    people = list(form.apply(selectors.directory()))
+    page = Paginator(form.apply(selectors.directory()), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     total = Person.objects.count()
-    context = {"form": form, "people": people, "total": total, "filtered": form.is_filtered}
+    context = {
+        "form": form,
+        "people": list(page.object_list),
+        "page": page,
+        "matches": page.paginator.count,
+        "query": query.urlencode(),
+        "total": total,
+        "filtered": form.is_filtered,
+    }
     return _page(request, "people/list.html", "results", context)
 
 

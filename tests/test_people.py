@@ -527,3 +527,20 @@ def create_person_for_invite(world):
     from people.services import create_person
 
     return create_person(world.acme, actor=world.hr, name="Ivy Invitee", email="ivy@acme.test")
+
+
+def test_the_directory_pages_large_organizations(world, django_assert_max_num_queries):
+    from organizations.scoping import scope
+    from people.models import Person
+
+    with scope(world.acme):
+        Person.objects.bulk_create(
+            Person(organization=world.acme, name=f"Zed {i:03}", email=f"zed{i}@acme.test")
+            for i in range(120)
+        )
+    client = world.client_for(world.hr)
+    with django_assert_max_num_queries(12):
+        first = client.get("/people/?q=Zed").content.decode()
+    assert "120 matches" in first and "Zed 099" in first and "Zed 100" not in first
+    second = client.get("/people/?q=Zed&page=2").content.decode()
+    assert "Zed 100" in second and "Zed 119" in second and "Page 2 of 2" in second
