@@ -347,6 +347,10 @@ def start_draft(
                 "This family already has a draft. Publish or discard it before starting "
                 "another one."
             )
+        if from_version is not None and (
+            from_version.family_id != family.pk or from_version.is_draft
+        ):
+            raise FrameworkError("Start a draft from a published version of this job family.")
         source = from_version or latest_published(family)
         draft = FrameworkVersion.objects.create(
             organization=org,
