@@ -67,6 +67,8 @@ def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -
     e-mail address is revoked first, so only the newest link works."""
     org.ensure_writable()
     _check_role(org, role, actor)
+    if person.organization_id != org.pk:
+        raise InvitationError("That person is not in this organization.")
     if not person.is_active:
         raise InvitationError(f"{person.name} is deactivated. Reactivate them first.")
     email = person.email.strip().lower()

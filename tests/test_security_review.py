@@ -999,3 +999,19 @@ def test_people_services_refuse_objects_of_another_organization(world, ladders):
             with pytest.raises(PersonError):
                 update_person(emma, actor=world.hr, expected_revision=None, **fields)
     _no_cross_links()
+
+
+def test_services_refuse_a_person_or_version_of_another_organization(world, ladders):
+    from accounts.services import InvitationError, invite_person
+    from frameworks.services import FrameworkError, discard_draft
+
+    with scope(world.globex):
+        discard_draft(ladders.globex_draft, actor=world.outsider)
+        with pytest.raises(FrameworkError):
+            start_draft(ladders.globex_family, actor=world.outsider, from_version=ladders.acme_v1)
+        with pytest.raises(InvitationError):
+            invite_person(world.globex, world.p_employee, role=Role.MEMBER, actor=world.outsider)
+    with unscoped():
+        assert not FrameworkVersion._base_manager.filter(
+            family=ladders.globex_family, status="draft"
+        ).exists()
