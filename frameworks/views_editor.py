@@ -62,12 +62,15 @@ def _editor_fragment(
     request: HttpRequest, family: JobFamily, draft: FrameworkVersion, **extra: Any
 ) -> HttpResponse:
     draft.refresh_from_db()
-    response = render(
-        request, EDITOR + "#editor", {**_editor_context(request, family, draft), **extra}
-    )
+    context = {**_editor_context(request, family, draft), **extra}
+    response = render(request, EDITOR + "#editor", context)
     # clear an earlier refusal message
     response.content += render_to_string(
         EDITOR + "#alert", {"oob": True, "family": family}
+    ).encode()
+    # the level and competency counts beside the editor follow the edit
+    response.content += render_to_string(
+        EDITOR + "#draft_counts", {"oob": True, "matrix": context["matrix"]}
     ).encode()
     response["X-Draft-Revision"] = str(draft.revision)
     return response
