@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import Invitation
-from frameworks.models import FrameworkVersion, JobFamily
+from frameworks.models import FrameworkVersion, JobFamily, Level
+from frameworks.selectors import next_levels
 from organizations.models import AuditEntry
 from people.models import Person
 from people.selectors import person_for_user, report_ids
@@ -85,7 +86,10 @@ def _member(request: HttpRequest) -> dict[str, Any]:
             .select_related("level", "job_family")
             .order_by("name")
         )
-    return {"template": "core/dashboard_member.html", "me": me, "team": team}
+    upcoming: list[Level] = []
+    if me is not None and me.level is not None and not me.level.version.is_draft:
+        upcoming = next_levels(me.level, list(Level.objects.filter(version=me.level.version_id)))
+    return {"template": "core/dashboard_member.html", "me": me, "team": team, "upcoming": upcoming}
 
 
 def for_request(request: HttpRequest) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
     """The directory entry of the logged-in user in the active organization."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(user=user).select_related("level", "job_family").first()
+    return Person.objects.filter(user=user).select_related("level__version", "job_family").first()
 
 
 def report_ids(person: Person | None, *, direct_only: bool = False) -> set[int]:

@@ -24,8 +24,11 @@ def expire(org: Organization) -> None:
 
 
 def test_banner_counts_the_days(world):
-    client = world.client_for(world.employee)
+    client = world.client_for(world.hr)
     assert b"Free trial: 14 days left." in client.get(reverse("dashboard")).content
+    # Employees are not bothered with the subscription while it runs.
+    employee = world.client_for(world.employee).get(reverse("dashboard")).content
+    assert b"Free trial" not in employee
     world.acme.trial_ends_at = timezone.now() + timedelta(days=1, hours=2)
     world.acme.save()
     assert b"Free trial: 2 days left." in client.get(reverse("dashboard")).content
