@@ -6,6 +6,7 @@ SHA-256 hash, so a copy of the database cannot be used to join an organization."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,18 @@ def _check_role(org: Organization, role: str, actor: Any) -> None:
         membership = _actor_membership(org, actor)
         if membership is not None and not membership.is_owner:
             raise InvitationError("Only an owner can invite another owner.")
+
+
+def _check_sending_rate(org: Organization) -> None:
+    """Invitation e-mails go to any address and carry the organization's name: a cap per
+    organization and hour keeps a fresh sign-up from using us to send mass mail."""
+    limit = int(getattr(settings, "INVITATIONS_PER_HOUR", 300))
+    since = timezone.now() - timedelta(hours=1)
+    if Invitation.objects.filter(organization=org, created_at__gte=since).count() >= limit:
+        raise InvitationError(
+            f"{org.name} has sent {limit} invitations in the last hour, the most we send. "
+            "Wait an hour, then send the rest."
+        )
 
 
 def invitation_url(token: str) -> str:
@@ -83,6 +96,7 @@ def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -
         ).exists()
     ):
         raise InvitationError(f"{person.name} can already log in to {org.name}.")
+    _check_sending_rate(org)
     token = Invitation.new_token()
     with transaction.atomic():
         now = timezone.now()

@@ -1015,3 +1015,30 @@ def test_services_refuse_a_person_or_version_of_another_organization(world, ladd
         assert not FrameworkVersion._base_manager.filter(
             family=ladders.globex_family, status="draft"
         ).exists()
+
+
+def test_invitation_mail_is_capped_per_organization_and_hour(world, settings):
+    from accounts.services import InvitationError, invite_by_email
+
+    settings.INVITATIONS_PER_HOUR = 3
+    with scope(world.acme):
+        for n in range(3):
+            invite_by_email(
+                world.acme,
+                email=f"ivy{n}@elsewhere.test",
+                name="Ivy",
+                role="member",
+                actor=world.hr,
+            )
+        with pytest.raises(InvitationError, match="invitations in the last hour"):
+            invite_by_email(
+                world.acme, email="ivy9@elsewhere.test", name="Ivy", role="member", actor=world.hr
+            )
+    with scope(world.globex):  # another organization is not affected
+        invite_by_email(
+            world.globex,
+            email="ivy@elsewhere.test",
+            name="Ivy",
+            role="member",
+            actor=world.outsider,
+        )
