@@ -397,7 +397,7 @@ def publish_draft(
 ) -> FrameworkVersion:
     """Make a draft an immutable published version, and move the people of this family
     onto the matching levels of the new version."""
-    from people.models import Person
+    from people.models import LevelChange, Person
 
     org = draft.organization
     org.ensure_writable()
@@ -433,11 +433,35 @@ def publish_draft(
             .exclude(level__version=draft)
             .select_related("level")
         )
+        renamed = []
         for person in movers:
             assert person.level is not None
-            person.level = new_levels[person.level.uid]
+            old = person.level
+            person.level = new_levels[old.uid]
             person.save(update_fields=["level"])
-        record(org, actor, "framework.published", draft, data={"note": note})
+            if (old.code, old.title) != (person.level.code, person.level.title):
+                renamed.append(
+                    LevelChange(
+                        organization=org,
+                        person=person,
+                        job_family=draft.family,
+                        level_uid=person.level.uid,
+                        level_code=person.level.code,
+                        level_title=person.level.title,
+                        effective_date=timezone.localdate(),
+                        reason=f"{draft.label} published: the level was renamed",
+                        changed_by=actor if getattr(actor, "pk", None) else None,
+                    )
+                )
+        # a person's level history shows the name their level had at each time
+        LevelChange.objects.bulk_create(renamed)
+        record(
+            org,
+            actor,
+            "framework.published",
+            draft,
+            data={"note": note, "people_renamed_level": len(renamed)},
+        )
     return draft
 
 

@@ -1042,3 +1042,44 @@ def test_invitation_mail_is_capped_per_organization_and_hour(world, settings):
             role="member",
             actor=world.outsider,
         )
+
+
+def test_publishing_a_renamed_level_adds_to_the_level_history_of_its_people(world, ladders):
+    from frameworks import services
+    from people.models import LevelChange
+    from people.services import update_person
+
+    with scope(world.acme):
+        emma = Person.objects.get(pk=world.p_employee.pk)
+        update_person(
+            emma,
+            actor=world.hr,
+            expected_revision=None,
+            job_family=ladders.acme_family,
+            level=ladders.acme_published_level,
+            level_effective_date=None,
+        )
+        max_ = Person.objects.get(pk=world.p_manager.pk)
+        update_person(
+            max_,
+            actor=world.hr,
+            expected_revision=None,
+            job_family=ladders.acme_family,
+            level=ladders.acme_v1.levels.get(code="PM1"),
+        )
+        before = LevelChange.objects.count()
+        services.update_level(
+            ladders.acme_draft,
+            ladders.acme_level.uid,
+            actor=world.hr,
+            expected_revision=None,
+            title="Product Manager II",
+        )
+        services.publish_draft(ladders.acme_draft, actor=world.hr, note="Renamed PM2")
+        emma.refresh_from_db()
+        assert emma.level.title == "Product Manager II"
+        added = list(LevelChange.objects.order_by("-id")[: LevelChange.objects.count() - before])
+    assert [(c.person_id, c.level_code, c.level_title) for c in added] == [
+        (emma.pk, "PM2", "Product Manager II")
+    ]
+    assert "renamed" in added[0].reason
