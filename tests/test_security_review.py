@@ -974,6 +974,7 @@ def test_an_oversized_upload_is_refused_before_it_is_stored(world, settings, mon
     response = hr.post(reverse("people:import"), {"file": big})
     assert response.status_code == 400
     assert not stored
+    assert b"Nothing was saved" in response.content
     small = SimpleUploadedFile("p.csv", b"Name,Email\r\nNina,nina@acme.test\r\n", "text/csv")
     assert hr.post(reverse("people:import"), {"file": small}).status_code == 302
 
