@@ -65,6 +65,7 @@ def _lexicon(words: str) -> frozenset[str]:
 TRAIT_WORDS = _lexicon(
     """
     proactive passionate motivated self-motivated driven curious humble confident reliable
+    hard-working hardworking
     dependable trustworthy organized organised detail-oriented results-oriented results-
     driven customer-focused customer-centric customer-obsessed people-oriented team-oriented
     goal-oriented action-oriented process-oriented data-driven strategic innovative creative
@@ -86,7 +87,7 @@ PERSON_NOUNS = _lexicon(
     listener presenter influencer operator executor owner role model champion advocate
     expert professional partner person individual contributor teammate asset go-getter
     mindset attitude personality closer hunter doer finisher connector multiplier
-    storyteller
+    storyteller worker
     """
 )
 
