@@ -5,6 +5,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PYTHON_DOWNLOADS=never
 export UV_LINK_MODE=copy
+# Python 3.12 from pyenv, even when its shims are not on PATH (as in some CI shells).
+PYENV_PY312 := $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12)))
+ifneq ($(PYENV_PY312),)
+UV_PYTHON ?= $(PYENV_PY312)
+export UV_PYTHON
+endif
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PY := $(CURDIR)/.venv/bin/python
 MANAGE := $(PY) manage.py
