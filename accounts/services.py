@@ -129,6 +129,32 @@ def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -
     return invitation
 
 
+def people_without_login(org: Organization) -> list[Person]:
+    """Active people who cannot log in yet and have no invitation waiting."""
+    now = timezone.now()
+    waiting = Invitation.objects.filter(
+        organization=org, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).values_list("email", flat=True)
+    return list(
+        Person.objects.filter(organization=org, is_active=True, user__isnull=True)
+        .exclude(email__in=waiting)
+        .order_by("name")
+    )
+
+
+def invite_everyone(org: Organization, *, actor: Any) -> tuple[int, str]:
+    """Invite, as members, everyone who cannot log in yet and has no invitation waiting.
+    Returns how many were invited and, if it stopped early, why (e.g. the hourly cap)."""
+    sent = 0
+    for person in people_without_login(org):
+        try:
+            invite_person(org, person, role=Role.MEMBER, actor=actor)
+        except InvitationError as error:
+            return sent, str(error)
+        sent += 1
+    return sent, ""
+
+
 def invite_by_email(
     org: Organization, *, email: str, name: str, role: str, actor: Any
 ) -> Invitation:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.forms import (
     AcceptInvitationForm,
@@ -24,7 +25,9 @@ from accounts.services import (
     existing_user_for,
     find_invitation,
     invite_by_email,
+    invite_everyone,
     invite_person,
+    people_without_login,
     revoke_invitation,
     user_may_accept,
 )
@@ -75,8 +78,28 @@ def invitations(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts:invitations")
-    context = {"form": form, **_invitation_lists(request)}
+    context = {
+        "form": form,
+        "without_login": len(people_without_login(org)),
+        **_invitation_lists(request),
+    }
     return render(request, "accounts/invitations.html", context)
+
+
+@org_required(Role.HR_ADMIN)
+@require_POST
+def invite_all(request: HttpRequest) -> HttpResponse:
+    """Invite everyone in the directory who cannot log in yet, as members."""
+    sent, stopped = invite_everyone(request.organization, actor=request.user)  # type: ignore[attr-defined]
+    if sent:
+        messages.success(
+            request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}."
+        )
+    if stopped:
+        messages.error(request, stopped)
+    elif not sent:
+        messages.info(request, "Everyone can already log in or has an invitation waiting.")
+    return redirect("accounts:invitations")
 
 
 @org_required(Role.HR_ADMIN)

@@ -154,6 +154,7 @@ def _membership(world: Any) -> Any:
 
 tenant("accounts:create_organization")
 tenant("accounts:invitations")
+tenant("accounts:invite_everyone")
 tenant("accounts:invite_person", person_id="person")
 tenant("accounts:revoke_invitation", invitation_id="invitation")
 token("accounts:accept_invitation", token="invitation_token")

@@ -362,3 +362,43 @@ def test_login_from_the_invitation_comes_back_to_it(world, django_capture_on_com
     assert response["Location"] == url
     assert b"Join Acme" in client.get(url).content
     assert client.post(url)["Location"] == reverse("dashboard")
+
+
+def test_invite_everyone_without_a_login(world, django_capture_on_commit_callbacks, settings):
+    from django.core import mail
+
+    from people.services import create_person
+
+    with scope(world.acme):
+        for i in range(3):
+            create_person(world.acme, actor=world.hr, name=f"New {i}", email=f"new{i}@acme.test")
+    hr = world.client_for(world.hr)
+    page = hr.get(reverse("accounts:invitations")).content.decode()
+    assert "Invite 3 people" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr.post(reverse("accounts:invite_everyone"), follow=True)
+    assert "Invitations sent to 3 people." in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "new0@acme.test",
+        "new1@acme.test",
+        "new2@acme.test",
+    ]
+    # Nobody is invited twice; members cannot do it.
+    hr.post(reverse("accounts:invite_everyone"))
+    assert len(mail.outbox) == 3
+    assert (
+        world.client_for(world.employee).post(reverse("accounts:invite_everyone")).status_code
+        == 403
+    )
+
+
+def test_invite_everyone_stops_at_the_hourly_cap(world, settings):
+    from accounts.services import invite_everyone
+    from people.services import create_person
+
+    settings.INVITATIONS_PER_HOUR = 2
+    with scope(world.acme):
+        for i in range(4):
+            create_person(world.acme, actor=world.hr, name=f"New {i}", email=f"new{i}@acme.test")
+        sent, stopped = invite_everyone(world.acme, actor=world.hr)
+    assert sent == 2 and "last hour" in stopped
