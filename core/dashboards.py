@@ -56,7 +56,7 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
             "title": "Invite colleagues to log in",
             "done": logins > 1,
             "text": "Each invitation lets a person set a password and see their ladder.",
-            "url": "people:list",
+            "url": "accounts:invitations",
             "action": "Invite people",
         },
     ]
