@@ -206,6 +206,11 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
     with transaction.atomic():
         if person.is_active == active:
             return person
+        if not active and person.user_id and person.user_id == getattr(actor, "pk", None):
+            raise PersonError(
+                "You cannot deactivate yourself: you would lose your login at once. "
+                "Ask another HR admin or an owner."
+            )
         if not active and person.reports.filter(is_active=True).exists():
             raise PersonError(f"{person.name} still manages people. Give them a new manager first.")
         if person.user_id:
