@@ -20,7 +20,9 @@ def error_words(error: str, field: BoundField) -> str:
     if str(error) != REQUIRED:
         return str(error)
     label = str(field.label or "").strip().rstrip(".?:")
-    lowered = label if label[:2].isupper() else label[:1].lower() + label[1:]  # "CSV file"
+    first = label.split(" ", 1)[0]
+    acronym = len(first) > 1 and first.isupper()  # "CSV file" stays as it is
+    lowered = label if acronym else label[:1].lower() + label[1:]
     if field.widget_type == "checkbox":
         return f"Tick “{label}” to continue."
     if lowered.lower().startswith(IMPERATIVES):
