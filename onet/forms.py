@@ -21,8 +21,6 @@ class AddCompetencyForm(forms.Form):
         field = self.fields["family"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(f.public_id, f"{f.name} — {note}") for f, note in families]
-        if len(families) == 1:  # the only answer is already chosen
-            field.initial = families[0][0].public_id
 
     def clean_family(self) -> JobFamily:
         family = self.families.get(self.cleaned_data["family"])
