@@ -30,6 +30,13 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details.dropdown[open]").forEach(function (d) { d.removeAttribute("open"); });
+      // the phone menu closes too, and focus goes back to its button
+      document.querySelectorAll("[data-toggle][aria-expanded=true]").forEach(function (button) {
+        var target = document.getElementById(button.dataset.toggle);
+        if (target) target.classList.remove("is-open");
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      });
     }
   });
 })();
