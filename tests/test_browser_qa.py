@@ -76,3 +76,23 @@ def test_editor_panel_errors_swap_without_csp_violations(page, live_server, worl
     page.get_by_role("link", name="+ Category").click()
     page.wait_for_timeout(300)
     assert errors == []
+
+
+def test_a_refused_edit_says_why_instead_of_doing_nothing(page, live_server, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with scope(world.acme):
+        draft = start_from_template(world.acme, "engineering", actor=world.hr)
+    world.acme.trial_ends_at = timezone.now() - timedelta(days=1)
+    world.acme.save(update_fields=["trial_ends_at"])
+    login(page, live_server, world.hr)
+    page.goto(f"{live_server.url}/frameworks/{draft.family.public_id}/edit/")
+    page.locator(".matrix__cell-edit").first.click()
+    page.locator(".cell-form textarea").fill("Ships one small change a week.")
+    page.locator(".cell-form button.button:not([type=button])").first.click()
+    alert = page.locator("#editor-alert [role=alert]")
+    alert.wait_for()
+    assert "read-only" in alert.inner_text()
+    assert page.locator(".cell-form textarea").input_value() == "Ships one small change a week."

@@ -25,6 +25,37 @@
     });
     root.querySelectorAll(".error-summary").forEach(function (summary) { summary.focus(); });
   }
+  // An htmx request the server refused (a read-only organization, a role too low) or that
+  // failed: say so where the person is looking instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var text = "";
+    try {
+      var doc = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+      doc.querySelectorAll("main .card p").forEach(function (p) {
+        var link = p.querySelector("a");
+        if (link && p.textContent.trim() === link.textContent.trim()) return; // "Go to the home page"
+        text += (text ? " " : "") + p.textContent.trim();
+      });
+    } catch (e) { text = ""; }
+    if (!text) text = "That did not work, and nothing was saved. Reload the page and try again.";
+    var box = document.getElementById("editor-alert") || document.getElementById("request-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "request-error";
+      box.setAttribute("aria-live", "assertive");
+      var main = document.getElementById("main") || document.body;
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = "";
+    var notice = document.createElement("div");
+    notice.className = "notice notice--error";
+    notice.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    p.textContent = text;
+    notice.appendChild(p);
+    box.appendChild(notice);
+    box.scrollIntoView({ block: "nearest" });
+  });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
   document.addEventListener("keydown", function (event) {
