@@ -15,3 +15,17 @@ def test_dashboard_for_each_persona(world):
         assert response.status_code == 200, user
     assert b"Getting started" in world.client_for(world.hr).get("/home/").content
     assert b"Emma Employee" in world.client_for(world.manager).get("/home/").content
+
+
+def test_a_set_up_organization_sees_what_to_do_next_instead_of_the_checklist(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from organizations.scoping import unscoped
+
+    call_command("seed_demo", "--org", "ready", "--people", "12")
+    with unscoped():
+        hr = get_user_model().objects.get(email="hr@ready.test")
+    client.force_login(hr)
+    page = client.get("/home/").content.decode()
+    assert "Your ladders are live" in page and "Getting started" not in page
