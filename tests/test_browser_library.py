@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from frameworks.models import FrameworkVersion
 from organizations.scoping import scope
@@ -39,26 +40,26 @@ def shoot_both(page: Any, name: str) -> None:
 def test_hr_admin_compares_and_uses_a_template(page: Any, live_server: Any, world: Any):
     login(page, live_server, world.hr)
     page.goto(f"{live_server.url}/frameworks/templates/")
-    assert page.get_by_role("heading", name="Template library").is_visible()
+    expect(page.get_by_role("heading", name="Template library")).to_be_visible()
     shoot_both(page, "library-hub")
 
     page.get_by_label("Compare Product Management").check()
     page.get_by_label("Compare Engineering").check()
     page.get_by_role("button", name="Compare selected").click()
-    assert page.get_by_role("heading", name="Compare templates").is_visible()
+    expect(page.get_by_role("heading", name="Compare templates")).to_be_visible()
     table = page.locator(".compare__table")
-    assert table.get_by_text("Staff Product Manager").is_visible()
-    assert table.get_by_text("Staff Engineer", exact=True).is_visible()
+    expect(table.get_by_text("Staff Product Manager")).to_be_visible()
+    expect(table.get_by_text("Staff Engineer", exact=True)).to_be_visible()
     shoot_both(page, "library-compare")
 
     page.get_by_role("link", name="Product Management", exact=True).first.click()
-    assert page.get_by_role("heading", name="Product Management template").is_visible()
-    assert page.locator("table.matrix").is_visible()
+    expect(page.get_by_role("heading", name="Product Management template")).to_be_visible()
+    expect(page.locator("table.matrix")).to_be_visible()
     page.screenshot(path=str(SHOTS / "library-detail-1280-top.png"))
     shoot_both(page, "library-detail")
 
     page.get_by_role("link", name="Use this template").first.click()
-    assert page.get_by_text("A new Product Management job family is created").is_visible()
+    expect(page.get_by_text("A new Product Management job family is created")).to_be_visible()
     shoot_both(page, "library-use")
     page.get_by_role("button", name="Create the draft").click()
     page.wait_for_load_state()
@@ -69,12 +70,12 @@ def test_hr_admin_compares_and_uses_a_template(page: Any, live_server: Any, worl
 
     # Using it again warns that the draft will be replaced.
     page.goto(f"{live_server.url}/frameworks/templates/product-management/use/")
-    assert page.get_by_text("Its content will be replaced").is_visible()
+    expect(page.get_by_text("Its content will be replaced")).to_be_visible()
     shoot_both(page, "library-use-replace")
 
 
 def test_compare_without_a_choice_explains_itself(page: Any, live_server: Any, world: Any):
     login(page, live_server, world.employee)
     page.goto(f"{live_server.url}/frameworks/templates/compare/?keys=product-management")
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     shoot_both(page, "library-compare-error")

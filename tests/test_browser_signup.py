@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -69,7 +70,7 @@ def path_in_mail(pattern: str) -> str:
 def test_sign_up_invite_a_colleague_who_joins(page, live_server, settings):
     settings.SITE_URL = live_server.url
     page.goto(f"{live_server.url}/accounts/signup/")
-    assert page.get_by_text("14-day free trial · no card needed").is_visible()
+    expect(page.get_by_text("14-day free trial · no card needed")).to_be_visible()
     shoot(page, "signup")
 
     # A first try with a short password shows the error summary.
@@ -78,29 +79,28 @@ def test_sign_up_invite_a_colleague_who_joins(page, live_server, settings):
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_label("Organization name").fill("Initech")
     page.get_by_role("button", name="Create account").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     shoot(page, "signup-error", phone=False)
     page.get_by_label("Password", exact=True).fill("a-long-password-1")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     shoot(page, "verification-sent", phone=False)
 
     page.goto(live_server.url + path_in_mail("/accounts/confirm-email/"))
     page.get_by_role("button", name="Confirm and continue").click()
     page.wait_for_url(re.compile(r"/home/$"))
-    assert page.get_by_text("Free trial: 14 days left.").is_visible()
-
+    expect(page.get_by_text("Free trial: 14 days left.")).to_be_visible()
     # Invite a colleague from the invitations page.
     page.goto(f"{live_server.url}/accounts/invitations/")
     page.get_by_label("Their name").fill("Cleo Colleague")
     page.get_by_label("Their work e-mail").fill("cleo@initech.test")
     page.get_by_label("Role").select_option("hr_admin")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to cleo@initech.test.").is_visible()
-    assert page.get_by_role("cell", name=re.compile("Cleo Colleague")).is_visible()
+    expect(page.get_by_text("Invitation sent to cleo@initech.test.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Cleo Colleague"))).to_be_visible()
     shoot(page, "invitations")
     page.goto(f"{live_server.url}/organization/members/")
-    assert page.get_by_text("Cleo Colleague").is_visible()
+    expect(page.get_by_text("Cleo Colleague")).to_be_visible()
     shoot(page, "members")
 
     # Log out from the user menu.
@@ -109,14 +109,14 @@ def test_sign_up_invite_a_colleague_who_joins(page, live_server, settings):
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(live_server.url + path_in_mail("/accounts/invite/"))
-    assert page.get_by_role("heading", name="Join Initech").is_visible()
-    assert page.get_by_text("cleo@initech.test").is_visible()
+    expect(page.get_by_role("heading", name="Join Initech")).to_be_visible()
+    expect(page.get_by_text("cleo@initech.test")).to_be_visible()
     shoot(page, "invitation-accept")
     page.get_by_label("Choose a password").fill("cleos-own-password-2")
     page.get_by_role("button", name="Join Initech").click()
     page.wait_for_url(re.compile(r"/home/$"))
-    assert page.get_by_text("Welcome to Initech.").is_visible()
-    assert page.get_by_role("heading", name="Initech").is_visible()
+    expect(page.get_by_text("Welcome to Initech.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Initech")).to_be_visible()
     shoot(page, "invited-dashboard", phone=False)
 
 
@@ -126,15 +126,15 @@ def test_expired_trial_is_read_only(page, live_server, world):
     login_as(page, live_server, world.owner)
     page.goto(f"{live_server.url}/home/")
     banner = page.get_by_role("region", name="Subscription")
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     assert "Acme is read-only." in banner.inner_text()
     page.goto(f"{live_server.url}/organization/settings/")
     page.get_by_label("Organization name").fill("Acme Renamed")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_role("heading", name="You can’t do that here").is_visible()
-    assert page.get_by_text(
-        re.compile("the free trial has ended. You can still log in")
-    ).is_visible()
+    expect(page.get_by_role("heading", name="You can’t do that here")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("the free trial has ended. You can still log in"))
+    ).to_be_visible()
     shoot(page, "read-only-refused", phone=False)
     world.acme.refresh_from_db()
     assert world.acme.name == "Acme"
@@ -146,7 +146,7 @@ def test_login_and_two_factor_setup_pages(page, live_server, world):
     page.get_by_label("E-mail address").fill("hana@acme.test")
     page.get_by_label("Password").fill("wrong-password")
     page.get_by_role("button", name="Log in").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     shoot(page, "login-error", phone=False)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -155,12 +155,12 @@ def test_login_and_two_factor_setup_pages(page, live_server, world):
     page.goto(f"{live_server.url}/accounts/2fa/")
     shoot(page, "mfa-index", phone=False)
     page.get_by_role("link", name="Set up an authenticator app").click()
-    assert page.get_by_role("heading", name="Confirm it’s you").is_visible()
+    expect(page.get_by_role("heading", name="Confirm it’s you")).to_be_visible()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Set up an authenticator app").is_visible()
+    expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
     qr = page.locator("img.qr-code")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     # The data: URI image really rendered (CSP allows it): it has a natural size.
     assert qr.evaluate("img => img.naturalWidth") > 0
     shoot(page, "mfa-setup")
@@ -169,37 +169,35 @@ def test_login_and_two_factor_setup_pages(page, live_server, world):
     secret = page.locator("#authenticator_secret").inner_text().strip()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
-    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     assert page.locator(".recovery-codes li").count() == 10
     shoot(page, "mfa-recovery-codes")
     page.goto(f"{live_server.url}/accounts/2fa/")
-    assert page.get_by_text("On", exact=True).is_visible()
+    expect(page.get_by_text("On", exact=True)).to_be_visible()
 
 
 def test_password_pages(page, live_server, world, settings):
     settings.SITE_URL = live_server.url
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("link", name="Forgotten your password?").click()
-    assert page.get_by_role("heading", name="Reset your password").is_visible()
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     shoot(page, "password-reset")
     page.get_by_label("E-mail address").fill("emma@acme.test")
     page.get_by_role("button", name="Send reset link").click()
-    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
-
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     page.goto(live_server.url + path_in_mail("/accounts/password/reset/key/"))
-    assert page.get_by_role("heading", name="Choose a new password").is_visible()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
     page.get_by_label("New password", exact=True).fill("emmas-new-password-3")
     page.get_by_label("New password again").fill("emmas-new-password-3")
     shoot(page, "password-reset-new", phone=False)
     page.get_by_role("button", name="Save new password").click()
-    assert page.get_by_role("heading", name="Your password has been changed").is_visible()
-
+    expect(page.get_by_role("heading", name="Your password has been changed")).to_be_visible()
     world.employee.refresh_from_db()  # the new password changes the session hash
     login_as(page, live_server, world.employee)
     page.goto(f"{live_server.url}/accounts/password/change/")
-    assert page.get_by_role("heading", name="Change your password").is_visible()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     shoot(page, "password-change", phone=False)
     page.goto(f"{live_server.url}/accounts/logout/")
-    assert page.get_by_role("heading", name="Log out?").is_visible()
+    expect(page.get_by_role("heading", name="Log out?")).to_be_visible()
     page.get_by_role("button", name="Log out").last.click()
     page.wait_for_url(f"{live_server.url}/")
