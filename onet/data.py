@@ -183,7 +183,7 @@ def search(query: str, *, limit: int = 25) -> tuple[list[Match], int]:
     """Occupations whose title or reported job titles match `query`, exact title matches
     first. Returns (the first `limit` matches, how many matched in all)."""
     query = query.strip()
-    q = _tokens(query)
+    q = tuple(w for word in _tokens(query) for w in ABBREVIATIONS.get(word, (word,)))
     if not q:
         return [], 0
     cat = catalogue()
@@ -205,5 +205,35 @@ def search(query: str, *, limit: int = 25) -> tuple[list[Match], int]:
         partial = [t for t, toks in reported if _contains(toks, q)]
         if partial:
             matches.append(Match(occ, min(partial, key=len), 3))
-    matches.sort(key=lambda m: (m.rank, len(m.occupation.title), m.occupation.title))
+    if not matches and len(q) > 1:
+        matches = _closest(cat, q)
+    matches.sort(
+        key=lambda m: (m.rank, len(m.matched_title or m.occupation.title), m.occupation.title)
+    )
     return matches[:limit], len(matches)
+
+
+# Short forms people type that O*NET spells out.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ux": ("user", "experience"),
+    "ui": ("user", "interface"),
+    "hr": ("human", "resource"),
+    "qa": ("quality", "assurance"),
+    "it": ("information", "technology"),
+}
+
+
+def _closest(cat: Any, q: tuple[str, ...]) -> list[Match]:
+    """When no occupation matches every word ("UX Designer"), those that match the most
+    words of the query, best first (rank 4 and up: fewer words matched, lower)."""
+    found: list[Match] = []
+    for occ, title_tokens, reported in cat._index:
+        candidates = [("", title_tokens)] + [(t, toks) for t, toks in reported]
+        best_title, best = "", 0
+        for title, toks in candidates:
+            hits = len(set(q) & set(toks))
+            if hits > best or (hits == best and hits and len(title) < len(best_title)):
+                best_title, best = title, hits
+        if best:
+            found.append(Match(occ, best_title, 4 + len(q) - best))
+    return found

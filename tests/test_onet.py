@@ -395,3 +395,18 @@ def _family_named(world: Any, name: str) -> None:
             FamilyData(name=name, levels=[LevelData("L1", "One", 1)]),
             actor=world.owner,
         )
+
+
+def test_search_understands_short_forms_and_falls_back_to_closest_words():
+    from onet import data
+
+    matches, _ = data.search("HR Manager")
+    assert matches[0].occupation.title == "Human Resources Managers"
+    matches, total = data.search("HR Business Partner")
+    assert total and matches[0].rank >= 4
+    assert "Human Resources" in matches[0].occupation.title
+
+
+def test_an_approximate_search_says_so(world):
+    page = world.client_for(world.hr).get("/onet/?q=HR+Business+Partner").content.decode()
+    assert "No occupation matches every word" in page
