@@ -161,3 +161,19 @@ def test_invitation_to_a_read_only_organization_explains(world, django_capture_o
     response = Client().get(reverse("accounts:accept_invitation", args=[token]))
     assert response.status_code == 403
     assert b"cannot take new people right now" in response.content
+
+
+def test_read_only_pages_do_not_offer_changes(world):
+    from organizations.scoping import scope
+    from people.services import create_person
+
+    with scope(world.acme):
+        person = create_person(world.acme, actor=world.hr, name="Rita Read", email="r@acme.test")
+    expire(world.acme)
+    hr = world.client_for(world.hr)
+    people = hr.get(reverse("people:list")).content.decode()
+    assert reverse("people:add") not in people and reverse("people:import") not in people
+    detail = hr.get(reverse("people:detail", args=[person.public_id])).content.decode()
+    assert reverse("people:edit", args=[person.public_id]) not in detail
+    index = hr.get(reverse("frameworks:index")).content.decode()
+    assert reverse("frameworks:family_new") not in index and "Export to a spreadsheet" in index
