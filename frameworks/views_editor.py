@@ -52,7 +52,7 @@ def _editor_context(request: HttpRequest, family: JobFamily, draft: FrameworkVer
         "draft": draft,
         "matrix": build_matrix(draft),
         "undo": services.last_edit(draft),
-        "editable": True,
+        "editable": not request.organization.is_read_only,  # type: ignore[attr-defined]
         "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
         "guides": GUIDES,
     }
@@ -135,7 +135,7 @@ def _cell_context(
         "draft": draft,
         "matrix": matrix,
         "row": row,
-        "editable": True,
+        "editable": not request.organization.is_read_only,  # type: ignore[attr-defined]
         "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
     }
 

@@ -177,3 +177,19 @@ def test_read_only_pages_do_not_offer_changes(world):
     assert reverse("people:edit", args=[person.public_id]) not in detail
     index = hr.get(reverse("frameworks:index")).content.decode()
     assert reverse("frameworks:family_new") not in index and "Export to a spreadsheet" in index
+
+
+def test_read_only_editor_shows_the_draft_without_edit_controls(world):
+    from frameworks.library import start_from_template
+    from organizations.scoping import scope
+
+    with scope(world.acme):
+        draft = start_from_template(world.acme, "design", actor=world.hr)
+    expire(world.acme)
+    page = (
+        world.client_for(world.hr)
+        .get(reverse("frameworks:editor", args=[draft.family.public_id]))
+        .content.decode()
+    )
+    assert "is read-only, so this draft cannot be changed" in page
+    assert "matrix__cell-edit" not in page and "+ Level" not in page
