@@ -20,7 +20,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
@@ -126,11 +125,8 @@ def fingerprint() -> str:
                 "pk", "status", "revision", "number"
             )
         ),
-        list(
-            Person.objects.aggregate(
-                n=Count("id"), at=Max("updated_at"), r=Max("revision")
-            ).values()
-        ),
+        # every person's own revision: any edit, (de)activation or addition shows
+        list(Person.objects.order_by("pk").values_list("pk", "revision", "updated_at")),
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
