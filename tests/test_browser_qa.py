@@ -85,10 +85,11 @@ def test_a_refused_edit_says_why_instead_of_doing_nothing(page, live_server, wor
 
     with scope(world.acme):
         draft = start_from_template(world.acme, "engineering", actor=world.hr)
-    world.acme.trial_ends_at = timezone.now() - timedelta(days=1)
-    world.acme.save(update_fields=["trial_ends_at"])
     login(page, live_server, world.hr)
     page.goto(f"{live_server.url}/frameworks/{draft.family.public_id}/edit/")
+    # The trial ends while the editor is open (a fresh page would offer no edit controls).
+    world.acme.trial_ends_at = timezone.now() - timedelta(days=1)
+    world.acme.save(update_fields=["trial_ends_at"])
     page.locator(".matrix__cell-edit").first.click()
     page.locator(".cell-form textarea").fill("Ships one small change a week.")
     page.locator(".cell-form button.button:not([type=button])").first.click()
