@@ -364,27 +364,50 @@ def level_edit(request: HttpRequest, family_id: str, level_uid: str) -> HttpResp
 @org_required(Role.HR_ADMIN)
 def level_action(request: HttpRequest, family_id: str, level_uid: str, verb: str) -> HttpResponse:
     """Move a level (direction -1 / 1) or remove it."""
+    return _item_action(
+        request,
+        family_id,
+        Level,
+        level_uid,
+        verb,
+        move=services.move_level,
+        remove=services.remove_level,
+        label=lambda level: level.code,
+        removed_label=lambda level: level.code,
+    )
+
+
+def _item_action(
+    request: HttpRequest,
+    family_id: str,
+    model: Any,
+    uid: str,
+    verb: str,
+    *,
+    move: Any,
+    remove: Any,
+    label: Any,
+    removed_label: Any,
+) -> HttpResponse:
+    """Move (POST direction -1 / 1) or remove a level, category or competency of the
+    draft, through its service; answers the editor (fragment for htmx)."""
     family, draft = _draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
-    level = get_object_or_404(Level, version=draft, uid=level_uid)
+    item = get_object_or_404(model, version=draft, uid=uid)
     if request.method != "POST":
         return redirect("frameworks:editor", family.public_id)
     try:
         revision = _revision(request)
         if verb == "move":
             direction = 1 if request.POST.get("direction") == "1" else -1
-            services.move_level(
-                draft,
-                level.uid,
-                direction=direction,
-                actor=request.user,
-                expected_revision=revision,
+            move(
+                draft, item.uid, direction=direction, actor=request.user, expected_revision=revision
             )
-            status = f"Moved {level.code}"
+            status = f"Moved {label(item)}"
         else:
-            services.remove_level(draft, level.uid, actor=request.user, expected_revision=revision)
-            status = f"Removed {level.code}"
+            remove(draft, item.uid, actor=request.user, expected_revision=revision)
+            status = f"Removed {removed_label(item)}"
     except services.FrameworkError as error:
         return _refused(request, family, error)
     return _done(request, family, draft, status)
@@ -469,32 +492,17 @@ def category_edit(request: HttpRequest, family_id: str, category_uid: str) -> Ht
 def category_action(
     request: HttpRequest, family_id: str, category_uid: str, verb: str
 ) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    category = get_object_or_404(CompetencyCategory, version=draft, uid=category_uid)
-    if request.method != "POST":
-        return redirect("frameworks:editor", family.public_id)
-    try:
-        revision = _revision(request)
-        if verb == "move":
-            direction = 1 if request.POST.get("direction") == "1" else -1
-            services.move_category(
-                draft,
-                category.uid,
-                direction=direction,
-                actor=request.user,
-                expected_revision=revision,
-            )
-            status = f"Moved {category.name}"
-        else:
-            services.remove_category(
-                draft, category.uid, actor=request.user, expected_revision=revision
-            )
-            status = f"Removed category {category.name}"
-    except services.FrameworkError as error:
-        return _refused(request, family, error)
-    return _done(request, family, draft, status)
+    return _item_action(
+        request,
+        family_id,
+        CompetencyCategory,
+        category_uid,
+        verb,
+        move=services.move_category,
+        remove=services.remove_category,
+        label=lambda c: c.name,
+        removed_label=lambda c: f"category {c.name}",
+    )
 
 
 @org_required(Role.HR_ADMIN)
@@ -590,29 +598,14 @@ def competency_edit(request: HttpRequest, family_id: str, competency_uid: str) -
 def competency_action(
     request: HttpRequest, family_id: str, competency_uid: str, verb: str
 ) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    comp = get_object_or_404(Competency, version=draft, uid=competency_uid)
-    if request.method != "POST":
-        return redirect("frameworks:editor", family.public_id)
-    try:
-        revision = _revision(request)
-        if verb == "move":
-            direction = 1 if request.POST.get("direction") == "1" else -1
-            services.move_competency(
-                draft,
-                comp.uid,
-                direction=direction,
-                actor=request.user,
-                expected_revision=revision,
-            )
-            status = f"Moved {comp.name}"
-        else:
-            services.remove_competency(
-                draft, comp.uid, actor=request.user, expected_revision=revision
-            )
-            status = f"Removed {comp.name}"
-    except services.FrameworkError as error:
-        return _refused(request, family, error)
-    return _done(request, family, draft, status)
+    return _item_action(
+        request,
+        family_id,
+        Competency,
+        competency_uid,
+        verb,
+        move=services.move_competency,
+        remove=services.remove_competency,
+        label=lambda c: c.name,
+        removed_label=lambda c: c.name,
+    )
