@@ -328,3 +328,14 @@ def test_create_organization_respects_closed_signup(db, settings):
 def test_email_addresses_page_keeps_the_radio_values(world):
     body = world.client_for(world.employee).get(reverse("account_email")).content
     assert b'type="radio" name="email" value="emma@acme.test"' in body
+
+
+def test_code_reauthentication_page_explains_itself(world):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(
+        user=world.hr, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    page = world.client_for(world.hr).get(reverse("mfa_reauthenticate")).content.decode()
+    assert "six-digit code" in page and reverse("mfa_reauthenticate") in page
+    assert "Confirm it’s you" in page

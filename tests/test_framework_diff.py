@@ -175,3 +175,17 @@ def test_diff_page(world, v1):
         == 404
     )
     assert world.client_for(world.employee).get(url).status_code == 403
+
+
+def test_diff_page_lists_level_and_competency_changes(world, v1):
+    draft = services.start_draft(v1.family, actor=world.hr)
+    level = Level.objects.get(version=draft, code="PM1")
+    services.update_level(
+        draft, level.uid, actor=world.hr, expected_revision=rev(draft), title="Junior PM"
+    )
+    services.add_competency(draft, name="Negotiation", actor=world.hr, expected_revision=rev(draft))
+    url = reverse("frameworks:diff", args=[v1.family.public_id])
+    body = world.client_for(world.hr).get(url, {"a": v1.public_id, "b": draft.public_id})
+    text = body.content.decode()
+    assert 'id="diff-levels"' in text and "Junior PM" in text
+    assert 'id="diff-competencies"' in text and "Negotiation" in text
