@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import Invitation
 from frameworks.models import FrameworkVersion, JobFamily, Level
@@ -22,7 +23,9 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
     placed = people.filter(level__isnull=False).count()
     unplaced = people.filter(job_family__isnull=False, level__isnull=True).count()
     logins = people.filter(user__isnull=False).count()
-    pending = sum(1 for i in Invitation.objects.filter(accepted_at__isnull=True) if i.is_pending)
+    pending = Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).count()
     steps = [
         {
             "title": "Create your first ladder",

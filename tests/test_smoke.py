@@ -29,3 +29,19 @@ def test_a_set_up_organization_sees_what_to_do_next_instead_of_the_checklist(cli
     client.force_login(hr)
     page = client.get("/home/").content.decode()
     assert "Your ladders are live" in page and "Getting started" not in page
+
+
+def test_dashboard_counts_only_invitations_still_waiting(world):
+    from accounts.services import invite_person, revoke_invitation
+    from organizations.scoping import scope
+    from people.services import create_person
+
+    with scope(world.acme):
+        a = create_person(world.acme, actor=world.hr, name="Ann", email="ann@acme.test")
+        b = create_person(world.acme, actor=world.hr, name="Bob", email="bob@acme.test")
+        invite_person(world.acme, a, role="member", actor=world.hr)
+        revoke_invitation(
+            invite_person(world.acme, b, role="member", actor=world.hr), actor=world.hr
+        )
+    page = world.client_for(world.hr).get("/home/").content.decode()
+    assert "1 invitation pending" in page
