@@ -133,7 +133,7 @@ def test_public_framework_details_survive_the_conversion(public):
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_committed_workbooks_match_the_script(public, name):
-    committed = Path(__file__).parent / "data" / "xlsx" / public[name].name
+    committed = Path(__file__).parents[1] / "data" / "xlsx" / public[name].name
     a = parse_workbook(read_workbook(committed.read_bytes()))
     b = parse_workbook(read_workbook(public[name].read_bytes()))
     assert a.families == b.families and a.people == b.people
@@ -540,7 +540,7 @@ def test_round_trip_through_the_database_for_generated_frameworks(world):
     from django.db import transaction
     from hypothesis import HealthCheck, given, settings
 
-    from tests.test_spreadsheets import families
+    from tests.spreadsheets.test_reader_writer import families
 
     @settings(
         max_examples=15,

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.test_people import make_ladder
+from tests.people.test_people import make_ladder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 BAD_CSV = (
     "Name,Email,Job title,Manager email,Job family,Level,Start date\n"

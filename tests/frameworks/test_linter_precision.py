@@ -20,7 +20,7 @@ import pytest
 
 from frameworks.linter import FLAG_LABELS, lint_statement
 
-DATA = Path(__file__).resolve().parent / "data" / "linter_labelled.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data" / "linter_labelled.jsonl"
 ROWS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
 MINIMUM = 0.85
 

@@ -14,7 +14,7 @@ from organizations.scoping import scope
 from people import imports, services
 from people.models import LevelChange, PeopleImport, Person
 from people.services import create_person, set_active, update_person
-from tests.test_people import make_ladder
+from tests.people.test_people import make_ladder
 
 pytestmark = pytest.mark.django_db
 

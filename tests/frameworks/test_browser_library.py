@@ -17,7 +17,7 @@ from organizations.scoping import scope
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def login(page: Any, live_server: Any, user: Any) -> None:

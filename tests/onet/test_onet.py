@@ -22,7 +22,7 @@ from organizations.models import AuditEntry
 from organizations.scoping import scope
 
 ATTRIBUTION = b"O*NET 29.3 Database"
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "onet"
+SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "onet"
 
 # --- the data file -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from spreadsheets.writer import blank_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
