@@ -333,3 +333,20 @@ def test_a_refused_edit_leaves_the_revision_alone(draft, world):
         )
     draft.refresh_from_db()
     assert draft.revision == rev
+
+
+@pytest.mark.xfail(strict=True, reason="issue 7: _renumber writes before the revision check")
+def test_a_stale_move_renumbers_nothing(draft, world):
+    CompetencyCategory.objects.filter(version=draft).update(position=7)
+    before = list(
+        CompetencyCategory.objects.filter(version=draft).order_by("pk").values_list("position")
+    )
+    cat = CompetencyCategory.objects.filter(version=draft).order_by("pk").first()
+    with pytest.raises(ConcurrentEditError):
+        services.move_category(
+            draft, cat.uid, direction=1, actor=world.hr, expected_revision=draft.revision - 1
+        )
+    after = list(
+        CompetencyCategory.objects.filter(version=draft).order_by("pk").values_list("position")
+    )
+    assert after == before
