@@ -191,6 +191,16 @@ IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
 IMPORT_MAX_SHEETS = int(env("IMPORT_MAX_SHEETS", "50"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(env("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+# cells in the sheets' XML (empty styled ones too), and cells that merges and hyperlink
+# ranges cover (a reader builds each one): both checked before the workbook is parsed
+IMPORT_MAX_CELLS = int(env("IMPORT_MAX_CELLS", "500000"))
+IMPORT_MAX_RANGE_CELLS = int(env("IMPORT_MAX_RANGE_CELLS", "50000"))
+# reading a workbook runs in a child process with these limits (seconds of wall time,
+# MB of memory); within a web request it gets IMPORT_INLINE_CHECK_SECONDS, after which
+# the file moves to the background worker
+IMPORT_CHECK_SECONDS = float(env("IMPORT_CHECK_SECONDS", "120"))
+IMPORT_INLINE_CHECK_SECONDS = float(env("IMPORT_INLINE_CHECK_SECONDS", "3"))
+IMPORT_CHECK_MEMORY_MB = int(env("IMPORT_CHECK_MEMORY_MB", "1024"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # a request with files larger than this is refused before it is stored (core/uploads.py)

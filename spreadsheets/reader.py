@@ -17,6 +17,7 @@ from io import BytesIO
 from typing import Any
 
 import openpyxl
+from django.conf import settings
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -26,6 +27,7 @@ assert openpyxl.DEFUSEDXML, "defusedxml must be installed so workbooks are parse
 
 CellValue = str | int | float | dt.datetime | dt.date | None
 MAX_COLUMNS = 300  # far more than any ladder has levels
+MAX_LAST_ROW = 100_000  # a value below this row would make us read every row above it
 
 
 @dataclass
@@ -128,6 +130,12 @@ def _read_sheet(ws: Any) -> RawSheet:
         for r in range(merged.min_row + 1, merged.max_row + 1):
             values.setdefault(r, {})[merged.min_col] = value
     last = max(values, default=0)
+    if last > max(MAX_LAST_ROW, settings.IMPORT_MAX_ROWS):
+        raise RefusedFile(
+            f"The {ws.title} sheet has something in row {last:,}, far below the rest of "
+            f"your data, so we would have to read {last:,} rows. Delete that cell (press "
+            "Ctrl+End in Excel to find it), save and upload again."
+        )
     rows = [
         [line.get(c) for c in range(1, max(line) + 1)] if (line := values.get(r)) else []
         for r in range(1, last + 1)

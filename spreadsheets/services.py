@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -39,6 +40,7 @@ from spreadsheets.diff import ExistingPerson, compare_family, compare_people
 from spreadsheets.models import ImportJob
 from spreadsheets.reader import normalize_name, read_workbook
 from spreadsheets.safety import RefusedFile, check_workbook_bytes
+from spreadsheets.sandbox import LimitExceeded, Limits, run_limited
 from spreadsheets.validator import (
     FAMILIES,
     LEVELS,
@@ -57,6 +59,7 @@ INLINE_MAX_BYTES = 200 * 1024
 INLINE_MAX_ROWS = 1000
 INLINE_MAX_PEOPLE = 300
 INLINE_MAX_STATEMENTS = 5000
+MAX_STORED_PROBLEMS = 500  # the first 500 problems are kept and shown, then "and N more"
 Progress = Callable[[int, str], None]
 
 
@@ -145,22 +148,95 @@ class CheckResult:
         return not self.problems
 
 
-def check_workbook(data: bytes, *, name: str = "", progress: Progress = _noop) -> CheckResult:
-    """Read, validate and compare a workbook with the active organization. Writes nothing."""
+def check_limits(*, inline: bool = False) -> Limits:
+    """How long and how much memory reading one workbook may take: briefly within a web
+    request (a slower file moves to the background worker), longer in the worker and the
+    import command."""
+    return Limits(
+        seconds=settings.IMPORT_INLINE_CHECK_SECONDS if inline else settings.IMPORT_CHECK_SECONDS,
+        memory_mb=settings.IMPORT_CHECK_MEMORY_MB,
+    )
+
+
+def _read_and_parse(
+    data: bytes, name: str, context: OrgContext
+) -> tuple[ParsedWorkbook, list[str], int]:
+    """Runs in the sandbox's child: no database. The parse's problems come back sorted
+    and cut to MAX_STORED_PROBLEMS (with how many more there were)."""
+    book = read_workbook(data, name=name)
+    parsed = parse_workbook(book, context)
+    order = [s.name for s in book.sheets]
+    problems, more = _first_problems(parsed.problems, order)
+    parsed.problems = problems
+    return parsed, order, more
+
+
+def _first_problems(problems: list[Problem], order: list[str]) -> tuple[list[Problem], int]:
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = sorted(problems, key=lambda p: (rank.get(p.sheet, -1), p.row or 0))
+    return ordered[:MAX_STORED_PROBLEMS], max(len(ordered) - MAX_STORED_PROBLEMS, 0)
+
+
+def _limit_message(exc: LimitExceeded) -> str:
+    if exc.what == "time":
+        return (
+            f"Reading the workbook took longer than {exc.limits.seconds:.0f} seconds, which "
+            "no normal workbook needs. It may be damaged or built to cause harm. Save a fresh "
+            "copy from Excel (only the sheets of the Master Template) and upload that."
+        )
+    return (
+        f"Reading the workbook needed more than {exc.limits.memory_mb:,} MB of memory, which "
+        "no normal workbook needs. It may be damaged or built to cause harm. Save a fresh "
+        "copy from Excel (only the sheets of the Master Template) and upload that."
+    )
+
+
+def check_workbook(
+    data: bytes,
+    *,
+    name: str = "",
+    progress: Progress = _noop,
+    limits: Limits | None = None,
+    raise_on_limit: bool = False,
+) -> CheckResult:
+    """Read, validate and compare a workbook with the active organization. Writes nothing.
+
+    The file is checked before parsing (`safety`), then read and validated in a child
+    process under `limits` (`sandbox`). With `raise_on_limit`, running out of time or
+    memory raises LimitExceeded (the web request hands the file to the worker) instead of
+    becoming the file's problem."""
     progress(5, "Checking the file is a safe Excel workbook")
     try:
-        book = read_workbook(data, name=name)
+        check_workbook_bytes(data, name=name)
+        progress(20, "Reading families, levels and statements")
+        parsed, order, more = run_limited(
+            _read_and_parse, data, name, org_context(), limits=limits or check_limits()
+        )
     except RefusedFile as exc:
         return CheckResult(None, [Problem("", None, "", "", str(exc))])
-    progress(35, "Reading families, levels and statements")
-    parsed = parse_workbook(book, org_context())
+    except LimitExceeded as exc:
+        if raise_on_limit:
+            raise
+        return CheckResult(None, [Problem("", None, "", "", _limit_message(exc))])
     progress(65, "Comparing with your current frameworks and people")
     problems = list(parsed.problems)
     summary: dict[str, Any] = {}
     if not problems:
         problems, summary = _compare(parsed)
-    order = {s.name: i for i, s in enumerate(book.sheets)}
-    problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
+    problems, extra = _first_problems(problems, order)
+    more += extra
+    if more:
+        problems.append(
+            Problem(
+                "",
+                None,
+                "",
+                "",
+                f"… and {more:,} more problem{'s' if more != 1 else ''} not listed here. "
+                "Correct the ones above (the same mistake is often repeated down a column), "
+                "then upload the workbook again to see what is left.",
+            )
+        )
     progress(90, "Preparing the preview")
     return CheckResult(parsed, problems, summary)
 
@@ -531,17 +607,34 @@ def _dispatch(job: ImportJob, what: str, data: bytes = b"") -> None:
     from spreadsheets import tasks
 
     if is_small(job, what, data):
-        (run_check if what == "check" else run_apply)(job)
+        if what == "check":
+            run_check(job, inline=True)
+        else:
+            run_apply(job)
     else:
         (tasks.check_import if what == "check" else tasks.apply_import_job).enqueue(job.pk)
 
 
-def run_check(job: ImportJob) -> None:
+def run_check(job: ImportJob, *, inline: bool = False) -> None:
+    """Check the stored file; `inline` (within a web request) gets a short time limit, and
+    a file that needs longer moves to the background worker."""
     progress = _set_progress(job)
     try:
         with job.file.open("rb") as fh:
             data = fh.read()
-        result = check_workbook(data, name=job.original_name, progress=progress)
+        result = check_workbook(
+            data,
+            name=job.original_name,
+            progress=progress,
+            limits=check_limits(inline=inline),
+            raise_on_limit=inline,
+        )
+    except LimitExceeded:
+        from spreadsheets import tasks
+
+        ImportJob.objects.filter(pk=job.pk).update(progress=0, stage="Waiting to start")
+        tasks.check_import.enqueue(job.pk)
+        return
     except Exception:  # never a server error: the job says what happened
         logger.exception("Checking import %s failed", job.public_id)
         ImportJob.objects.filter(pk=job.pk).update(

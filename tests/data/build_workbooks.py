@@ -509,6 +509,83 @@ def _people(rows: list[list[Any]]) -> Any:
     return mutate
 
 
+def _in_sheet(xml: bytes, part: str = "xl/worksheets/sheet2.xml") -> bytes:
+    """A real workbook whose sheet XML gets `xml` right after its cells (where Excel keeps
+    merges, hyperlinks, validations and the like)."""
+    good = _bytes(_good_book())
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    return _rezip(good, {}, {part: sheet.replace(b"</sheetData>", b"</sheetData>" + xml, 1)})
+
+
+def _merge(ref: str) -> bytes:
+    return _in_sheet(f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>'.encode())
+
+
+def _hyperlink(ref: str) -> bytes:
+    return _in_sheet(
+        f'<hyperlinks><hyperlink ref="{ref}" location="\'Levels\'!A1" '
+        'display="see &gt; here"/></hyperlinks>'.encode()
+    )
+
+
+def _many_merges() -> bytes:
+    """Many small merges that only add up to a lot."""
+    merges = "".join(f'<mergeCell ref="H{r}:Z{r}"/>' for r in range(1, 4001))
+    return _in_sheet(f'<mergeCells count="4000">{merges}</mergeCells>'.encode())
+
+
+def _far_row() -> bytes:
+    """One value in Excel's very last row: every row above it would be read as empty."""
+    row = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    good = _bytes(_good_book())
+    part = "xl/worksheets/sheet2.xml"
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    return _rezip(good, {}, {part: sheet.replace(b"</sheetData>", row + b"</sheetData>", 1)})
+
+
+def _many_cells() -> bytes:
+    """Few rows, but hundreds of thousands of (empty, styled) cells in them."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, 16385)]
+    rows = b"".join(
+        f'<row r="{r}">'.encode()
+        + "".join(f'<c r="{col}{r}" s="0"/>' for col in letters).encode()
+        + b"</row>"
+        for r in range(10, 50)
+    )
+    good = _bytes(_good_book())
+    part = "xl/worksheets/sheet2.xml"
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    return _rezip(good, {}, {part: sheet.replace(b"</sheetData>", rows + b"</sheetData>", 1)})
+
+
+def _moved_sheet() -> bytes:
+    """The sheet's XML lives outside xl/worksheets/ (the workbook's links say where), and
+    merges a whole column there."""
+    good = _merge("B1:B1048576")
+    src = zipfile.ZipFile(io.BytesIO(good))
+    rels = src.read("xl/_rels/workbook.xml.rels").replace(
+        b"worksheets/sheet2.xml", b"extra/part.xml"
+    )
+    types = src.read("[Content_Types].xml").replace(
+        b"/xl/worksheets/sheet2.xml", b"/xl/extra/part.xml"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            name = item.filename
+            if name == "xl/worksheets/sheet2.xml":
+                name = "xl/extra/part.xml"
+            elif name == "xl/_rels/workbook.xml.rels":
+                content = rels
+            elif name == "[Content_Types].xml":
+                content = types
+            dst.writestr(name, content)
+    return buf.getvalue()
+
+
 # name -> (file name, builder, a phrase the first message must contain)
 MALFORMED: dict[str, tuple[str, Any, str]] = {
     "empty": ("empty.xlsx", lambda: b"", "empty"),
@@ -540,6 +617,16 @@ MALFORMED: dict[str, tuple[str, Any, str]] = {
         "could not be read",
     ),
     "too_many_rows": ("rows.xlsx", _many_rows, "rows"),
+    "merge_column": ("merge-column.xlsx", lambda: _merge("A1:A1048576"), "merge"),
+    "merge_whole_sheet": ("merge-sheet.xlsx", lambda: _merge("A1:XFD1048576"), "merge"),
+    "merge_escaped": ("merge-escaped.xlsx", lambda: _merge("A1&#58;XFD1048576"), "merge"),
+    "merge_columns_only": ("merge-cols.xlsx", lambda: _merge("A:C"), "merge"),
+    "many_merges": ("many-merges.xlsx", _many_merges, "merge"),
+    "hyperlink_range": ("link-range.xlsx", lambda: _hyperlink("A1:A100000"), "link"),
+    "hyperlink_whole_sheet": ("link-sheet.xlsx", lambda: _hyperlink("1:1048576"), "link"),
+    "moved_sheet_merge": ("moved-sheet.xlsx", _moved_sheet, "merge"),
+    "far_row": ("far-row.xlsx", _far_row, "row 1,048,576"),
+    "many_cells": ("many-cells.xlsx", _many_cells, "cells"),
     "missing_families": ("no-families.xlsx", lambda: _edit(_remove("Families")), "Families"),
     "missing_columns": ("no-track.xlsx", lambda: _edit(_set("Levels", "D1", "Ladder")), "Track"),
     "duplicate_family": (

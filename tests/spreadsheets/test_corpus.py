@@ -3,7 +3,7 @@ rejected with a clear message, quickly, never with a server error, and changes n
 
 from __future__ import annotations
 
-import time
+import os
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, st
     return build_malformed(tmp_path_factory.mktemp("malformed"))
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the sandbox's reader): the
+    work a file costs, whatever else the shared machine is doing."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def state(org: Any) -> dict[str, int]:
     with scope(org):
         return {
@@ -63,12 +70,12 @@ def test_malformed_file_gets_a_clear_message_and_changes_nothing(world, corpus, 
     path, phrase = corpus[key]
     client = world.client_for(world.hr)
     before = state(world.acme)
-    started = time.perf_counter()
+    started = cpu_seconds()
     response = client.post(
         reverse("spreadsheets:upload"),
         {"file": SimpleUploadedFile(path.name, path.read_bytes(), "application/octet-stream")},
     )
-    elapsed = time.perf_counter() - started
+    elapsed = cpu_seconds() - started
     if key == "empty":  # refused by the form before it is stored
         assert response.status_code == 400
         assert b"The file is empty" in response.content
@@ -83,5 +90,5 @@ def test_malformed_file_gets_a_clear_message_and_changes_nothing(world, corpus, 
         assert page.status_code == 200
         assert phrase.lower() in page.content.decode().lower()
         assert b"Nothing has been imported" in page.content
-    assert elapsed < 2.0, f"{key} took {elapsed:.2f}s"  # a guard; figures are in bench/
+    assert elapsed < 2.0, f"{key} took {elapsed:.2f}s of CPU"  # a guard; figures in bench/
     assert state(world.acme) == before
