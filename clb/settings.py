@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "frameworks",
     "onet",
     "spreadsheets",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,227 @@
+"""Filling in a review form: autosaved answers, submitting, and HR reopening."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from frameworks.models import EvidenceKind
+from organizations.audit import record
+from reviews.errors import NotAllowed, ReviewError, StaleError
+from reviews.models import FormItem, FormLocked, ReviewCycle, ReviewForm, Scale
+from reviews.services.common import check_status, person_of, require_admin
+
+MAX_TEXT = 5000
+MAX_EVIDENCE = 2000
+
+
+def _label(form: ReviewForm) -> str:
+    return f"{form.get_kind_display()} of {form.participant.person.name}"
+
+
+def _claim_form(form: ReviewForm, expected_revision: int, **changes: Any) -> None:
+    """Bump the form's revision if nobody else has, and it is not submitted."""
+    updated = (
+        ReviewForm.objects.filter(pk=form.pk, revision=expected_revision)
+        .exclude(status=ReviewForm.Status.SUBMITTED)
+        .update(revision=F("revision") + 1, updated_at=timezone.now(), **changes)
+    )
+    if not updated:
+        stored = ReviewForm.objects.filter(pk=form.pk).values_list("status", flat=True).first()
+        if stored == ReviewForm.Status.SUBMITTED:
+            raise FormLocked()
+        raise StaleError("this review")
+    form.revision = expected_revision + 1
+    for key, value in changes.items():
+        setattr(form, key, value)
+
+
+def _check_reviewer(form: ReviewForm, actor: Any) -> None:
+    me = person_of(actor)
+    if me is None or me.pk != form.reviewer_id:
+        raise NotAllowed("Only the reviewer can fill in this review.")
+
+
+def _clean_answer(
+    item: FormItem, answer: dict[str, Any], scale: Scale
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The fields of `item` this answer changes, and any problems."""
+    changes: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+    field = f"statement-{item.statement_uid}"
+    if "rating" in answer:
+        rating = answer["rating"]
+        if rating in ("", None):
+            rating = None
+        else:
+            try:
+                rating = int(rating)
+            except (TypeError, ValueError):
+                rating = -1
+            if not scale.is_valid(rating):
+                errors.append((field, f"Choose a rating from {scale.lowest} to {scale.highest}."))
+        if rating != item.rating or item.needs_new_rating:
+            changes["rating"] = rating
+            changes["needs_new_rating"] = False
+    for key, limit in (("comment", MAX_TEXT), ("evidence", MAX_EVIDENCE)):
+        if key in answer:
+            value = str(answer[key] or "").strip()
+            if len(value) > limit:
+                errors.append((field, f"Keep the {key} under {limit} characters."))
+            if value != getattr(item, key):
+                changes[key] = value
+    if "evidence_kind" in answer:
+        kind = str(answer["evidence_kind"] or "")
+        if kind and kind not in EvidenceKind.values:
+            errors.append((field, "Choose a kind of evidence from the list."))
+        if kind != item.evidence_kind:
+            changes["evidence_kind"] = kind
+    return changes, errors
+
+
+def save_answers(
+    form: ReviewForm,
+    *,
+    answers: list[dict[str, Any]],
+    expected_revision: int,
+    actor: Any,
+    overall_comment: str | None = None,
+    summaries: dict[str, str] | None = None,
+) -> int:
+    """Save some answers of an open form: each answer names its `statement` (uid) and any
+    of `rating`, `comment`, `evidence`, `evidence_kind`. Only what is given changes. A stale
+    revision or a submitted form changes nothing. Returns the form's new revision."""
+    org = form.organization
+    org.ensure_writable()
+    _check_reviewer(form, actor)
+    scale = Scale(form.cycle.scale)
+    with transaction.atomic():
+        check_status(form.cycle, ReviewCycle.Status.OPEN)
+        items = {it.statement_uid: it for it in FormItem.objects.filter(form=form, archived=False)}
+        changed: list[FormItem] = []
+        fields: set[str] = set()
+        errors: list[tuple[str, str]] = []
+        for answer in answers:
+            uid = str(answer.get("statement", ""))
+            item = items.get(uid)
+            if item is None:
+                errors.append(
+                    (f"statement-{uid}", "This statement is not on the form (reload the page).")
+                )
+                continue
+            item_changes, item_errors = _clean_answer(item, answer, scale)
+            errors.extend(item_errors)
+            if item_changes:
+                for key, value in item_changes.items():
+                    setattr(item, key, value)
+                fields |= set(item_changes)
+                changed.append(item)
+        form_changes: dict[str, Any] = {}
+        if overall_comment is not None and overall_comment.strip() != form.overall_comment:
+            if len(overall_comment) > MAX_TEXT:
+                errors.append(("overall_comment", f"Keep it under {MAX_TEXT} characters."))
+            form_changes["overall_comment"] = overall_comment.strip()
+        if summaries is not None:
+            known = {it.competency_uid for it in items.values()}
+            merged = dict(form.summaries)
+            for uid, text in summaries.items():
+                if uid not in known:
+                    errors.append((f"summary-{uid}", "This competency is not on the form."))
+                elif (text or "").strip() != merged.get(uid, ""):
+                    merged[uid] = (text or "").strip()
+            if merged != form.summaries:
+                form_changes["summaries"] = merged
+        if errors:
+            raise ReviewError("Some answers could not be saved.", errors)
+        if form.status == ReviewForm.Status.NOT_STARTED and (changed or form_changes):
+            form_changes["status"] = ReviewForm.Status.IN_PROGRESS
+        _claim_form(form, expected_revision, **form_changes)
+        if changed:
+            now = timezone.now()
+            for item in changed:
+                item.updated_at = now
+            FormItem.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
+        if changed or form_changes:
+            record(
+                org,
+                actor,
+                "review_form.saved",
+                form,
+                target_label=_label(form),
+                data={"answers": len(changed)},
+            )
+    return form.revision
+
+
+def missing_answers(form: ReviewForm) -> list[FormItem]:
+    """Items still to rate before the form can be submitted."""
+    return [
+        it
+        for it in FormItem.objects.filter(form=form, archived=False).order_by("position", "id")
+        if it.rating is None or it.needs_new_rating
+    ]
+
+
+def submit_form(form: ReviewForm, *, expected_revision: int, actor: Any) -> ReviewForm:
+    """Lock a complete form. Every statement must have a rating (and a statement changed
+    by a ladder fix a new one)."""
+    org = form.organization
+    org.ensure_writable()
+    _check_reviewer(form, actor)
+    with transaction.atomic():
+        check_status(form.cycle, ReviewCycle.Status.OPEN)
+        missing = missing_answers(form)
+        if missing:
+            raise ReviewError(
+                f"Rate every statement before submitting: {len(missing)} still to rate.",
+                [
+                    (
+                        f"statement-{it.statement_uid}",
+                        f"{it.competency_name}: "
+                        + ("rate the new wording" if it.needs_new_rating else "choose a rating"),
+                    )
+                    for it in missing
+                ],
+            )
+        now = timezone.now()
+        _claim_form(form, expected_revision, status=ReviewForm.Status.SUBMITTED, submitted_at=now)
+        form._loaded_status = ReviewForm.Status.SUBMITTED  # type: ignore[attr-defined]
+        record(org, actor, "review_form.submitted", form, target_label=_label(form))
+    return form
+
+
+def reopen_form(form: ReviewForm, *, reason: str, actor: Any) -> ReviewForm:
+    """HR reopens a submitted form so its reviewer can correct it. The reason is kept on
+    the form and in the audit log."""
+    org = form.organization
+    org.ensure_writable()
+    require_admin(actor)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReviewError(
+            "Say why the review is reopened.", [("reason", "Say why the review is reopened.")]
+        )
+    with transaction.atomic():
+        check_status(form.cycle, ReviewCycle.Status.OPEN)
+        updated = ReviewForm.objects.filter(pk=form.pk, status=ReviewForm.Status.SUBMITTED).update(
+            status=ReviewForm.Status.IN_PROGRESS,
+            reopened_at=timezone.now(),
+            reopen_reason=reason,
+            revision=F("revision") + 1,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise ReviewError("Only a submitted review can be reopened.")
+        form.refresh_from_db()
+        record(
+            org,
+            actor,
+            "review_form.reopened",
+            form,
+            target_label=_label(form),
+            data={"reason": reason},
+        )
+    return form

@@ -1,0 +1,130 @@
+"""A review-ready Acme for the review-cycle tests.
+
+`team(world)` publishes the small Product Management ladder (tests/framework_fixtures)
+and places people on it: Emma (PM2) reports to Max (PM3, a manager), who reports to
+Olivia; three peers with logins (Pia, Paul, Petra, PM2, also Max's reports) and Hana in
+HR (no ladder). `publish_fix(...)` publishes a v2 with one statement reworded, one added
+and one removed, keeping the uids of the statements it does not touch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from frameworks.models import Competency, FrameworkVersion, JobFamily, Level, Statement
+from frameworks.services import edit_cell, publish_draft, start_draft
+from organizations.models import Role
+from organizations.services import add_member
+from people.services import create_person, update_person
+from tests.conftest import make_user
+from tests.framework_fixtures import load, small_family
+
+
+@dataclass
+class Team:
+    family: JobFamily
+    v1: FrameworkVersion
+    levels: dict[str, Level]
+    emma: Any
+    max: Any
+    peers: list[Any]  # Person rows with logins
+    peer_users: list[Any]
+
+
+def person_with_login(world: Any, email: str, name: str, **fields: Any) -> tuple[Any, Any]:
+    user = make_user(email, name)
+    add_member(world.acme, user, role=Role.MEMBER, actor=world.owner)
+    person = create_person(
+        world.acme, actor=world.owner, name=name, email=email, user=user, **fields
+    )
+    return person, user
+
+
+def team(world: Any) -> Team:
+    """Call inside scope(world.acme)."""
+    v1 = load(world.acme, small_family(), actor=world.hr, publish=True)
+    family = v1.family
+    levels = {lv.code: lv for lv in Level.objects.filter(version=v1)}
+    update_person(
+        world.p_manager,
+        actor=world.owner,
+        expected_revision=None,
+        job_family=family,
+        level=levels["PM3"],
+        manager=world.p_owner,
+    )
+    update_person(
+        world.p_employee,
+        actor=world.owner,
+        expected_revision=None,
+        job_family=family,
+        level=levels["PM2"],
+    )
+    peers, users = [], []
+    for first in ("Pia", "Paul", "Petra"):
+        person, user = person_with_login(
+            world,
+            f"{first.lower()}@acme.test",
+            f"{first} Peer",
+            manager=world.p_manager,
+            job_family=family,
+            level=levels["PM2"],
+        )
+        peers.append(person)
+        users.append(user)
+    world.p_employee.refresh_from_db()
+    world.p_manager.refresh_from_db()
+    return Team(family, v1, levels, world.p_employee, world.p_manager, peers, users)
+
+
+def statements(version: FrameworkVersion, comp: str, code: str) -> list[Statement]:
+    return list(
+        Statement.objects.filter(version=version, competency__name=comp, level__code=code).order_by(
+            "position", "id"
+        )
+    )
+
+
+def _keep_uids(draft: FrameworkVersion, base: FrameworkVersion) -> None:
+    """Give the draft's statements the uid of the statement at the same place in `base`
+    (competency, level and position): what stable identities across versions mean."""
+    old = {
+        (st.competency.uid, st.level.uid, st.position): st.uid
+        for st in Statement.objects.filter(version=base).select_related("competency", "level")
+    }
+    for st in Statement.objects.filter(version=draft).select_related("competency", "level"):
+        uid = old.get((st.competency.uid, st.level.uid, st.position))
+        if uid and st.uid != uid:
+            st.uid = uid
+            st.save(update_fields=["uid"])
+
+
+def publish_fix(
+    family: JobFamily,
+    actor: Any,
+    *,
+    cells: dict[tuple[str, str], list[str]],
+    note: str = "Fix wording",
+) -> FrameworkVersion:
+    """Publish the next version with the given cells ((competency, level code) → lines)
+    rewritten; statements at the same place keep their uid."""
+    from frameworks.services import latest_published
+
+    base = latest_published(family)
+    assert base is not None
+    draft = start_draft(family, actor=actor)
+    _keep_uids(draft, base)
+    for (comp, code), lines in cells.items():
+        draft.refresh_from_db()
+        edit_cell(
+            draft,
+            competency_uid=Competency.objects.get(version=draft, name=comp).uid,
+            level_uid=Level.objects.get(version=draft, code=code).uid,
+            text="\n".join(lines),
+            evidence=[],
+            actor=actor,
+            expected_revision=draft.revision,
+        )
+    _keep_uids(draft, base)
+    draft.refresh_from_db()
+    return publish_draft(draft, actor=actor, note=note)

@@ -1,0 +1,211 @@
+"""Ratings, calibration, release and what follows: the arithmetic on hand-computed cases,
+peer anonymity in the selectors, and query counts that do not grow with people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from organizations.models import AuditEntry
+from reviews import selectors, services
+from reviews.models import FinalRating, Participant, ReviewCycle
+from reviews.services import NotAllowed, ReviewError, StaleError
+from tests.reviews.factories import team
+from tests.reviews.helpers import fill, form_of, open_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def t(acme_scope, world):
+    return team(world)
+
+
+def two_statement_family_ratings(cycle, t, world, *, peers=3):
+    """Emma's forms: items in order are Prioritization (PM1, carried), Communication
+    (PM2), Prioritization (PM3, next level)."""
+    fill(form_of(cycle, "self"), world.employee, [4, 3, 5])
+    fill(form_of(cycle, "manager"), world.manager, [2, 3, 1])
+    for n, (peer, user) in enumerate(zip(t.peers, t.peer_users, strict=True)):
+        if n < peers:
+            fill(form_of(cycle, "peer", reviewer=peer), user, [3 + (n % 2), 2 + n])
+
+
+def ratings_of(cycle, t):
+    part = Participant.objects.get(cycle=cycle, person=t.emma)
+    return {c.name: c for c in selectors.competency_ratings(cycle)[part.pk]}
+
+
+def test_competency_rating_is_the_mean_at_the_persons_level(t, world):
+    cycle = open_cycle(world, t, include_next_level=True)
+    two_statement_family_ratings(cycle, t, world)
+    got = ratings_of(cycle, t)
+    # the next-level statement (5 in the self-review, 1 from the manager) does not count
+    assert got["Prioritization"].self == Decimal("4.00")
+    assert got["Prioritization"].manager == Decimal("2.00")
+    assert got["Communication"].self == Decimal("3.00")
+    # peers: Prioritization 3, 4, 3 → 3.33; Communication 2, 3, 4 → 3.00
+    assert got["Prioritization"].peers == Decimal("3.33")
+    assert got["Communication"].peers == Decimal("3.00")
+    assert got["Prioritization"].peer_count == 3
+    # the manager's rating is the proposed final rating
+    assert got["Prioritization"].proposed == Decimal("2.00")
+    readiness = selectors.statement_ratings(cycle)[got and cycle.participants.get().pk]
+    assert [(r.level_code, r.ratings) for r in readiness] == [("PM3", {"self": 5, "manager": 1})]
+
+
+def test_peer_input_is_hidden_below_the_threshold(t, world):
+    cycle = open_cycle(world, t)
+    two_statement_family_ratings(cycle, t, world, peers=2)
+    got = ratings_of(cycle, t)
+    assert got["Prioritization"].peers is None and got["Communication"].peers is None
+    assert got["Prioritization"].self == Decimal("4.00")
+
+
+def test_the_threshold_is_configurable_but_never_below_three(t, world):
+    cycle = open_cycle(world, t, peer_threshold=4)
+    two_statement_family_ratings(cycle, t, world)
+    assert ratings_of(cycle, t)["Prioritization"].peers is None  # 3 peers < 4
+    with pytest.raises(ReviewError):
+        services.update_cycle(
+            cycle, expected_revision=cycle.revision, actor=world.hr, name="x", peer_threshold=2
+        )
+    ReviewCycle.objects.filter(pk=cycle.pk).update(peer_threshold=3)
+    # the database refuses a threshold below 3 too
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewCycle.objects.filter(pk=cycle.pk).update(peer_threshold=2)
+
+
+def test_selectors_never_expose_a_single_peer(t, world):
+    cycle = open_cycle(world, t)
+    two_statement_family_ratings(cycle, t, world)
+    readiness = selectors.statement_ratings(cycle, section=None, kinds=("peer", "self"))
+    kinds = {k for rows in readiness.values() for r in rows for k in r.ratings}
+    assert kinds == {"self"}
+
+
+def test_calibration_adjusts_with_a_reason_then_finalize_and_release(
+    t, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    cycle = open_cycle(world, t, include_next_level=True)
+    two_statement_family_ratings(cycle, t, world)
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    cycle.refresh_from_db()
+    part = Participant.objects.get(cycle=cycle, person=t.emma)
+    rows = {r.competency_name: r for r in FinalRating.objects.filter(participant=part)}
+    assert {k: (r.proposed, r.final) for k, r in rows.items()} == {
+        "Prioritization": (Decimal("2.00"), Decimal("2.00")),
+        "Communication": (Decimal("3.00"), Decimal("3.00")),
+    }
+    prio = rows["Prioritization"].competency_uid
+    with pytest.raises(ReviewError) as err:
+        services.set_final_rating(part, competency_uid=prio, rating=3, reason=" ", actor=world.hr)
+    assert err.value.errors == [("reason", "Say why the rating changes.")]
+    with pytest.raises(ReviewError):
+        services.set_final_rating(part, competency_uid=prio, rating=7, reason="x", actor=world.hr)
+    with pytest.raises(NotAllowed):
+        services.set_final_rating(
+            part, competency_uid=prio, rating=3, reason="x", actor=world.manager
+        )
+    row = services.set_final_rating(
+        part,
+        competency_uid=prio,
+        rating=3,
+        reason="Shipped the roadmap method the team now uses.",
+        actor=world.hr,
+        expected_revision=0,
+    )
+    assert row.final == Decimal("3") and row.proposed == Decimal("2.00") and row.adjusted
+    with pytest.raises(StaleError):
+        services.set_final_rating(
+            part, competency_uid=prio, rating=4, reason="again", actor=world.hr, expected_revision=0
+        )
+    entry = AuditEntry.objects.get(action="final_rating.adjusted")
+    assert entry.changes == {"final": ["2.00", "3.00"]}
+    assert entry.data["reason"] == "Shipped the roadmap method the team now uses."
+
+    with pytest.raises(ReviewError):
+        services.release_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    services.finalize_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    with pytest.raises(ReviewError):
+        services.set_final_rating(
+            part, competency_uid=prio, rating=4, reason="late", actor=world.hr
+        )
+    mailoutbox.clear()
+    with pytest.raises(NotAllowed):  # only the employee acknowledges, and only after release
+        services.acknowledge(part, comment="", actor=world.manager)
+    with pytest.raises(ReviewError):
+        services.acknowledge(part, comment="", actor=world.employee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    assert [m.to for m in mailoutbox] == [["emma@acme.test"]]
+    assert "/reviews/" in mailoutbox[0].body
+
+    services.record_conversation(
+        part, held_on=dt.date.today(), notes="Talked through the roadmap work.", actor=world.manager
+    )
+    with pytest.raises(NotAllowed):
+        services.record_conversation(part, held_on=dt.date.today(), notes="", actor=t.peer_users[0])
+    services.acknowledge(part, comment="Thanks, fair.", actor=world.employee)
+    part.refresh_from_db()
+    assert part.acknowledged_at and part.acknowledgement == "Thanks, fair."
+    with pytest.raises(ReviewError):
+        services.acknowledge(part, comment="twice", actor=world.employee)
+    got = ratings_of(cycle, t)
+    assert got["Prioritization"].final == Decimal("3.00") and got["Prioritization"].adjusted
+
+
+def test_unsubmitted_forms_stay_as_they_are_at_calibration(t, world):
+    cycle = open_cycle(world, t)
+    fill(form_of(cycle, "self"), world.employee, 3, submit=False)
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    form = form_of(cycle, "self")
+    assert form.status == "in_progress"
+    part = Participant.objects.get(cycle=cycle, person=t.emma)
+    assert [r.final for r in FinalRating.objects.filter(participant=part)] == [None, None]
+    assert ratings_of(cycle, t)["Communication"].self is None  # drafts do not count
+
+
+def test_ratings_and_completion_take_constant_queries(t, world, django_assert_max_num_queries):
+    from people.services import create_person
+
+    def measure():
+        cycle = ReviewCycle.objects.get()
+        with django_assert_max_num_queries(4) as ctx:
+            selectors.competency_ratings(cycle)
+        rating_queries = len(ctx.captured_queries)
+        with django_assert_max_num_queries(10) as ctx:
+            done = selectors.completion(cycle, today=dt.date(2026, 12, 31))
+        return rating_queries, len(ctx.captured_queries), done
+
+    open_cycle(world, t, people=[t.emma, *t.peers], deadlines={"self": dt.date(2026, 1, 1)})
+    cycle = ReviewCycle.objects.get()
+    fill(form_of(cycle, "self", person=t.emma), world.employee, 3)
+    small = measure()
+    extra = [
+        create_person(
+            world.acme,
+            actor=world.owner,
+            name=f"Extra {n}",
+            email=f"extra{n}@acme.test",
+            manager=t.max,
+            job_family=t.family,
+            level=t.levels["PM1"],
+        )
+        for n in range(12)
+    ]
+    services.add_participants(cycle, extra, actor=world.hr)
+    fill(form_of(cycle, "manager", person=t.emma), world.manager, 3, submit=False)
+    big = measure()
+    assert small[:2] == big[:2]
+    done = big[2]
+    assert done.overall.total == 2 * 16 + 3  # self + manager each, Emma's three peers
+    assert done.overall.submitted == 1
+    [self_phase] = [g for g in done.by_phase if g.key == "self"]
+    assert (self_phase.counts.total, self_phase.counts.late) == (16, 15)
+    assert done.late_total == 15
+    assert [g.label for g in done.by_manager] == ["Max Manager"]
