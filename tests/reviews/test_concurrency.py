@@ -35,7 +35,7 @@ def run_threads(org: Any, jobs: list[Callable[[], Any]]) -> list[Any]:
             with scope(org):
                 barrier.wait(timeout=10)
                 results[n] = job()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+        except Exception as exc:  # collected for the assertion
             results[n] = exc
         finally:
             connections.close_all()

@@ -32,7 +32,7 @@ def items(form):
 
 def test_answers_are_saved_by_statement_uid_and_only_what_is_given_changes(cycle, world):
     form = form_of(cycle, "self")
-    first, second = items(form)
+    first, _second = items(form)
     rev = services.save_answers(
         form,
         answers=[{"statement": first.statement_uid, "rating": 4, "comment": "Ran the review."}],
@@ -159,9 +159,8 @@ def test_a_submitted_form_is_immutable_below_the_services(cycle, world):
         "UPDATE reviews_reviewform SET overall_comment = 'x' WHERE id = %s",
     ):
         target = item.pk if "formitem" in sql else form.pk
-        with pytest.raises(DatabaseError):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [target])
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [target])
     item.refresh_from_db()
     assert item.rating == 3
 
