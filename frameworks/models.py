@@ -150,6 +150,13 @@ class VersionedItem(TenantModel):
         abstract = True
 
 
+def uid_constraint(kind: str) -> models.UniqueConstraint:
+    """One item per uid in a version: the uid is how the item is followed across versions."""
+    return models.UniqueConstraint(
+        fields=["organization", "version", "uid"], name=f"uniq_{kind}_uid"
+    )
+
+
 class Level(VersionedItem):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
@@ -167,7 +174,7 @@ class Level(VersionedItem):
         ordering = ["rank", "position", "track"]
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="uniq_level_code"),
-            models.UniqueConstraint(fields=["version", "uid"], name="uniq_level_uid"),
+            uid_constraint("level"),
         ]
 
     def __str__(self) -> str:
@@ -188,6 +195,7 @@ class CompetencyCategory(VersionedItem):
         verbose_name_plural = "competency categories"
         constraints = [
             models.UniqueConstraint(fields=["version", "name"], name="uniq_category_name"),
+            uid_constraint("category"),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +227,7 @@ class Competency(VersionedItem):
         verbose_name_plural = "competencies"
         constraints = [
             models.UniqueConstraint(fields=["version", "name"], name="uniq_competency_name"),
+            uid_constraint("competency"),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +251,7 @@ class Statement(VersionedItem):
     class Meta:
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["version", "competency", "level"])]
+        constraints = [uid_constraint("statement")]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from frameworks.identity import carry_uids, drop_repeated_uids, match_statement_uids
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -61,7 +62,7 @@ def current_draft(family: JobFamily) -> FrameworkVersion | None:
 
 
 def version_to_data(version: FrameworkVersion) -> FamilyData:
-    """The whole content of a version as plain data (4 queries)."""
+    """The whole content of a version as plain data, uids included (5 queries)."""
     family = version.family
     levels = list(Level.objects.filter(version=version).order_by("rank", "position", "id"))
     code_by_level = {level.pk: level.code for level in levels}
@@ -74,9 +75,10 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
     for st in Statement.objects.filter(version=version).order_by("position", "id"):
         per_level = statements[st.competency_id]
         per_level.setdefault(code_by_level[st.level_id], []).append(
-            StatementData(text=st.text, evidence=list(st.evidence))
+            StatementData(text=st.text, evidence=list(st.evidence), uid=st.uid)
         )
     level_order = [level.code for level in levels]
+    categories = CompetencyCategory.objects.filter(version=version).order_by("position", "id")
     return FamilyData(
         name=family.name,
         key=family.key,
@@ -107,6 +109,7 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
             )
             for c in competencies
         ],
+        category_uids={cat.name: cat.uid for cat in categories},
     )
 
 
@@ -217,9 +220,11 @@ def _write_content(draft: FrameworkVersion, data: FamilyData) -> None:
         obj.save(update_fields=["code"])
     categories: dict[str, CompetencyCategory] = {}
     for pos, name in enumerate(data.categories()):
-        categories[name] = CompetencyCategory.objects.create(
-            organization=org, version=draft, name=name, position=pos
-        )
+        category = CompetencyCategory(organization=org, version=draft, name=name, position=pos)
+        if data.category_uids.get(name):
+            category.uid = data.category_uids[name]
+        category.save()
+        categories[name] = category
     statements: list[Statement] = []
     for pos, comp in enumerate(data.competencies):
         c = Competency(
@@ -238,31 +243,19 @@ def _write_content(draft: FrameworkVersion, data: FamilyData) -> None:
             if code not in levels:
                 raise FrameworkError(f"“{comp.name}” has statements for unknown level {code}.")
             for i, st in enumerate(items):
-                statements.append(
-                    Statement(
-                        organization=org,
-                        version=draft,
-                        competency=c,
-                        level=levels[code],
-                        text=st.text,
-                        evidence=list(st.evidence),
-                        position=i,
-                    )
+                statement = Statement(
+                    organization=org,
+                    version=draft,
+                    competency=c,
+                    level=levels[code],
+                    text=st.text,
+                    evidence=list(st.evidence),
+                    position=i,
                 )
+                if st.uid:
+                    statement.uid = st.uid
+                statements.append(statement)
     Statement.objects.bulk_create(statements, batch_size=500)
-
-
-def _carry_uids(data: FamilyData, previous: FamilyData | None) -> None:
-    """Match levels by code and competencies by name to the version a draft replaces, so
-    the same thing keeps its identity across versions."""
-    if previous is None:
-        return
-    level_uid = {lv.code: lv.uid for lv in previous.levels}
-    comp_uid = {c.name.casefold(): c.uid for c in previous.competencies}
-    for lv in data.levels:
-        lv.uid = lv.uid or level_uid.get(lv.code, "")
-    for c in data.competencies:
-        c.uid = c.uid or comp_uid.get(c.name.casefold(), "")
 
 
 def apply_family_data(
@@ -311,8 +304,9 @@ def apply_family_data(
             if source:
                 draft.source = source
                 draft.save(update_fields=["source"])
-        _carry_uids(data, version_to_data(draft) if draft.levels.exists() else None)
-        _carry_uids(data, version_to_data(base) if base else None)
+        drop_repeated_uids(data)
+        carry_uids(data, version_to_data(draft) if draft.levels.exists() else None)
+        carry_uids(data, version_to_data(base) if base else None)
         _write_content(draft, data)
         DraftEdit.objects.filter(version=draft).delete()  # earlier edits cannot be undone
         record(
@@ -531,6 +525,7 @@ def _statements_of(qs: Any) -> list[dict[str, Any]]:
             "text": st.text,
             "evidence": list(st.evidence),
             "position": st.position,
+            "uid": st.uid,
         }
         for st in qs.select_related("competency", "level").order_by("position", "id")
     ]
@@ -549,6 +544,7 @@ def _restore_statements(draft: FrameworkVersion, rows: list[dict[str, Any]]) -> 
                 text=row["text"],
                 evidence=row["evidence"],
                 position=row["position"],
+                **({"uid": row["uid"]} if row.get("uid") else {}),
             )
             for row in rows
             if row["competency"] in comps and row["level"] in levels
@@ -595,7 +591,11 @@ def _apply(draft: FrameworkVersion, op: dict[str, Any]) -> dict[str, Any]:
         comp = _competency(draft, op["competency"])
         level = _level(draft, op["level"])
         cell = Statement.objects.filter(version=draft, competency=comp, level=level)
-        old = [[st.text, list(st.evidence)] for st in cell.order_by("position", "id")]
+        rows = list(cell.order_by("position", "id"))
+        old = [[st.text, list(st.evidence), st.uid] for st in rows]
+        # [text, evidence] or, from an undo, [text, evidence, uid]
+        new = op["statements"]
+        matched = match_statement_uids([(st.uid, st.text) for st in rows], [i[0] for i in new])
         cell.delete()
         Statement.objects.bulk_create(
             [
@@ -604,11 +604,12 @@ def _apply(draft: FrameworkVersion, op: dict[str, Any]) -> dict[str, Any]:
                     version=draft,
                     competency=comp,
                     level=level,
-                    text=text,
-                    evidence=list(evidence),
+                    text=item[0],
+                    evidence=list(item[1]),
                     position=i,
+                    uid=(item[2] if len(item) > 2 else "") or matched[i] or new_public_id(),
                 )
-                for i, (text, evidence) in enumerate(op["statements"])
+                for i, item in enumerate(new)
             ]
         )
         return {**op, "statements": old}
@@ -753,8 +754,8 @@ def _op_changes(op: dict[str, Any], inverse: dict[str, Any]) -> dict[str, list[A
     if op["op"] == "set_cell":
         return {
             "statements": [
-                [text for text, _evidence in inverse["statements"]],
-                [text for text, _evidence in op["statements"]],
+                [item[0] for item in inverse["statements"]],
+                [item[0] for item in op["statements"]],
             ]
         }
     if op["op"] in ("update_level", "update_competency", "update_category"):

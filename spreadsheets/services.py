@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
-from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+from frameworks.schema import FamilyData
 from frameworks.services import (
     FrameworkError,
     apply_family_data,
@@ -340,31 +340,7 @@ def payload_of(parsed: ParsedWorkbook) -> dict[str, Any]:
 
 
 def families_from(payload: dict[str, Any]) -> list[FamilyData]:
-    out = []
-    for f in payload.get("families", []):
-        out.append(
-            FamilyData(
-                name=f["name"],
-                key=f["key"],
-                description=f["description"],
-                levels=[LevelData(**lv) for lv in f["levels"]],
-                competencies=[
-                    CompetencyData(
-                        name=c["name"],
-                        category=c["category"],
-                        description=c["description"],
-                        source=c["source"],
-                        uid=c["uid"],
-                        statements={
-                            code: [StatementData(**s) for s in items]
-                            for code, items in c["statements"].items()
-                        },
-                    )
-                    for c in f["competencies"]
-                ],
-            )
-        )
-    return out
+    return [FamilyData.from_dict(f) for f in payload.get("families", [])]
 
 
 def people_from(payload: dict[str, Any]) -> list[PersonRow] | None:
