@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onet",
     "spreadsheets",
     "reviews",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organizations.middleware.TenantMiddleware",
+    "api.auth.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "clb.urls"
@@ -275,4 +277,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# The API (api/): token lifetime when none is given, requests per token ("600/m")
+API_TOKEN_DEFAULT_DAYS = int(env("API_TOKEN_DEFAULT_DAYS", "90"))
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/m")
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("frameworks/", include("frameworks.urls")),
     path("onet/", include("onet.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
+    path("api/", include("api.urls")),
+    path("settings/api-tokens/", include("api.web_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
 
 from organizations.models import AuditEntry, Organization
+
+_via: ContextVar[str] = ContextVar("audit_via", default="")
+
+
+@contextmanager
+def acting_via(label: str) -> Iterator[None]:
+    """Entries recorded inside this block say how the actor acted ("API token “HRIS
+    sync” (clb_ab12cd34…)"), in `data["via"]`. The API wraps each request in it."""
+    token = _via.set(label)
+    try:
+        yield
+    finally:
+        _via.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -62,5 +77,7 @@ def record(
         changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in (changes or {}).items()},
         data={k: _jsonable(v) for k, v in (data or {}).items()},
     )
+    if via := _via.get():
+        entry.data.setdefault("via", via)
     entry.save()
     return entry

@@ -130,6 +130,7 @@ FIELD_WORDS = {
     "trial_days": "Trial length (days)",
     "trial_ends_at": "Trial ends",
     "versions": "Versions",
+    "via": "Through",
 }
 
 # Keys that only mean something to the program (the other keys already say it in words).

@@ -232,6 +232,11 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
                 person=person, accepted_at__isnull=True, revoked_at__isnull=True
             ).update(revoked_at=timezone.now())
         record(org, actor, "person.reactivated" if active else "person.deactivated", person)
+        if not active and person.user_id:
+            # e.g. the API revokes the person's tokens (organizations/signals.py)
+            from organizations.signals import send_login_closed
+
+            send_login_closed(org, person.user, actor=actor)
     return person
 
 

@@ -302,3 +302,21 @@ tenant("spreadsheets:export")
 tenant("spreadsheets:upload")
 tenant("spreadsheets:job", job_id="import_job")
 tenant("spreadsheets:confirm", job_id="import_job")
+
+
+# --- API tokens (api/views.py); the API itself is covered by tests/api/test_access.py ---
+
+
+@builder("api_token")
+def _api_token(world: Any) -> Any:
+    from api.tokens import create_token
+
+    return create_token(world.acme, user=world.hr, actor=world.hr, name="HRIS sync")[0]
+
+
+tenant("api_tokens:list")
+tenant("api_tokens:revoke", token_id="api_token")
+public("api:openapi-json")
+public("api:openapi-view")
+public("api:api-root")
+public("api_v1")

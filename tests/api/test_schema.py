@@ -1,0 +1,95 @@
+"""The OpenAPI schema is the contract: every route is in it, every answer fits it.
+
+schemathesis generates requests for every operation from the served schema and sends
+them with a write token of an HR admin (bounded examples, no deadline); no answer may be
+a server error or break the schema (status code, content type, body)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi import checks as oa_checks
+
+from api.main import api
+from organizations.scoping import scope
+from tests.api import routes
+from tests.api.conftest import make_token
+
+app = get_wsgi_application()
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    oa_checks.status_code_conformance,
+    oa_checks.content_type_conformance,
+    oa_checks.response_schema_conformance,
+]
+
+
+def test_every_api_url_is_in_the_schema():
+    """Every URL pattern under /api/v1/ (except the schema and the docs) is an operation."""
+    served = set(api.get_openapi_schema()["paths"])
+    resolver = get_resolver()
+    missing = []
+    for pattern in resolver.url_patterns:
+        if str(pattern.pattern) != "api/":
+            continue
+        for v1 in pattern.url_patterns:  # type: ignore[attr-defined]
+            if not hasattr(v1, "url_patterns"):
+                continue  # /api/v1/ itself redirects to the docs
+            for entry in v1.url_patterns:
+                route = str(entry.pattern)
+                path = "/api/v1/" + route.replace("<", "{").replace(">", "}")
+                path = path.replace("{str:", "{").replace("{int:", "{").rstrip("/")
+                if route in ("openapi.json", "docs", ""):
+                    continue
+                if path not in served:
+                    missing.append(path)
+    assert not missing, f"not in the schema: {missing}"
+
+
+def test_the_schema_has_no_duplicate_keys(client):
+    """Swagger UI refuses a schema with a key twice (e.g. a response code as 200 and "200")."""
+    import json
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=no_duplicates)
+
+
+def test_the_schema_describes_problems_for_errors():
+    doc = api.get_openapi_schema()
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            for status in ("401", "403", "404", "422", "429"):
+                content = operation["responses"][status]["content"]
+                assert "application/problem+json" in content, (method, path, status)
+            assert operation.get("security"), (method, path)
+
+
+@pytest.fixture
+def hr_token(world: Any, settings: Any) -> str:
+    settings.API_RATE_LIMIT = "100000/m"
+    with scope(world.acme):
+        routes.build_objects(world)
+    return make_token(world.acme, world.hr)
+
+
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_every_operation_keeps_the_schema(case: Any, hr_token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {hr_token}"}, checks=CHECKS)
