@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "reviews",
     "api",
+    "growth",
 ]
 
 MIDDLEWARE = [

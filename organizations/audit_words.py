@@ -140,6 +140,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
+def register(actions: dict[str, tuple[str, str]], fields: dict[str, str]) -> None:
+    """Words of another app's actions ({action: (label, verb)}) and fields; an app calls
+    it from its AppConfig.ready (this module imports no domain app)."""
+    for action, (label, verb) in actions.items():
+        ACTION_WORDS.setdefault(action, label)
+        VERB_WORDS.setdefault(action, verb)
+    for key, label in fields.items():
+        FIELD_WORDS.setdefault(key, label)
+
+
 def action_words(action: str) -> str:
     """ "person.created" → "Person added"; an unknown key → "Thing verb"."""
     if action in ACTION_WORDS:

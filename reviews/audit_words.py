@@ -69,8 +69,4 @@ FIELDS = {
 def register() -> None:
     from organizations import audit_words
 
-    for action, (label, verb) in ACTIONS.items():
-        audit_words.ACTION_WORDS.setdefault(action, label)
-        audit_words.VERB_WORDS.setdefault(action, verb)
-    for key, label in FIELDS.items():
-        audit_words.FIELD_WORDS.setdefault(key, label)
+    audit_words.register(ACTIONS, FIELDS)

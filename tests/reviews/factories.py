@@ -40,17 +40,24 @@ def person_with_login(world: Any, email: str, name: str, **fields: Any) -> tuple
     return person, user
 
 
-def team(world: Any) -> Team:
-    """Call inside scope(world.acme)."""
-    v1 = load(world.acme, small_family(), actor=world.hr, publish=True)
-    family = v1.family
-    levels = {lv.code: lv for lv in Level.objects.filter(version=v1)}
+def place_team(
+    world: Any,
+    version: FrameworkVersion,
+    *,
+    manager_level: str,
+    employee_level: str,
+    peers: int = 3,
+) -> tuple[dict[str, Level], list[Any], list[Any]]:
+    """Put Max (reporting to Olivia) and Emma on `version`'s ladder and add up to three
+    peers with logins (Pia, Paul, Petra) on Emma's level, reporting to Max."""
+    family = version.family
+    levels = {lv.code: lv for lv in Level.objects.filter(version=version)}
     update_person(
         world.p_manager,
         actor=world.owner,
         expected_revision=None,
         job_family=family,
-        level=levels["PM3"],
+        level=levels[manager_level],
         manager=world.p_owner,
     )
     update_person(
@@ -58,23 +65,30 @@ def team(world: Any) -> Team:
         actor=world.owner,
         expected_revision=None,
         job_family=family,
-        level=levels["PM2"],
+        level=levels[employee_level],
     )
-    peers, users = [], []
-    for first in ("Pia", "Paul", "Petra"):
+    people, users = [], []
+    for first in ("Pia", "Paul", "Petra")[:peers]:
         person, user = person_with_login(
             world,
             f"{first.lower()}@acme.test",
             f"{first} Peer",
             manager=world.p_manager,
             job_family=family,
-            level=levels["PM2"],
+            level=levels[employee_level],
         )
-        peers.append(person)
+        people.append(person)
         users.append(user)
     world.p_employee.refresh_from_db()
     world.p_manager.refresh_from_db()
-    return Team(family, v1, levels, world.p_employee, world.p_manager, peers, users)
+    return levels, people, users
+
+
+def team(world: Any) -> Team:
+    """Call inside scope(world.acme)."""
+    v1 = load(world.acme, small_family(), actor=world.hr, publish=True)
+    levels, peers, users = place_team(world, v1, manager_level="PM3", employee_level="PM2")
+    return Team(v1.family, v1, levels, world.p_employee, world.p_manager, peers, users)
 
 
 def statements(version: FrameworkVersion, comp: str, code: str) -> list[Statement]:

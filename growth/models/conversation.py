@@ -1,0 +1,39 @@
+"""Career conversations a manager holds with a report, between review cycles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from organizations.scoping import TenantModel
+
+
+class CareerConversation(TenantModel):
+    """Notes of one career conversation and when to follow up. Seen by the person's
+    managers and HR (the results conversations of review cycles are shown beside these;
+    they live on `reviews.Participant`)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="career_conversations"
+    )
+    held_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    held_on = models.DateField()
+    notes = models.TextField(blank=True)
+    next_follow_up = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["organization", "person"])]
+
+    def __str__(self) -> str:
+        return f"Conversation with {self.person_id} on {self.held_on}"
