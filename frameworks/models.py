@@ -9,11 +9,14 @@ people's levels and review cycles can follow an item across versions.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, new_public_id
+from frameworks.errors import PublishedVersionError
+from organizations.scoping import TenantManager, TenantModel, new_public_id
 
 
 class Track(models.TextChoices):
@@ -63,7 +66,8 @@ class FrameworkVersion(TenantModel):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
     )
-    family = models.ForeignKey(JobFamily, on_delete=models.CASCADE, related_name="versions")
+    # PROTECT: a family with a published version is archived, never deleted with it
+    family = models.ForeignKey(JobFamily, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(
         help_text="1, 2, 3… for published versions; a draft carries the number it will get."
     )
@@ -118,6 +122,22 @@ class FrameworkVersion(TenantModel):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def _stored_as_published(self) -> bool:
+        return (
+            self.pk is not None
+            and FrameworkVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and self._stored_as_published():
+            raise PublishedVersionError(f"{self.family.name} v{self.number}")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self._stored_as_published():
+            raise PublishedVersionError(f"{self.family.name} v{self.number}")
+        return super().delete(*args, **kwargs)
+
     @property
     def label(self) -> str:
         return f"Draft of v{self.number}" if self.is_draft else f"v{self.number}"
@@ -140,14 +160,63 @@ class FrameworkVersion(TenantModel):
         return self.source or "a blank ladder"
 
 
+class VersionedQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse rows of a published version (the database
+    refuses updates too; see migration 0004)."""
+
+    def _refuse_published(self) -> None:
+        if self.filter(version__status=FrameworkVersion.Status.PUBLISHED).exists():
+            raise PublishedVersionError(f"A {self.model._meta.verbose_name}")
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_published()
+        return super().update(**kwargs)
+
+    def delete(self) -> Any:
+        self._refuse_published()
+        return super().delete()
+
+
+class VersionedManager(TenantManager.from_queryset(VersionedQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class VersionedItem(TenantModel):
-    """Something that belongs to one framework version and keeps a uid across versions."""
+    """Something that belongs to one framework version and keeps a uid across versions.
+
+    Once its version is published it cannot be changed or deleted: `save()` and
+    `delete()` raise `PublishedVersionError`, and the database refuses the update."""
 
     uid = models.CharField(max_length=16, default=new_public_id, db_index=True)
     position = models.PositiveIntegerField(default=0)
 
+    objects = VersionedManager()  # type: ignore[misc]
+
     class Meta:
         abstract = True
+
+    version: models.ForeignKey[FrameworkVersion]
+    version_id: int
+
+    def _in_published_version(self) -> bool:
+        """Whether the row's version is published (the version in memory when loaded,
+        else one query). The database trigger is the floor for stale objects."""
+        version = self._state.fields_cache.get("version")
+        if version is not None and version.pk == self.version_id:
+            return not version.is_draft
+        return FrameworkVersion.objects.filter(
+            pk=self.version_id, status=FrameworkVersion.Status.PUBLISHED
+        ).exists()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._in_published_version():
+            raise PublishedVersionError(f"“{self}”")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self._in_published_version():
+            raise PublishedVersionError(f"“{self}”")
+        return super().delete(*args, **kwargs)
 
 
 def uid_constraint(kind: str) -> models.UniqueConstraint:

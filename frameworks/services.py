@@ -14,6 +14,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from frameworks.errors import (
+    ConcurrentEditError,
+    EditError,
+    FrameworkError,
+)
 from frameworks.identity import carry_uids, drop_repeated_uids, match_statement_uids
 from frameworks.models import (
     Competency,
@@ -30,19 +35,6 @@ from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementDa
 from organizations.audit import record
 from organizations.models import Organization
 from organizations.scoping import new_public_id
-
-
-class FrameworkError(Exception):
-    """A change to a framework that cannot be made; the message is for the user."""
-
-
-class ConcurrentEditError(FrameworkError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this draft while you were editing. "
-            "Reload to see their changes, then make yours again."
-        )
-
 
 # --- reading -----------------------------------------------------------------------------
 
@@ -465,14 +457,6 @@ def publish_draft(
 # the operation that reverses it. The editor's functions below build an operation, apply
 # it and push the inverse onto the draft's undo stack (`DraftEdit`); `undo_last_edit()`
 # pops the top entry and applies it. Items are named by `uid`, which survives a restore.
-
-
-class EditError(FrameworkError):
-    """A draft edit that cannot be made; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 LEVEL_FIELDS = ["code", "title", "rank", "track", "scope", "summary", "key_question", "position"]

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from organizations import db_guards
+
+        post_migrate.connect(db_guards.install_after_migrate, sender=self)

@@ -1,0 +1,99 @@
+"""The database refuses to change a published version or anything in it (SQLite and
+PostgreSQL), like the audit log refuses updates.
+
+- A published version's row keeps every column except the nullable links
+  (`created_by`, `published_by`, `based_on`), which a deleted user or draft may clear.
+- No level, category, competency or statement may be inserted into a published version,
+  and none of its rows may be updated.
+
+Deletes are refused by the models (`VersionedItem.delete`, `VersionedQuerySet.delete`)
+and by PROTECT on the family. A database-level delete guard would also stop test
+flushes and the deletion of a whole organization, so there is none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from organizations.db_guards import Trigger
+
+ITEMS = [
+    "frameworks_level",
+    "frameworks_competencycategory",
+    "frameworks_competency",
+    "frameworks_statement",
+]
+VERSIONS = "frameworks_frameworkversion"
+# columns of a published version that may still change: links cleared by SET_NULL
+LOOSE = ["created_by_id", "published_by_id", "based_on_id"]
+MESSAGE = "published framework versions cannot be changed"
+
+
+def _published(ref: str) -> str:
+    return f"(SELECT status FROM {VERSIONS} WHERE id = {ref}) = 'published'"  # noqa: S608
+
+
+PG_SETUP = f"""
+CREATE OR REPLACE FUNCTION clb_version_published_fixed() RETURNS trigger AS $$
+BEGIN
+  IF OLD.status = 'published'
+     AND (to_jsonb(NEW) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}')
+         IS DISTINCT FROM (to_jsonb(OLD) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}') THEN
+    RAISE EXCEPTION '{MESSAGE}';
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+CREATE OR REPLACE FUNCTION clb_published_item_guard() RETURNS trigger AS $$
+BEGIN
+  IF (TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM {VERSIONS} WHERE id = OLD.version_id AND status = 'published'))
+     OR EXISTS (SELECT 1 FROM {VERSIONS} WHERE id = NEW.version_id AND status = 'published')
+  THEN
+    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+"""  # noqa: S608 (constants only)
+
+
+def _version_columns() -> list[str]:
+    from frameworks.models import FrameworkVersion
+
+    columns = [f.column for f in FrameworkVersion._meta.concrete_fields]
+    return [c for c in columns if c and c not in LOOSE]
+
+
+def triggers() -> Iterator[Trigger]:
+    abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _version_columns())
+    yield Trigger(
+        name="clb_version_published_fixed",
+        table=VERSIONS,
+        sqlite=f"CREATE TRIGGER clb_version_published_fixed BEFORE UPDATE ON {VERSIONS} "
+        f"WHEN OLD.status = 'published' AND ({changed}) {abort}",
+        postgresql=f"CREATE TRIGGER clb_version_published_fixed BEFORE UPDATE ON {VERSIONS} "
+        "FOR EACH ROW EXECUTE FUNCTION clb_version_published_fixed()",
+        postgresql_setup=PG_SETUP,
+    )
+    for table in ITEMS:
+        name = f"clb_{table.removeprefix('frameworks_')}_published"
+        yield Trigger(
+            name=name,
+            table=table,
+            postgresql=f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION clb_published_item_guard()",
+            postgresql_setup=PG_SETUP,
+        )
+        # SQLite triggers fire on one event each
+        yield Trigger(
+            name=f"{name}_insert",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_insert BEFORE INSERT ON {table} "
+            f"WHEN {_published('NEW.version_id')} {abort}",
+        )
+        yield Trigger(
+            name=f"{name}_update",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
+            f"WHEN {_published('OLD.version_id')} OR {_published('NEW.version_id')} {abort}",
+        )
