@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.usersessions",
     "django_htmx",
     "django_tasks_db",
     "ninja",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "reviews",
     "api",
     "growth",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +163,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_FORMS = {"signup": "accounts.forms.OrganizationSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.OrganizationSignupForm",
+    "login": "sso.forms.CompanyAwareLoginForm",
+}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -169,6 +177,21 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Career Ladder Builder] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- Company sign-in (sso/): per-organization OIDC / SAML, SCIM provisioning -----------
+# Identity providers are configured by each organization's owner in the product
+# (sso.providers builds allauth's apps from them); nothing is configured here.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.CompanySignInAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only addresses at verified domains get in
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+USERSESSIONS_TRACK_ACTIVITY = False
+# How a domain is proven: DNS TXT (sso.domains.DnsTxtVerifier) or, for tests and
+# installations without DNS, sso.domains.StaticVerifier (+ manage.py verify_domain).
+SSO_DOMAIN_VERIFIER = env("SSO_DOMAIN_VERIFIER", "sso.domains.DnsTxtVerifier")
+# Identity-provider URLs must be https on public addresses unless this is on (tests and
+# development use providers on 127.0.0.1).
+SSO_ALLOW_LOCAL_URLS = env_bool("SSO_ALLOW_LOCAL_URLS", DEBUG or TESTING)
 MFA_TOTP_ISSUER = SITE_NAME
 
 # --- E-mail ---------------------------------------------------------------------------

@@ -7,6 +7,8 @@ register_converter(PublicIdConverter, "pid")
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("sso.urls")),
+    path("scim/v2/", include("sso.scim.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organization/", include("organizations.urls")),

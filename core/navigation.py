@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, str]] = [
 ADMIN_MENU: list[tuple[str, str, str]] = [
     ("organizations:settings", "Organization settings", "admin"),
     ("organizations:members", "Logins and roles", "admin"),
+    ("sso:settings", "Company sign-in", "admin"),
     ("accounts:invitations", "Invitations", "admin"),
     ("organizations:audit_log", "Audit log", "admin"),
     ("onet:search", "O*NET skills library", "admin"),

@@ -22,6 +22,19 @@ def _has_mfa(request: HttpRequest) -> bool:
 
 
 View = Callable[..., HttpResponse]
+Gate = Callable[[HttpRequest, Any], "HttpResponse | None"]
+
+# Checks that apps above this one add to every organization page (e.g. company sign-in:
+# sso/gate.py). Each gets the request and the membership and returns a response to send
+# instead of the page, or None. Registered from the app's AppConfig.ready().
+GATES: list[Gate] = []
+
+
+def register_gate(gate: Gate) -> Gate:
+    if gate not in GATES:
+        GATES.append(gate)
+    return gate
+
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -54,6 +67,9 @@ def org_required(
             org = request.organization  # type: ignore[attr-defined]
             if org.require_mfa_for_admins and membership.is_admin and not _has_mfa(request):
                 return redirect("mfa_required")
+            for gate in GATES:
+                if (response := gate(request, membership)) is not None:
+                    return response
             if request.method not in SAFE_METHODS and not allow_when_read_only:
                 org.ensure_writable()
             return view(request, *args, **kwargs)

@@ -12,6 +12,8 @@ How to add a URL:
   POST, and nothing of Acme's may change.
 - `token("name", token="invitation_token")` — secret-token URLs (invitations); a wrong
   token must 404.
+- `bearer("name", user_id="person")` — endpoints for machines with an organization's
+  bearer token (SCIM, tests/test_access_matrix.py `test_other_organizations_token…`).
 - `catalog("name", key="template_key")` — the URL names something every organization
   shares (a library template, an O*NET occupation), not a tenant object. The outsider may
   see it, but nothing of Acme's may show or change, even through a POST.
@@ -30,7 +32,7 @@ from typing import Any
 @dataclass
 class Route:
     name: str
-    kind: str  # public | tenant | token | catalog
+    kind: str  # public | tenant | token | catalog | bearer
     kwargs: dict[str, str] = field(default_factory=dict)
 
 
@@ -52,6 +54,13 @@ def token(name: str, **kwargs: str) -> None:
 
 def catalog(name: str, **kwargs: str) -> None:
     ROUTES[name] = Route(name, "catalog", kwargs)
+
+
+def bearer(name: str, **kwargs: str) -> None:
+    """Machine endpoints authenticated by an organization's bearer token (SCIM). Without
+    a token: 401. With another organization's token: nothing of Acme's is visible or
+    changes, and Acme's objects answer 404."""
+    ROUTES[name] = Route(name, "bearer", kwargs)
 
 
 def builder(name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
@@ -320,3 +329,49 @@ public("api:openapi-json")
 public("api:openapi-view")
 public("api:api-root")
 public("api_v1")
+# --- company sign-in and SCIM provisioning (sso/) ------------------------------------------
+
+
+@builder("email_domain")
+def _email_domain(world: Any) -> Any:
+    from sso.services import add_domain
+
+    return add_domain(world.acme, actor=world.owner, domain="acme.test")
+
+
+@builder("sign_in_key")
+def _sign_in_key(world: Any) -> Any:
+    from sso.services import settings_for
+
+    return settings_for(world.acme)
+
+
+tenant("sso:settings")
+tenant("sso:provisioning")
+tenant("sso:required")
+tenant("sso:domain_add")
+tenant("sso:domain_verify", domain_id="email_domain")
+tenant("sso:domain_remove", domain_id="email_domain")
+public("sso:start")
+token("sso:start_for", key="sign_in_key")
+for _name in (
+    "root",
+    "service_provider_config",
+    "resource_types",
+    "schemas",
+    "users",
+):
+    bearer(f"scim:{_name}")
+bearer("scim:resource_type", type_name="user_resource_type")
+bearer("scim:schema", schema_id="user_schema_id")
+bearer("scim:user", user_id="person")
+
+
+@builder("user_resource_type")
+def _user_resource_type(world: Any) -> Any:
+    return "User"
+
+
+@builder("user_schema_id")
+def _user_schema_id(world: Any) -> Any:
+    return "urn:ietf:params:scim:schemas:core:2.0:User"

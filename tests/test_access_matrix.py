@@ -53,6 +53,8 @@ def auto_kind(name: str, callback: Any) -> str | None:
         return "public"
     if module.startswith("ninja"):
         return "api-meta"
+    if (getattr(callback, "view_initkwargs", None) or {}).get("pattern_name"):
+        return "alias"  # a RedirectView to a named (and classified) URL, e.g. allauth's old paths
     return None
 
 
@@ -175,3 +177,37 @@ def test_scoped_query_without_organization_raises():
 
     with pytest.raises(ScopeError):
         list(Person.objects.all())
+
+
+BEARER_ROUTES = sorted(n for n, r in access_routes.ROUTES.items() if r.kind == "bearer")
+
+
+@pytest.mark.parametrize("name", BEARER_ROUTES)
+def test_other_organizations_token_sees_nothing_of_acme(
+    name: str, world: Any, objects: dict[str, Any], client: Any
+):
+    """SCIM: no token → 401; Globex's token → Acme's objects 404, lists show none of
+    Acme's people, and no method changes anything of Acme's."""
+    from sso.services import create_scim_token
+
+    with scope(world.globex):
+        _row, globex_token = create_scim_token(world.globex, actor=world.outsider)
+    route = access_routes.ROUTES[name]
+    url = reverse(name, kwargs=_kwargs(route, objects))
+    assert client.get(url).status_code == 401
+    before = acme_fingerprint(world.acme)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {globex_token}"}
+    body = '{"Operations": [{"op": "replace", "value": {"active": false}}], "userName": "x"}'
+    for method in ("get", "put", "patch", "delete", "post"):
+        send = getattr(client, method)
+        response = (
+            send(url, **auth)
+            if method == "get"
+            else send(url, data=body, content_type="application/scim+json", **auth)
+        )
+        assert response.status_code != 500, f"{method.upper()} {url}"
+        if route.kwargs and "user_id" in route.kwargs:
+            assert response.status_code == 404, f"{method.upper()} {url} → {response.status_code}"
+        for marker in ACME_MARKERS[:3]:
+            assert marker not in response.content, f"{method.upper()} {url} shows {marker!r}"
+    assert acme_fingerprint(world.acme) == before, f"Globex's token changed Acme data via {url}"

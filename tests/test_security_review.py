@@ -897,12 +897,23 @@ def test_editor_audit_entries_keep_before_and_after(world, ladders):
 
 
 def test_no_view_is_exempt_from_csrf():
+    """Except machine endpoints that authenticate only by an Authorization header (SCIM's
+    bearer token, kind "bearer" in access_routes): a browser's cookies give no access
+    there (tests/sso/test_scim.py::test_a_browser_session_is_not_a_scim_login); and
+    allauth's SAML endpoints, which identity providers post to from another site: the
+    signed SAML message is their protection (tests/sso/test_sign_in.py::test_saml_*)."""
+    from tests.access_routes import ROUTES
     from tests.test_access_matrix import all_patterns
 
-    exempt = [name for name, cb, _p in all_patterns() if getattr(cb, "csrf_exempt", False)]
-    # The API (ninja) is exempt: it authenticates bearer tokens only, never the session
-    # cookie (tests/api/test_basics.py::test_a_session_does_not_authenticate_the_api).
-    assert not [name for name in exempt if not name.startswith("api:")]
+    exempt = [
+        name
+        for name, cb, _p in all_patterns()
+        if getattr(cb, "csrf_exempt", False)
+        and getattr(ROUTES.get(name), "kind", "") != "bearer"
+        and name not in {"saml_acs", "saml_sls"}
+        and not name.startswith("api:")  # the API: bearer tokens only, never the session
+    ]
+    assert not exempt
 
 
 def test_posts_without_the_csrf_token_are_refused(world):
