@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
@@ -35,7 +36,10 @@ def _redirect_to_provider(request: HttpRequest, row: SignInSettings) -> HttpResp
     # Our Content-Security-Policy allows forms to go to this site only ("form-action
     # 'self'"), and browsers apply it to the redirects that follow a form. So the form
     # lands on this page, which sends the browser on to the identity provider.
-    page = render(request, "sso/redirecting.html", {"url": response["Location"], "row": row})
+    url = response["Location"]
+    if urlsplit(url).scheme not in ("https", "http"):  # from the provider's configuration
+        raise Http404("Not found")
+    page = render(request, "sso/redirecting.html", {"url": url, "row": row})
     for cookie in response.cookies.values():
         page.cookies[cookie.key] = cookie
     return page

@@ -373,3 +373,17 @@ def test_operator_verifies_a_domain_by_command(world: Any):
     call_command("verify_domain", "acme", "acme.test")
     with unscoped():
         assert EmailDomain.objects.get(organization=world.acme).verified_how == "operator command"
+
+
+def test_only_web_addresses_are_followed_to_the_provider(world: Any, oidc: Any, monkeypatch: Any):
+    """The authorization endpoint comes from the provider's discovery document, which the
+    organization controls: a javascript: address is never put in the page's link."""
+    real = oidc.discovery
+
+    def evil() -> dict:
+        return {**real(), "authorization_endpoint": "javascript:alert(document.domain)//"}
+
+    monkeypatch.setattr(oidc, "discovery", evil)
+    response = Client().post("/accounts/company-sign-in/", {"email": "emma@acme.test"})
+    assert response.status_code in (400, 404)  # Django's redirect refuses it first
+    assert b"javascript:" not in response.content
