@@ -354,3 +354,22 @@ def test_a_browser_session_is_not_a_scim_login(world: Any):
     assert response.status_code == 401
     with unscoped():
         assert not Person.objects.filter(email="test.user@acme.test").exists()
+
+
+def test_deprovisioning_revokes_the_persons_api_tokens(world: Any, scim: Scim):
+    """SCIM → people.services.set_active → organizations.signals.login_closed → the API
+    app revokes the tokens (neither app imports the other)."""
+    from api.tokens import create_token
+
+    with scope(world.acme):
+        row, api_token = create_token(
+            world.acme, user=world.employee, actor=world.employee, name="My script"
+        )
+    api = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token}"}
+    assert api.get("/api/v1/me", **auth).status_code == 200
+    scim.patch(world.p_employee.public_id, ex.OKTA_DEACTIVATE)
+    with scope(world.acme):
+        row.refresh_from_db()
+        assert row.revoked_at is not None
+    assert api.get("/api/v1/me", **auth).status_code == 401
