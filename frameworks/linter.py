@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
+from frameworks.ladder import Ladder
+
 if TYPE_CHECKING:
     from frameworks.models import FrameworkVersion
     from frameworks.schema import FamilyData
@@ -640,18 +642,8 @@ class FamilyLint:
 
 
 def track_lines(levels: Sequence[Any]) -> list[list[Any]]:
-    """The lines a person can climb: the shared trunk followed by the IC levels, and the
-    trunk followed by the Manager levels (just the trunk when there are no tracks).
-    `levels` need `.rank` and `.track`."""
-    ordered = sorted(levels, key=lambda lv: lv.rank)
-    lines = []
-    for track in ("ic", "manager"):
-        line = [lv for lv in ordered if lv.track in ("shared", track)]
-        if any(lv.track == track for lv in line):
-            lines.append(line)
-    if not lines:
-        lines.append(ordered)
-    return lines
+    """The lines a person can climb (`frameworks.ladder.Ladder.lines`)."""
+    return Ladder(levels).lines()
 
 
 def adjacent_levels(levels: Sequence[Any]) -> dict[str, list[Any]]:

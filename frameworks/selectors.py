@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from frameworks.ladder import TRACK_LABELS, Ladder
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -18,15 +19,7 @@ from frameworks.models import (
     JobFamily,
     Level,
     Statement,
-    Track,
 )
-
-TRACK_ORDER: list[str] = [Track.SHARED, Track.IC, Track.MANAGER]
-TRACK_LABELS: dict[str, str] = {
-    Track.SHARED: "Shared",
-    Track.IC: "IC track",
-    Track.MANAGER: "Manager track",
-}
 
 
 @dataclass
@@ -99,25 +92,17 @@ class Matrix:
         return None
 
 
+# Thin aliases of the ladder model (frameworks.ladder), kept for existing callers.
+
+
 def order_levels(levels: list[Level]) -> list[Level]:
     """Columns: the shared trunk, then the IC track, then the Manager track, by rank."""
-    return sorted(levels, key=lambda lv: (TRACK_ORDER.index(lv.track), lv.rank, lv.position))
+    return Ladder(levels).ordered()
 
 
 def path_below(level: Level, levels: list[Level]) -> list[Level]:
-    """The levels someone passes on the way to `level`, most junior first: the shared
-    trunk and the earlier levels of the same track."""
-    key = (level.rank, level.position)
-    return sorted(
-        (
-            lv
-            for lv in levels
-            if lv.pk != level.pk
-            and lv.track in (Track.SHARED, level.track)
-            and (lv.rank, lv.position) < key
-        ),
-        key=lambda lv: (lv.rank, lv.position),
-    )
+    """The levels someone passes on the way to `level`, most junior first."""
+    return Ladder(levels).below(level)
 
 
 def build_matrix(
@@ -127,13 +112,14 @@ def build_matrix(
     next_levels: list[Level] | None = None,
 ) -> Matrix:
     """The ladder of a version as rows of cells (4 queries)."""
-    levels = order_levels(list(Level.objects.filter(version=version)))
+    ladder = Ladder(Level.objects.filter(version=version))
+    levels = ladder.ordered()
     categories = list(CompetencyCategory.objects.filter(version=version).order_by("position", "id"))
     competencies = list(Competency.objects.filter(version=version).order_by("position", "id"))
     cells: dict[tuple[int, int], list[Statement]] = defaultdict(list)
     for st in Statement.objects.filter(version=version).order_by("position", "id"):
         cells[(st.competency_id, st.level_id)].append(st)
-    paths = {lv.pk: path_below(lv, levels) for lv in levels}
+    paths = {lv.pk: ladder.below(lv) for lv in levels}
     next_pks = {lv.pk for lv in next_levels or []}
     category_by_pk = {c.pk: c for c in categories}
 
@@ -166,14 +152,11 @@ def build_matrix(
         group.first, group.last = n == 0, n == len(groups) - 1
         for m, r in enumerate(group.rows):
             r.first, r.last = m == 0, m == len(group.rows) - 1
-    tracks = [
-        TrackGroup(track=t, label=TRACK_LABELS[t], levels=[lv for lv in levels if lv.track == t])
-        for t in TRACK_ORDER
-    ]
+    tracks = [TrackGroup(track=t, label=TRACK_LABELS[t], levels=lvs) for t, lvs in ladder.tracks()]
     return Matrix(
         version=version,
         levels=levels,
-        tracks=[t for t in tracks if t.levels],
+        tracks=tracks,
         groups=groups,
         categories=categories,
         current=current,
@@ -258,7 +241,7 @@ class NextStep:
 
 
 @dataclass
-class Ladder:
+class PersonLadder:
     family: JobFamily
     version: FrameworkVersion | None
     level: Level | None
@@ -271,23 +254,8 @@ class Ladder:
 
 
 def next_levels(level: Level, levels: list[Level]) -> list[Level]:
-    """The next step up from `level`: the next level on its track; from the top of the
-    shared trunk, the first IC level and the first Manager level."""
-
-    def after(track: str) -> list[Level]:
-        key = (level.rank, level.position)
-        return sorted(
-            (lv for lv in levels if lv.track == track and (lv.rank, lv.position) > key),
-            key=lambda lv: (lv.rank, lv.position),
-        )
-
-    if level.track != Track.SHARED:
-        found = after(level.track)
-        return found[:1]
-    shared = after(Track.SHARED)
-    if shared:
-        return shared[:1]
-    return [lv for lv in (after(Track.IC)[:1] + after(Track.MANAGER)[:1])]
+    """One step up from `level` (alias of `Ladder(levels).next_levels(level)`)."""
+    return Ladder(levels).next_levels(level)
 
 
 def _effective(row: Row, level: Level) -> tuple[list[Statement], Level | None]:
@@ -299,7 +267,7 @@ def _effective(row: Row, level: Level) -> tuple[list[Statement], Level | None]:
     return [], None
 
 
-def ladder_for(person: Any) -> Ladder | None:
+def ladder_for(person: Any) -> PersonLadder | None:
     """A person's ladder: the latest published version of their family, where they are,
     and what the next level expects. None when they have no job family."""
     from frameworks.services import latest_published
@@ -311,7 +279,7 @@ def ladder_for(person: Any) -> Ladder | None:
         return None
     version = latest_published(family)
     if version is None:
-        return Ladder(family=family, version=None, level=None, matrix=None, next_steps=[])
+        return PersonLadder(family=family, version=None, level=None, matrix=None, next_steps=[])
     levels = list(Level.objects.filter(version=version))
     current = None
     if person.level_id is not None:
@@ -335,7 +303,7 @@ def ladder_for(person: Any) -> Ladder | None:
         steps.append(NextStep(level=nxt, changes=changes))
     # The matrix's level objects are the ones marked; use them so identity checks hold.
     by_pk = {lv.pk: lv for lv in matrix.levels}
-    return Ladder(
+    return PersonLadder(
         family=family,
         version=version,
         level=by_pk.get(current.pk) if current else None,

@@ -20,6 +20,8 @@ from frameworks.errors import (
     FrameworkError,
 )
 from frameworks.identity import carry_uids, drop_repeated_uids, match_statement_uids
+from frameworks.ladder import LadderProblem
+from frameworks.ladder import validate as validate_ladder
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -299,6 +301,11 @@ def apply_family_data(
         drop_repeated_uids(data)
         carry_uids(data, version_to_data(draft) if draft.levels.exists() else None)
         carry_uids(data, version_to_data(base) if base else None)
+        if problems := validate_ladder(data.levels):
+            raise FrameworkError(
+                f"The {data.name} ladder cannot be loaded: "
+                + " ".join(f"{p.level}: {p.message}" for p in problems)
+            )
         _write_content(draft, data)
         DraftEdit.objects.filter(version=draft).delete()  # earlier edits cannot be undone
         record(
@@ -394,6 +401,11 @@ def publish_draft(
         bump_revision(draft, expected_revision)
         if not Level.objects.filter(version=draft).exists():
             raise FrameworkError("Add at least one level before publishing.")
+        if problems := ladder_problems(draft):
+            raise FrameworkError(
+                "Correct the ladder before publishing: "
+                + " ".join(f"{p.level}: {p.message}" for p in problems)
+            )
         new_levels = {lv.uid: lv for lv in Level.objects.filter(version=draft)}
         stranded = (
             Person.objects.filter(level__version__family=draft.family)
@@ -549,6 +561,19 @@ def _check_level_fields(draft: FrameworkVersion, fields: dict[str, Any], uid: st
         raise EditError("Choose Shared, IC or Manager.", "track")
 
 
+def ladder_problems(version: FrameworkVersion) -> list[LadderProblem]:
+    """The ladder rules the levels of `version` break (`frameworks.ladder.validate`)."""
+    return validate_ladder(Level.objects.filter(version=version).order_by("rank", "position"))
+
+
+def _refuse_new_ladder_problems(draft: FrameworkVersion, before: list[LadderProblem]) -> None:
+    """The editor refuses a level edit that breaks a ladder rule, exactly as an import
+    refuses such a ladder (problems older data already had do not block other edits)."""
+    new = [p for p in ladder_problems(draft) if p not in before]
+    if new:
+        raise EditError(new[0].message, "track" if new[0].kind == "track" else "rank")
+
+
 def _check_competency_name(draft: FrameworkVersion, name: str, uid: str = "") -> None:
     if not name:
         raise EditError("Give the competency a name.", "name")
@@ -598,6 +623,7 @@ def _apply(draft: FrameworkVersion, op: dict[str, Any]) -> dict[str, Any]:
         )
         return {**op, "statements": old}
     if kind == "update_level":
+        problems = ladder_problems(draft)
         before: dict[str, dict[str, Any]] = {}
         for uid, fields in op["changes"].items():
             level = _level(draft, uid)
@@ -606,12 +632,15 @@ def _apply(draft: FrameworkVersion, op: dict[str, Any]) -> dict[str, Any]:
             for k, v in fields.items():
                 setattr(level, k, v)
             level.save(update_fields=list(fields))
+        _refuse_new_ladder_problems(draft, problems)
         return {"op": "update_level", "changes": before}
     if kind == "create_level":
         fields = op["level"]
         _check_level_fields(draft, fields)
+        problems = ladder_problems(draft)
         level = Level(organization=org, version=draft, uid=op["uid"], **fields)
         level.save()
+        _refuse_new_ladder_problems(draft, problems)
         _restore_statements(draft, op.get("statements", []))
         return {"op": "delete_level", "uid": level.uid}
     if kind == "delete_level":

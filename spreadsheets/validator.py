@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.utils.text import slugify
 from openpyxl.utils.datetime import from_excel
 
+from frameworks.ladder import validate as validate_ladder
 from frameworks.models import EvidenceKind, Track
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from spreadsheets.reader import CellValue, RawSheet, RawWorkbook, column_letter, normalize_name
@@ -42,7 +43,6 @@ TRACKS = {
     "manager": Track.MANAGER,
     "management": Track.MANAGER,
 }
-TRACK_LABEL = dict(Track.choices)
 EVIDENCE = {
     **{normalize_name(label): value for value, label in EvidenceKind.choices},
     **{normalize_name(value): value for value in EvidenceKind.values},
@@ -432,7 +432,6 @@ class WorkbookParser:
             return
         self._note_extra(table)
         seen: dict[tuple[str, str], int] = {}
-        ranks: dict[tuple[str, str, int], int] = {}
         rows_of: dict[str, dict[str, int]] = {}
         mentioned: set[str] = set()
         for row, values in table.rows():
@@ -527,16 +526,6 @@ class WorkbookParser:
                 continue
             refs[c_norm] = refs[t_norm] = row
             seen[(fam, normalize_name(code))] = row
-            rank_key = (fam, track, rank)
-            if rank_key in ranks:
-                bad(
-                    "rank",
-                    f"Rank {rank} is already used by another {TRACK_LABEL[track]} level of "
-                    f"{family.name} (row {ranks[rank_key]}). Within a track each level needs "
-                    "its own rank; only an IC and a Manager level may share one.",
-                )
-                continue
-            ranks[rank_key] = row
             family.levels.append(
                 LevelData(
                     code=code,
@@ -556,21 +545,15 @@ class WorkbookParser:
                         "without levels."
                     )
                 continue
-            shared = [lv.rank for lv in family.levels if lv.track == Track.SHARED]
-            split = [lv.rank for lv in family.levels if lv.track != Track.SHARED]
-            if shared and split and max(shared) >= min(split):
-                top = max(
-                    (lv for lv in family.levels if lv.track == Track.SHARED), key=lambda x: x.rank
-                )
+            # the ladder rules are the editor's (frameworks.ladder)
+            for problem in validate_ladder(family.levels):
+                at = seen.get((norm, normalize_name(problem.level)))
                 self.problem(
                     sheet.name,
-                    seen.get((norm, normalize_name(top.code))),
+                    at,
                     table.label("rank"),
-                    table.cell(seen.get((norm, normalize_name(top.code))) or 0, "rank"),
-                    f"Shared level {top.code} (rank {top.rank}) is not below the IC and "
-                    f"Manager levels of {family.name} (the lowest of them has rank "
-                    f"{min(split)}). Shared levels are the trunk below the split: give them "
-                    "lower ranks.",
+                    table.cell(at or 0, "rank"),
+                    f"{family.name} level {problem.level}: {problem.message}",
                 )
             family.levels.sort(key=lambda lv: (lv.rank, lv.track != Track.SHARED))
 

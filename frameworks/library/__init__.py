@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from frameworks.ladder import Ladder, validate
 from frameworks.models import EvidenceKind, FrameworkVersion, Track
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from organizations.models import Organization
@@ -142,14 +143,13 @@ def validate_raw(raw: dict[str, Any], *, filename: str = "") -> list[str]:
         bad(f"level codes must be unique; repeated: {', '.join(dupes)}.")
     if ranks != sorted(ranks):
         bad("levels must be listed from the lowest rank to the highest.")
-    shared = [lv["rank"] for lv in raw["levels"] if lv.get("track", "shared") == "shared"]
-    split = [lv["rank"] for lv in raw["levels"] if lv.get("track", "shared") != "shared"]
-    if shared and split and max(shared) >= min(split):
-        bad("every shared level must rank below the first IC or Manager level.")
-    for track in ("ic", "manager"):
-        track_ranks = [lv["rank"] for lv in raw["levels"] if lv.get("track") == track]
-        if len(set(track_ranks)) != len(track_ranks):
-            bad(f"two {track} levels share a rank.")
+    ranked = [
+        LevelData(str(lv.get("code", "")), "", lv["rank"], lv.get("track", Track.SHARED))
+        for lv in raw["levels"]
+        if isinstance(lv.get("rank"), int) and lv.get("track", Track.SHARED) in tracks
+    ]
+    for problem in validate(ranked):
+        bad(f"level {problem.level}: {problem.message}")
     known = set(codes)
     names: list[str] = []
     for comp in raw["competencies"]:
@@ -223,16 +223,12 @@ def template_summary(key: str) -> str:
     return str(_raw(path).get("summary", ""))
 
 
-_TRACK_ORDER = [Track.SHARED, Track.IC, Track.MANAGER]
-
-
 def describe(data: FamilyData, summary: str = "") -> TemplateInfo:
     labels = dict(Track.choices)
     by_track = [
-        (str(labels[t]), tuple(lv.title for lv in data.levels if lv.track == t))
-        for t in _TRACK_ORDER
+        (str(labels[t]), tuple(lv.title for lv in levels))
+        for t, levels in Ladder(data.levels).tracks()
     ]
-    by_track = [(label, titles) for label, titles in by_track if titles]
     return TemplateInfo(
         key=data.key,
         name=data.name,

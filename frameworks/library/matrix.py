@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from frameworks.models import EvidenceKind, Track
+from frameworks.ladder import TRACK_LABELS, Ladder
+from frameworks.models import EvidenceKind
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 
-TRACK_ORDER: list[str] = [Track.SHARED, Track.IC, Track.MANAGER]
-TRACK_LABELS: dict[str, str] = {
-    Track.SHARED: "Shared",
-    Track.IC: "IC track",
-    Track.MANAGER: "Manager track",
-}
 EVIDENCE_LABELS = dict(EvidenceKind.choices)
 
 
@@ -153,26 +148,12 @@ def _statements(items: list[StatementData]) -> list[StatementView]:
     return [StatementView(st.text, tuple(st.evidence)) for st in items]
 
 
-def path_below(level: LevelView, levels: list[LevelView]) -> list[LevelView]:
-    """The levels someone passes on the way to `level`, most junior first."""
-    return sorted(
-        (
-            lv
-            for lv in levels
-            if lv.code != level.code
-            and lv.track in (Track.SHARED, level.track)
-            and (lv.rank, lv.position) < (level.rank, level.position)
-        ),
-        key=lambda lv: (lv.rank, lv.position),
-    )
-
-
-def _row(comp: CompetencyData, index: int, levels: list[LevelView]) -> Row:
+def _row(comp: CompetencyData, index: int, ladder: Ladder[LevelView]) -> Row:
     cells = []
-    for lv in levels:
+    for lv in ladder.ordered():
         cell = Cell(level=lv, statements=_statements(comp.statements.get(lv.code, [])))
         if not cell.statements:
-            for below in reversed(path_below(lv, levels)):
+            for below in reversed(ladder.below(lv)):
                 found = comp.statements.get(below.code)
                 if found:
                     cell.carried, cell.carried_from = _statements(found), below
@@ -183,8 +164,7 @@ def _row(comp: CompetencyData, index: int, levels: list[LevelView]) -> Row:
 
 
 def build_matrix(data: FamilyData) -> Matrix:
-    views = [_level(lv, n) for n, lv in enumerate(data.levels)]
-    levels = sorted(views, key=lambda lv: (TRACK_ORDER.index(lv.track), lv.rank, lv.position))
+    ladder = Ladder([_level(lv, n) for n, lv in enumerate(data.levels)])
     groups: list[Group] = []
     by_name: dict[str, Group] = {}
     for index, comp in enumerate(data.competencies):
@@ -193,17 +173,14 @@ def build_matrix(data: FamilyData) -> Matrix:
             category = CategoryView(key, f"g{len(by_name) + 1}") if key else None
             by_name[key] = Group(category=category, rows=[])
             groups.append(by_name[key])
-        by_name[key].rows.append(_row(comp, index, levels))
+        by_name[key].rows.append(_row(comp, index, ladder))
     for n, group in enumerate(groups):
         group.first, group.last = n == 0, n == len(groups) - 1
         for m, r in enumerate(group.rows):
             r.first, r.last = m == 0, m == len(group.rows) - 1
-    tracks = [
-        TrackGroup(t, TRACK_LABELS[t], [lv for lv in levels if lv.track == t]) for t in TRACK_ORDER
-    ]
     return Matrix(
         version=_Version(_Family(data.name)),
-        levels=levels,
-        tracks=[t for t in tracks if t.levels],
+        levels=ladder.ordered(),
+        tracks=[TrackGroup(t, TRACK_LABELS[t], lvs) for t, lvs in ladder.tracks()],
         groups=groups,
     )
