@@ -26,9 +26,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 TESTING = env_bool("TESTING", "pytest" in sys.modules or "pytest" in sys.argv[0])
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key" if DEBUG or TESTING else "")
+# `make run` generates var/secret_key; manage.py reads the same file, so every command the
+# README shows works after it. An explicit SECRET_KEY always wins.
+SECRET_KEY_FILE = BASE_DIR / "var" / "secret_key"
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+if not SECRET_KEY and (DEBUG or TESTING):
+    SECRET_KEY = "dev-only-insecure-key"
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+    raise RuntimeError(
+        "SECRET_KEY must be set when DEBUG is off (see .env.example), or run `make run` "
+        "once to generate var/secret_key."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
