@@ -33,7 +33,7 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY and SECRET_KEY_FILE.is_file():
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY and (DEBUG or TESTING):
-    SECRET_KEY = "dev-only-insecure-key"
+    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105
 if not SECRET_KEY:
     raise RuntimeError(
         "SECRET_KEY must be set when DEBUG is off (see .env.example), or run `make run` "

@@ -16,8 +16,6 @@ import select
 import subprocess
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 
@@ -142,5 +140,9 @@ def test_every_operate_command_works_as_written(tmp_path):
 def test_dotenv_is_read_as_the_shell_reads_it():
     from clb.dotenv import parse
 
-    text = 'DEBUG=0   # never in production\nDEFAULT_FROM_EMAIL="Ladders <no-reply@x.test>"\n# SITE_URL=x\n'
+    text = (
+        "DEBUG=0   # never in production\n"
+        'DEFAULT_FROM_EMAIL="Ladders <no-reply@x.test>"\n'
+        "# SITE_URL=x\n"
+    )
     assert parse(text) == {"DEBUG": "0", "DEFAULT_FROM_EMAIL": "Ladders <no-reply@x.test>"}
