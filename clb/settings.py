@@ -205,10 +205,10 @@ SSO_ALLOW_LOCAL_URLS = env_bool("SSO_ALLOW_LOCAL_URLS", DEBUG or TESTING)
 MFA_TOTP_ISSUER = SITE_NAME
 
 # --- E-mail ---------------------------------------------------------------------------
-# The console prints e-mails (sign-up confirmations, invitations) in development; set
-# EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend and the SMTP variables
-# to send real ones.
-_EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console prints e-mails (sign-up confirmations, invitations) in development, decoded
+# so a copied link works (core/mail.py); set EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the SMTP variables to send real ones.
+_EMAIL_BACKEND = env("EMAIL_BACKEND", "core.mail.ConsoleEmailBackend")
 _EMAIL_OPTIONS: dict = {}
 if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     _EMAIL_OPTIONS = {
@@ -220,6 +220,15 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Career Ladder Builder <no-reply@localhost>")
+# The development outbox (/dev/outbox/): printed e-mails are also kept in var/outbox/ and
+# listed with clickable links, for this machine or staff only. `make run` turns it on; it
+# never runs with HTTPS on (production) or with a real e-mail backend.
+DEV_OUTBOX = (
+    env_bool("DEV_OUTBOX", DEBUG)
+    and not env_bool("SECURE_HTTPS", not DEBUG and not TESTING)
+    and _EMAIL_BACKEND == "core.mail.ConsoleEmailBackend"
+)
+DEV_OUTBOX_DIR = str(BASE_DIR / env("DEV_OUTBOX_DIR", "var/outbox"))
 
 # --- Product --------------------------------------------------------------------------
 TRIAL_DAYS = int(env("TRIAL_DAYS", "14"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import outbox_views, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("welcome/", views.no_organization, name="no_organization"),
     path("security/mfa-required/", views.mfa_required, name="mfa_required"),
     path("healthz", views.healthz, name="healthz"),
+    path("dev/outbox/", outbox_views.outbox, name="dev_outbox"),
 ]

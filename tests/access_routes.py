@@ -14,6 +14,8 @@ How to add a URL:
   token must 404.
 - `bearer("name", user_id="person")` — endpoints for machines with an organization's
   bearer token (SCIM, tests/test_access_matrix.py `test_other_organizations_token…`).
+- `dev("name")` — a development tool (the outbox): with the tool off, as in production
+  and in tests, every GET and POST answers 404.
 - `catalog("name", key="template_key")` — the URL names something every organization
   shares (a library template, an O*NET occupation), not a tenant object. The outsider may
   see it, but nothing of Acme's may show or change, even through a POST.
@@ -63,6 +65,11 @@ def bearer(name: str, **kwargs: str) -> None:
     ROUTES[name] = Route(name, "bearer", kwargs)
 
 
+def dev(name: str, **kwargs: str) -> None:
+    """A development tool (`make run` only): answers 404 to everyone unless switched on."""
+    ROUTES[name] = Route(name, "dev", kwargs)
+
+
 def builder(name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
     def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
         BUILDERS[name] = fn
@@ -89,6 +96,7 @@ public("landing")
 public("pricing")
 public("onet_attribution")
 public("healthz")
+dev("dev_outbox")
 tenant("dashboard")
 public("no_organization")
 public("mfa_required")

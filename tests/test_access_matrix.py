@@ -165,6 +165,16 @@ def test_public_pages_show_no_tenant_data(name: str, world: Any, client: Any):
         assert marker not in response.content
 
 
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in access_routes.ROUTES.items() if r.kind == "dev")
+)
+def test_dev_tools_do_not_exist_when_off(name: str, world: Any, client: Any):
+    url = reverse(name)
+    for who in (client, world.client_for(world.owner)):
+        assert who.get(url).status_code == 404
+        assert who.post(url).status_code in (404, 405)
+
+
 def test_admin_is_closed_to_customers(world: Any):
     response = world.client_for(world.outsider).get("/admin/organizations/organization/")
     assert response.status_code == 302
