@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "api",
     "growth",
     "sso",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,20 @@ DEV_OUTBOX_DIR = str(BASE_DIR / env("DEV_OUTBOX_DIR", "var/outbox"))
 # --- Product --------------------------------------------------------------------------
 TRIAL_DAYS = int(env("TRIAL_DAYS", "14"))
 PRICE_PER_ORGANIZATION_MONTHLY = int(env("PRICE_PER_ORGANIZATION_MONTHLY", "249"))
+PRICE_PER_ORGANIZATION_YEARLY = int(env("PRICE_PER_ORGANIZATION_YEARLY", "2490"))
+
+# --- Billing (billing/) -----------------------------------------------------------------
+# Without STRIPE_SECRET_KEY (a self-hosted install) the billing page tells the operator to
+# run `manage.py activate_organization SLUG` and shows BILLING_CONTACT_EMAIL.
+BILLING_CURRENCY = env("BILLING_CURRENCY", "usd").lower()
+BILLING_CONTACT_EMAIL = env("BILLING_CONTACT_EMAIL")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+STRIPE_PRICE_MONTHLY = env("STRIPE_PRICE_MONTHLY")  # a Stripe price id, e.g. price_123
+STRIPE_PRICE_YEARLY = env("STRIPE_PRICE_YEARLY")
+STRIPE_API_BASE = env("STRIPE_API_BASE")  # blank: Stripe's own; a local fake in tests
+# billing e-mails: remind this many days before a subscription ends
+BILLING_REMINDER_DAYS = int(env("BILLING_REMINDER_DAYS", "7"))
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
 IMPORT_MAX_SHEETS = int(env("IMPORT_MAX_SHEETS", "50"))
@@ -293,7 +308,8 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    # the billing page's forms redirect to Stripe's checkout and customer portal
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
@@ -316,7 +332,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "stripe": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

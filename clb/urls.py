@@ -18,6 +18,7 @@ urlpatterns = [
     path("spreadsheets/", include("spreadsheets.urls")),
     path("api/", include("api.urls")),
     path("settings/api-tokens/", include("api.web_urls")),
+    path("", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "is_owner": bool(membership and membership.is_owner),
         "all_memberships": getattr(request, "all_memberships", []),
         "PRICE": settings.PRICE_PER_ORGANIZATION_MONTHLY,
+        "PRICE_YEARLY": settings.PRICE_PER_ORGANIZATION_YEARLY,
         "TRIAL_DAYS": settings.TRIAL_DAYS,
     }
     if membership is not None:
@@ -31,7 +32,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             is_manager=manager,
             nav=nav_for(request, is_admin=membership.is_admin, is_manager=manager),
             admin_menu=nav_for(
-                request, is_admin=membership.is_admin, is_manager=manager, entries=ADMIN_MENU
+                request,
+                is_admin=membership.is_admin,
+                is_manager=manager,
+                entries=ADMIN_MENU,
+                is_owner=membership.is_owner,
             ),
         )
     return context

@@ -37,7 +37,7 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
         {
             "title": "Publish it",
             "done": published > 0,
-            "text": "Publishing makes a version people can see and be reviewed against.",
+            "text": "Publishing makes a version everyone on the ladder can see.",
             "url": "frameworks:index",
             "action": "Open frameworks",
         },

@@ -1,6 +1,7 @@
 """The app shell's navigation, per role. Each entry: (url name, label, who sees it).
 
-`who`: "all" (every member), "manager" (has reports), "admin" (HR admin or owner).
+`who`: "all" (every member), "manager" (has reports), "admin" (HR admin or owner),
+"owner" (owners only).
 A test checks that every entry resolves."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ NAV: list[tuple[str, str, str]] = [
 # The organization's administration, in the user menu (top right) for HR admins.
 ADMIN_MENU: list[tuple[str, str, str]] = [
     ("organizations:settings", "Organization settings", "admin"),
+    ("billing:index", "Billing", "owner"),
     ("organizations:members", "Logins and roles", "admin"),
     ("sso:settings", "Company sign-in", "admin"),
     ("accounts:invitations", "Invitations", "admin"),
@@ -31,11 +33,18 @@ ADMIN_MENU: list[tuple[str, str, str]] = [
 
 
 def nav_for(
-    request: Any, *, is_admin: bool, is_manager: bool, entries: list[tuple[str, str, str]] = NAV
+    request: Any,
+    *,
+    is_admin: bool,
+    is_manager: bool,
+    entries: list[tuple[str, str, str]] = NAV,
+    is_owner: bool = False,
 ) -> list[dict[str, Any]]:
     items = []
     for name, label, who in entries:
         if who == "admin" and not is_admin:
+            continue
+        if who == "owner" and not is_owner:
             continue
         if who == "manager" and not (is_manager or is_admin):
             continue

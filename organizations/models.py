@@ -25,6 +25,14 @@ class Organization(models.Model):
     plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.TRIAL)
     trial_ends_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    paid_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "End of the paid period of a subscription that will not renew (a failed payment "
+            "or a cancellation): read-only from then. Empty while it renews."
+        ),
+    )
     require_mfa_for_admins = models.BooleanField(
         default=False, help_text="Owners and HR admins must set up an authenticator app."
     )
@@ -58,8 +66,17 @@ class Organization(models.Model):
         )
 
     @property
+    def subscription_lapsed(self) -> bool:
+        """A paying organization whose last paid period has ended without renewal."""
+        return (
+            self.plan == self.Plan.ACTIVE
+            and self.paid_until is not None
+            and self.paid_until <= timezone.now()
+        )
+
+    @property
     def is_read_only(self) -> bool:
-        return self.trial_expired or self.plan == self.Plan.SUSPENDED
+        return self.trial_expired or self.plan == self.Plan.SUSPENDED or self.subscription_lapsed
 
     def ensure_writable(self) -> None:
         if self.is_read_only:
@@ -68,9 +85,9 @@ class Organization(models.Model):
 
 class ReadOnlyOrganization(PermissionDenied):
     def __init__(self, organization: Organization) -> None:
+        why = "the free trial has ended" if organization.on_trial else "the subscription has ended"
         super().__init__(
-            f"{organization.name} is read-only: the free trial has ended. "
-            "You can still log in, view and export."
+            f"{organization.name} is read-only: {why}. You can still log in, view and export."
         )
 
 

@@ -56,14 +56,66 @@ def create_organization(
     return org
 
 
-def activate_organization(org: Organization, *, actor: Any = None) -> Organization:
-    """An operator turns a trial (or suspended) organization into a paying one."""
+def activate_organization(
+    org: Organization, *, actor: Any = None, data: dict[str, Any] | None = None
+) -> Organization:
+    """Turn a trial (or suspended, or lapsing) organization into a paying one: an operator
+    (`manage.py activate_organization`) or a paid subscription (billing)."""
     with transaction.atomic(), scope(org):
-        before = org.plan
+        before = {"plan": org.plan, "paid_until": org.paid_until}
         org.plan = Organization.Plan.ACTIVE
         org.activated_at = timezone.now()
-        org.save(update_fields=["plan", "activated_at"])
-        record(org, actor, "organization.activated", org, changes={"plan": [before, org.plan]})
+        org.paid_until = None
+        org.save(update_fields=["plan", "activated_at", "paid_until"])
+        after = {"plan": org.plan, "paid_until": org.paid_until}
+        record(
+            org,
+            actor,
+            "organization.activated",
+            org,
+            changes=changes_between(before, after),
+            data=data,
+        )
+    return org
+
+
+def set_paid_until(
+    org: Organization, when: Any, *, actor: Any = None, reason: str = ""
+) -> Organization:
+    """The subscription will not renew: read-only from `when` (None: it renews again)."""
+    if org.paid_until == when:
+        return org
+    with transaction.atomic(), scope(org):
+        before = org.paid_until
+        org.paid_until = when
+        org.save(update_fields=["paid_until"])
+        record(
+            org,
+            actor,
+            "organization.paid_until_changed",
+            org,
+            changes={"paid_until": [before, when]},
+            data={"reason": reason} if reason else None,
+        )
+    return org
+
+
+def suspend_organization(org: Organization, *, actor: Any = None, reason: str = "") -> Organization:
+    """The subscription has ended: read-only (log in, view, export) until activated again."""
+    if org.plan == Organization.Plan.SUSPENDED:
+        return org
+    with transaction.atomic(), scope(org):
+        before = org.plan
+        org.plan = Organization.Plan.SUSPENDED
+        org.save(update_fields=["plan"])
+        record(
+            org,
+            actor,
+            "organization.suspended",
+            org,
+            changes={"plan": [before, org.plan]},
+            data={"reason": reason} if reason else None,
+        )
     return org
 
 

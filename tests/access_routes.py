@@ -383,3 +383,12 @@ def _user_resource_type(world: Any) -> Any:
 @builder("user_schema_id")
 def _user_schema_id(world: Any) -> Any:
     return "urn:ietf:params:scim:schemas:core:2.0:User"
+
+
+# --- billing and the ROI calculator (billing/) ----------------------------------------------
+tenant("billing:index")  # owners only; HR admins and members get 403
+tenant("billing:checkout")
+tenant("billing:portal")
+public("billing:webhook")  # Stripe's; only a correctly signed event changes anything
+public("billing:roi")
+public("billing:roi_chart")

@@ -46,28 +46,38 @@ def make_run_environment(tmp_path: Path) -> dict[str, str]:
 
 
 def in_terminal(command: str, *, cwd: Path, env: dict[str, str], answers: list[tuple[str, str]]):
-    """Run `command` with a terminal, typing each answer when its prompt appears."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a shell in the terminal
-        os.chdir(cwd)
-        os.execvpe("bash", ["bash", "-c", command], env)  # noqa: S606
+    """Run `command` on a pseudo-terminal, typing each answer when its prompt appears."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
     output, pending = b"", list(answers)
-    while True:
-        ready, _, _ = select.select([fd], [], [], 120)
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        while pending and pending[0][0].encode() in output.rsplit(b"\n", 1)[-1]:
-            os.write(fd, pending.pop(0)[1].encode() + b"\n")
-            output += b"\n"
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the command ended and closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+            while pending and pending[0][0].encode() in output.rsplit(b"\n", 1)[-1]:
+                os.write(master, pending.pop(0)[1].encode() + b"\n")
+                output += b"\n"
+        code = process.wait(timeout=60)
+    finally:
+        os.close(master)
+    return code, output.decode(errors="replace")
 
 
 def test_secret_key_comes_from_the_file_make_run_writes(tmp_path):

@@ -47,7 +47,8 @@ def test_expired_trial_shows_read_only_banner(world):
     expire(world.acme)
     body = world.client_for(world.owner).get(reverse("dashboard")).content
     assert b"is read-only." in body and b"Your free trial has ended." in body
-    assert b"choose the plan" in body
+    assert b"choose a plan" in body
+    assert b'href="/billing/">choose a plan' in body  # paying, never a new trial
     member = world.client_for(world.employee).get(reverse("dashboard")).content
     assert b"ask an owner of Acme" in member
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=options["slug"]).first()
         if org is None:
             raise CommandError(f"No organization with the slug {options['slug']!r}.")
-        if org.plan == Organization.Plan.ACTIVE:
+        if org.plan == Organization.Plan.ACTIVE and org.paid_until is None:
             self.stdout.write(f"{org.name} ({org.slug}) is already active; nothing changed.")
             return
         before = org.get_plan_display()
