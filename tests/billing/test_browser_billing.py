@@ -18,8 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from organizations.models import Organization
-from tests.billing.fake_stripe import make_event
 from tests.accounts.test_browser_signup import login_as
+from tests.billing.fake_stripe import make_event
 from tests.billing.helpers import invoice, post_event, subscription_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
