@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from billing import gateway
 from billing.selectors import plan_status, prices
@@ -30,6 +30,7 @@ def _absolute(request: HttpRequest, path: str) -> str:
     )
 
 
+@require_GET
 @owner_only
 def index(request: HttpRequest) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
