@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.sso.conftest import configure, verify_acme_domain
-from tests.sso.oidc_provider import LocalOidcProvider
-from tests.sso.saml_idp import LocalSamlIdp
+from tests.sso.conftest import configure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,42 +22,20 @@ def _company_sign_in(page: Any, live_server: Any, email: str) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
-def test_oidc_sign_in_in_the_browser(page: Any, live_server: Any, world: Any):
-    verify_acme_domain(world)
-    with LocalOidcProvider() as provider:
-        configure(
-            world,
-            protocol="oidc",
-            oidc_issuer=provider.issuer,
-            oidc_client_id=provider.client_id,
-            oidc_client_secret=provider.client_secret,
-            enabled=True,
-            password_login=False,
-        )
-        provider.sign_in_as("emma@acme.test", "Emma Employee")
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        _company_sign_in(page, live_server, "emma@acme.test")
-        expect(page).to_have_url(f"{live_server.url}/home/")
-        expect(page.locator(".dropdown__who")).to_contain_text("emma@acme.test")
-        assert not [e for e in errors if "Content Security Policy" in e], errors
+def test_oidc_sign_in_in_the_browser(page: Any, live_server: Any, world: Any, oidc: Any):
+    configure(world, password_login=False)
+    oidc.sign_in_as("emma@acme.test", "Emma Employee")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _company_sign_in(page, live_server, "emma@acme.test")
+    expect(page).to_have_url(f"{live_server.url}/home/")
+    expect(page.locator(".dropdown__who")).to_contain_text("emma@acme.test")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
-def test_saml_sign_in_in_the_browser(page: Any, live_server: Any, world: Any):
-    from django.core.cache import cache
-
-    cache.clear()
-    verify_acme_domain(world)
-    with LocalSamlIdp() as idp:
-        configure(
-            world,
-            protocol="saml",
-            saml_metadata_url=idp.entity_id,
-            saml_entity_id=idp.entity_id,
-            enabled=True,
-        )
-        idp.sign_in_as("max@acme.test", "Max", "Manager")
-        _company_sign_in(page, live_server, "max@acme.test")
-        page.get_by_role("button", name="Continue to the application").click()
-        expect(page).to_have_url(f"{live_server.url}/home/")
-        expect(page.locator(".dropdown__who")).to_contain_text("max@acme.test")
+def test_saml_sign_in_in_the_browser(page: Any, live_server: Any, world: Any, saml: Any):
+    saml.sign_in_as("max@acme.test", "Max", "Manager")
+    _company_sign_in(page, live_server, "max@acme.test")
+    page.get_by_role("button", name="Continue to the application").click()
+    expect(page).to_have_url(f"{live_server.url}/home/")
+    expect(page.locator(".dropdown__who")).to_contain_text("max@acme.test")
