@@ -149,11 +149,21 @@ def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, "Something went wrong on our side; nothing was changed. Try again.")
 
 
+def review_field(field: str) -> str:
+    """The review services name an answer's field "statement-<uid>": the API's
+    `answers.<uid>`."""
+    if field.startswith("statement-"):
+        return "answers." + field.removeprefix("statement-")
+    return field
+
+
 def domain_handlers() -> dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]:
     """Errors the services raise, as problems: a stale revision is a conflict (409), a
     rule the input breaks is invalid input (422) naming the field when the service does."""
     from frameworks.services import ConcurrentEditError, FrameworkError
     from people.services import PersonError, StaleEditError
+    from reviews.errors import ReviewError, StaleError
+    from reviews.models import FormLocked
 
     field_words = {"job_family": "family"}
 
@@ -165,9 +175,20 @@ def domain_handlers() -> dict[type[Exception], Callable[[HttpRequest, Any], Http
         errors = [{"field": field_words.get(field, field), "message": str(exc)}] if field else []
         return problem(422, str(exc), errors=errors or None)
 
+    def review(request: HttpRequest, exc: Any) -> HttpResponse:
+        """Problems per field are invalid input (422); without any, the cycle's or form's
+        state does not allow the change (409)."""
+        errors = [
+            {"field": review_field(field), "message": message} for field, message in exc.errors
+        ]
+        return problem(422 if errors else 409, exc.message, errors=errors or None)
+
     return {
         StaleEditError: stale,
         ConcurrentEditError: stale,
+        StaleError: stale,
+        FormLocked: stale,
+        ReviewError: review,
         PersonError: rule,
         FrameworkError: rule,
     }

@@ -28,13 +28,12 @@ class Op:
     multipart: bool = False
 
 
-def _workbook() -> Any:
+def _workbook(objects: dict[str, Any]) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from spreadsheets.writer import blank_template
-
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return {"file": SimpleUploadedFile("ladder.xlsx", blank_template(), xlsx), "dry_run": "true"}
+    data = objects["workbook"]
+    return {"file": SimpleUploadedFile("ladder.xlsx", data, xlsx), "dry_run": "true"}
 
 
 OPS: dict[tuple[str, str], Op] = {
@@ -56,32 +55,97 @@ OPS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/frameworks/{key}/publish"): Op(
         admins(), params={"key": "family_key"}, body=lambda o: {"note": "Second version"}
     ),
-    ("POST", "/api/v1/frameworks/import"): Op(admins(), body=lambda o: _workbook(), multipart=True),
+    ("POST", "/api/v1/frameworks/import"): Op(admins(), body=_workbook, multipart=True),
     ("GET", "/api/v1/frameworks/imports/{id}"): Op(admins(), params={"id": "import_job"}),
     ("POST", "/api/v1/frameworks/imports/{id}/confirm"): Op(admins(), params={"id": "import_job"}),
     ("GET", "/api/v1/frameworks/export"): Op(admins()),
+    # --- reviews: Emma (employee) is reviewed; Max (manager) writes her manager review
+    ("GET", "/api/v1/cycles"): Op(EVERYONE),
+    ("POST", "/api/v1/cycles"): Op(
+        admins(201), body=lambda o: {"name": "Next", "participants": [o["person"].public_id]}
+    ),
+    ("GET", "/api/v1/cycles/{id}"): Op(EVERYONE, params={"id": "open_cycle"}),
+    ("POST", "/api/v1/cycles/{id}/launch"): Op(
+        admins(), params={"id": "draft_cycle"}, body=lambda o: {"revision": 0}
+    ),
+    ("POST", "/api/v1/cycles/{id}/calibrate"): Op(
+        admins(), params={"id": "open_cycle"}, body=lambda o: {"revision": o["open_cycle"].revision}
+    ),
+    ("POST", "/api/v1/cycles/{id}/release"): Op(
+        admins(),
+        params={"id": "calibration_cycle"},
+        body=lambda o: {"revision": o["calibration_cycle"].revision},
+    ),
+    ("GET", "/api/v1/cycles/{id}/forms"): Op(EVERYONE, params={"id": "open_cycle"}),
+    # Emma's own self-review: HR may read it, may not write it; Max sees it once submitted
+    ("GET", "/api/v1/forms/{id}"): Op(
+        {"owner": 200, "hr": 200, "manager": 404, "employee": 200}, params={"id": "self_form"}
+    ),
+    ("PATCH", "/api/v1/forms/{id}"): Op(
+        {"owner": 403, "hr": 403, "manager": 404, "employee": 200},
+        params={"id": "self_form"},
+        body=lambda o: {"revision": o["self_form"].revision, "overall_comment": "Good half"},
+    ),
+    ("POST", "/api/v1/forms/{id}/submit"): Op(
+        {"owner": 403, "hr": 403, "manager": 404, "employee": 200},
+        params={"id": "answered_form"},
+        body=lambda o: {"revision": o["answered_form"].revision},
+    ),
+    ("GET", "/api/v1/cycles/{id}/final-ratings"): Op(admins(), params={"id": "calibration_cycle"}),
+    ("PATCH", "/api/v1/cycles/{id}/final-ratings"): Op(
+        admins(),
+        params={"id": "calibration_cycle"},
+        body=lambda o: {
+            "reviewee": o["person"].public_id,
+            "competency": o["competency_uid"],
+            "rating": 3,
+            "reason": "Calibrated with the other PM leads",
+        },
+    ),
 }
 
 
 def build_objects(world: Any) -> dict[str, Any]:
-    """Acme objects the operations name (built inside scope(acme))."""
-    from django.core.files.base import ContentFile  # noqa: F401
-
+    """Acme objects the operations name (built inside scope(acme)): the review team of
+    tests/reviews/factories.py (Emma PM2 reporting to Max), a draft of its family, an
+    import, and review cycles in each state."""
     from frameworks.services import start_draft
-    from people.services import update_person
-    from spreadsheets.services import start_import
-    from spreadsheets.writer import blank_template
-    from tests.framework_fixtures import load, small_family
+    from reviews import services
+    from reviews.models import FinalRating
+    from spreadsheets.services import export_workbook, start_import
+    from tests.reviews.factories import team
+    from tests.reviews.helpers import fill, form_of, open_cycle
 
-    version = load(world.acme, small_family(), actor=world.owner, publish=True)
-    family = version.family
-    update_person(world.p_employee, actor=world.hr, expected_revision=None, job_family=family)
-    start_draft(family, actor=world.hr)
-    job = start_import(world.acme, name="ladder.xlsx", data=blank_template(), actor=world.hr)
+    t = team(world)
+    only_self_and_manager = {"self": True, "manager": True, "peers": 0}
+    draft_cycle = services.create_cycle(
+        world.acme, name="Draft", actor=world.hr, participants=[t.emma]
+    )
+    calibration = open_cycle(world, t, inputs=only_self_and_manager)
+    fill(form_of(calibration, "self"), world.employee, 3)
+    fill(form_of(calibration, "manager"), world.manager, 4)
+    services.open_calibration(calibration, expected_revision=calibration.revision, actor=world.hr)
+    calibration.refresh_from_db()
+    answered = open_cycle(world, t, inputs=only_self_and_manager)
+    answered_form = fill(form_of(answered, "self"), world.employee, 3, submit=False)
+    cycle = open_cycle(world, t, inputs=only_self_and_manager)
+    start_draft(t.family, actor=world.hr)
+    # the organization's own export imports cleanly; checked last, so it is not stale
+    workbook = export_workbook(world.acme, include_people=False)
+    job = start_import(world.acme, name="ladder.xlsx", data=workbook, actor=world.hr)
     world.p_employee.refresh_from_db()
     return {
         "person": world.p_employee,
-        "family_key": family.key,
-        "version_number": version.number,
+        "family_key": t.family.key,
+        "version_number": t.v1.number,
         "import_job": job,
+        "workbook": workbook,
+        "draft_cycle": draft_cycle,
+        "open_cycle": cycle,
+        "calibration_cycle": calibration,
+        "self_form": form_of(cycle, "self"),
+        "answered_form": answered_form,
+        "competency_uid": FinalRating.objects.filter(participant__cycle=calibration)
+        .first()
+        .competency_uid,
     }
