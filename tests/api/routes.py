@@ -102,6 +102,23 @@ OPS: dict[tuple[str, str], Op] = {
             "reason": "Calibrated with the other PM leads",
         },
     ),
+    # --- growth: Emma's released cycle and her action item
+    ("GET", "/api/v1/people/{id}/gap-report"): Op(EVERYONE, params={"id": "person"}),
+    ("GET", "/api/v1/action-items"): Op(EVERYONE),
+    ("POST", "/api/v1/action-items"): Op(
+        {"owner": 201, "hr": 201, "manager": 201, "employee": 201},
+        body=lambda o: {
+            "person": o["person"].public_id,
+            "competency": o["competency_uid"],
+            "title": "Lead the next roadmap review",
+        },
+    ),
+    ("GET", "/api/v1/action-items/{id}"): Op(EVERYONE, params={"id": "action_item"}),
+    ("PATCH", "/api/v1/action-items/{id}"): Op(
+        EVERYONE,
+        params={"id": "action_item"},
+        body=lambda o: {"revision": o["action_item"].revision, "status": "in_progress"},
+    ),
 }
 
 
@@ -110,6 +127,7 @@ def build_objects(world: Any) -> dict[str, Any]:
     tests/reviews/factories.py (Emma PM2 reporting to Max), a draft of its family, an
     import, and review cycles in each state."""
     from frameworks.services import start_draft
+    from growth.services import create_action_item
     from reviews import services
     from reviews.models import FinalRating
     from spreadsheets.services import export_workbook, start_import
@@ -129,6 +147,16 @@ def build_objects(world: Any) -> dict[str, Any]:
     answered = open_cycle(world, t, inputs=only_self_and_manager)
     answered_form = fill(form_of(answered, "self"), world.employee, 3, submit=False)
     cycle = open_cycle(world, t, inputs=only_self_and_manager)
+    released = open_cycle(world, t, inputs=only_self_and_manager)
+    fill(form_of(released, "self"), world.employee, 3)
+    fill(form_of(released, "manager"), world.manager, 2)
+    for step in (services.open_calibration, services.finalize_calibration, services.release_cycle):
+        released.refresh_from_db()
+        step(released, expected_revision=released.revision, actor=world.hr)
+    competency_uid = FinalRating.objects.filter(participant__cycle=calibration)[0].competency_uid
+    item = create_action_item(
+        t.emma, actor=world.hr, competency_uid=competency_uid, title="Read a book on roadmaps"
+    )
     start_draft(t.family, actor=world.hr)
     # the organization's own export imports cleanly; checked last, so it is not stale
     workbook = export_workbook(world.acme, include_people=False)
@@ -145,7 +173,6 @@ def build_objects(world: Any) -> dict[str, Any]:
         "calibration_cycle": calibration,
         "self_form": form_of(cycle, "self"),
         "answered_form": answered_form,
-        "competency_uid": FinalRating.objects.filter(participant__cycle=calibration)
-        .first()
-        .competency_uid,
+        "competency_uid": competency_uid,
+        "action_item": item,
     }
