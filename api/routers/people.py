@@ -20,6 +20,7 @@ from api.common import (
     Page,
     family_or_none,
     get_or_404,
+    is_public_id,
     page_of,
     require_role,
 )
@@ -142,7 +143,9 @@ def _level(family: JobFamily | None, code: str) -> Level:
 
 
 def _manager(public_id: str) -> Person:
-    manager = Person.objects.filter(public_id=public_id).first() if public_id.isalnum() else None
+    manager = None
+    if is_public_id(public_id):
+        manager = Person.objects.filter(public_id=public_id).first()
     if manager is None:
         raise invalid("manager", f"There is no person with the id “{public_id}”.")
     return manager
