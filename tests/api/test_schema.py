@@ -6,11 +6,14 @@ a server error or break the schema (status code, content type, body)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import get_resolver
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as oa_checks
@@ -76,7 +79,21 @@ def test_the_schema_describes_problems_for_errors():
 
 
 @pytest.fixture
-def hr_token(world: Any, settings: Any) -> str:
+def _keep_the_connection() -> Iterator[None]:
+    """schemathesis calls the WSGI application itself, whose request signals close the
+    database connection (and with it the test's transaction on PostgreSQL); Django's
+    test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def hr_token(world: Any, settings: Any, _keep_the_connection: None) -> str:
     settings.API_RATE_LIMIT = "100000/m"
     with scope(world.acme):
         routes.build_objects(world)
