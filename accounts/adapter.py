@@ -25,6 +25,12 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Too many requests in a short time. Wait a minute and try again.",
     }
 
+    def get_client_ip(self, request: Any) -> str:
+        """The address rate limits count under: X-Forwarded-For only from TRUSTED_PROXIES."""
+        from organizations.clientip import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)
+
     def get_login_redirect_url(self, request: Any) -> str:
         return super().get_login_redirect_url(request)
 

@@ -45,7 +45,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "Career Ladder Builder"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_apps.OperatorAdminConfig",  # django.contrib.admin, hardened
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.admin_site.AdminNetworkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,13 +134,32 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
+# Every rate limit lives in this cache, so it must be shared by all web processes: the
+# database cache by default (`manage.py createcachetable`, run by bin/serve and by the
+# test database setup), Redis when REDIS_URL is set. CACHE_BACKEND=locmem keeps it in
+# each process: fine for one process only (gunicorn.conf.py and `manage.py check` refuse
+# several workers on it).
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHE_BACKEND = env("CACHE_BACKEND", "redis" if REDIS_URL else "database")
+CACHES = {
+    "default": {
+        "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clb_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }[CACHE_BACKEND]
+}
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client
+# address rate limits and ADMIN_ALLOWED_NETWORKS see (organizations/clientip.py).
+# Empty: the connecting address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# The operator's /admin/ (core/admin_site.py): staff need two-step verification, and
+# when networks are listed (e.g. 10.0.0.0/8,192.0.2.7) it answers 404 from anywhere else.
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", True)
+ADMIN_ALLOWED_NETWORKS = env_list("ADMIN_ALLOWED_NETWORKS")
 
 # --- Background jobs ------------------------------------------------------------------
 TASKS = {

@@ -150,10 +150,10 @@ def test_extend_trial_errors(world):
 
 @pytest.fixture
 def operator(db):  # type: ignore[no-untyped-def]
+    from tests.organizations.test_admin_guard import mfa_client
+
     user = get_user_model().objects.create_superuser("op", "op@clb.test", "a-long-password-1")
-    client = Client()
-    client.force_login(user)
-    return client
+    return mfa_client(user)  # the admin needs two-step verification
 
 
 def test_admin_lists_organizations_with_plan_and_trial(world, operator):

@@ -1,0 +1,74 @@
+"""Real processes for the tests that need them (two web processes sharing a rate limit,
+a background worker killed mid-import): a migrated SQLite file database they share, and
+a way to run Python against it in a fresh interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def process_env(db: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST_", "DJANGO_SETTINGS", "DATABASE_URL", "CACHE_", "REDIS"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="clb.settings",
+        DATABASE_URL=f"sqlite:///{db}",
+        TESTING="1",
+        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def run(db: Path, args: list[str], *, timeout: float, **extra: str) -> Any:
+    return subprocess.run(
+        [sys.executable, *args],
+        env=process_env(db, **extra),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def run_python(db: Path, code: str, *, timeout: float = 120, **extra: str) -> str:
+    """Run `code` (after django.setup()) in a new interpreter; its standard output."""
+    done = run(db, ["-c", "import django; django.setup()\n" + code], timeout=timeout, **extra)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return str(done.stdout)
+
+
+def manage(db: Path, *args: str, timeout: float = 300, **extra: str) -> Any:
+    done = run(db, ["manage.py", *args], timeout=timeout, **extra)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+@pytest.fixture(scope="session")
+def migrated_file_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the cache table; copy it per test (`file_db`)."""
+    db = tmp_path_factory.mktemp("filedb") / "template.sqlite3"
+    manage(db, "migrate", "--noinput", "-v", "0")
+    manage(db, "createcachetable")
+    return db
+
+
+@pytest.fixture
+def file_db(migrated_file_db: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "db.sqlite3"
+    db.write_bytes(migrated_file_db.read_bytes())
+    return db
