@@ -60,9 +60,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.usersessions",
     "django_htmx",
+    "core",  # before django_tasks_db: its db_worker command wraps that one
     "django_tasks_db",
     "ninja",
-    "core",
     "organizations",
     "accounts",
     "people",
@@ -282,6 +282,10 @@ IMPORT_MAX_RANGE_CELLS = int(env("IMPORT_MAX_RANGE_CELLS", "50000"))
 IMPORT_CHECK_SECONDS = float(env("IMPORT_CHECK_SECONDS", "120"))
 IMPORT_INLINE_CHECK_SECONDS = float(env("IMPORT_INLINE_CHECK_SECONDS", "3"))
 IMPORT_CHECK_MEMORY_MB = int(env("IMPORT_CHECK_MEMORY_MB", "1024"))
+# a running import stamps its lease every IMPORT_HEARTBEAT_SECONDS; one not stamped for
+# IMPORT_STALE_SECONDS lost its process and is marked failed (spreadsheets/leases.py)
+IMPORT_HEARTBEAT_SECONDS = float(env("IMPORT_HEARTBEAT_SECONDS", "10"))
+IMPORT_STALE_SECONDS = float(env("IMPORT_STALE_SECONDS", "300"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # a request with files larger than this is refused before it is stored (core/uploads.py)

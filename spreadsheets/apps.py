@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SpreadsheetsConfig(AppConfig):
     name = "spreadsheets"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.signals import worker_started
+        from spreadsheets.leases import start_reaping
+
+        worker_started.connect(start_reaping, dispatch_uid="spreadsheets-reap-stale-imports")

@@ -45,6 +45,12 @@ class ImportJob(TenantModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the lease: whoever runs the job stamps this while it works; a running job whose
+    # stamp is older than IMPORT_STALE_SECONDS lost its process (spreadsheets/leases.py)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    interrupted = models.BooleanField(
+        default=False, help_text="Stopped because the process running it died"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

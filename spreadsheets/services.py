@@ -366,8 +366,11 @@ def apply_import(
     actor: Any,
     source: str = "import",
     expected_fingerprint: str | None = None,
+    job_id: int | None = None,
 ) -> dict[str, Any]:
-    """Load everything in one transaction: a draft per family, then the people."""
+    """Load everything in one transaction: a draft per family, then the people. With
+    `job_id`, the job is marked done in the same transaction, and only if it is still
+    importing (a job marked interrupted meanwhile rolls everything back)."""
     org.ensure_writable()
     with transaction.atomic():
         if expected_fingerprint is not None and expected_fingerprint != fingerprint():
@@ -410,7 +413,23 @@ def apply_import(
                 "people_updated": updated,
             },
         )
+        if job_id is not None and not _finish(job_id, result):
+            raise ImportError_(
+                "This import was stopped before it finished, so nothing was changed. Try again."
+            )
     return result
+
+
+def _finish(job_id: int, result: dict[str, Any]) -> bool:
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.APPLYING).update(
+            status=ImportJob.Status.DONE,
+            progress=100,
+            stage="",
+            result=result,
+            finished_at=timezone.now(),
+        )
+    )
 
 
 def _managers_first(rows: list[PersonRow], existing: set[str]) -> list[PersonRow]:
@@ -523,7 +542,9 @@ def _apply_people(
 
 def _set_progress(job: ImportJob) -> Progress:
     def progress(pct: int, stage: str) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=pct, stage=stage)
+        ImportJob.objects.filter(pk=job.pk).update(
+            progress=pct, stage=stage, heartbeat_at=timezone.now()
+        )
         job.progress, job.stage = pct, stage
 
     return progress
@@ -553,7 +574,10 @@ def confirm_import(job: ImportJob, *, actor: Any) -> ImportJob:
     org.ensure_writable()
     with transaction.atomic():
         updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.APPLYING, progress=0, stage="Waiting to start"
+            status=ImportJob.Status.APPLYING,
+            progress=0,
+            stage="Waiting to start",
+            heartbeat_at=None,  # queued: no lease until a worker takes it
         )
         if not updated:
             raise ImportError_("This import has already been confirmed or cannot be applied.")
@@ -595,6 +619,7 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
     """Check the stored file; `inline` (within a web request) gets a short time limit, and
     a file that needs longer moves to the background worker."""
     progress = _set_progress(job)
+    checking = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING)
     try:
         with job.file.open("rb") as fh:
             data = fh.read()
@@ -613,7 +638,7 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
         return
     except Exception:  # never a server error: the job says what happened
         logger.exception("Checking import %s failed", job.public_id)
-        ImportJob.objects.filter(pk=job.pk).update(
+        checking.update(
             status=ImportJob.Status.FAILED,
             stage="",
             errors=[
@@ -638,55 +663,69 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
             errors=[p.as_dict() for p in result.problems],
             summary={"notes": result.parsed.notes if result.parsed else []},
         )
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    checking.update(**fields)  # unless marked interrupted meanwhile
 
 
 def run_apply(job: ImportJob) -> None:
     org = job.organization
-    ImportJob.objects.filter(pk=job.pk).update(progress=10, stage="Creating drafts and people")
+    running = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.APPLYING)
+    if not running.update(
+        progress=10, stage="Creating drafts and people", heartbeat_at=timezone.now()
+    ):
+        return  # no longer importing (e.g. marked interrupted): never applied twice
     try:
-        result = apply_import(
+        apply_import(
             org,
             families_from(job.payload),
             people_from(job.payload),
             actor=job.created_by,
             source=f"import: {job.original_name}"[:120],
             expected_fingerprint=job.summary.get("fingerprint"),
+            job_id=job.pk,
         )
     except (ImportError_, PermissionDenied) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED,
-            stage="",
-            progress=100,
-            errors=[Problem("", None, "", "", str(exc)).as_dict()],
-            finished_at=timezone.now(),
-        )
-        return
+        message = str(exc)
     except Exception:
         logger.exception("Applying import %s failed", job.public_id)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED,
-            stage="",
-            progress=100,
-            errors=[
-                Problem(
-                    "",
-                    None,
-                    "",
-                    "",
-                    "Something went wrong while importing; nothing was changed. Try again.",
-                ).as_dict()
-            ],
-            finished_at=timezone.now(),
-        )
+        message = "Something went wrong while importing; nothing was changed. Try again."
+    else:
         return
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.DONE,
-        progress=100,
+    running.update(
+        status=ImportJob.Status.FAILED,
         stage="",
-        result=result,
+        progress=100,
+        errors=[Problem("", None, "", "", message).as_dict()],
         finished_at=timezone.now(),
     )
+
+
+def retry_import(job: ImportJob, *, actor: Any) -> ImportJob:
+    """Run an interrupted job again from where it was: the check, or (once checked and
+    confirmed) the import, from the same stored file and preview."""
+    job.organization.ensure_writable()
+    status = ImportJob.Status.APPLYING if job.payload else ImportJob.Status.CHECKING
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(
+            pk=job.pk, status=ImportJob.Status.FAILED, interrupted=True
+        ).update(
+            status=status,
+            interrupted=False,
+            errors=[],
+            progress=0,
+            stage="Waiting to start",
+            heartbeat_at=None,
+            finished_at=None,
+        )
+        if not updated:
+            raise ImportError_("This import is not waiting to be tried again.")
+    job.refresh_from_db()
+    if status == ImportJob.Status.APPLYING:
+        _dispatch(job, "apply")
+    else:
+        with job.file.open("rb") as fh:
+            _dispatch(job, "check", fh.read())
+    job.refresh_from_db()
+    return job
 
 
 # --- export --------------------------------------------------------------------------------

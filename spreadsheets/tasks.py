@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from organizations.scoping import scope, unscoped
+from spreadsheets.leases import heartbeat
 from spreadsheets.models import ImportJob
 
 
@@ -19,7 +20,7 @@ def check_import(job_id: int) -> None:
     from spreadsheets.services import run_check
 
     job = _job(job_id)
-    with scope(job.organization):
+    with scope(job.organization), heartbeat(job.pk):
         run_check(job)
 
 
@@ -28,5 +29,5 @@ def apply_import_job(job_id: int) -> None:
     from spreadsheets.services import run_apply
 
     job = _job(job_id)
-    with scope(job.organization):
+    with scope(job.organization), heartbeat(job.pk):
         run_apply(job)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("imports/<pid:job_id>/", views.job, name="job"),
     path("imports/<pid:job_id>/confirm/", views.confirm, name="confirm"),
+    path("imports/<pid:job_id>/retry/", views.retry, name="retry"),
 ]

@@ -15,8 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from organizations.access import org_required
 from organizations.models import Role
 from spreadsheets.forms import ExportForm, UploadForm
+from spreadsheets.leases import reap_stale_jobs
 from spreadsheets.models import ImportJob
-from spreadsheets.services import ImportError_, confirm_import, export_workbook, start_import
+from spreadsheets.services import (
+    ImportError_,
+    confirm_import,
+    export_workbook,
+    retry_import,
+    start_import,
+)
 from spreadsheets.writer import blank_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,6 +47,7 @@ def _index_context(request: HttpRequest, upload_form: UploadForm | None = None) 
 @org_required(Role.HR_ADMIN)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    reap_stale_jobs()
     return render(request, "spreadsheets/index.html", _index_context(request))
 
 
@@ -106,6 +114,7 @@ def _draft_links(result: dict[str, Any]) -> list[dict[str, Any]]:
 @org_required(Role.HR_ADMIN)
 @require_GET
 def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    reap_stale_jobs()  # a job whose process died says so instead of "Importing" forever
     item = get_object_or_404(ImportJob.objects.select_related("created_by"), public_id=job_id)
     context = {
         "job": item,
@@ -127,6 +136,17 @@ def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     try:
         confirm_import(item, actor=request.user)
+    except ImportError_ as exc:
+        messages.error(request, str(exc))
+    return redirect("spreadsheets:job", job_id=item.public_id)
+
+
+@org_required(Role.HR_ADMIN)
+@require_POST
+def retry(request: HttpRequest, job_id: str) -> HttpResponse:
+    item = get_object_or_404(ImportJob, public_id=job_id)
+    try:
+        retry_import(item, actor=request.user)
     except ImportError_ as exc:
         messages.error(request, str(exc))
     return redirect("spreadsheets:job", job_id=item.public_id)

@@ -319,6 +319,7 @@ tenant("spreadsheets:export")
 tenant("spreadsheets:upload")
 tenant("spreadsheets:job", job_id="import_job")
 tenant("spreadsheets:confirm", job_id="import_job")
+tenant("spreadsheets:retry", job_id="import_job")
 
 
 # --- API tokens (api/views.py); the API itself is covered by tests/api/test_access.py ---
