@@ -638,16 +638,15 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
         return
     except Exception:  # never a server error: the job says what happened
         logger.exception("Checking import %s failed", job.public_id)
-        checking.update(
-            status=ImportJob.Status.FAILED,
-            stage="",
-            errors=[
-                Problem(
-                    "", None, "", "", "Something went wrong while reading the file. Try again."
-                ).as_dict()
-            ],
-            finished_at=timezone.now(),
-        )
+        message = "Something went wrong while reading the file. Try again."
+        with transaction.atomic():
+            if checking.update(
+                status=ImportJob.Status.FAILED,
+                stage="",
+                errors=[Problem("", None, "", "", message).as_dict()],
+                finished_at=timezone.now(),
+            ):
+                audit_failure(job.organization, job.created_by, job, message)
         return
     fields: dict[str, Any] = {"progress": 100, "stage": "", "finished_at": timezone.now()}
     if result.ok and result.parsed is not None:
@@ -663,7 +662,36 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
             errors=[p.as_dict() for p in result.problems],
             summary={"notes": result.parsed.notes if result.parsed else []},
         )
-    checking.update(**fields)  # unless marked interrupted meanwhile
+    with transaction.atomic():
+        won = checking.update(**fields)  # unless marked interrupted meanwhile
+        if won and not result.ok:
+            audit_refusal(job.organization, job.created_by, job, result.problems)
+
+
+def audit_refusal(org: Organization, actor: Any, job: ImportJob | None, problems: list) -> None:
+    """A refused or invalid workbook: who, which file, how many problems, the first."""
+    record(
+        org,
+        actor,
+        "import.refused",
+        job,
+        target_label=(job.original_name if job else "") or "Master Template import",
+        data={
+            "problems": len(problems),
+            "first_problem": str(problems[0])[:300] if problems else "",
+        },
+    )
+
+
+def audit_failure(org: Organization, actor: Any, job: ImportJob | None, message: str) -> None:
+    record(
+        org,
+        actor,
+        "import.failed",
+        job,
+        target_label=(job.original_name if job else "") or "Master Template import",
+        data={"reason": message[:300]},
+    )
 
 
 def run_apply(job: ImportJob) -> None:
@@ -690,13 +718,15 @@ def run_apply(job: ImportJob) -> None:
         message = "Something went wrong while importing; nothing was changed. Try again."
     else:
         return
-    running.update(
-        status=ImportJob.Status.FAILED,
-        stage="",
-        progress=100,
-        errors=[Problem("", None, "", "", message).as_dict()],
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        if running.update(
+            status=ImportJob.Status.FAILED,
+            stage="",
+            progress=100,
+            errors=[Problem("", None, "", "", message).as_dict()],
+            finished_at=timezone.now(),
+        ):
+            audit_failure(org, job.created_by, job, message)
 
 
 def retry_import(job: ImportJob, *, actor: Any) -> ImportJob:

@@ -56,9 +56,13 @@ def state(org: Any) -> dict[str, int]:
                 Statement,
                 Person,
                 LevelChange,
-                AuditEntry,
             )
         }
+
+
+def refusals(org: Any) -> int:
+    with scope(org):
+        return AuditEntry.objects.filter(action="import.refused").count()
 
 
 def test_the_corpus_has_at_least_twenty_kinds_of_bad_file():
@@ -92,3 +96,5 @@ def test_malformed_file_gets_a_clear_message_and_changes_nothing(world, corpus, 
         assert b"Nothing has been imported" in page.content
     assert elapsed < 2.0, f"{key} took {elapsed:.2f}s of CPU"  # a guard; figures in bench/
     assert state(world.acme) == before
+    # every refused workbook is in the audit log (the form's own refusals store nothing)
+    assert refusals(world.acme) == (0 if key == "empty" else 1)

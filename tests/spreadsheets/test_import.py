@@ -49,6 +49,9 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return build_public(tmp_path_factory.mktemp("public"))
 
 
+AUDITED_REFUSALS = ["import.refused", "import.failed"]
+
+
 def counts(org: Any) -> dict[str, int]:
     with scope(org):
         return {
@@ -57,7 +60,8 @@ def counts(org: Any) -> dict[str, int]:
             "levels": Level.objects.count(),
             "statements": Statement.objects.count(),
             "people": Person.objects.count(),
-            "audit": AuditEntry.objects.count(),
+            # refused and failed imports are audited, but change nothing
+            "audit": AuditEntry.objects.exclude(action__in=AUDITED_REFUSALS).count(),
         }
 
 
@@ -511,6 +515,9 @@ def test_an_unexpected_failure_is_a_message_not_a_server_error(world, monkeypatc
     assert page.status_code == 200
     assert b"Something went wrong while reading the file" in page.content
     assert counts(world.acme) == before
+    with scope(world.acme):
+        failed = AuditEntry.objects.get(action="import.failed")
+    assert failed.actor == world.hr and "went wrong" in failed.data["reason"]
 
 
 def test_big_workbooks_go_to_the_background(world, public):

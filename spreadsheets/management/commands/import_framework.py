@@ -9,7 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organizations.models import Organization
 from organizations.scoping import scope, unscoped
-from spreadsheets.services import ImportError_, apply_import, check_workbook
+from spreadsheets.services import (
+    ImportError_,
+    apply_import,
+    audit_failure,
+    audit_refusal,
+    check_workbook,
+)
 
 
 class Command(BaseCommand):
@@ -35,6 +41,7 @@ class Command(BaseCommand):
             if not result.ok or result.parsed is None:
                 for problem in result.problems:
                     self.stderr.write(str(problem) if problem.sheet else problem.message)
+                audit_refusal(org, None, None, result.problems)
                 n = len(result.problems)
                 raise CommandError(
                     f"{n} problem{'s' if n != 1 else ''} found; nothing was imported."
@@ -52,6 +59,7 @@ class Command(BaseCommand):
                     source=f"import: {path.name}"[:120],
                 )
             except ImportError_ as exc:
+                audit_failure(org, None, None, str(exc))
                 raise CommandError(f"{exc} Nothing was imported.") from exc
         for d in done["drafts"]:
             self.stdout.write(f"Draft ready: {d['family']} ({d['label']})")
