@@ -10,10 +10,12 @@ tampered with and a directory that changed in between is noticed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,19 +87,73 @@ def example_csv() -> str:
     return out.getvalue()
 
 
+# Encodings spreadsheet programs save CSV files in, which UTF-8 is not; named in the
+# message when the bytes read cleanly as one of them and give its script's letters.
+EAST_ASIAN = [
+    ("cp932", "Shift-JIS, a Japanese encoding", "\u3040-\u30ff\u4e00-\u9fff"),
+    ("euc_kr", "EUC-KR, a Korean encoding", "\uac00-\ud7af"),
+    ("gb18030", "GBK/GB18030, a Chinese encoding", "\u4e00-\u9fff"),
+    ("big5", "Big5, a Chinese encoding", "\u4e00-\u9fff"),
+]
+SAVE_AS_UTF8 = (
+    "In Excel choose File › Save As › “CSV UTF-8 (Comma delimited)”; in Google Sheets "
+    "download it as CSV (always UTF-8). Then upload it again."
+)
+
+
+def _east_asian(raw: bytes) -> str:
+    """The East Asian encoding `raw` is written in, or "". The bytes must read cleanly
+    as it, give that script's letters, and give them in runs (words), not one at a time
+    among Latin letters as a Western file misread would (Müller is M + one Kanji + ler)."""
+    for codec, label, letters in EAST_ASIAN:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        runs = re.findall(r"[^\x00-\x7f]+", text)
+        wide = "".join(runs)
+        if not wide:
+            continue
+        script = len(re.findall(f"[{letters}]", wide)) / len(wide)
+        if script >= 0.8 and len(wide) / len(runs) >= 1.5:
+            return label
+    return ""
+
+
+def decode_csv(raw: bytes) -> str:
+    """The file's text. UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's
+    "Unicode text") are read as they say; a Western Windows file (cp1252, Excel's plain
+    "CSV") is read as such. A Japanese, Korean or Chinese encoding would come out as
+    garbled Latin letters that still look like valid rows, so it is refused, named."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                "The file says it is UTF-16 text but is damaged. " + SAVE_AS_UTF8
+            ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    found = _east_asian(raw)
+    if not found:
+        try:
+            return raw.decode("cp1252")  # Müller, José, Zoë
+        except UnicodeDecodeError:
+            pass
+    seen = f"It seems to be saved as {found}" if found else "It is saved in another encoding"
+    raise ImportFileError(
+        "The file is not saved as UTF-8, so its names and letters would be garbled. "
+        f"{seen} rather than UTF-8. {SAVE_AS_UTF8}"
+    )
+
+
 def read_csv(raw: bytes) -> tuple[list[str], list[list[str]]]:
     """The header row and the other rows of an upload, as strings."""
     if len(raw) > MAX_BYTES:
         raise ImportFileError("The file is larger than 2 MB. Split it into smaller files.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                "We could not read the file's characters. Save it as “CSV UTF-8” and try again."
-            ) from exc
+    text = decode_csv(raw)
     if "\x00" in text:
         raise ImportFileError("This does not look like a CSV file. Save it as “CSV UTF-8”.")
     try:
