@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "organizations.middleware.TenantMiddleware",
     "api.auth.ApiMiddleware",
+    "core.busy.DatabaseBusyMiddleware",  # a locked database answers "busy, try again"
 ]
 
 ROOT_URLCONF = "clb.urls"
@@ -124,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": float(env("SQLITE_TIMEOUT", "20")),  # seconds a write waits for the lock
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
