@@ -8,8 +8,11 @@ from typing import Any
 
 
 def on_starting(server: Any) -> None:
+    import os
+
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")  # as clb/wsgi.py does
     django.setup()
     from core.checks import per_process_cache_problem
 

@@ -122,6 +122,7 @@ def test_check_refuses_several_workers_on_a_per_process_cache(settings, monkeypa
 
 def test_gunicorn_refuses_two_workers_on_a_per_process_cache(tmp_path):
     env = process_env(tmp_path / "x.sqlite3", CACHE_BACKEND="locmem")
+    del env["DJANGO_SETTINGS_MODULE"]  # as on a server: only clb/wsgi.py names it
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     done = subprocess.run(
         [gunicorn, "clb.wsgi:application", "--workers", "2", "--bind", "127.0.0.1:0"],
@@ -134,6 +135,29 @@ def test_gunicorn_refuses_two_workers_on_a_per_process_cache(tmp_path):
     )
     assert done.returncode != 0
     assert "2 web workers would each keep their own cache" in done.stderr
+
+
+def test_gunicorn_starts_with_the_shared_cache(tmp_path):
+    env = process_env(tmp_path / "x.sqlite3")
+    del env["DJANGO_SETTINGS_MODULE"]
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "clb.wsgi:application", "--workers", "2", "--bind", "127.0.0.1:0"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:  # gunicorn logs to stderr; stop at the first worker
+            assert "Error" not in line, line
+            if "Booting worker" in line:
+                break
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def test_gunicorn_hook_lets_one_worker_or_a_shared_cache_start(settings):
