@@ -71,8 +71,8 @@ def interrupted_message(job: ImportJob) -> str:
     what = "importing" if job.status == ImportJob.Status.APPLYING else "checking"
     return (
         f"The server stopped while {what} this workbook (it was restarted or ran out of "
-        "time), so it did not finish. Nothing was changed. Try again: the same file is "
-        "used."
+        "time), so it did not finish. Nothing was changed. You can try again with the same "
+        "file."
     )
 
 
