@@ -142,9 +142,10 @@ def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-@require_POST
 def retry(request: HttpRequest, job_id: str) -> HttpResponse:
-    item = get_object_or_404(ImportJob, public_id=job_id)
+    item = get_object_or_404(ImportJob, public_id=job_id)  # another organization's: 404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         retry_import(item, actor=request.user)
     except ImportError_ as exc:
