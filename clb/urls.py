@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("settings/api-tokens/", include("api.web_urls")),
     path("", include("billing.urls")),
+    path("growth/", include("growth.urls")),
     path("admin/", admin.site.urls),
 ]
 

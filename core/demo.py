@@ -106,8 +106,15 @@ def _levels(family: JobFamily) -> list[Level]:
 
 
 def seed(
-    slug: str = "demo", *, people: int = 40, seed: int = 7, name: str = "Northwind Labs"
+    slug: str = "demo",
+    *,
+    people: int = 40,
+    seed: int = 7,
+    name: str = "Northwind Labs",
+    cycles: int = 0,
 ) -> DemoResult:
+    """The demo organization; `cycles` released review cycles of history (gap reports,
+    development plans, conversations: `growth.demo`) when it is created."""
     rng = random.Random(seed)
     with unscoped():
         org = Organization.objects.filter(slug=slug).first()
@@ -120,6 +127,11 @@ def seed(
             result.created = False
         else:
             _populate(org, owner, rng, people)
+            if cycles:
+                from growth.demo import seed_history
+
+                emma = Person.objects.get(email=f"employee@{slug}.test")
+                seed_history(org, cycles=cycles, seed=seed, peers_for=[emma])
         for role, email in [
             ("owner", f"owner@{slug}.test"),
             ("HR admin", f"hr@{slug}.test"),

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 NAV: list[tuple[str, str, str]] = [
     ("dashboard", "Home", "all"),
     ("frameworks:my_ladder", "My ladder", "all"),
+    ("growth:index", "Development", "all"),
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
     ("frameworks:index", "Frameworks", "admin"),
@@ -27,6 +28,7 @@ ADMIN_MENU: list[tuple[str, str, str]] = [
     ("organizations:members", "Logins and roles", "admin"),
     ("sso:settings", "Company sign-in", "admin"),
     ("accounts:invitations", "Invitations", "admin"),
+    ("growth:settings", "Growth settings", "admin"),
     ("organizations:audit_log", "Audit log", "admin"),
     ("onet:search", "O*NET skills library", "admin"),
 ]

@@ -7,6 +7,8 @@ class GrowthConfig(AppConfig):
     verbose_name = "Gap reports and development plans"
 
     def ready(self) -> None:
-        from growth import audit_words
+        from growth import audit_words, panels
+        from people.panels import register
 
         audit_words.register()
+        register(panels.development_panel)

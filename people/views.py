@@ -24,6 +24,7 @@ from people.forms import (
 )
 from people.imports import ImportFileError, example_csv, plan_import, read_csv
 from people.models import LevelChange, PeopleImport, Person
+from people.panels import panels_for
 from people.services import (
     ImportChangedError,
     PersonError,
@@ -154,6 +155,7 @@ def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> 
             "role_choices": ROLE_CHOICES,
             "manager_visible": manager_visible,
             "is_self": person.user_id == request.user.pk,
+            "panels": panels_for(request, person),
         },
     )
 

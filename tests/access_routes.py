@@ -393,3 +393,57 @@ tenant("billing:portal")
 public("billing:webhook")  # Stripe's; only a correctly signed event changes anything
 public("billing:roi")
 public("billing:roi_chart")
+# --- growth (gap reports, development plans, team gaps) ------------------------------------
+
+
+@builder("growth_participant")
+def _growth_participant(world: Any) -> Any:
+    """Emma in a released cycle (rows only: the report of a cycle with no ratings)."""
+    from django.utils import timezone
+
+    from reviews.models import Participant, ReviewCycle
+
+    cycle = ReviewCycle.objects.create(
+        organization=world.acme,
+        name="Released cycle",
+        status=ReviewCycle.Status.RELEASED,
+        released_at=timezone.now(),
+    )
+    return Participant.objects.create(
+        organization=world.acme,
+        cycle=cycle,
+        person=world.p_employee,
+        manager=world.p_manager,
+        level_code="E2",
+        level_title="Engineer",
+    )
+
+
+@builder("growth_item")
+def _growth_item(world: Any) -> Any:
+    from growth.models import ActionItem
+
+    return ActionItem.objects.create(
+        organization=world.acme,
+        person=world.p_employee,
+        owner=world.p_employee,
+        competency_uid="c1",
+        competency_name="Delivery",
+        title="Lead the next release",
+    )
+
+
+tenant("growth:index")
+tenant("growth:plan", person_id="person")
+tenant("growth:item_new", person_id="person")
+tenant("growth:latest_report", person_id="person")
+tenant("growth:conversation", person_id="person")
+tenant("growth:item", item_id="growth_item")
+tenant("growth:item_status", item_id="growth_item")
+tenant("growth:report", participant_id="growth_participant")
+tenant("growth:report_pdf", participant_id="growth_participant")
+tenant("growth:suggest", participant_id="growth_participant")
+tenant("growth:team")
+tenant("growth:team_csv")
+tenant("growth:team_xlsx")
+tenant("growth:settings")

@@ -149,7 +149,12 @@ def heatmap(
         key=lambda f: f[1].casefold(),
     )
     levels = sorted(
-        {(p.level_uid, p.level_code) for p in all_parts if p.level_uid}, key=lambda x: x[1]
+        {
+            (p.level_uid, p.level_code)
+            for p in all_parts
+            if p.level_uid and (family_id is None or p.family_id == family_id)
+        },
+        key=lambda x: x[1],
     )
     managers = sorted(
         {(p.manager_id, p.manager.name) for p in all_parts if p.manager_id and p.manager},

@@ -24,6 +24,7 @@ class Plan:
     items: list[ActionItem]
     today: dt.date
     next_follow_up: dt.date | None = None
+    statuses = ActionItem.Status.choices
 
     @property
     def live(self) -> list[ActionItem]:

@@ -19,6 +19,7 @@ A constant number of queries, whatever the number of cycles or competencies.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -147,6 +148,14 @@ class CompetencyTrend:
         return "improved" if change > 0 else "declined" if change < 0 else "steady"
 
     @property
+    def before(self) -> Decimal | None:
+        return self.points[-2].final if len(self.points) > 1 else None
+
+    @property
+    def now(self) -> Decimal | None:
+        return self.points[-1].final if self.points else None
+
+    @property
     def closed(self) -> bool:
         """A gap in the previous cycle that is gone in this one."""
         if len(self.points) < 2:
@@ -223,6 +232,10 @@ class GapReport:
         return Decimal(self.scale.meets)
 
     @property
+    def meets_label(self) -> str:
+        return self.scale.label(self.scale.meets)
+
+    @property
     def gaps(self) -> list[CompetencyGap]:
         return [c for c in self.competencies if c.kind == "gap"]
 
@@ -266,7 +279,7 @@ def released_participations(person: Person) -> QuerySet[Participant]:
     """The person's participations in released (or closed) cycles, newest first."""
     return (
         Participant.objects.filter(person=person, cycle__status__in=RELEASED)
-        .select_related("cycle", "person")
+        .select_related("cycle", "person", "manager")
         .order_by("-cycle__released_at", "-cycle__created_at", "-id")
     )
 
@@ -355,6 +368,21 @@ def _history(
     return history, finals
 
 
+_NEW_CLAUSE = re.compile(r",\s+(?:and\s+)?(?=[a-z]+s\b)|;\s+")
+
+
+def short_title(text: str, limit: int = 90) -> str:
+    """A statement's first clause, as an action item's title: "Ranks the backlog with a
+    written method (RICE, …), shares the list, and explains the cut line" → "Ranks the
+    backlog with a written method". Cut at a word boundary when still too long."""
+    text = re.sub(r"\s*\([^)]*\)", "", " ".join(text.split())).strip()
+    first = _NEW_CLAUSE.split(text, maxsplit=1)[0].rstrip(" .,;")
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;")
+    return cut + "…"
+
+
 def _suggest(competencies: list[CompetencyGap], how_many: int, today: dt.date) -> list[Suggestion]:
     """One suggested action item for each of the largest gaps that has no live item yet,
     worded from the statement behind the gap (the one rated lowest)."""
@@ -366,7 +394,7 @@ def _suggest(competencies: list[CompetencyGap], how_many: int, today: dt.date) -
             continue
         statement = min(comp.statements, key=lambda s: s.lowest, default=None)
         text = statement.text.strip() if statement else ""
-        title = f"{comp.name}: {text}" if text else f"Close the gap in {comp.name}"
+        title = short_title(text) if text else f"Close the gap in {comp.name}"
         found.append(
             Suggestion(
                 competency_uid=comp.uid,

@@ -233,6 +233,13 @@ def update_action_item(
         for k, v in values.items()
         if k in FIELDS and before[k] != v
     }
+    # targets read as words in the history, not as uids
+    for uid_field, text_field in (
+        ("competency_uid", "competency_name"),
+        ("statement_uid", "statement_text"),
+    ):
+        if uid_field in diff:
+            diff[uid_field] = [before[text_field], values.get(text_field, "")]
     now = timezone.now()
     fields = dict(values)
     if "status" in values and values["status"] != before["status"]:

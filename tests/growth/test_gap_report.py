@@ -196,7 +196,7 @@ def test_suggestions_follow_the_largest_gaps_and_their_lowest_statement(t, world
         ("Craft", "k1 Writes tested code."),
         ("Delivery", "d2a Ships features on time."),  # the manager rated d2a 2, d2b 3
     ]
-    assert report.suggestions[1].title == "Delivery: d2a Ships features on time."
+    assert report.suggestions[1].title == "d2a Ships features on time"
     created = services.create_suggested_items(
         part, actor=world.employee, keys=[report.suggestions[0].key]
     )
@@ -261,3 +261,20 @@ def test_report_queries_do_not_grow_with_cycles_or_items(t, world):
     six = count(last)
     assert one[1] == 1 and six[1] == 6
     assert one[0] == six[0], f"{one[0]} queries for 1 cycle, {six[0]} for 6"
+
+
+def test_suggested_titles_are_the_statements_first_clause():
+    from growth.selectors.report import short_title
+
+    assert (
+        short_title(
+            "Ranks the product area's backlog with a named, written method (RICE, impact "
+            "against effort, or the company's own model), shares the scored list with "
+            "engineering before planning, and explains the cut line."
+        )
+        == "Ranks the product area's backlog with a named, written method"
+    )
+    assert short_title("Writes clear tickets.") == "Writes clear tickets"
+    assert short_title("Plans work; reviews it") == "Plans work"
+    long = short_title("Explains " + "very " * 40 + "clearly")
+    assert len(long) <= 90 and long.endswith("…")

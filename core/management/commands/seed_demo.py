@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=40, help="people to create")
         parser.add_argument("--seed", type=int, default=7, help="random seed")
         parser.add_argument(
+            "--cycles",
+            type=int,
+            default=2,
+            help="released review cycles of history, with gap reports and plans (default 2)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when any organization exists already",
@@ -29,7 +35,12 @@ class Command(BaseCommand):
                 if demo is None:
                     self.stdout.write("Organizations exist already; no demo created.")
                     return
-        result = seed(options["org"], people=options["people"], seed=options["seed"])
+        result = seed(
+            options["org"],
+            people=options["people"],
+            seed=options["seed"],
+            cycles=options["cycles"],
+        )
         verb = "Created" if result.created else "Found"
         self.stdout.write(self.style.SUCCESS(f"{verb} the demo organization “{result.org.name}”."))
         self.stdout.write("Log in at /accounts/login/ with any of:")

@@ -1,0 +1,54 @@
+"""What the growth pages share: finding objects the viewer may see (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from growth.access import Viewer, can_see_plan, report_visible, viewer_for
+from growth.models import ActionItem
+from people.models import Person
+from reviews.models import Participant
+
+
+def viewer(request: HttpRequest) -> Viewer:
+    cached = getattr(request, "_growth_viewer", None)
+    if cached is None:
+        cached = viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+        request._growth_viewer = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def person_or_404(request: HttpRequest, person_id: str) -> Person:
+    """A person whose plan the viewer may see."""
+    person = get_object_or_404(
+        Person.objects.select_related("manager", "level", "job_family"), public_id=person_id
+    )
+    if not can_see_plan(viewer(request), person):
+        raise Http404("Not found")
+    return person
+
+
+def participant_or_404(request: HttpRequest, participant_id: str) -> Participant:
+    """A participation whose gap report the viewer may see (released cycles only)."""
+    participant = get_object_or_404(
+        Participant.objects.select_related("cycle__organization", "person", "manager"),
+        public_id=participant_id,
+    )
+    if not report_visible(participant, viewer(request)):
+        raise Http404("Not found")
+    return participant
+
+
+def item_or_404(request: HttpRequest, item_id: str) -> ActionItem:
+    item = get_object_or_404(
+        ActionItem.objects.select_related("person", "owner", "organization", "cycle"),
+        public_id=item_id,
+    )
+    if not can_see_plan(viewer(request), item.person):
+        raise Http404("Not found")
+    return item
+
+
+def is_own(request: HttpRequest, person: Person) -> bool:
+    return viewer(request).pk == person.pk
