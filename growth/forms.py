@@ -3,7 +3,7 @@ write."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -78,7 +78,7 @@ class ActionItemForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["competency"].choices = [("", "Choose a competency")] + [
+        self._choice("competency").choices = [("", "Choose a competency")] + [
             (c.uid, c.name) for c in targets
         ]
         statements: list[Any] = [("", "The competency as a whole")]
@@ -87,12 +87,15 @@ class ActionItemForm(forms.Form):
                 statements.append(
                     (c.name, [(s.uid, f"{s.level_code}: {s.text}") for s in c.statements])
                 )
-        self.fields["statement"].choices = statements
-        self.fields["owner"].choices = [
+        self._choice("statement").choices = statements
+        self._choice("owner").choices = [
             (p.public_id, f"{p.name}{' (the person)' if n == 0 else ''}")
             for n, p in enumerate(owners)
         ]
         self.owners = {p.public_id: p for p in owners}
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -194,6 +197,6 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args: Any, scale: Scale, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["readiness_rating"].choices = [
+        cast(forms.ChoiceField, self.fields["readiness_rating"]).choices = [
             ("", f"The scale’s “meets the level” point ({scale.meets}, {scale.label(scale.meets)})")
         ] + [(str(p["value"]), f"{p['value']} · {p['label']}") for p in scale.points]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +39,7 @@ def conversation(request: HttpRequest, person_id: str) -> HttpResponse:
             return redirect("growth:conversation", person_id=person.public_id)
     participations = [p for p in released_participations(person) if report_visible(p, me)]
     latest = gap_report(participations[0]) if participations else None
-    past = [
+    past: list[dict[str, Any]] = [
         {
             "on": c.held_on,
             "kind": "career conversation",

@@ -22,6 +22,7 @@ from people.selectors import report_ids
 from reviews.models import Participant
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _heatmap(request: HttpRequest) -> tuple[Heatmap | None, dict[str, Any]]:
@@ -115,26 +116,25 @@ def _filename(heat: Heatmap, ext: str) -> str:
     return f"{slugify(f'gaps {heat.cycle.name} by {heat.group_by}') or 'gaps'}.{ext}"
 
 
-@org_required()
-@require_GET
-def team_csv(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, ext: str) -> HttpResponse:
     heat, _ = _heatmap(request)
     if heat is None:
         return HttpResponse("No review results to export yet.\n", content_type="text/plain")
-    response = HttpResponse(heatmap_csv(heat), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(heat, "csv")}"'
+    if ext == "csv":
+        response = HttpResponse(heatmap_csv(heat), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(heatmap_xlsx(heat), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(heat, ext)}"'
     return response
+
+
+@org_required()
+@require_GET
+def team_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv")
 
 
 @org_required()
 @require_GET
 def team_xlsx(request: HttpRequest) -> HttpResponse:
-    heat, _ = _heatmap(request)
-    if heat is None:
-        return HttpResponse("No review results to export yet.\n", content_type="text/plain")
-    response = HttpResponse(
-        heatmap_xlsx(heat),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(heat, "xlsx")}"'
-    return response
+    return _export(request, "xlsx")
