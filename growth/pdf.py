@@ -3,11 +3,18 @@ stylesheet is read from disk and charts are data: URIs, the only URLs allowed.""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+
+
+# WeasyPrint narrates every step and every CSS rule it skips at INFO/WARNING; a PDF a
+# minute would flood the logs. Real failures are errors.
+for _name in ("weasyprint", "weasyprint.progress"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None) -> bytes:
