@@ -10,7 +10,6 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-
 # WeasyPrint narrates every step and every CSS rule it skips at INFO/WARNING; a PDF a
 # minute would flood the logs. Real failures are errors.
 for _name in ("weasyprint", "weasyprint.progress"):
