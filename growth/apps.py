@@ -9,6 +9,8 @@ class GrowthConfig(AppConfig):
     def ready(self) -> None:
         from growth import audit_words, panels
         from people.panels import register
+        from reviews.hooks import register_form_notes
 
         audit_words.register()
         register(panels.development_panel)
+        register_form_notes(panels.review_form_notes)
