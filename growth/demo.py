@@ -99,7 +99,7 @@ class Skills:
         return self.values[key]
 
     def grow(self, boosts: dict[tuple[int, str], float]) -> None:
-        for key in sorted(self.values):
+        for key in list(self.values):  # draw order, not uid order (uids are random)
             self.values[key] += 0.12 + self.rng.gauss(0, 0.15) + boosts.get(key, 0.0)
 
 
