@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "reviews",
     "api",
     "growth",
+    "promotions",
+    "fairness",
     "sso",
     "billing",
 ]

@@ -1,0 +1,99 @@
+"""The database refuses to change a decided or withdrawn promotion case (SQLite and
+PostgreSQL), like published framework versions and submitted review forms.
+
+- A closed case's row keeps every column except the nullable links a deleted user or
+  person may clear (`opened_by`, `decided_by`, `manager`).
+- No part of a closed case (statements, evidence, files, reviewers, gaps) may be
+  inserted or updated.
+
+Deletes are refused by the models (`CaseLocked`); a database-level delete guard would
+also stop test flushes, so there is none (as for framework versions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from organizations.db_guards import Trigger
+
+CASES = "promotions_promotioncase"
+PARTS = [
+    "promotions_casestatement",
+    "promotions_caseevidence",
+    "promotions_caseartifact",
+    "promotions_casereviewer",
+    "promotions_casegap",
+]
+CLOSED = "('decided', 'withdrawn')"
+# columns of a closed case that may still change: links cleared by SET_NULL
+LOOSE = ["opened_by_id", "decided_by_id", "manager_id"]
+MESSAGE = "a decided promotion case cannot be changed"
+
+
+def _closed(ref: str) -> str:
+    return f"(SELECT status FROM {CASES} WHERE id = {ref}) IN {CLOSED}"  # noqa: S608
+
+
+PG_SETUP = f"""
+CREATE OR REPLACE FUNCTION clb_promotion_case_fixed() RETURNS trigger AS $$
+BEGIN
+  IF OLD.status IN {CLOSED}
+     AND (to_jsonb(NEW) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}')
+         IS DISTINCT FROM (to_jsonb(OLD) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}') THEN
+    RAISE EXCEPTION '{MESSAGE}';
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+CREATE OR REPLACE FUNCTION clb_promotion_part_guard() RETURNS trigger AS $$
+BEGIN
+  IF (TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM {CASES} WHERE id = OLD.case_id AND status IN {CLOSED}))
+     OR EXISTS (SELECT 1 FROM {CASES} WHERE id = NEW.case_id AND status IN {CLOSED})
+  THEN
+    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+"""  # noqa: S608 (constants only)
+
+
+def _case_columns() -> list[str]:
+    from promotions.models import PromotionCase
+
+    columns = [f.column for f in PromotionCase._meta.concrete_fields]
+    return [c for c in columns if c and c not in LOOSE]
+
+
+def triggers() -> Iterator[Trigger]:
+    abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _case_columns())
+    yield Trigger(
+        name="clb_promotion_case_fixed",
+        table=CASES,
+        sqlite=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
+        f"WHEN OLD.status IN {CLOSED} AND ({changed}) {abort}",
+        postgresql=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
+        "FOR EACH ROW EXECUTE FUNCTION clb_promotion_case_fixed()",
+        postgresql_setup=PG_SETUP,
+    )
+    for table in PARTS:
+        name = f"clb_{table.removeprefix('promotions_')}_closed"
+        yield Trigger(
+            name=name,
+            table=table,
+            postgresql=f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION clb_promotion_part_guard()",
+            postgresql_setup=PG_SETUP,
+        )
+        yield Trigger(
+            name=f"{name}_insert",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_insert BEFORE INSERT ON {table} "
+            f"WHEN {_closed('NEW.case_id')} {abort}",
+        )
+        yield Trigger(
+            name=f"{name}_update",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
+            f"WHEN {_closed('OLD.case_id')} OR {_closed('NEW.case_id')} {abort}",
+        )
