@@ -20,6 +20,7 @@ urlpatterns = [
     path("settings/api-tokens/", include("api.web_urls")),
     path("", include("billing.urls")),
     path("growth/", include("growth.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

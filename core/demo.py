@@ -127,11 +127,15 @@ def seed(
             result.created = False
         else:
             _populate(org, owner, rng, people)
+            from reviews.demo import give_everyone_a_login, seed_reviews
+
+            give_everyone_a_login(org, owner, DEMO_PASSWORD)
             if cycles:
                 from growth.demo import seed_history
 
                 emma = Person.objects.get(email=f"employee@{slug}.test")
                 seed_history(org, cycles=cycles, seed=seed, peers_for=[emma])
+            seed_reviews(org, owner, rng, past=not cycles)
         for role, email in [
             ("owner", f"owner@{slug}.test"),
             ("HR admin", f"hr@{slug}.test"),

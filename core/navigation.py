@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 NAV: list[tuple[str, str, str]] = [
     ("dashboard", "Home", "all"),
     ("frameworks:my_ladder", "My ladder", "all"),
+    ("reviews:my_reviews", "Reviews", "all"),
     ("growth:index", "Development", "all"),
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
@@ -29,6 +30,7 @@ ADMIN_MENU: list[tuple[str, str, str]] = [
     ("sso:settings", "Company sign-in", "admin"),
     ("accounts:invitations", "Invitations", "admin"),
     ("growth:settings", "Growth settings", "admin"),
+    ("reviews:scale", "Rating scale", "admin"),
     ("organizations:audit_log", "Audit log", "admin"),
     ("onet:search", "O*NET skills library", "admin"),
 ]

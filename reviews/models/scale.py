@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
@@ -13,27 +14,27 @@ DEFAULT_POINTS: list[dict[str, Any]] = [
     {
         "value": 1,
         "label": "Not yet shown",
-        "definition": "Not yet shown: there is no example of this in the period.",
+        "definition": "There is no example of this in the period yet.",
     },
     {
         "value": 2,
         "label": "Sometimes shown",
-        "definition": "Sometimes shown: there are examples, but not yet reliably.",
+        "definition": "There are examples, but not reliably yet.",
     },
     {
         "value": 3,
         "label": "Consistently shows this",
-        "definition": "Consistently shows this: meets what the level expects.",
+        "definition": "Meets the level: does this reliably, without being asked.",
     },
     {
         "value": 4,
         "label": "Shows it beyond the level",
-        "definition": "Shows it beyond the level: often goes further than the level expects.",
+        "definition": "Often goes further than this level expects.",
     },
     {
         "value": 5,
         "label": "A model for others",
-        "definition": "A model for others: others learn this from them.",
+        "definition": "Others learn this from them; sets the example in the team.",
     },
 ]
 DEFAULT_MEETS = 3
@@ -85,17 +86,20 @@ class Scale:
     def highest(self) -> int:
         return self.values[-1]
 
+    def point(self, value: Any) -> dict[str, Any] | None:
+        """The point a rating falls on, rounding halves up (2.5 → 3)."""
+        if value is None or value == "":
+            return None
+        nearest = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return next((p for p in self.points if int(p["value"]) == nearest), None)
+
     def label(self, value: Any) -> str:
-        for p in self.points:
-            if value is not None and int(p["value"]) == round(float(value)):
-                return str(p["label"])
-        return ""
+        point = self.point(value)
+        return str(point["label"]) if point else ""
 
     def definition(self, value: Any) -> str:
-        for p in self.points:
-            if value is not None and int(p["value"]) == round(float(value)):
-                return str(p["definition"])
-        return ""
+        point = self.point(value)
+        return str(point["definition"]) if point else ""
 
     def is_valid(self, value: Any) -> bool:
         return value in self.values

@@ -20,6 +20,7 @@ from reviews.services.calibration import (
 )
 from reviews.services.cycles import (
     add_participants,
+    choose_participants,
     copy_cycle,
     create_cycle,
     decide_peer,
@@ -44,6 +45,7 @@ __all__ = [
     "acknowledge",
     "add_participants",
     "apply_framework_fix",
+    "choose_participants",
     "close_cycle",
     "copy_cycle",
     "create_cycle",

@@ -136,7 +136,16 @@ def save_answers(
                 form_changes["summaries"] = merged
         if errors:
             raise ReviewError("Some answers could not be saved.", errors)
-        if form.status == ReviewForm.Status.NOT_STARTED and (changed or form_changes):
+        if not (changed or form_changes):
+            # nothing to write: the revision is only checked, so a repeated autosave of
+            # an unchanged page does not make the reviewer's next save stale
+            stored = ReviewForm.objects.filter(pk=form.pk).values_list("status", "revision").get()
+            if stored[0] == ReviewForm.Status.SUBMITTED:
+                raise FormLocked()
+            if stored[1] != expected_revision:
+                raise StaleError("this review")
+            return expected_revision
+        if form.status == ReviewForm.Status.NOT_STARTED:
             form_changes["status"] = ReviewForm.Status.IN_PROGRESS
         _claim_form(form, expected_revision, **form_changes)
         if changed:
@@ -144,15 +153,14 @@ def save_answers(
             for item in changed:
                 item.updated_at = now
             FormItem.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
-        if changed or form_changes:
-            record(
-                org,
-                actor,
-                "review_form.saved",
-                form,
-                target_label=_label(form),
-                data={"answers": len(changed)},
-            )
+        record(
+            org,
+            actor,
+            "review_form.saved",
+            form,
+            target_label=_label(form),
+            data={"answers": len(changed)},
+        )
     return form.revision
 
 

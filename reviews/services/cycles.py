@@ -581,3 +581,33 @@ def copy_cycle(source: ReviewCycle, *, actor: Any, name: str = "") -> ReviewCycl
         cycle.save(update_fields=["copied_from"])
         record(cycle.organization, actor, "review_cycle.copied", cycle, data={"from": source.name})
     return cycle
+
+
+def choose_participants(
+    cycle: ReviewCycle, *, rule: dict[str, Any], expected_revision: int, actor: Any
+) -> int:
+    """Set who takes part in a cycle being set up by a rule (see `people_for_rule`):
+    people the rule no longer picks leave, new ones join. Returns how many take part."""
+    org = cycle.organization
+    org.ensure_writable()
+    if rule.get("kind") not in RULE_KINDS:
+        raise ReviewError("Choose who takes part.", [("kind", "Choose who takes part.")])
+    if rule["kind"] != "everyone" and not rule.get("ids"):
+        raise ReviewError("Choose at least one.", [(rule["kind"], "Choose at least one.")])
+    with transaction.atomic():
+        lock_cycle(cycle, expected_revision, Status.DRAFT)
+        people = list(people_for_rule(rule))
+        keep = {p.pk for p in people}
+        Participant.objects.filter(cycle=cycle).exclude(person_id__in=keep).delete()
+        _new_participants(cycle, people)
+        cycle.participant_rule = rule
+        cycle.save(update_fields=["participant_rule"])
+        count = Participant.objects.filter(cycle=cycle).count()
+        record(
+            org,
+            actor,
+            "review_cycle.updated",
+            cycle,
+            data={"participants": count, "rule": rule.get("kind")},
+        )
+    return count

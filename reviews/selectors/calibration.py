@@ -1,0 +1,179 @@
+"""What the calibration session shows: people grouped by job family and level,
+competency by competency, each proposed rating beside the manager's evidence and
+comments; and each manager's rating distribution against everyone's. Constant queries."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from frameworks.models import EvidenceKind
+from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm, Scale
+from reviews.selectors.ratings import CompetencyRatings, competency_ratings, mean
+
+KINDS = dict(EvidenceKind.choices)
+
+
+@dataclass
+class GroupKey:
+    family_id: int | None
+    family: str
+    level_uid: str
+    level_code: str
+    level_title: str
+    people: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.family_id or 0}:{self.level_uid}"
+
+
+@dataclass
+class Evidence:
+    statement: str
+    rating: int | None
+    comment: str
+    evidence: str
+    kind: str
+
+
+@dataclass
+class Row:
+    part: Participant
+    ratings: CompetencyRatings
+    final: FinalRating | None
+    evidence: list[Evidence] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def has_evidence(self) -> bool:
+        return any(e.evidence.strip() for e in self.evidence)
+
+
+@dataclass
+class CompetencySession:
+    uid: str
+    name: str
+    category: str
+    rows: list[Row]
+
+
+@dataclass
+class Distribution:
+    manager: str
+    counts: list[tuple[int, int, int]]  # (point, count, percent)
+    total: int
+    mean: Decimal | None
+    difference: Decimal | None  # mean minus everyone's mean
+
+
+def groups(cycle: ReviewCycle) -> list[GroupKey]:
+    found: dict[tuple[int | None, str], GroupKey] = {}
+    for fam_id, fam, uid, code, title in (
+        Participant.objects.filter(cycle=cycle)
+        .values_list("family_id", "family__name", "level_uid", "level_code", "level_title")
+        .order_by("family__name", "level_code")
+    ):
+        key = (fam_id, uid)
+        if key not in found:
+            found[key] = GroupKey(fam_id, fam or "No job family", uid, code, title)
+        found[key].people += 1
+    return list(found.values())
+
+
+SORTS = {
+    "name": lambda r: r.part.person.name.casefold(),
+    "proposed": lambda r: (r.ratings.proposed is None, r.ratings.proposed or 0),
+    "final": lambda r: (
+        r.final is None or r.final.final is None,
+        (r.final.final if r.final else 0) or 0,
+    ),
+    "manager": lambda r: (r.part.manager.name if r.part.manager else "~").casefold(),
+}
+
+
+def session(cycle: ReviewCycle, group: GroupKey, sort: str = "name") -> list[CompetencySession]:
+    parts = list(
+        Participant.objects.filter(
+            cycle=cycle, family_id=group.family_id, level_uid=group.level_uid
+        ).select_related("person", "manager")
+    )
+    ids = [p.pk for p in parts]
+    ratings = competency_ratings(cycle, ids)
+    finals = {
+        (f.participant_id, f.competency_uid): f
+        for f in FinalRating.objects.filter(participant_id__in=ids)
+    }
+    evidence: dict[tuple[int, str], list[Evidence]] = defaultdict(list)
+    summaries: dict[tuple[int, str], str] = {}
+    manager_forms = ReviewForm.objects.filter(
+        participant_id__in=ids, kind=ReviewForm.Kind.MANAGER, status=ReviewForm.Status.SUBMITTED
+    )
+    for form in manager_forms:
+        for uid, text in (form.summaries or {}).items():
+            summaries[(form.participant_id, uid)] = text
+    for it in (
+        FormItem.objects.filter(form__in=manager_forms, section="level", archived=False)
+        .select_related("form")
+        .order_by("position")
+    ):
+        evidence[(it.form.participant_id, it.competency_uid)].append(
+            Evidence(it.text, it.rating, it.comment, it.evidence, KINDS.get(it.evidence_kind, ""))
+        )
+    by_comp: dict[str, CompetencySession] = {}
+    order: dict[str, int] = {}
+    for part in parts:
+        for c in ratings.get(part.pk, []):
+            comp = by_comp.get(c.uid)
+            if comp is None:
+                comp = by_comp[c.uid] = CompetencySession(c.uid, c.name, c.category, [])
+                order[c.uid] = c.position
+            comp.rows.append(
+                Row(
+                    part=part,
+                    ratings=c,
+                    final=finals.get((part.pk, c.uid)),
+                    evidence=evidence.get((part.pk, c.uid), []),
+                    summary=summaries.get((part.pk, c.uid), ""),
+                )
+            )
+    key = SORTS.get(sort, SORTS["name"])
+    for comp in by_comp.values():
+        comp.rows.sort(key=key)  # type: ignore[arg-type]
+    return sorted(by_comp.values(), key=lambda c: order[c.uid])
+
+
+def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]:
+    """Everyone's proposed ratings by scale point, then each manager's (who rates
+    leniently or harshly), from the manager reviews' competency ratings."""
+    scale = Scale(cycle.scale)
+    rows = FinalRating.objects.filter(participant__cycle=cycle, proposed__isnull=False).values_list(
+        "participant__manager__name", "proposed"
+    )
+    per: dict[str, list[Decimal]] = defaultdict(list)
+    everyone: list[Decimal] = []
+    for name, proposed in rows:
+        if proposed is None:
+            continue
+        per[name or "No manager"].append(proposed)
+        everyone.append(proposed)
+
+    def build(name: str, values: list[Decimal], overall: Decimal | None) -> Distribution:
+        counts = Counter(round(v) for v in values)
+        total = len(values)
+        avg = mean(values)
+        return Distribution(
+            manager=name,
+            counts=[
+                (p, counts[p], round(100 * counts[p] / total) if total else 0) for p in scale.values
+            ],
+            total=total,
+            mean=avg,
+            difference=(avg - overall) if avg is not None and overall is not None else None,
+        )
+
+    overall = mean(everyone)
+    return build("Everyone", everyone, overall), [
+        build(name, values, overall) for name, values in sorted(per.items())
+    ]

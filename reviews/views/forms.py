@@ -1,0 +1,323 @@
+"""Everyone's side of a cycle: the reviews I write, the review form itself (autosaved),
+submitting, HR reopening, and nominating or approving peers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from organizations.access import org_required
+from organizations.models import Role
+from people.models import Person
+from reviews import access, services
+from reviews.errors import ReviewError, StaleError
+from reviews.forms import EVIDENCE_CHOICES, NominateForm, ReasonForm, add_errors
+from reviews.models import (
+    FormItem,
+    FormLocked,
+    Participant,
+    PeerNomination,
+    ReviewCycle,
+    ReviewForm,
+)
+from reviews.selectors.form_page import form_page
+from reviews.views.common import get_form, get_participant, post_only, viewer
+
+Status = ReviewCycle.Status
+
+
+@org_required()
+@require_GET
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    me = viewer(request)
+    forms: list[ReviewForm] = []
+    nominate: list[Participant] = []
+    approve: list[tuple[Participant, int]] = []
+    results: list[Participant] = []
+    teams: list[ReviewCycle] = []
+    if me.person is not None:
+        forms = list(
+            ReviewForm.objects.filter(reviewer_id=me.pk)
+            .exclude(cycle__status=Status.DRAFT)
+            .select_related("cycle", "participant__person")
+            .order_by("-cycle__created_at", "status", "kind")
+        )
+        mine = list(
+            Participant.objects.filter(person_id=me.pk or 0)
+            .exclude(cycle__status=Status.DRAFT)
+            .select_related("cycle")
+        )
+        open_peer_cycles = [p for p in mine if p.cycle.is_open and p.cycle.peers_on]
+        counts = {row: 0 for row in (p.pk for p in open_peer_cycles)}
+        for part_id in (
+            PeerNomination.objects.filter(participant__in=open_peer_cycles)
+            .exclude(status=PeerNomination.Status.DECLINED)
+            .values_list("participant_id", flat=True)
+        ):
+            counts[part_id] += 1
+        nominate = [p for p in open_peer_cycles if counts[p.pk] < p.cycle.peer_min]
+        for p in nominate:
+            p.nominated = counts[p.pk]  # type: ignore[attr-defined]
+        results = [p for p in mine if p.cycle.is_finished]
+        waiting: dict[int, int] = {}
+        for part_id in PeerNomination.objects.filter(
+            Q(participant__manager_id=me.pk) | Q(participant__person__manager_id=me.pk),
+            status=PeerNomination.Status.PROPOSED,
+            participant__cycle__status=Status.OPEN,
+        ).values_list("participant_id", flat=True):
+            waiting[part_id] = waiting.get(part_id, 0) + 1
+        approve = [
+            (p, waiting[p.pk])
+            for p in Participant.objects.filter(pk__in=list(waiting)).select_related(
+                "person", "cycle"
+            )
+        ]
+        teams = list(
+            ReviewCycle.objects.exclude(status=Status.DRAFT)
+            .filter(Q(participants__manager_id=me.pk) | Q(participants__person__manager_id=me.pk))
+            .distinct()
+            .order_by("-created_at")
+        )
+    cycles = []
+    if me.is_admin:
+        cycles = list(ReviewCycle.objects.exclude(status=Status.CLOSED).order_by("-created_at")[:6])
+    context = {
+        "me": me.person,
+        "cycles": cycles,
+        "todo": [f for f in forms if f.cycle.is_open and not f.is_submitted],
+        "done": [f for f in forms if f.is_submitted or not f.cycle.is_open],
+        "nominate": nominate,
+        "approve": approve,
+        "results": results,
+        "teams": teams,
+        "today": timezone.localdate(),
+    }
+    return render(request, "reviews/my_reviews.html", context)
+
+
+def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewForm | None:
+    """On a manager review: the person's self-review, when the manager may read it."""
+    if form.kind != ReviewForm.Kind.MANAGER:
+        return None
+    own = (
+        ReviewForm.objects.filter(participant=form.participant, kind=ReviewForm.Kind.SELF)
+        .select_related("cycle", "participant")
+        .first()
+    )
+    if own is None:
+        return None
+    return own if access.form_access(own, viewer(request)) == "view" else None
+
+
+def _context(request: HttpRequest, form: ReviewForm, mode: str, **extra: Any) -> dict[str, Any]:
+    page = form_page(form)
+    return {
+        "form": form,
+        "mode": mode,
+        "page": page,
+        "cycle": form.cycle,
+        "part": form.participant,
+        "due": form.cycle.deadline(form.phase),
+        "evidence_choices": EVIDENCE_CHOICES,
+        "self_review": _self_review_for_manager(form, request),
+        "reopen_form": ReasonForm() if viewer(request).is_admin and form.is_submitted else None,
+        **extra,
+    }
+
+
+@org_required()
+@require_GET
+def form(request: HttpRequest, form_id: str) -> HttpResponse:
+    review, mode = get_form(request, form_id)
+    return render(request, "reviews/form.html", _context(request, review, mode))
+
+
+def _answers(
+    request: HttpRequest, review: ReviewForm
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The answers in a posted form, field by field (a rating only when one is chosen)."""
+    post = request.POST
+    answers = []
+    blocks: set[str] = set()
+    for item in FormItem.objects.filter(form=review, archived=False).only(
+        "statement_uid", "competency_uid"
+    ):
+        uid = item.statement_uid
+        blocks.add(item.competency_uid)
+        answer: dict[str, Any] = {"statement": uid}
+        if f"rating-{uid}" in post:
+            answer["rating"] = post[f"rating-{uid}"]
+        for key in ("comment", "evidence", "evidence_kind"):
+            if f"{key}-{uid}" in post:
+                answer[key] = post[f"{key}-{uid}"]
+        if len(answer) > 1:
+            answers.append(answer)
+    summaries = {uid: post[f"summary-{uid}"] for uid in blocks if f"summary-{uid}" in post}
+    return answers, summaries
+
+
+def _save(request: HttpRequest, review: ReviewForm) -> int:
+    answers, summaries = _answers(request, review)
+    return services.save_answers(
+        review,
+        answers=answers,
+        summaries=summaries,
+        overall_comment=request.POST.get("overall_comment"),
+        expected_revision=int(request.POST.get("revision", -1)),
+        actor=request.user,
+    )
+
+
+@org_required()
+@post_only
+def save(request: HttpRequest, form_id: str) -> HttpResponse:
+    """Autosave (htmx) — or "Save and come back later" without JavaScript."""
+    review, mode = get_form(request, form_id)
+    if mode != "edit":
+        raise Http404("Not found")
+    status: dict[str, Any] = {}
+    try:
+        _save(request, review)
+    except StaleError as err:
+        status = {"error": err.message, "stale": True}
+    except ReviewError as err:
+        status = {"error": err.message, "problems": [m for _f, m in err.errors]}
+    else:
+        status = {"saved_at": timezone.localtime()}
+    review.refresh_from_db()
+    if not request.htmx:  # type: ignore[attr-defined]
+        if "error" in status:
+            messages.error(request, status["error"])
+        else:
+            messages.success(request, "Saved. You can come back and finish later.")
+        return redirect("reviews:form", form_id=review.public_id)
+    context = {"form": review, "page": form_page(review), "status": status}
+    return render(request, "reviews/form.html#save_status", context)
+
+
+@org_required()
+@post_only
+def submit(request: HttpRequest, form_id: str) -> HttpResponse:
+    review, mode = get_form(request, form_id)
+    if mode != "edit":
+        raise Http404("Not found")
+    problems: list[tuple[str, str]] = []
+    try:
+        revision = _save(request, review)
+        services.submit_form(review, expected_revision=revision, actor=request.user)
+    except (StaleError, FormLocked) as err:
+        messages.error(request, err.message)
+        return redirect("reviews:form", form_id=review.public_id)
+    except ReviewError as err:
+        problems = err.errors or [("", err.message)]
+        review.refresh_from_db()
+        context = _context(request, review, mode, problems=problems, problem_title=err.message)
+        return render(request, "reviews/form.html", context, status=400)
+    who = review.participant.person.name
+    messages.success(
+        request,
+        "Your self-review is submitted."
+        if review.kind == ReviewForm.Kind.SELF
+        else f"Your {review.get_kind_display().lower()} for {who} is submitted. Thank you.",
+    )
+    return redirect("reviews:my_reviews")
+
+
+@org_required(Role.HR_ADMIN)
+@post_only
+def reopen(request: HttpRequest, form_id: str) -> HttpResponse:
+    review, _mode = get_form(request, form_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReviewError("Say why the review is reopened.")
+        services.reopen_form(review, reason=form.cleaned_data["reason"], actor=request.user)
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request, "The review is open again. Its reviewer can change it and submit it."
+        )
+    return redirect("reviews:form", form_id=review.public_id)
+
+
+# --- peers ---------------------------------------------------------------------------------
+
+
+def _peer_page(request: HttpRequest, part: Participant) -> tuple[str, dict[str, Any]]:
+    role = access.peer_role(part, viewer(request))
+    if role is None or part.cycle.status not in (Status.DRAFT, Status.OPEN, Status.CALIBRATION):
+        raise Http404("Not found")
+    if part.cycle.is_draft and not viewer(request).is_admin:
+        raise Http404("Not found")
+    noms = list(
+        PeerNomination.objects.filter(participant=part)
+        .select_related("peer")
+        .order_by("status", "peer__name")
+    )
+    taken = {n.peer_id for n in noms if n.status != PeerNomination.Status.DECLINED}
+    people = [
+        (p.public_id, p.name + (f" — {p.title}" if p.title else ""))
+        for p in Person.objects.filter(is_active=True)
+        .exclude(pk__in=taken | {part.person_id, part.manager_id or 0})
+        .order_by("name")
+    ]
+    return role, {
+        "part": part,
+        "cycle": part.cycle,
+        "role": role,
+        "nominations": noms,
+        "people": people,
+    }
+
+
+@org_required()
+@require_http_methods(["GET", "POST"])
+def peers(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = get_participant(participant_id)
+    _role, context = _peer_page(request, part)
+    form = NominateForm(request.POST or None, people=context["people"])
+    if request.method == "POST" and form.is_valid():
+        peer = get_object_or_404(Person, public_id=form.cleaned_data["peer"])
+        try:
+            nomination = services.nominate_peer(part, peer, actor=request.user)
+        except ReviewError as err:
+            add_errors(form, err, default_field="peer")
+        else:
+            if nomination.status == PeerNomination.Status.APPROVED:
+                messages.success(request, f"{peer.name} is asked for feedback.")
+            else:
+                messages.success(request, f"{peer.name} is nominated. Your manager approves peers.")
+            return redirect("reviews:peers", participant_id=part.public_id)
+    context["form"] = form
+    approved = sum(1 for n in context["nominations"] if n.status == PeerNomination.Status.APPROVED)
+    context["approved"] = approved
+    return render(request, "reviews/peers.html", context)
+
+
+@org_required()
+@post_only
+def peer_decide(request: HttpRequest, nomination_id: str) -> HttpResponse:
+    nomination = get_object_or_404(
+        PeerNomination.objects.select_related("participant__cycle", "participant__person", "peer"),
+        public_id=nomination_id,
+    )
+    part = nomination.participant
+    role = access.peer_role(part, viewer(request))
+    if role is None:
+        raise Http404("Not found")
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_peer(nomination, approve=approve, actor=request.user)
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        verb = "approved" if approve else "declined"
+        messages.success(request, f"{nomination.peer.name} {verb}.")
+    return redirect("reviews:peers", participant_id=part.public_id)

@@ -1,0 +1,233 @@
+"""Calibration (HR), release, each person's results, the conversation and the
+acknowledgement; and the organization's rating scale."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from organizations.access import org_required
+from organizations.models import Role
+from reviews import access, services
+from reviews.errors import ReviewError
+from reviews.forms import AcknowledgeForm, ConversationForm, FinalRatingForm, ScaleForm, add_errors
+from reviews.models import FinalRating, ReviewCycle, Scale
+from reviews.selectors import calibration as cal
+from reviews.selectors.results import results as results_of
+from reviews.views.common import get_cycle, get_participant, post_only, viewer
+
+Status = ReviewCycle.Status
+admin = org_required(Role.HR_ADMIN)
+SORT_OPTIONS = [
+    ("name", "Name"),
+    ("proposed", "Proposed rating"),
+    ("final", "Final rating"),
+    ("manager", "Manager"),
+]
+
+
+def _scale_choices(cycle: ReviewCycle) -> list[tuple[int, str]]:
+    scale = Scale(cycle.scale)
+    return [(p["value"], f"{p['value']} — {p['label']}") for p in scale.points]
+
+
+@admin
+@require_GET
+def calibration(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.CALIBRATION, Status.RELEASED, Status.CLOSED)
+    all_groups = cal.groups(cycle)
+    chosen = next((g for g in all_groups if g.key == request.GET.get("group")), None)
+    chosen = chosen or (all_groups[0] if all_groups else None)
+    sort = request.GET.get("sort", "name")
+    everyone, managers = cal.distributions(cycle)
+    context = {
+        "cycle": cycle,
+        "groups": all_groups,
+        "group": chosen,
+        "sort": sort if sort in cal.SORTS else "name",
+        "sort_options": SORT_OPTIONS,
+        "competencies": cal.session(cycle, chosen, sort) if chosen else [],
+        "scale": Scale(cycle.scale),
+        "scale_choices": _scale_choices(cycle),
+        "everyone": everyone,
+        "managers": managers,
+        "editable": cycle.status == Status.CALIBRATION and cycle.finalized_at is None,
+        "unrated": FinalRating.objects.filter(participant__cycle=cycle, final__isnull=True).count(),
+    }
+    return render(request, "reviews/calibration.html", context)
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def adjust(request: HttpRequest, participant_id: str, competency_uid: str) -> HttpResponse:
+    part = get_participant(participant_id)
+    cycle = part.cycle
+    row = FinalRating.objects.filter(participant=part, competency_uid=competency_uid).first()
+    if row is None or cycle.status != Status.CALIBRATION:
+        raise Http404("Not found")
+    initial = {
+        "rating": round(row.final) if row.final is not None else "",
+        "revision": row.revision,
+    }
+    form = FinalRatingForm(
+        request.POST or None, initial=initial, scale_choices=_scale_choices(cycle)
+    )
+    back = (
+        request.POST.get("next")
+        or request.GET.get("next")
+        or reverse("reviews:calibration", kwargs={"cycle_id": cycle.public_id})
+    )
+    if not back.startswith("/"):
+        back = "/"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_final_rating(
+                part,
+                competency_uid=competency_uid,
+                rating=form.cleaned_data["rating"],
+                reason=form.cleaned_data["reason"],
+                expected_revision=form.cleaned_data.get("revision"),
+                actor=request.user,
+            )
+        except ReviewError as err:
+            add_errors(form, err, default_field="rating")
+        else:
+            messages.success(
+                request,
+                f"{part.person.name}: {row.competency_name} is now {form.cleaned_data['rating']}.",
+            )
+            return redirect(back)
+    context = {
+        "form": form,
+        "part": part,
+        "cycle": cycle,
+        "row": row,
+        "back": back,
+        "scale": Scale(cycle.scale),
+    }
+    return render(request, "reviews/adjust.html", context)
+
+
+@admin
+@post_only
+def finalize(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.CALIBRATION)
+    try:
+        services.finalize_calibration(
+            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
+        )
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(
+            request, "Calibration is finalized. Release the results when you are ready."
+        )
+    return redirect("reviews:calibration", cycle_id=cycle.public_id)
+
+
+@admin
+@post_only
+def release(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.CALIBRATION)
+    try:
+        services.release_cycle(
+            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
+        )
+    except ReviewError as err:
+        messages.error(request, err.message)
+        return redirect("reviews:calibration", cycle_id=cycle.public_id)
+    messages.success(request, "The results are released. Everyone reviewed has been e-mailed.")
+    return redirect("reviews:cycle", cycle_id=cycle.public_id)
+
+
+def _visible(request: HttpRequest, participant_id: str):  # type: ignore[no-untyped-def]
+    part = get_participant(participant_id)
+    if not access.results_visible(part, viewer(request)):
+        raise Http404("Not found")
+    return part
+
+
+@org_required()
+@require_GET
+def results(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = _visible(request, participant_id)
+    me = viewer(request)
+    is_person = part.person_id == me.pk
+    may_record = access.manages(me, part) or me.is_admin
+    context = {
+        "part": part,
+        "cycle": part.cycle,
+        "results": results_of(part),
+        "is_person": is_person,
+        "conversation_form": ConversationForm(initial={"held_on": part.conversation_on})
+        if may_record and not is_person
+        else None,
+        "ack_form": AcknowledgeForm() if is_person and not part.acknowledged_at else None,
+    }
+    return render(request, "reviews/results.html", context)
+
+
+@org_required()
+@post_only
+def conversation(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = _visible(request, participant_id)
+    form = ConversationForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReviewError("Enter the date of the conversation.")
+        services.record_conversation(
+            part,
+            held_on=form.cleaned_data["held_on"],
+            notes=form.cleaned_data["notes"],
+            actor=request.user,
+        )
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "The conversation is recorded.")
+    return redirect("reviews:results", participant_id=part.public_id)
+
+
+@org_required()
+@post_only
+def acknowledge(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = _visible(request, participant_id)
+    form = AcknowledgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReviewError("Keep the comment under 5,000 characters.")
+        services.acknowledge(part, comment=form.cleaned_data["comment"], actor=request.user)
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "Thank you. Your acknowledgement is recorded.")
+    return redirect("reviews:results", participant_id=part.public_id)
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def scale(request: HttpRequest) -> HttpResponse:
+    current = services.ensure_scale(request.organization)  # type: ignore[attr-defined]
+    form = ScaleForm(
+        request.POST or None,
+        initial={"revision": current.revision, "meets": current.meets},
+        points=current.points,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_scale(
+                request.organization,  # type: ignore[attr-defined]
+                points=form.new_points,
+                meets=form.cleaned_data["meets"],
+                expected_revision=form.cleaned_data["revision"],
+                actor=request.user,
+            )
+        except ReviewError as err:
+            add_errors(form, err)
+        else:
+            messages.success(request, "The rating scale is saved. New cycles use it from launch.")
+            return redirect("reviews:scale")
+    return render(request, "reviews/scale.html", {"form": form, "scale": current})

@@ -1,0 +1,483 @@
+"""Setting up a review cycle, one question per page: name and period, who takes part,
+which reviews, deadlines, the next level, then a check of who reviews whom and launch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from frameworks.models import Competency, JobFamily, Level
+from organizations.access import org_required
+from organizations.models import Role
+from people.models import Person
+from reviews import framework_adapter as fw
+from reviews import services
+from reviews.errors import ReviewError
+from reviews.forms import (
+    AddPeopleForm,
+    DeadlinesForm,
+    InputsForm,
+    NameForm,
+    NextLevelForm,
+    ParticipantsForm,
+    ReassignForm,
+    RevisionForm,
+    add_errors,
+)
+from reviews.models import Participant, PeerNomination, Phase, ReviewCycle
+from reviews.services import generation
+from reviews.views.common import (
+    error_list,
+    get_cycle,
+    get_participant,
+    next_step,
+    post_only,
+    step_url,
+    steps_context,
+)
+
+Status = ReviewCycle.Status
+admin = org_required(Role.HR_ADMIN)
+
+
+def _done(request: HttpRequest, cycle: ReviewCycle, step: str) -> HttpResponse:
+    return redirect(next_step(request, cycle, step))
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            cycle = services.create_cycle(
+                request.organization,  # type: ignore[attr-defined]
+                name=d["name"],
+                period=(d["period_start"], d["period_end"]),
+                inputs={"self": True, "manager": True, "peers": 3},
+                actor=request.user,
+            )
+        except ReviewError as err:
+            add_errors(form, err)
+        else:
+            return redirect(step_url(cycle, "people"))
+    return render(
+        request, "reviews/setup/name.html", {"form": form, "step_number": 1, "step_count": 6}
+    )
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def setup_name(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
+    initial = {
+        "name": cycle.name,
+        "period_start": cycle.period_start,
+        "period_end": cycle.period_end,
+    }
+    form = NameForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        changes: dict[str, Any] = {"name": d["name"]}
+        if cycle.is_draft:
+            changes["period"] = (d["period_start"], d["period_end"])
+        try:
+            services.update_cycle(
+                cycle,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+                **changes,
+            )
+        except ReviewError as err:
+            add_errors(form, err)
+        else:
+            if not cycle.is_draft:
+                messages.success(request, "Saved.")
+                return redirect("reviews:cycle", cycle_id=cycle.public_id)
+            return _done(request, cycle, "name")
+    return render(
+        request, "reviews/setup/name.html", {"form": form, **steps_context(cycle, "name")}
+    )
+
+
+def _rule_choices() -> dict[str, list[tuple[str, str]]]:
+    versions = fw.current_versions(JobFamily.objects.values_list("pk", flat=True))
+    families = sorted(
+        ((v.family.public_id, v.family.name) for v in versions.values()), key=lambda x: x[1]
+    )
+    levels = [
+        (lv.uid, f"{lv.code} {lv.title} · {lv.version.family.name}")
+        for lv in Level.objects.filter(version__in=list(versions.values()))
+        .select_related("version__family")
+        .order_by("version__family__name", "rank", "position")
+    ]
+    managers = [
+        (p.public_id, p.name)
+        for p in Person.objects.filter(
+            Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True)), is_active=True
+        ).order_by("name")
+    ]
+    return {"families": families, "levels": levels, "teams": managers, "managers": managers}
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def setup_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    rule = cycle.participant_rule or {"kind": "everyone"}
+    initial = {
+        "kind": rule.get("kind", "everyone"),
+        rule.get("kind", "everyone"): rule.get("ids", []),
+    }
+    form = ParticipantsForm(request.POST or None, initial=initial, choices=_rule_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choose_participants(
+                cycle,
+                rule=form.rule,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+            )
+        except ReviewError as err:
+            add_errors(form, err, default_field="kind")
+        else:
+            return _done(request, cycle, "people")
+    unplaced = Person.objects.filter(is_active=True, level__isnull=True).count()
+    context = {
+        "form": form,
+        "everyone": Person.objects.filter(is_active=True, level__isnull=False).count(),
+        "unplaced": unplaced,
+        **steps_context(cycle, "people"),
+    }
+    return render(request, "reviews/setup/people.html", context)
+
+
+def _peer_competency_choices(cycle: ReviewCycle) -> list[tuple[str, str]]:
+    family_ids = set(
+        Participant.objects.filter(cycle=cycle)
+        .exclude(family=None)
+        .values_list("family_id", flat=True)
+    )
+    versions = fw.current_versions(family_ids)
+    several = len(versions) > 1
+    return [
+        (c.uid, f"{c.name} ({c.version.family.name})" if several else c.name)
+        for c in Competency.objects.filter(version__in=list(versions.values()))
+        .select_related("version__family")
+        .order_by("version__family__name", "position", "id")
+    ]
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def setup_inputs(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    initial = {
+        "self_review": cycle.self_review,
+        "manager_review": cycle.manager_review,
+        "peers": cycle.peer_min,
+        "upward": cycle.upward,
+        "peer_threshold": cycle.peer_threshold,
+        "manager_sees_self": cycle.manager_sees_self,
+        "peer_competencies": cycle.peer_competency_uids,
+    }
+    form = InputsForm(
+        request.POST or None, initial=initial, competencies=_peer_competency_choices(cycle)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(
+                cycle,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+                **form.changes,
+            )
+        except ReviewError as err:
+            add_errors(form, err, default_field="self_review")
+        else:
+            return _done(request, cycle, "inputs")
+    return render(
+        request, "reviews/setup/inputs.html", {"form": form, **steps_context(cycle, "inputs")}
+    )
+
+
+def deadline_phases(cycle: ReviewCycle) -> list[str]:
+    phases = []
+    if cycle.peers_on:
+        phases.append(Phase.NOMINATIONS)
+    if cycle.self_review:
+        phases.append(Phase.SELF)
+    if cycle.peers_on or cycle.upward:
+        phases.append(Phase.PEER)
+    if cycle.manager_review:
+        phases.append(Phase.MANAGER)
+    phases.append(Phase.CALIBRATION)
+    return [str(p) for p in phases]
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def setup_deadlines(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
+    phases = deadline_phases(cycle)
+    form = DeadlinesForm(request.POST or None, initial=cycle.deadlines, phases=phases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(
+                cycle,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+                deadlines=form.deadlines,
+            )
+        except ReviewError as err:
+            add_errors(form, err)
+        else:
+            if not cycle.is_draft:
+                messages.success(request, "The deadlines are saved. Reminders follow them.")
+                return redirect("reviews:cycle", cycle_id=cycle.public_id)
+            return _done(request, cycle, "deadlines")
+    return render(
+        request, "reviews/setup/deadlines.html", {"form": form, **steps_context(cycle, "deadlines")}
+    )
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def setup_next_level(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    initial = {"include_next_level": "yes" if cycle.include_next_level else "no"}
+    form = NextLevelForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(
+                cycle,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+                include_next_level=form.cleaned_data["include_next_level"],
+            )
+        except ReviewError as err:
+            add_errors(form, err)
+        else:
+            return _done(request, cycle, "next_level")
+    return render(
+        request,
+        "reviews/setup/next_level.html",
+        {"form": form, **steps_context(cycle, "next_level")},
+    )
+
+
+@dataclass
+class PreviewRow:
+    part: Participant
+    problem: str
+    approved: list[PeerNomination]
+    proposed: list[PeerNomination]
+    upward: int
+
+
+def who_reviews_whom(cycle: ReviewCycle) -> dict[str, Any]:
+    """Everything the check page shows, in a constant number of queries."""
+    participants = list(
+        Participant.objects.filter(cycle=cycle)
+        .select_related("person__level__version__family", "manager", "person__manager")
+        .order_by("person__name")
+    )
+    problems = {p.person.pk: p.message for p in generation.pin_problems(cycle, participants)}
+    nominations: dict[int, list[PeerNomination]] = {}
+    for n in PeerNomination.objects.filter(participant__cycle=cycle).select_related("peer"):
+        nominations.setdefault(n.participant_id, []).append(n)
+    reports = generation.direct_reports(p.person_id for p in participants) if cycle.upward else {}
+    rows = []
+    for part in participants:
+        noms = nominations.get(part.pk, [])
+        rows.append(
+            PreviewRow(
+                part=part,
+                problem=problems.get(part.person_id, ""),
+                approved=[n for n in noms if n.status == PeerNomination.Status.APPROVED],
+                proposed=[n for n in noms if n.status == PeerNomination.Status.PROPOSED],
+                upward=len(reports.get(part.person_id, [])),
+            )
+        )
+    forms = sum(
+        int(cycle.self_review)
+        + int(cycle.manager_review and bool(r.part.manager_id))
+        + (len(r.approved) if cycle.peers_on else 0)
+        + r.upward
+        for r in rows
+        if not r.problem
+    )
+    reviewers = {r.part.person_id for r in rows if cycle.self_review} | {
+        r.part.manager_id for r in rows if cycle.manager_review and r.part.manager_id
+    }
+    return {
+        "rows": rows,
+        "problems": [r for r in rows if r.problem],
+        "no_manager": [r for r in rows if cycle.manager_review and not r.part.manager_id],
+        "form_count": forms,
+        "reviewer_count": len(reviewers),
+    }
+
+
+def _addable(cycle: ReviewCycle) -> list[tuple[str, str]]:
+    taken = Participant.objects.filter(cycle=cycle).values("person_id")
+    return [
+        (p.public_id, p.name)
+        for p in Person.objects.filter(is_active=True, level__isnull=False)
+        .exclude(pk__in=taken)
+        .order_by("name")
+    ]
+
+
+@admin
+@require_http_methods(["GET"])
+def setup_preview(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    context = {
+        **steps_context(cycle, "preview"),
+        **who_reviews_whom(cycle),
+        "add_form": AddPeopleForm(initial={"revision": cycle.revision}, people=_addable(cycle)),
+        "deadline_phases": deadline_phases(cycle),
+        "peer_names": dict(_peer_competency_choices(cycle)),
+    }
+    return render(request, "reviews/setup/preview.html", context)
+
+
+@admin
+@post_only
+def launch(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    form = RevisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReviewError("Reload the page and try again.")
+        services.launch_cycle(
+            cycle, expected_revision=form.cleaned_data["revision"], actor=request.user
+        )
+    except ReviewError as err:
+        for message in error_list(err):
+            messages.error(request, message)
+        return redirect(step_url(cycle, "preview"))
+    messages.success(request, f"“{cycle.name}” is open. Every reviewer has been e-mailed.")
+    return redirect("reviews:cycle", cycle_id=cycle.public_id)
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT)
+    if request.method == "POST":
+        try:
+            services.delete_cycle(
+                cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
+            )
+        except ReviewError as err:
+            messages.error(request, err.message)
+            return redirect(step_url(cycle, "preview"))
+        messages.success(request, f"“{cycle.name}” was deleted.")
+        return redirect("reviews:cycles")
+    return render(request, "reviews/setup/delete.html", {"cycle": cycle})
+
+
+def _back(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
+    if cycle.is_draft:
+        return redirect(step_url(cycle, "preview"))
+    return redirect("reviews:cycle", cycle_id=cycle.public_id)
+
+
+@admin
+@post_only
+def add_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
+    form = AddPeopleForm(request.POST, people=_addable(cycle))
+    if not form.is_valid():
+        messages.error(request, "Choose the people to add.")
+        return _back(request, cycle)
+    people = list(Person.objects.filter(public_id__in=form.cleaned_data["people"]))
+    try:
+        added = services.add_participants(
+            cycle, people, actor=request.user, expected_revision=form.cleaned_data["revision"]
+        )
+    except ReviewError as err:
+        for message in error_list(err):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"Added {len(added)} {'person' if len(added) == 1 else 'people'}."
+        )
+    return _back(request, cycle)
+
+
+@admin
+@post_only
+def remove_participant(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = get_participant(participant_id)
+    try:
+        services.remove_participant(
+            part, actor=request.user, expected_revision=int(request.POST.get("revision", -1))
+        )
+    except ReviewError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"{part.person.name} was taken out of the cycle.")
+    return _back(request, part.cycle)
+
+
+@admin
+@require_http_methods(["GET", "POST"])
+def reassign(request: HttpRequest, participant_id: str) -> HttpResponse:
+    part = get_participant(participant_id)
+    cycle = part.cycle
+    if cycle.status not in (Status.DRAFT, Status.OPEN):
+        return _back(request, cycle)
+    people = [
+        (p.public_id, p.name)
+        for p in Person.objects.filter(is_active=True).exclude(pk=part.person_id).order_by("name")
+    ]
+    initial = {
+        "revision": cycle.revision,
+        "reviewer": part.manager.public_id if part.manager else "",
+    }
+    form = ReassignForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        reviewer = Person.objects.get(public_id=form.cleaned_data["reviewer"])
+        try:
+            services.reassign_reviewer(
+                part,
+                reviewer=reviewer,
+                actor=request.user,
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except ReviewError as err:
+            add_errors(form, err, default_field="reviewer")
+        else:
+            messages.success(
+                request, f"{reviewer.name} now writes {part.person.name}’s manager review."
+            )
+            return _back(request, cycle)
+    return render(
+        request, "reviews/setup/reassign.html", {"form": form, "part": part, "cycle": cycle}
+    )
+
+
+@admin
+@post_only
+def copy(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    source = get_cycle(cycle_id, Status.RELEASED, Status.CLOSED)
+    try:
+        cycle = services.copy_cycle(source, actor=request.user)
+    except ReviewError as err:
+        messages.error(request, err.message)
+        return redirect("reviews:cycle", cycle_id=source.public_id)
+    messages.success(
+        request, f"A new cycle starts from “{source.name}”. Check each step, then launch."
+    )
+    return redirect(reverse("reviews:setup_name", kwargs={"cycle_id": cycle.public_id}))

@@ -1,0 +1,276 @@
+"""The review-cycle pages through the test client: the guided set-up, the form with
+autosave and revisions, peers, fixes, calibration, release and results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from organizations.scoping import scope
+from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
+from tests.reviews.factories import publish_fix, team
+from tests.reviews.helpers import fill, form_of, open_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def t(world):
+    with scope(world.acme):
+        return team(world)
+
+
+def url(name, **kw):
+    return reverse(f"reviews:{name}", kwargs=kw or None)
+
+
+def revision_of(cycle):
+    with scope(cycle.organization):
+        return ReviewCycle.objects.get(pk=cycle.pk).revision
+
+
+def test_guided_set_up_then_launch(t, world):
+    hr = world.client_for(world.hr)
+    assert hr.get(url("new")).status_code == 200
+    response = hr.post(url("new"), {"name": "", "period_start": "2026-01-01"})
+    assert b"Enter the name of the review cycle" in response.content
+    assert b"Enter both dates of the period" in response.content
+    response = hr.post(
+        url("new"),
+        {"name": "H1 2026", "period_start": "2026-01-01", "period_end": "2026-06-30"},
+    )
+    with scope(world.acme):
+        cycle = ReviewCycle.objects.get()
+    assert response.url == url("setup_people", cycle_id=cycle.public_id)
+    page = hr.get(response.url)
+    assert b"Step 2 of 6" in page.content and b"Max Manager" in page.content
+    response = hr.post(
+        url("setup_people", cycle_id=cycle.public_id),
+        {"kind": "teams", "revision": revision_of(cycle)},
+    )
+    assert b"Choose at least one." in response.content  # a team must be chosen
+    response = hr.post(
+        url("setup_people", cycle_id=cycle.public_id),
+        {"kind": "teams", "teams": [t.max.public_id], "revision": revision_of(cycle)},
+    )
+    assert response.url == url("setup_inputs", cycle_id=cycle.public_id)
+    response = hr.post(
+        url("setup_inputs", cycle_id=cycle.public_id),
+        {
+            "self_review": "on",
+            "manager_review": "on",
+            "peers": "3",
+            "peer_threshold": "3",
+            "manager_sees_self": "after_own",
+            "revision": revision_of(cycle),
+        },
+    )
+    assert response.url == url("setup_deadlines", cycle_id=cycle.public_id)
+    response = hr.post(
+        url("setup_deadlines", cycle_id=cycle.public_id),
+        {"self": "2026-07-10", "peer": "2026-07-17", "revision": revision_of(cycle)},
+    )
+    assert response.url == url("setup_next_level", cycle_id=cycle.public_id)
+    response = hr.post(
+        url("setup_next_level", cycle_id=cycle.public_id),
+        {"include_next_level": "yes", "revision": revision_of(cycle)},
+    )
+    assert response.url == url("setup_preview", cycle_id=cycle.public_id)
+    # a stale page changes nothing and says why
+    stale = hr.post(
+        url("setup_name", cycle_id=cycle.public_id),
+        {"name": "Renamed", "revision": 0},
+    )
+    assert b"Someone else changed this review cycle" in stale.content
+    preview = hr.get(url("setup_preview", cycle_id=cycle.public_id))
+    text = preview.content.decode()
+    assert "Who reviews whom" in text and "Emma Employee" in text
+    assert "creates <strong>8 review forms</strong>" in text  # 4 self + 4 manager reviews
+    launched = hr.post(url("launch", cycle_id=cycle.public_id), {"revision": revision_of(cycle)})
+    assert launched.url == url("cycle", cycle_id=cycle.public_id)
+    dashboard = hr.get(launched.url)
+    assert b"0%" in dashboard.content and b"By job family" in dashboard.content
+    # employees never see the set-up
+    for name in ("new", "cycles"):
+        assert world.client_for(world.employee).get(url(name)).status_code == 403
+
+
+def test_autosave_revisions_and_submit(t, world):
+    with scope(world.acme):
+        cycle = open_cycle(world, t, inputs={"self": True, "manager": True, "peers": 0})
+        form = form_of(cycle, "self")
+        items = list(FormItem.objects.filter(form=form).order_by("position"))
+    emma = world.client_for(world.employee)
+    listing = emma.get(url("my_reviews"))
+    assert b"Your self-review" in listing.content
+    page = emma.get(url("form", form_id=form.public_id))
+    assert b"0 of 2 rated" in page.content
+    assert b"Consistently shows this" in page.content  # the scale beside the ratings
+    first = items[0].statement_uid
+    saved = emma.post(
+        url("form_save", form_id=form.public_id),
+        {"revision": 0, f"rating-{first}": "4", f"comment-{first}": "Ran the planning."},
+        HTTP_HX_REQUEST="true",
+    )
+    body = saved.content.decode()
+    assert "Saved" in body and "1 of 2 rated" in body
+    assert re.search(r'name="revision" id="form-revision" value="1" hx-swap-oob', body)
+    stale = emma.post(
+        url("form_save", form_id=form.public_id),
+        {"revision": 0, f"rating-{first}": "2"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Someone else changed this review" in stale.content
+    with scope(world.acme):
+        assert FormItem.objects.get(pk=items[0].pk).rating == 4
+    incomplete = emma.post(url("form_submit", form_id=form.public_id), {"revision": 1})
+    assert incomplete.status_code == 400
+    assert f'href="#st-{items[1].statement_uid}"'.encode() in incomplete.content
+    done = emma.post(
+        url("form_submit", form_id=form.public_id),
+        {"revision": 1, f"rating-{items[1].statement_uid}": "3"},
+    )
+    assert done.url == url("my_reviews")
+    with scope(world.acme):
+        assert ReviewForm.objects.get(pk=form.pk).status == "submitted"
+    late = emma.post(
+        url("form_save", form_id=form.public_id), {"revision": 2}, HTTP_HX_REQUEST="true"
+    )
+    assert late.status_code == 404  # a submitted form is no longer editable
+    # the manager sees the self-review once their own is submitted
+    max_ = world.client_for(world.manager)
+    assert max_.get(url("form", form_id=form.public_id)).status_code == 404
+    with scope(world.acme):
+        manager_form = fill(form_of(cycle, "manager"), world.manager, 3)
+    assert b"Read the self-review" in max_.get(url("form", form_id=manager_form.public_id)).content
+    assert max_.get(url("form", form_id=form.public_id)).status_code == 200
+    # HR reopens with a reason
+    hr = world.client_for(world.hr)
+    hr.post(url("form_reopen", form_id=form.public_id), {"reason": "Wrong statement rated."})
+    again = emma.get(url("form", form_id=form.public_id))
+    assert (
+        b"HR reopened this review" in again.content and b"Wrong statement rated." in again.content
+    )
+
+
+def test_peers_nominated_and_approved_on_the_page(t, world):
+    with scope(world.acme):
+        cycle = open_cycle(world, t, people=[t.emma, t.peers[1]])
+        part = Participant.objects.get(cycle=cycle, person=t.peers[1])
+    paul = world.client_for(t.peer_users[1])
+    assert b"Nominate peers" in paul.get(url("my_reviews")).content
+    paul.post(url("peers", participant_id=part.public_id), {"peer": t.emma.public_id})
+    max_ = world.client_for(world.manager)
+    mine = max_.get(url("my_reviews")).content.decode()
+    assert "Paul Peer proposed 1 peer" in mine
+    page = max_.get(url("peers", participant_id=part.public_id)).content.decode()
+    nomination = re.search(r"/reviews/nominations/(\w+)/decide/", page).group(1)
+    max_.post(url("peer_decide", nomination_id=nomination), {"decision": "approve"})
+    with scope(world.acme):
+        assert ReviewForm.objects.filter(participant=part, kind="peer", reviewer=t.emma).exists()
+    # someone else's peers page is not found
+    assert (
+        world.client_for(t.peer_users[0])
+        .get(url("peers", participant_id=part.public_id))
+        .status_code
+        == 404
+    )
+
+
+def test_fix_calibration_release_and_results(t, world, django_capture_on_commit_callbacks):
+    with scope(world.acme):
+        cycle = open_cycle(world, t)
+        fill(form_of(cycle, "self"), world.employee, 4)
+        for n, (peer, user) in enumerate(zip(t.peers, t.peer_users, strict=True)):
+            fill(form_of(cycle, "peer", reviewer=peer), user, 3, comment=f"Peer note {n}")
+        publish_fix(
+            t.family, world.hr, cells={("Communication", "PM2"): ["Writes a clear weekly update."]}
+        )
+    hr = world.client_for(world.hr)
+    fixes = hr.get(url("fixes", cycle_id=cycle.public_id)).content.decode()
+    assert (
+        "Writes a weekly update for the team." in fixes and "Writes a clear weekly update." in fixes
+    )
+    assert "Apply v2 to 1 open form" in fixes  # the manager review; the others are submitted
+    assert "3 submitted reviews stay" not in fixes and "4</strong> submitted reviews stay" in fixes
+    with scope(world.acme):
+        version = t.family.versions.get(number=2)
+    hr.post(
+        url("fixes", cycle_id=cycle.public_id),
+        {"version": version.public_id, "revision": revision_of(cycle)},
+    )
+    with scope(world.acme):
+        assert form_of(cycle, "manager").version == version
+        fill(form_of(cycle, "manager"), world.manager, 2)
+    hr.post(url("open_calibration", cycle_id=cycle.public_id), {"revision": revision_of(cycle)})
+    calibration = hr.get(url("calibration", cycle_id=cycle.public_id)).content.decode()
+    assert "Emma Employee" in calibration and "No evidence" in calibration
+    for peer in t.peers:
+        assert peer.name not in calibration  # peers never named beside their answers
+    with scope(world.acme):
+        part = Participant.objects.get(cycle=cycle)
+        row = FinalRating.objects.filter(participant=part).first()
+    adjust = url("adjust", participant_id=part.public_id, competency_uid=row.competency_uid)
+    refused = hr.post(adjust, {"rating": "3", "reason": "", "revision": row.revision})
+    assert b"Enter the reason" in refused.content
+    hr.post(adjust, {"rating": "3", "reason": "Led the roadmap.", "revision": row.revision})
+    hr.post(url("finalize", cycle_id=cycle.public_id), {"revision": revision_of(cycle)})
+    with django_capture_on_commit_callbacks(execute=True):
+        hr.post(url("release", cycle_id=cycle.public_id), {"revision": revision_of(cycle)})
+    emma = world.client_for(world.employee)
+    results = emma.get(url("results", participant_id=part.public_id)).content.decode()
+    assert "Your results" in results and "Led the roadmap." in results
+    assert "Peer note 0" in results  # peer comments, without names
+    for peer in t.peers:
+        assert peer.name not in results
+    max_ = world.client_for(world.manager)
+    max_.post(
+        url("conversation", participant_id=part.public_id),
+        {"held_on": dt.date.today().isoformat(), "notes": "Agreed on next steps."},
+    )
+    emma.post(url("acknowledge", participant_id=part.public_id), {"comment": "Thanks."})
+    again = emma.get(url("results", participant_id=part.public_id)).content.decode()
+    assert "Agreed on next steps." in again and "You acknowledged these results" in again
+    assert (
+        world.client_for(t.peer_users[0])
+        .get(url("results", participant_id=part.public_id))
+        .status_code
+        == 404
+    )
+
+
+def test_dashboard_queries_do_not_grow_with_people(t, world, django_assert_max_num_queries):
+    from people.services import create_person
+    from reviews import services
+
+    with scope(world.acme):
+        cycle = open_cycle(
+            world, t, people=[t.emma, *t.peers], deadlines={"self": dt.date(2020, 1, 1)}
+        )
+    hr = world.client_for(world.hr)
+
+    def count(name, **kw):
+        with django_assert_max_num_queries(60) as ctx:
+            assert hr.get(url(name, **kw)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = [count("cycle", cycle_id=cycle.public_id), count("cycles"), count("my_reviews")]
+    with scope(world.acme):
+        extra = [
+            create_person(
+                world.acme,
+                actor=world.owner,
+                name=f"Extra {n}",
+                email=f"extra{n}@acme.test",
+                manager=t.max,
+                job_family=t.family,
+                level=t.levels["PM1"],
+            )
+            for n in range(15)
+        ]
+        services.add_participants(cycle, extra, actor=world.hr)
+    big = [count("cycle", cycle_id=cycle.public_id), count("cycles"), count("my_reviews")]
+    assert small == big
