@@ -220,7 +220,9 @@ class ReassignForm(RevisionForm):
 
 class AddPeopleForm(RevisionForm):
     people = forms.MultipleChoiceField(
-        label="People to add", widget=forms.SelectMultiple(attrs={"size": 8})
+        label="People to add",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Only people placed on a ladder. Hold Ctrl (⌘ on a Mac) to choose several.",
     )
 
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any):

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily
@@ -121,13 +123,26 @@ def pending_fixes(cycle: ReviewCycle) -> list[PendingFix]:
     it would change, form by form. Empty when there is nothing to apply."""
     if cycle.status != ReviewCycle.Status.OPEN:
         return []
+    family_ids = set(
+        ReviewForm.objects.filter(cycle=cycle)
+        .values_list("version__family_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    current = fw.current_versions(family_ids)
+    # only the forms of a family with a newer version: usually none, so this stays cheap
+    behind = [
+        Q(version__family_id=family_id, version__number__lt=version.number)
+        for family_id, version in current.items()
+    ]
+    if not behind:
+        return []
     forms = list(
         ReviewForm.objects.filter(cycle=cycle)
+        .filter(reduce(or_, behind))
         .select_related("participant__person", "version")
         .order_by("participant__person__name", "kind", "id")
     )
-    family_ids = {f.version.family_id for f in forms}
-    current = fw.current_versions(family_ids)
     stale = [
         f
         for f in forms

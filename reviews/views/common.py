@@ -6,9 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from reviews import access
@@ -76,8 +77,10 @@ def next_step(request: HttpRequest, cycle: ReviewCycle, step: str) -> str:
 
 def steps_context(cycle: ReviewCycle, current: str) -> dict[str, Any]:
     keys = [k for k, _ in STEPS]
+    previous = keys[keys.index(current) - 1] if keys.index(current) else None
     return {
         "cycle": cycle,
+        "back_url": step_url(cycle, previous) if previous else "",
         "step": current,
         "step_number": keys.index(current) + 1,
         "step_count": len(STEPS),
@@ -124,3 +127,24 @@ def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def transition(
+    request: HttpRequest,
+    cycle: ReviewCycle,
+    service: Callable[..., Any],
+    *,
+    done: str,
+    then: str,
+    back: str = "reviews:cycle",
+) -> HttpResponse:
+    """A button that moves a cycle on (calibration, finalize, release, close): call the
+    service with the revision the page showed; say what happened; go to `then` (or back
+    to `back` when the service refused)."""
+    try:
+        service(cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user)
+    except ReviewError as err:
+        messages.error(request, err.message)
+        return redirect(back, cycle_id=cycle.public_id)
+    messages.success(request, done)
+    return redirect(then, cycle_id=cycle.public_id)

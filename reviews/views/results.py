@@ -17,7 +17,7 @@ from reviews.forms import AcknowledgeForm, ConversationForm, FinalRatingForm, Sc
 from reviews.models import FinalRating, ReviewCycle, Scale
 from reviews.selectors import calibration as cal
 from reviews.selectors.results import results as results_of
-from reviews.views.common import get_cycle, get_participant, post_only, viewer
+from reviews.views.common import get_cycle, get_participant, post_only, transition, viewer
 
 Status = ReviewCycle.Status
 admin = org_required(Role.HR_ADMIN)
@@ -114,33 +114,27 @@ def adjust(request: HttpRequest, participant_id: str, competency_uid: str) -> Ht
 @admin
 @post_only
 def finalize(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    cycle = get_cycle(cycle_id, Status.CALIBRATION)
-    try:
-        services.finalize_calibration(
-            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
-        )
-    except ReviewError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(
-            request, "Calibration is finalized. Release the results when you are ready."
-        )
-    return redirect("reviews:calibration", cycle_id=cycle.public_id)
+    return transition(
+        request,
+        get_cycle(cycle_id, Status.CALIBRATION),
+        services.finalize_calibration,
+        done="Calibration is finalized. Release the results when you are ready.",
+        then="reviews:calibration",
+        back="reviews:calibration",
+    )
 
 
 @admin
 @post_only
 def release(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    cycle = get_cycle(cycle_id, Status.CALIBRATION)
-    try:
-        services.release_cycle(
-            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
-        )
-    except ReviewError as err:
-        messages.error(request, err.message)
-        return redirect("reviews:calibration", cycle_id=cycle.public_id)
-    messages.success(request, "The results are released. Everyone reviewed has been e-mailed.")
-    return redirect("reviews:cycle", cycle_id=cycle.public_id)
+    return transition(
+        request,
+        get_cycle(cycle_id, Status.CALIBRATION),
+        services.release_cycle,
+        done="The results are released. Everyone reviewed has been e-mailed.",
+        then="reviews:cycle",
+        back="reviews:calibration",
+    )
 
 
 def _visible(request: HttpRequest, participant_id: str):  # type: ignore[no-untyped-def]

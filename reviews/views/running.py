@@ -19,7 +19,7 @@ from reviews import access, selectors, services
 from reviews.errors import ReviewError
 from reviews.forms import AddPeopleForm, ReminderForm
 from reviews.models import FixApplication, Participant, PeerNomination, ReviewCycle, ReviewForm
-from reviews.views.common import get_cycle, post_only, viewer
+from reviews.views.common import get_cycle, post_only, transition, viewer
 from reviews.views.setup import _addable
 
 Status = ReviewCycle.Status
@@ -130,31 +130,26 @@ def fixes(request: HttpRequest, cycle_id: str) -> HttpResponse:
 @admin
 @post_only
 def open_calibration(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    cycle = get_cycle(cycle_id, Status.OPEN)
-    try:
-        services.open_calibration(
-            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
-        )
-    except ReviewError as err:
-        messages.error(request, err.message)
-        return redirect("reviews:cycle", cycle_id=cycle.public_id)
-    messages.success(request, "The forms are closed. Calibration is open.")
-    return redirect("reviews:calibration", cycle_id=cycle.public_id)
+    return transition(
+        request,
+        get_cycle(cycle_id, Status.OPEN),
+        services.open_calibration,
+        done="The forms are closed. Calibration is open.",
+        then="reviews:calibration",
+    )
 
 
 @admin
 @post_only
 def close(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.RELEASED)
-    try:
-        services.close_cycle(
-            cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user
-        )
-    except ReviewError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, f"“{cycle.name}” is closed.")
-    return redirect("reviews:cycle", cycle_id=cycle.public_id)
+    return transition(
+        request,
+        cycle,
+        services.close_cycle,
+        done=f"“{cycle.name}” is closed.",
+        then="reviews:cycle",
+    )
 
 
 @org_required()
@@ -191,6 +186,7 @@ def team(request: HttpRequest, cycle_id: str) -> HttpResponse:
     }
     rows = []
     for p in parts:
+        p.cycle = cycle  # the same object, not a query per row
         own = forms[p.pk]
         peers = own.get("peer", [])
         rows.append(

@@ -3,6 +3,7 @@ which reviews, deadlines, the next level, then a check of who reviews whom and l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,35 @@ Status = ReviewCycle.Status
 admin = org_required(Role.HR_ADMIN)
 
 
-def _done(request: HttpRequest, cycle: ReviewCycle, step: str) -> HttpResponse:
-    return redirect(next_step(request, cycle, step))
+def _step(
+    request: HttpRequest,
+    cycle: ReviewCycle,
+    step: str,
+    form: Any,
+    changes: Callable[[], dict[str, Any]],
+    *,
+    default_field: str | None = None,
+) -> HttpResponse:
+    """One page of the set-up: save the answer through `update_cycle` (naming the revision
+    the page showed), then go on; a launched cycle goes back to its dashboard."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(
+                cycle,
+                expected_revision=int(request.POST.get("revision", -1)),
+                actor=request.user,
+                **changes(),
+            )
+        except ReviewError as err:
+            add_errors(form, err, default_field=default_field)
+        else:
+            if not cycle.is_draft:
+                messages.success(request, "Saved. Reminders follow the new dates.")
+                return redirect("reviews:cycle", cycle_id=cycle.public_id)
+            return redirect(next_step(request, cycle, step))
+    return render(
+        request, f"reviews/setup/{step}.html", {"form": form, **steps_context(cycle, step)}
+    )
 
 
 @admin
@@ -84,28 +112,14 @@ def setup_name(request: HttpRequest, cycle_id: str) -> HttpResponse:
         "period_end": cycle.period_end,
     }
     form = NameForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def changes() -> dict[str, Any]:
         d = form.cleaned_data
-        changes: dict[str, Any] = {"name": d["name"]}
         if cycle.is_draft:
-            changes["period"] = (d["period_start"], d["period_end"])
-        try:
-            services.update_cycle(
-                cycle,
-                expected_revision=int(request.POST.get("revision", -1)),
-                actor=request.user,
-                **changes,
-            )
-        except ReviewError as err:
-            add_errors(form, err)
-        else:
-            if not cycle.is_draft:
-                messages.success(request, "Saved.")
-                return redirect("reviews:cycle", cycle_id=cycle.public_id)
-            return _done(request, cycle, "name")
-    return render(
-        request, "reviews/setup/name.html", {"form": form, **steps_context(cycle, "name")}
-    )
+            return {"name": d["name"], "period": (d["period_start"], d["period_end"])}
+        return {"name": d["name"]}
+
+    return _step(request, cycle, "name", form, changes)
 
 
 def _rule_choices() -> dict[str, list[tuple[str, str]]]:
@@ -149,7 +163,7 @@ def setup_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
         except ReviewError as err:
             add_errors(form, err, default_field="kind")
         else:
-            return _done(request, cycle, "people")
+            return redirect(next_step(request, cycle, "people"))
     unplaced = Person.objects.filter(is_active=True, level__isnull=True).count()
     context = {
         "form": form,
@@ -192,21 +206,7 @@ def setup_inputs(request: HttpRequest, cycle_id: str) -> HttpResponse:
     form = InputsForm(
         request.POST or None, initial=initial, competencies=_peer_competency_choices(cycle)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(
-                cycle,
-                expected_revision=int(request.POST.get("revision", -1)),
-                actor=request.user,
-                **form.changes,
-            )
-        except ReviewError as err:
-            add_errors(form, err, default_field="self_review")
-        else:
-            return _done(request, cycle, "inputs")
-    return render(
-        request, "reviews/setup/inputs.html", {"form": form, **steps_context(cycle, "inputs")}
-    )
+    return _step(request, cycle, "inputs", form, lambda: form.changes, default_field="self_review")
 
 
 def deadline_phases(cycle: ReviewCycle) -> list[str]:
@@ -229,24 +229,7 @@ def setup_deadlines(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
     phases = deadline_phases(cycle)
     form = DeadlinesForm(request.POST or None, initial=cycle.deadlines, phases=phases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(
-                cycle,
-                expected_revision=int(request.POST.get("revision", -1)),
-                actor=request.user,
-                deadlines=form.deadlines,
-            )
-        except ReviewError as err:
-            add_errors(form, err)
-        else:
-            if not cycle.is_draft:
-                messages.success(request, "The deadlines are saved. Reminders follow them.")
-                return redirect("reviews:cycle", cycle_id=cycle.public_id)
-            return _done(request, cycle, "deadlines")
-    return render(
-        request, "reviews/setup/deadlines.html", {"form": form, **steps_context(cycle, "deadlines")}
-    )
+    return _step(request, cycle, "deadlines", form, lambda: {"deadlines": form.deadlines})
 
 
 @admin
@@ -255,22 +238,12 @@ def setup_next_level(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     initial = {"include_next_level": "yes" if cycle.include_next_level else "no"}
     form = NextLevelForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(
-                cycle,
-                expected_revision=int(request.POST.get("revision", -1)),
-                actor=request.user,
-                include_next_level=form.cleaned_data["include_next_level"],
-            )
-        except ReviewError as err:
-            add_errors(form, err)
-        else:
-            return _done(request, cycle, "next_level")
-    return render(
+    return _step(
         request,
-        "reviews/setup/next_level.html",
-        {"form": form, **steps_context(cycle, "next_level")},
+        cycle,
+        "next_level",
+        form,
+        lambda: {"include_next_level": form.cleaned_data["include_next_level"]},
     )
 
 

@@ -56,6 +56,38 @@
     box.appendChild(notice);
     box.scrollIntoView({ block: "nearest" });
   });
+  // Autosaved forms ([data-autosave], e.g. the review form): a submit waits for an
+  // autosave in flight (its answer carries the new revision), and no autosave starts
+  // once the form is being submitted, so the two never race each other.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-autosave]")) return;
+    if (form.dataset.saving === "1") {
+      event.preventDefault();
+      form._pendingSubmitter = event.submitter || null;
+      return;
+    }
+    form.dataset.submitting = "1";
+  }, true);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("[data-autosave]")) return;
+    if (form.dataset.submitting === "1") { event.preventDefault(); return; }
+    form.dataset.saving = "1";
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.matches || !form.matches("[data-autosave]")) return;
+    window.setTimeout(function () {
+      form.dataset.saving = "";
+      if (form._pendingSubmitter !== undefined) {
+        var submitter = form._pendingSubmitter;
+        delete form._pendingSubmitter;
+        form.dataset.submitting = "1";
+        if (submitter) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
+      }
+    }, 30);
+  });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
   document.addEventListener("keydown", function (event) {

@@ -4,7 +4,7 @@
 and places people on it: Emma (PM2) reports to Max (PM3, a manager), who reports to
 Olivia; three peers with logins (Pia, Paul, Petra, PM2, also Max's reports) and Hana in
 HR (no ladder). `publish_fix(...)` publishes a v2 with one statement reworded, one added
-and one removed, keeping the uids of the statements it does not touch."""
+and one removed, through the ladder editor (statement uids are stable across versions)."""
 
 from __future__ import annotations
 
@@ -99,20 +99,6 @@ def statements(version: FrameworkVersion, comp: str, code: str) -> list[Statemen
     )
 
 
-def _keep_uids(draft: FrameworkVersion, base: FrameworkVersion) -> None:
-    """Give the draft's statements the uid of the statement at the same place in `base`
-    (competency, level and position): what stable identities across versions mean."""
-    old = {
-        (st.competency.uid, st.level.uid, st.position): st.uid
-        for st in Statement.objects.filter(version=base).select_related("competency", "level")
-    }
-    for st in Statement.objects.filter(version=draft).select_related("competency", "level"):
-        uid = old.get((st.competency.uid, st.level.uid, st.position))
-        if uid and st.uid != uid:
-            st.uid = uid
-            st.save(update_fields=["uid"])
-
-
 def publish_fix(
     family: JobFamily,
     actor: Any,
@@ -121,13 +107,8 @@ def publish_fix(
     note: str = "Fix wording",
 ) -> FrameworkVersion:
     """Publish the next version with the given cells ((competency, level code) → lines)
-    rewritten; statements at the same place keep their uid."""
-    from frameworks.services import latest_published
-
-    base = latest_published(family)
-    assert base is not None
+    rewritten through the editor; frameworks keeps each statement's uid across versions."""
     draft = start_draft(family, actor=actor)
-    _keep_uids(draft, base)
     for (comp, code), lines in cells.items():
         draft.refresh_from_db()
         edit_cell(
@@ -139,6 +120,21 @@ def publish_fix(
             actor=actor,
             expected_revision=draft.revision,
         )
-    _keep_uids(draft, base)
     draft.refresh_from_db()
     return publish_draft(draft, actor=actor, note=note)
+
+
+def more_people(world: Any, t: Team, n: int) -> list[Any]:
+    """`n` more PM1s reporting to Max (for query counts at two sizes)."""
+    return [
+        create_person(
+            world.acme,
+            actor=world.owner,
+            name=f"Extra {k}",
+            email=f"extra{k}@acme.test",
+            manager=t.max,
+            job_family=t.family,
+            level=t.levels["PM1"],
+        )
+        for k in range(n)
+    ]

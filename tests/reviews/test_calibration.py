@@ -12,7 +12,7 @@ from organizations.models import AuditEntry
 from reviews import selectors, services
 from reviews.models import FinalRating, Participant, ReviewCycle
 from reviews.services import NotAllowed, ReviewError, StaleError
-from tests.reviews.factories import team
+from tests.reviews.factories import more_people, team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +171,6 @@ def test_unsubmitted_forms_stay_as_they_are_at_calibration(t, world):
 
 
 def test_ratings_and_completion_take_constant_queries(t, world, django_assert_max_num_queries):
-    from people.services import create_person
-
     def measure():
         cycle = ReviewCycle.objects.get()
         with django_assert_max_num_queries(4) as ctx:
@@ -186,18 +184,7 @@ def test_ratings_and_completion_take_constant_queries(t, world, django_assert_ma
     cycle = ReviewCycle.objects.get()
     fill(form_of(cycle, "self", person=t.emma), world.employee, 3)
     small = measure()
-    extra = [
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Extra {n}",
-            email=f"extra{n}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels["PM1"],
-        )
-        for n in range(12)
-    ]
+    extra = more_people(world, t, 12)
     services.add_participants(cycle, extra, actor=world.hr)
     fill(form_of(cycle, "manager", person=t.emma), world.manager, 3, submit=False)
     big = measure()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from organizations.scoping import scope
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
-from tests.reviews.factories import publish_fix, team
+from tests.reviews.factories import more_people, publish_fix, team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,6 @@ def test_fix_calibration_release_and_results(t, world, django_capture_on_commit_
 
 
 def test_dashboard_queries_do_not_grow_with_people(t, world, django_assert_max_num_queries):
-    from people.services import create_person
     from reviews import services
 
     with scope(world.acme):
@@ -259,18 +258,7 @@ def test_dashboard_queries_do_not_grow_with_people(t, world, django_assert_max_n
 
     small = [count("cycle", cycle_id=cycle.public_id), count("cycles"), count("my_reviews")]
     with scope(world.acme):
-        extra = [
-            create_person(
-                world.acme,
-                actor=world.owner,
-                name=f"Extra {n}",
-                email=f"extra{n}@acme.test",
-                manager=t.max,
-                job_family=t.family,
-                level=t.levels["PM1"],
-            )
-            for n in range(15)
-        ]
+        extra = more_people(world, t, 15)
         services.add_participants(cycle, extra, actor=world.hr)
     big = [count("cycle", cycle_id=cycle.public_id), count("cycles"), count("my_reviews")]
     assert small == big
