@@ -118,13 +118,36 @@ def _nominate(cycle: ReviewCycle, rng: random.Random, hr: Any, *, share: float =
             services.nominate_peer(part, peer, actor=hr)
 
 
-def seed_reviews(org: Organization, owner: Any, rng: random.Random, password: str) -> None:
-    give_everyone_a_login(org, owner, password)
+def seed_reviews(org: Organization, owner: Any, rng: random.Random, *, past: bool) -> None:
+    """A cycle in progress; with `past`, first a finished one (released, calibrated with a
+    reason, some conversations acknowledged) — without it, growth's history is the past
+    and a few of its latest conversations get acknowledged. Call `give_everyone_a_login`
+    first."""
     hr = Person.objects.filter(email=f"hr@{org.slug}.test").first()
     hr_user = hr.user if hr else owner
     today = timezone.localdate()
-    _past_cycle(org, hr_user, rng, today)
+    if past:
+        _past_cycle(org, hr_user, rng, today)
+    else:
+        _acknowledge_some(ReviewCycle.objects.filter(status="released").order_by("-released_at"))
     _current_cycle(org, hr_user, rng, today)
+
+
+def _acknowledge_some(released: Any) -> None:
+    """Half of the latest released cycle's recorded conversations are acknowledged (never
+    the demo employee's: trying that is theirs)."""
+    cycle = released.first()
+    if cycle is None:
+        return
+    parts = (
+        Participant.objects.filter(cycle=cycle, conversation_on__isnull=False)
+        .select_related("person__user", "cycle")
+        .order_by("person__name")
+    )
+    for n, part in enumerate(parts):
+        user = part.person.user
+        if n % 2 == 0 and user is not None and not part.person.email.startswith("employee@"):
+            services.acknowledge(part, comment="", actor=user)
 
 
 def _past_cycle(org: Organization, hr: Any, rng: random.Random, today: dt.date) -> None:
@@ -188,11 +211,12 @@ def _past_people(org: Organization) -> list[str]:
 
 
 def _current_cycle(org: Organization, hr: Any, rng: random.Random, today: dt.date) -> None:
-    start = dt.date(today.year, 1, 1) if today.month > 6 else dt.date(today.year - 1, 7, 1)
-    end = dt.date(start.year, 6, 30) if start.month == 1 else dt.date(start.year, 12, 31)
+    quarter = (today.month - 1) // 3
+    start = dt.date(today.year, 3 * quarter + 1, 1)
+    end = dt.date(today.year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - dt.timedelta(1)
     cycle = services.create_cycle(
         org,
-        name=f"{today.year} mid-year review" if today.month > 6 else f"{today.year} spring review",
+        name=f"Q{quarter + 1} {today.year} review",
         actor=hr,
         period=(start, end),
         rule={"kind": "everyone"},

@@ -19,7 +19,9 @@ def history(slug):
     with unscoped():
         org = Organization.objects.get(slug=slug)
     with scope(org):
-        cycles = list(ReviewCycle.objects.order_by("released_at").values_list("name", "status"))
+        # the history; the demo's cycle in progress (reviews.demo) is not part of it
+        released = ReviewCycle.objects.exclude(released_at=None).order_by("released_at")
+        cycles = list(released.values_list("name", "status"))
         finals = sorted(
             FinalRating.objects.values_list(
                 "participant__person__name",
