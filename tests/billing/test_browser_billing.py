@@ -160,12 +160,11 @@ def test_the_roi_calculator_updates_as_you_type(page, live_server):
     assert "headcount=200" in page.url
     chart = results.get_by_role("img")
     expect(chart).to_have_attribute("alt", re.compile(r"^Bar chart\. The status quo costs"))
-    assert (
-        page.evaluate(
-            "document.querySelector('.roi__chart').complete && "
-            "document.querySelector('.roi__chart').naturalWidth"
-        )
-        > 0
+    # the chart is an <img> whose src follows the figures: wait for the new one to load
+    page.wait_for_function(
+        "document.querySelector('.roi__chart').complete && "
+        "document.querySelector('.roi__chart').naturalWidth > 0",
+        timeout=10_000,
     )
     shoot(page, "roi")
     no_overflow(page)
