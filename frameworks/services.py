@@ -1007,14 +1007,22 @@ def rename_category(
     return _category(draft, category_uid)
 
 
-def _swap_positions(items: list[Any], item: Any, direction: int, what: str) -> dict[str, Any]:
-    """Position changes that swap `item` with its neighbour (positions are distinct)."""
-    i = next(n for n, x in enumerate(items) if x.pk == item.pk)
+def _move_changes(
+    items: list[Any], siblings: list[Any], item: Any, direction: int, what: str
+) -> dict[str, Any]:
+    """Position changes that swap `item` with its neighbour among `siblings`, giving all
+    `items` distinct positions in their order (older data may repeat one). The
+    renumbering is part of the edit: made after the revision check, undone with it and
+    written to the audit log."""
+    i = next(n for n, x in enumerate(siblings) if x.pk == item.pk)
     j = i + (1 if direction > 0 else -1)
-    if not 0 <= j < len(items):
+    if not 0 <= j < len(siblings):
         raise EditError(f"{what} is already {'last' if direction > 0 else 'first'}.")
-    other = items[j]
-    return {item.uid: {"position": other.position}, other.uid: {"position": item.position}}
+    order = list(items)
+    a = next(n for n, x in enumerate(order) if x.pk == item.pk)
+    b = next(n for n, x in enumerate(order) if x.pk == siblings[j].pk)
+    order[a], order[b] = order[b], order[a]
+    return {x.uid: {"position": n} for n, x in enumerate(order) if x.position != n}
 
 
 def move_category(
@@ -1027,8 +1035,7 @@ def move_category(
 ) -> None:
     cat = _category(draft, category_uid)
     items = list(CompetencyCategory.objects.filter(version=draft).order_by("position", "id"))
-    _renumber(items)
-    changes = _swap_positions(items, cat, direction, cat.name)
+    changes = _move_changes(items, items, cat, direction, cat.name)
     _edit(
         draft,
         {"op": "update_category", "changes": changes},
@@ -1126,14 +1133,6 @@ def update_competency(
     return _competency(draft, competency_uid)
 
 
-def _renumber(items: list[Any]) -> None:
-    """Give items distinct positions in their current order (older data may repeat)."""
-    for n, item in enumerate(items):
-        if item.position != n:
-            type(item).objects.filter(pk=item.pk).update(position=n)
-            item.position = n
-
-
 def move_competency(
     draft: FrameworkVersion,
     competency_uid: str,
@@ -1145,9 +1144,8 @@ def move_competency(
     """Move a competency up or down within its category."""
     comp = _competency(draft, competency_uid)
     items = list(Competency.objects.filter(version=draft).order_by("position", "id"))
-    _renumber(items)
     siblings = [c for c in items if c.category_id == comp.category_id]
-    changes = _swap_positions(siblings, comp, direction, comp.name)
+    changes = _move_changes(items, siblings, comp, direction, comp.name)
     _edit(
         draft,
         {"op": "update_competency", "changes": changes},

@@ -335,7 +335,6 @@ def test_a_refused_edit_leaves_the_revision_alone(draft, world):
     assert draft.revision == rev
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7: _renumber writes before the revision check")
 def test_a_stale_move_renumbers_nothing(draft, world):
     CompetencyCategory.objects.filter(version=draft).update(position=7)
     before = list(
@@ -350,3 +349,20 @@ def test_a_stale_move_renumbers_nothing(draft, world):
         CompetencyCategory.objects.filter(version=draft).order_by("pk").values_list("position")
     )
     assert after == before
+
+
+def test_a_move_renumbers_repeated_positions_as_one_audited_undoable_edit(draft, world):
+    CompetencyCategory.objects.filter(version=draft).update(position=7)
+    cats = list(CompetencyCategory.objects.filter(version=draft).order_by("position", "id"))
+    services.move_category(
+        draft, cats[0].uid, direction=1, actor=world.hr, expected_revision=draft.revision
+    )
+    after = list(CompetencyCategory.objects.filter(version=draft).order_by("position"))
+    assert [c.pk for c in after[:2]] == [cats[1].pk, cats[0].pk]
+    assert len({c.position for c in after}) == len(after)
+    entry = AuditEntry.objects.filter(action="framework.category_moved").latest("id")
+    assert "position" in entry.changes
+    services.undo_last_edit(draft, actor=world.hr, expected_revision=draft.revision)
+    assert set(
+        CompetencyCategory.objects.filter(version=draft).values_list("position", flat=True)
+    ) == {7}
