@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("growth/", include("growth.urls")),
     path("reviews/", include("reviews.urls")),
+    path("promotions/", include("promotions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ NAV: list[tuple[str, str, str]] = [
     ("frameworks:my_ladder", "My ladder", "all"),
     ("reviews:my_reviews", "Reviews", "all"),
     ("growth:index", "Development", "all"),
+    ("promotions:index", "Promotions", "all"),
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
     ("frameworks:index", "Frameworks", "admin"),

@@ -575,3 +575,95 @@ tenant(
     participant_id="review_calibration_participant",
     competency_uid="review_competency_uid",
 )
+
+
+# --- promotions (promotions/) ---------------------------------------------------------------
+def _promotions(world: Any) -> dict[str, Any]:
+    """Emma (PM2 on the Product Management ladder) with a decided "not yet" case (one
+    gap), and an open case being written with a file, in a round whose committee is
+    Hana. Built once per world; Emma's directory entry goes back as other tests expect."""
+    cached = getattr(world, "_promotions", None)
+    if cached is not None:
+        return cached
+    from people.services import update_person
+    from promotions import services
+    from promotions.models import CaseStatement
+    from promotions.selectors import candidate_for
+
+    family, v1, _draft = _framework_ladder(world)
+    update_person(
+        world.p_employee,
+        actor=world.owner,
+        expected_revision=None,
+        job_family=family,
+        level=v1.levels.get(code="PM2"),
+    )
+    world.p_employee.refresh_from_db()
+    target = candidate_for(world.p_employee).targets[0].level_uid
+
+    def opened() -> Any:
+        case = services.open_case(world.p_employee, actor=world.owner, target_level_uid=target)
+        uids = CaseStatement.objects.filter(case=case).values_list("statement_uid", flat=True)
+        services.save_case(
+            case,
+            actor=world.owner,
+            expected_revision=case.revision,
+            arguments={u: "Shown on the pricing launch." for u in uids},
+        )
+        case.refresh_from_db()
+        return case
+
+    decided = opened()
+    services.submit_case(decided, actor=world.owner, expected_revision=decided.revision)
+    decided.refresh_from_db()
+    first = CaseStatement.objects.filter(case=decided).first().statement_uid
+    services.decide_case(
+        decided,
+        actor=world.owner,
+        expected_revision=decided.revision,
+        decision="not_yet",
+        rationale="Close; one statement to show.",
+        gaps=[first],
+    )
+    case = opened()
+    artifact = services.upload_artifact(
+        case,
+        actor=world.owner,
+        expected_revision=case.revision,
+        name="launch.txt",
+        data=b"The pricing launch write-up.",
+    )
+    round = services.create_round(
+        world.acme, actor=world.owner, name="Spring round", committee=[world.p_hr], cases=[case]
+    )
+    update_person(
+        world.p_employee, actor=world.owner, expected_revision=None, job_family=None, level=None
+    )
+    world.p_employee.refresh_from_db()
+    cached = {
+        "case": case,
+        "decided_case": decided,
+        "artifact": artifact,
+        "gap": decided.gaps.get(),
+        "round": round,
+    }
+    world._promotions = cached
+    return cached
+
+
+for _key in ("case", "decided_case", "artifact", "gap", "round"):
+    builder(f"promotion_{_key}")(lambda world, key=_key: _promotions(world)[key])
+
+tenant("promotions:index")
+tenant("promotions:readiness")
+tenant("promotions:rounds")
+tenant("promotions:round_new")
+tenant("promotions:new", person_id="person")
+for _name in ("case", "save", "people", "upload", "submit", "withdraw", "verdict", "packet"):
+    tenant(f"promotions:{_name}", case_id="promotion_case")
+tenant("promotions:decide", case_id="promotion_decided_case")
+tenant("promotions:artifact", artifact_id="promotion_artifact")
+tenant("promotions:remove_file", artifact_id="promotion_artifact")
+tenant("promotions:accept_gap", gap_id="promotion_gap")
+for _name in ("round", "round_edit", "round_close"):
+    tenant(f"promotions:{_name}", round_id="promotion_round")

@@ -367,6 +367,7 @@ def decide_case(
 def accept_gap(gap: CaseGap, *, actor: Any) -> ActionItem:
     """The person takes a gap of their "not yet" decision into their development plan."""
     case = gap.case
+    case.organization.ensure_writable()
     viewer = viewer_of(actor)
     if viewer.pk is None or viewer.pk != case.person_id:
         raise NotAllowed("Only the person themselves can accept these gaps.")

@@ -1,0 +1,223 @@
+"""The promotion pages: who may open each one (every role), a case written, reviewed and
+decided through the pages, the nominee's view, the packet PDF, and query counts at two
+sizes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from organizations.scoping import scope
+from people.models import LevelChange
+from promotions import services
+from promotions.models import CaseStatement, PromotionCase
+from reviews import framework_adapter as fw
+from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.promotions.helpers import case_in_review
+
+pytestmark = pytest.mark.django_db
+ROLES = ["owner", "hr", "manager", "employee", "peer", "outsider"]
+
+
+@pytest.fixture
+def t(world):
+    with scope(world.acme):
+        team = promotion_team(world, peers=1)
+        reviewed(world, team, READY)
+    return team
+
+
+def client(world, t, role):
+    return world.client_for(t.peer_users[0] if role == "peer" else getattr(world, role))
+
+
+def _open(world, t, target="G3"):
+    with scope(world.acme):
+        return services.open_case(
+            t.emma, actor=world.manager, target_level_uid=t.levels[target].uid
+        )
+
+
+def test_readiness_list_per_role(world, t):
+    url = reverse("promotions:readiness")
+    got = {role: client(world, t, role).get(url) for role in ROLES}
+    assert got["hr"].status_code == 200 and b"Emma Employee" in got["hr"].content
+    assert b"Ready" in got["hr"].content and b"5 of 5 statements, 100%" in got["hr"].content
+    assert got["manager"].status_code == 200 and b"Emma Employee" in got["manager"].content
+    # the manager sees only the people below them
+    assert b"Olivia Owner" not in got["manager"].content
+    assert got["employee"].status_code == 403 and got["peer"].status_code == 403
+    assert got["outsider"].status_code == 200  # Globex's own list, HR of Globex
+    assert b"Emma" not in got["outsider"].content
+
+
+def test_readiness_filters(world, t):
+    c = client(world, t, "hr")
+    with scope(world.acme):
+        family = t.emma.job_family.public_id
+        other = world.p_owner.public_id
+    assert b"Emma Employee" in c.get(reverse("promotions:readiness"), {"family": family}).content
+    assert (
+        b"Emma Employee" not in c.get(reverse("promotions:readiness"), {"manager": other}).content
+    )
+    assert b"Emma Employee" not in c.get(reverse("promotions:readiness"), {"level": "G1"}).content
+    everyone = c.get(reverse("promotions:readiness"), {"show": "everyone"}).content
+    assert b"Pia Peer" in everyone
+
+
+def test_case_written_reviewed_and_decided_through_the_pages(world, t):
+    manager = client(world, t, "manager")
+    with scope(world.acme):
+        g3 = t.levels["G3"].uid
+        emma_id = t.emma.public_id
+    page = manager.get(reverse("promotions:new", args=[emma_id]))
+    assert page.status_code == 200 and b"G3 Senior Engineer" in page.content
+    response = manager.post(
+        reverse("promotions:new", args=[emma_id]), {"target": g3, "summary": "Leads search."}
+    )
+    assert response.status_code == 302
+    with scope(world.acme):
+        case = PromotionCase.objects.get(person=t.emma)
+        uids = list(CaseStatement.objects.filter(case=case).values_list("statement_uid", flat=True))
+    url = reverse("promotions:case", args=[case.public_id])
+    page = manager.get(url)
+    assert page.status_code == 200 and b"Manager review in 2026 H1: rated 3" in page.content
+    # sending without words for every statement is refused, and says which
+    data = {"revision": case.revision, "summary": "Leads search.", "with_evidence": "1"}
+    response = manager.post(
+        reverse("promotions:save", args=[case.public_id]), {**data, "then": "submit"}, follow=True
+    )
+    assert b"Write the case for every statement" in response.content
+    case.refresh_from_db()
+    data = {"revision": case.revision, "summary": "Leads search.", "with_evidence": ""}
+    data.update({f"argument-{u}": f"Shown in the search rewrite ({u})." for u in uids})
+    response = manager.post(reverse("promotions:save", args=[case.public_id]), data)
+    assert response.status_code == 302
+    # a stale revision keeps the typed words on the page
+    stale = manager.post(
+        reverse("promotions:save", args=[case.public_id]),
+        {**data, "summary": "My newer words"},
+    )
+    assert stale.status_code == 200 and b"My newer words" in stale.content
+    assert b"Someone else saved this case" in stale.content
+    case.refresh_from_db()
+    with scope(world.acme):
+        owner_pid = world.p_owner.public_id
+    manager.post(
+        reverse("promotions:people", args=[case.public_id]),
+        {"revision": case.revision, "approvers": [owner_pid]},
+    )
+    case.refresh_from_db()
+    manager.post(reverse("promotions:submit", args=[case.public_id]), {"revision": case.revision})
+    case.refresh_from_db()
+    assert case.status == "in_review"
+    # the nominee and an unrelated colleague do not see the case while it is open
+    assert client(world, t, "employee").get(url).status_code == 404
+    assert client(world, t, "peer").get(url).status_code == 404
+    assert client(world, t, "outsider").get(url).status_code == 404
+    # the approver gives a verdict; HR decides
+    owner = client(world, t, "owner")
+    assert b"Your verdict" in owner.get(url).content
+    owner.post(reverse("promotions:verdict", args=[case.public_id]), {"verdict": "approve"})
+    hr = client(world, t, "hr")
+    case.refresh_from_db()
+    response = hr.post(
+        reverse("promotions:decide", args=[case.public_id]),
+        {
+            "revision": case.revision,
+            "decision": "approve",
+            "rationale": "Meets every G3 statement.",
+            "effective_date": "2026-04-01",
+        },
+        follow=True,
+    )
+    assert b"Approved: Emma Employee moves to G3 Senior Engineer" in response.content
+    with scope(world.acme):
+        t.emma.refresh_from_db()
+        assert fw.level_of(t.emma).level_uid == g3
+        assert LevelChange.objects.filter(person=t.emma, level_code="G3").exists()
+    # read-only everywhere now
+    page = manager.get(url).content
+    assert b"Decision: Approved" in page and b'name="argument-' not in page
+    assert b"Record the decision" not in hr.get(url).content
+    # the nominee sees the outcome (not the deliberations)
+    mine = client(world, t, "employee").get(url)
+    assert mine.status_code == 200 and b"Congratulations" in mine.content
+    assert b"Meets every G3 statement." in mine.content
+    assert b"Shown in the search rewrite" not in mine.content
+    pdf = hr.get(reverse("promotions:packet", args=[case.public_id]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert (
+        client(world, t, "employee")
+        .get(reverse("promotions:packet", args=[case.public_id]))
+        .status_code
+        == 404
+    )
+
+
+def test_not_yet_leaves_gaps_the_nominee_accepts(world, t):
+    with scope(world.acme):
+        reviewed(world, t, NOT_READY, name="2026 H2")
+        case = case_in_review(world, t)
+    hr = client(world, t, "hr")
+    with scope(world.acme):
+        first = CaseStatement.objects.filter(case=case).first().statement_uid
+    hr.post(
+        reverse("promotions:decide", args=[case.public_id]),
+        {"revision": case.revision, "decision": "not_yet", "rationale": "Close.", "gaps": [first]},
+    )
+    case.refresh_from_db()
+    assert case.decision == "not_yet"
+    emma = client(world, t, "employee")
+    page = emma.get(reverse("promotions:case", args=[case.public_id])).content
+    assert b"Add to my development plan" in page
+    with scope(world.acme):
+        gap = case.gaps.get()
+    response = emma.post(reverse("promotions:accept_gap", args=[gap.public_id]), follow=True)
+    assert b"In your plan" in response.content
+    # nobody else accepts someone's gaps: the manager is told, a colleague gets 404
+    refused = client(world, t, "manager").post(
+        reverse("promotions:accept_gap", args=[gap.public_id]), follow=True
+    )
+    assert b"Only the person themselves" in refused.content
+    peer = client(world, t, "peer").post(reverse("promotions:accept_gap", args=[gap.public_id]))
+    assert peer.status_code == 404
+    assert b"Decisions about you" in emma.get(reverse("promotions:index")).content
+
+
+def test_decision_needs_a_rationale(world, t):
+    with scope(world.acme):
+        case = case_in_review(world, t)
+    response = client(world, t, "hr").post(
+        reverse("promotions:decide", args=[case.public_id]),
+        {"revision": case.revision, "decision": "approve", "rationale": ""},
+        follow=True,
+    )
+    assert b"Write why" in response.content
+    case.refresh_from_db()
+    assert case.status == "in_review"
+
+
+def test_case_pages_per_role(world, t):
+    case = _open(world, t)
+    expected = {
+        "owner": 200,
+        "hr": 200,
+        "manager": 200,
+        "employee": 404,
+        "peer": 404,
+        "outsider": 404,
+    }
+    for role, status in expected.items():
+        c = client(world, t, role)
+        assert c.get(reverse("promotions:case", args=[case.public_id])).status_code == status, role
+        if role in ("hr", "employee", "outsider"):  # a PDF takes a moment: three roles
+            packet = c.get(reverse("promotions:packet", args=[case.public_id]))
+            assert packet.status_code == status, role
+    with scope(world.acme):
+        emma_id = t.emma.public_id
+    new = {"owner": 200, "hr": 200, "manager": 200, "employee": 404, "peer": 404, "outsider": 404}
+    for role, status in new.items():
+        got = client(world, t, role).get(reverse("promotions:new", args=[emma_id])).status_code
+        assert got == status, role
