@@ -45,15 +45,19 @@ COLUMNS: dict[str, tuple[str, set[str]]] = {
 }
 REQUIRED = ["name", "email"]
 
+# The example file fits this built-in template (frameworks/library): import it into an
+# organization that started from the template and every row goes in
+# (tests/spreadsheets/test_examples.py).
+EXAMPLE_TEMPLATE = "product-management"
 EXAMPLE_ROWS = [
     ["Name", "Email", "Job title", "Manager email", "Job family", "Level", "Start date"],
     [
         "Priya Shah",
         "priya@example.com",
-        "Head of Product",
+        "Director of Product",
         "",
         "Product Management",
-        "M5",
+        "DIR",
         "2021-03-01",
     ],
     [
@@ -62,7 +66,7 @@ EXAMPLE_ROWS = [
         "Senior Product Manager",
         "priya@example.com",
         "Product Management",
-        "P3",
+        "SPM",
         "15/06/2022",
     ],
     [

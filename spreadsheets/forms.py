@@ -59,7 +59,12 @@ class ExportForm(forms.Form):
         initial="published",
         help_text="Families without the version you choose are exported as they are.",
     )
-    people = forms.BooleanField(label="Include the people directory", required=False, initial=True)
+    people = forms.BooleanField(
+        label="Include people",
+        required=False,
+        initial=True,
+        help_text="With one job family chosen, only the people in that family.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

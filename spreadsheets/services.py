@@ -780,7 +780,11 @@ def export_versions(
     return out
 
 
-def people_rows() -> list[PersonOut]:
+def people_rows(family: JobFamily | None = None) -> list[PersonOut]:
+    """Active people placed on a level: everyone's, or only `family`'s."""
+    people = Person.objects.filter(is_active=True)
+    if family is not None:
+        people = people.filter(job_family=family)
     return [
         PersonOut(
             email=p.email,
@@ -790,9 +794,7 @@ def people_rows() -> list[PersonOut]:
             level=p.level.code if p.level else "",
             start_date=p.start_date,
         )
-        for p in Person.objects.filter(is_active=True)
-        .select_related("manager", "job_family", "level")
-        .order_by("name", "email")
+        for p in people.select_related("manager", "job_family", "level").order_by("name", "email")
         if p.job_family and p.level
     ]
 
@@ -805,12 +807,16 @@ def export_workbook(
     include_people: bool = True,
     actor: Any = None,
 ) -> bytes:
+    """The Master Template of one family (its people only) or of every family (everyone
+    placed on a level)."""
     versions = export_versions(family=family, which=which)
     data = [version_to_data(v) for v in versions]
     labels = ", ".join(f"{v.family.name} {v.label}" for v in versions) or "no families yet"
     heading = f"Exported from {org.name} on {timezone.localdate():%d %B %Y}: {labels}."
-    people = people_rows() if include_people else None
-    if people is not None:
+    people = people_rows(family) if include_people else None
+    if people is not None and family is not None:
+        heading += f" People: those in {family.name} only."
+    elif people is not None:
         unplaced = Person.objects.filter(is_active=True).count() - len(people)
         if unplaced == 1:
             heading += " 1 active person has no job family and level yet, so is not listed."

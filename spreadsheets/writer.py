@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from frameworks.library import load_template
 from frameworks.models import EvidenceKind, Track
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from spreadsheets.reader import normalize_name
@@ -361,67 +362,29 @@ def _people(ws: Worksheet, people: list[PersonOut]) -> None:
 # --- the blank template ------------------------------------------------------------------
 
 
+EXAMPLE_TEMPLATE = "product-management"
+# how many of the template's competencies the blank template shows as example rows
+EXAMPLE_COMPETENCIES = 3
+
+
 def example_family() -> FamilyData:
-    levels = [
-        LevelData("APM", "Associate Product Manager", 1, Track.SHARED, "Feature"),
-        LevelData("PM", "Product Manager", 2, Track.SHARED, "Feature"),
-        LevelData("SPM", "Senior Product Manager", 3, Track.SHARED, "Product area"),
-        LevelData("STAFF", "Staff Product Manager", 4, Track.IC, "Product line"),
-        LevelData("GPM", "Group Product Manager", 4, Track.MANAGER, "Product line"),
-        LevelData("PRIN", "Principal Product Manager", 5, Track.IC, "Portfolio"),
-        LevelData("DIR", "Director of Product", 5, Track.MANAGER, "Portfolio"),
-    ]
-    levels[0].summary = "Learns the craft on a well-defined feature with close support."
-    levels[0].key_question = "Can I deliver a feature end to end with guidance?"
-
-    def st(*texts: str) -> list[StatementData]:
-        return [StatementData(t) for t in texts]
-
-    comps = [
-        CompetencyData(
-            "Customer discovery",
-            "Discovery",
-            "Understands customers' problems before building.",
-            statements={
-                "APM": st("Joins customer interviews and writes up what was learned."),
-                "PM": st("Runs customer interviews for their feature."),
-                "SPM": st("Plans discovery for a product area and shares insights widely."),
-                "STAFF": st("Sets discovery practice across a product line."),
-                "GPM": st("Coaches PMs on running good discovery."),
-            },
-        ),
-        CompetencyData(
-            "Delivery",
-            "Execution",
-            "Ships the right thing, on time, with the team.",
-            statements={
-                "APM": st("Writes clear tickets with acceptance criteria."),
-                "PM": st("Plans and ships features with the team.", "Tracks scope and risks."),
-                "SPM": st("Delivers multi-team projects."),
-                "DIR": st("Runs delivery across several teams."),
-            },
-        ),
-        CompetencyData(
-            "Leadership",
-            "Leadership",
-            "Helps others do their best work.",
-            statements={
-                "SPM": st("Mentors APMs and PMs."),
-                "GPM": st("Hires and grows a team of PMs."),
-                "DIR": st("Builds the product organization."),
-            },
-        ),
-    ]
-    return FamilyData(
-        name="Product Management",
-        key="product-management",
-        description="Example family: replace it with your own.",
-        levels=levels,
-        competencies=comps,
-    )
+    """The blank template's example: the built-in Product Management template's ladder
+    (every level, scope and key question as the template has them) with its first few
+    competencies, so the example and the template are the same ladder."""
+    data = load_template(EXAMPLE_TEMPLATE)
+    data.competencies = data.competencies[:EXAMPLE_COMPETENCIES]
+    # without evidence kinds the example fits the matrix sheet, the simpler shape to
+    # fill in (the Statements sheet's Evidence column is explained on Instructions)
+    for comp in data.competencies:
+        for items in comp.statements.values():
+            for st in items:
+                st.evidence = []
+    data.description = "Example family: replace it with your own."
+    return data
 
 
 def example_people() -> list[PersonOut]:
+    """A manager and a report on levels of the example ladder."""
     return [
         PersonOut(
             "dana.director@example.com",
