@@ -334,7 +334,7 @@ class Statement(VersionedItem):
 class DraftEdit(TenantModel):
     """One step of a draft's undo stack: the label the admin sees ("Undo edit of
     Strategy at PM3") and the operation that reverses the edit (see
-    `frameworks.services._apply`). Cleared when the draft is published or reloaded."""
+    `frameworks.services.operations`). Cleared when the draft is published or reloaded."""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"

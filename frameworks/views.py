@@ -199,7 +199,7 @@ def publish(request: HttpRequest, family_id: str) -> HttpResponse:
             "draft": draft,
             "form": form,
             "latest": latest,
-            "number": services._next_number(family),
+            "number": services.next_number(family),
             "moving": people_moving(draft),
             "diff": diff_versions(latest, draft) if latest else None,
         },

@@ -309,7 +309,7 @@ def test_blank_family_and_discard(acme_scope, world):
 
 
 def test_undo_stack_keeps_the_latest_edits(draft, world, monkeypatch):
-    monkeypatch.setattr(services, "UNDO_DEPTH", 3)
+    monkeypatch.setattr(services.operations, "UNDO_DEPTH", 3)
     comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM2")
     for n in range(5):
         services.edit_cell(
@@ -366,3 +366,32 @@ def test_a_move_renumbers_repeated_positions_as_one_audited_undoable_edit(draft,
     assert set(
         CompetencyCategory.objects.filter(version=draft).values_list("position", flat=True)
     ) == {7}
+
+
+def test_every_item_kind_has_its_three_operations():
+    for kind in services.ITEM_KINDS:
+        for verb in ("create", "update", "delete"):
+            assert f"{verb}_{kind}" in services.OPERATIONS
+    assert "set_cell" in services.OPERATIONS
+
+
+def test_undo_payloads_carry_their_version_and_an_unknown_one_is_refused(draft, world):
+    level = uid(draft, Level, code="PM2")
+    services.update_level(
+        draft, level, title="Product Manager II", actor=world.hr, expected_revision=draft.revision
+    )
+    entry = DraftEdit.objects.get(version=draft)
+    assert entry.payload["v"] == services.operations.PAYLOAD_VERSION
+    # an entry written before payloads were versioned (no "v") still undoes
+    DraftEdit.objects.filter(pk=entry.pk).update(
+        payload={k: v for k, v in entry.payload.items() if k != "v"}
+    )
+    services.undo_last_edit(draft, actor=world.hr, expected_revision=draft.revision)
+    assert Level.objects.get(version=draft, uid=level).title != "Product Manager II"
+    services.update_level(
+        draft, level, title="Product Manager II", actor=world.hr, expected_revision=draft.revision
+    )
+    DraftEdit.objects.filter(version=draft).update(payload={"op": "update_level", "v": 99})
+    with pytest.raises(EditError, match="another version of the editor"):
+        services.undo_last_edit(draft, actor=world.hr, expected_revision=draft.revision)
+    assert Level.objects.get(version=draft, uid=level).title == "Product Manager II"

@@ -1,0 +1,91 @@
+"""The write path for frameworks: drafts, publishing, and loading plain data.
+
+Every function runs in one transaction and writes an audit entry. Drafts carry a
+`revision` that every edit must name (`expected_revision`), so two admins editing the
+same draft cannot silently overwrite each other (`ConcurrentEditError`).
+
+- `versions`: the draft and the latest published version of a family, a draft's revision,
+  creating a family;
+- `loading`: `apply_family_data` (plain `FamilyData` into a draft) and `version_to_data`;
+- `lifecycle`: start, discard and publish a draft;
+- `operations`: the typed registry of draft operations, the undo stack, audited edits;
+- `editing`: the editor's edits (a cell; add/edit/move/remove a level, category or
+  competency).
+
+Import from `frameworks.services`; the modules are its inside.
+"""
+
+from frameworks.errors import ConcurrentEditError, EditError, FrameworkError
+from frameworks.services.editing import (
+    add_category,
+    add_competency,
+    add_level,
+    edit_cell,
+    move_category,
+    move_competency,
+    move_level,
+    remove_category,
+    remove_competency,
+    remove_level,
+    rename_category,
+    update_competency,
+    update_level,
+)
+from frameworks.services.lifecycle import (
+    create_blank_family,
+    discard_draft,
+    publish_draft,
+    start_draft,
+)
+from frameworks.services.loading import apply_family_data, version_to_data
+from frameworks.services.operations import (
+    ITEM_KINDS,
+    OPERATIONS,
+    apply_edit,
+    last_edit,
+    undo_last_edit,
+)
+from frameworks.services.versions import (
+    bump_revision,
+    create_family,
+    current_draft,
+    ladder_problems,
+    latest_published,
+    next_number,
+)
+
+__all__ = [
+    "ITEM_KINDS",
+    "OPERATIONS",
+    "ConcurrentEditError",
+    "EditError",
+    "FrameworkError",
+    "add_category",
+    "add_competency",
+    "add_level",
+    "apply_edit",
+    "apply_family_data",
+    "bump_revision",
+    "create_blank_family",
+    "create_family",
+    "current_draft",
+    "discard_draft",
+    "edit_cell",
+    "ladder_problems",
+    "last_edit",
+    "latest_published",
+    "move_category",
+    "move_competency",
+    "move_level",
+    "next_number",
+    "publish_draft",
+    "remove_category",
+    "remove_competency",
+    "remove_level",
+    "rename_category",
+    "start_draft",
+    "undo_last_edit",
+    "update_competency",
+    "update_level",
+    "version_to_data",
+]

@@ -1,0 +1,393 @@
+"""The editor's edits of a draft: a cell's statements, and adding, editing, moving and
+removing levels, categories and competencies. Each builds one operation
+(`frameworks.services.operations`) and applies it as an audited, undoable edit."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db.models import Max
+
+from frameworks.errors import EditError
+from frameworks.models import (
+    Competency,
+    CompetencyCategory,
+    EvidenceKind,
+    FrameworkVersion,
+    Level,
+    Statement,
+    Track,
+)
+from frameworks.services.operations import (
+    CATEGORY,
+    COMPETENCY,
+    LEVEL,
+    ItemKind,
+    Operation,
+    apply_edit,
+)
+from organizations.scoping import new_public_id
+
+EVIDENCE_VALUES = [value for value, _ in EvidenceKind.choices]
+PAST = {"Add": "added", "Edit": "edited", "Rename": "renamed", "Move": "moved", "Remove": "removed"}
+
+
+def _item_edit(
+    draft: FrameworkVersion,
+    kind: ItemKind,
+    verb: str,
+    name: str,
+    op: Operation,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Apply `op` as the edit "<verb> <kind> <name>" (e.g. "Move level PM3"), audited as
+    `framework.<kind>_<verb, past>`."""
+    apply_edit(
+        draft,
+        op,
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"{verb} {kind.name} {name}",
+        action=f"framework.{kind.name}_{PAST[verb]}",
+        data=data if data is not None else {kind.name: name},
+    )
+
+
+def _next_position(kind: ItemKind, draft: FrameworkVersion) -> int:
+    top = kind.model.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
+    return (top if top is not None else -1) + 1
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+def _split_statements(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def edit_cell(
+    draft: FrameworkVersion,
+    *,
+    competency_uid: str,
+    level_uid: str,
+    text: str,
+    evidence: list[str],
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    """Set what a competency expects at a level: one statement per line of `text`.
+    Empty text means "no new expectation at this level". The evidence kinds apply to every
+    statement, except that lines left as they were keep their own evidence when the
+    evidence boxes were not changed."""
+    comp = COMPETENCY.get(draft, competency_uid)
+    level = LEVEL.get(draft, level_uid)
+    evidence = [kind for kind in EVIDENCE_VALUES if kind in set(evidence)]
+    existing = list(
+        Statement.objects.filter(version=draft, competency=comp, level=level).order_by(
+            "position", "id"
+        )
+    )
+    union = [k for k in EVIDENCE_VALUES if any(k in st.evidence for st in existing)]
+    kept = {st.text: list(st.evidence) for st in existing}
+    statements = [
+        [line, kept[line] if (line in kept and evidence == union) else evidence]
+        for line in _split_statements(text)
+    ]
+    if statements == [[st.text, list(st.evidence)] for st in existing]:
+        return
+    verb = "Clear" if not statements else ("Add" if not existing else "Edit")
+    apply_edit(
+        draft,
+        {"op": "set_cell", "competency": comp.uid, "level": level.uid, "statements": statements},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"{verb} {comp.name} at {level.code}",
+        action="framework.statement_edited",
+        data={"competency": comp.name, "level": level.code, "statements": len(statements)},
+    )
+
+
+# --- levels ----------------------------------------------------------------------------------
+
+
+def _level_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: v for k, v in fields.items() if k in LEVEL.fields and k != "position"}
+    for key in ("code", "title", "scope", "summary", "key_question"):
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+    if "rank" in clean:
+        clean["rank"] = int(clean["rank"])
+    return clean
+
+
+def add_level(
+    draft: FrameworkVersion, *, actor: Any, expected_revision: int | None, **fields: Any
+) -> Level:
+    """Add a level (code, title, rank, track, scope, summary, key_question)."""
+    clean = _level_fields(fields)
+    clean.setdefault("track", Track.SHARED)
+    for key in ("scope", "summary", "key_question"):
+        clean.setdefault(key, "")
+    clean["position"] = _next_position(LEVEL, draft)
+    uid = new_public_id()
+    LEVEL.check(draft, {"code": "", "title": "", **clean})
+    _item_edit(
+        draft,
+        LEVEL,
+        "Add",
+        clean["code"],
+        {"op": "create_level", "uid": uid, "level": clean},
+        actor=actor,
+        expected_revision=expected_revision,
+    )
+    return LEVEL.get(draft, uid)
+
+
+def update_level(
+    draft: FrameworkVersion,
+    level_uid: str,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    **fields: Any,
+) -> Level:
+    level = LEVEL.get(draft, level_uid)
+    clean = {k: v for k, v in _level_fields(fields).items() if getattr(level, k) != v}
+    if clean:
+        _item_edit(
+            draft,
+            LEVEL,
+            "Edit",
+            level.code,
+            {"op": "update_level", "changes": {level.uid: clean}},
+            actor=actor,
+            expected_revision=expected_revision,
+            data={"level": level.code, "fields": sorted(clean)},
+        )
+    return LEVEL.get(draft, level_uid)
+
+
+# --- categories --------------------------------------------------------------------------------
+
+
+def add_category(
+    draft: FrameworkVersion, *, name: str, actor: Any, expected_revision: int | None
+) -> CompetencyCategory:
+    name = name.strip()
+    CATEGORY.check(draft, {"name": name})
+    uid = new_public_id()
+    category = {"name": name, "position": _next_position(CATEGORY, draft)}
+    _item_edit(
+        draft,
+        CATEGORY,
+        "Add",
+        name,
+        {"op": "create_category", "uid": uid, "category": category},
+        actor=actor,
+        expected_revision=expected_revision,
+    )
+    return CATEGORY.get(draft, uid)
+
+
+def rename_category(
+    draft: FrameworkVersion,
+    category_uid: str,
+    *,
+    name: str,
+    actor: Any,
+    expected_revision: int | None,
+) -> CompetencyCategory:
+    cat = CATEGORY.get(draft, category_uid)
+    name = name.strip()
+    CATEGORY.check(draft, {"name": name}, cat.uid)
+    if name != cat.name:
+        _item_edit(
+            draft,
+            CATEGORY,
+            "Rename",
+            cat.name,
+            {"op": "update_category", "changes": {cat.uid: {"name": name}}},
+            actor=actor,
+            expected_revision=expected_revision,
+            data={"from": cat.name, "to": name},
+        )
+    return CATEGORY.get(draft, category_uid)
+
+
+# --- competencies ------------------------------------------------------------------------------
+
+
+def add_competency(
+    draft: FrameworkVersion,
+    *,
+    name: str,
+    actor: Any,
+    expected_revision: int | None,
+    category_uid: str = "",
+    description: str = "",
+    source: str = "",
+) -> Competency:
+    name = name.strip()
+    COMPETENCY.check(draft, {"name": name})
+    if category_uid:
+        CATEGORY.get(draft, category_uid)
+    uid = new_public_id()
+    competency = {
+        "name": name,
+        "description": description.strip(),
+        "category": category_uid,
+        "position": _next_position(COMPETENCY, draft),
+        "source": source,
+    }
+    _item_edit(
+        draft,
+        COMPETENCY,
+        "Add",
+        name,
+        {"op": "create_competency", "uid": uid, "competency": competency},
+        actor=actor,
+        expected_revision=expected_revision,
+    )
+    return COMPETENCY.get(draft, uid)
+
+
+def update_competency(
+    draft: FrameworkVersion,
+    competency_uid: str,
+    *,
+    actor: Any,
+    expected_revision: int | None,
+    **fields: Any,
+) -> Competency:
+    """Change a competency's name, description or category (a category uid or "")."""
+    comp = COMPETENCY.get(draft, competency_uid)
+    snap = COMPETENCY.snapshot(comp)
+    wanted = {k: v for k, v in fields.items() if k in ("name", "description", "category")}
+    for key in ("name", "description"):
+        if key in wanted:
+            wanted[key] = (wanted[key] or "").strip()
+    COMPETENCY.check(draft, wanted, comp.uid)
+    if wanted.get("category"):
+        CATEGORY.get(draft, wanted["category"])
+    changes = {k: v for k, v in wanted.items() if snap[k] != (v or "")}
+    if changes:
+        _item_edit(
+            draft,
+            COMPETENCY,
+            "Edit",
+            comp.name,
+            {"op": "update_competency", "changes": {comp.uid: changes}},
+            actor=actor,
+            expected_revision=expected_revision,
+            data={"competency": comp.name, "fields": sorted(changes)},
+        )
+    return COMPETENCY.get(draft, competency_uid)
+
+
+# --- moving and removing any item ------------------------------------------------------------
+
+
+class Move(Protocol):
+    def __call__(
+        self,
+        draft: FrameworkVersion,
+        uid: str,
+        /,
+        *,
+        direction: int,
+        actor: Any,
+        expected_revision: int | None,
+    ) -> None: ...
+
+
+class Remove(Protocol):
+    def __call__(
+        self, draft: FrameworkVersion, uid: str, /, *, actor: Any, expected_revision: int | None
+    ) -> None: ...
+
+
+def _swap(kind: ItemKind, draft: FrameworkVersion, item: Any, direction: int) -> Operation:
+    """The changes that swap `item` with its neighbour (direction -1: before, 1: after):
+    a level with the next one on its track (rank and position move together), a category
+    with the next category, a competency with the next one in its category."""
+    if kind is LEVEL:
+        items = list(
+            Level.objects.filter(version=draft, track=item.track).order_by("rank", "position")
+        )
+        fields: tuple[str, ...] = ("rank", "position")
+        edge = f"the {'most' if direction > 0 else 'least'} senior level on its track"
+    else:
+        items = list(kind.model.objects.filter(version=draft).order_by("position", "id"))
+        for n, each in enumerate(items):  # distinct positions first (older data may repeat)
+            if each.position != n:
+                kind.model.objects.filter(pk=each.pk).update(position=n)
+                each.position = n
+        if kind is COMPETENCY:
+            items = [c for c in items if c.category_id == item.category_id]
+        fields = ("position",)
+        edge = "last" if direction > 0 else "first"
+    i = next(n for n, x in enumerate(items) if x.pk == item.pk)
+    j = i + (1 if direction > 0 else -1)
+    if not 0 <= j < len(items):
+        raise EditError(f"{kind.label(item)} is already {edge}.")
+    other = items[j]
+    changes = {
+        item.uid: {f: getattr(other, f) for f in fields},
+        other.uid: {f: getattr(item, f) for f in fields},
+    }
+    if all(getattr(item, f) == getattr(other, f) for f in fields):
+        changes[item.uid]["position"] = other.position + direction
+    return changes
+
+
+def _mover(kind: ItemKind) -> Move:
+    def move(
+        draft: FrameworkVersion,
+        uid: str,
+        /,
+        *,
+        direction: int,
+        actor: Any,
+        expected_revision: int | None,
+    ) -> None:
+        item = kind.get(draft, uid)
+        _item_edit(
+            draft,
+            kind,
+            "Move",
+            kind.label(item),
+            {"op": f"update_{kind.name}", "changes": _swap(kind, draft, item, direction)},
+            actor=actor,
+            expected_revision=expected_revision,
+            data={kind.name: kind.label(item), "direction": direction},
+        )
+
+    move.__doc__ = f"Swap a {kind.name} with its neighbour (direction -1 or 1)."
+    return move
+
+
+def _remover(kind: ItemKind) -> Remove:
+    def remove(
+        draft: FrameworkVersion, uid: str, /, *, actor: Any, expected_revision: int | None
+    ) -> None:
+        item = kind.get(draft, uid)
+        _item_edit(
+            draft,
+            kind,
+            "Remove",
+            kind.label(item),
+            {"op": f"delete_{kind.name}", "uid": item.uid},
+            actor=actor,
+            expected_revision=expected_revision,
+        )
+
+    remove.__doc__ = f"Remove a {kind.name} (and its statements; a category's competencies stay)."
+    return remove
+
+
+move_level, remove_level = _mover(LEVEL), _remover(LEVEL)
+move_category, remove_category = _mover(CATEGORY), _remover(CATEGORY)
+move_competency, remove_competency = _mover(COMPETENCY), _remover(COMPETENCY)
