@@ -30,60 +30,23 @@ urlpatterns = [
         views_editor.cell,
         name="cell",
     ),
-    path("<pid:family_id>/edit/levels/add/", views_editor.level_add, name="level_add"),
-    path(
-        "<pid:family_id>/edit/levels/<str:level_uid>/", views_editor.level_edit, name="level_edit"
-    ),
-    path(
-        "<pid:family_id>/edit/levels/<str:level_uid>/move/",
-        views_editor.level_action,
-        {"verb": "move"},
-        name="level_move",
-    ),
-    path(
-        "<pid:family_id>/edit/levels/<str:level_uid>/remove/",
-        views_editor.level_action,
-        {"verb": "remove"},
-        name="level_remove",
-    ),
-    path("<pid:family_id>/edit/categories/add/", views_editor.category_add, name="category_add"),
-    path(
-        "<pid:family_id>/edit/categories/<str:category_uid>/",
-        views_editor.category_edit,
-        name="category_edit",
-    ),
-    path(
-        "<pid:family_id>/edit/categories/<str:category_uid>/move/",
-        views_editor.category_action,
-        {"verb": "move"},
-        name="category_move",
-    ),
-    path(
-        "<pid:family_id>/edit/categories/<str:category_uid>/remove/",
-        views_editor.category_action,
-        {"verb": "remove"},
-        name="category_remove",
-    ),
-    path(
-        "<pid:family_id>/edit/competencies/add/",
-        views_editor.competency_add,
-        name="competency_add",
-    ),
-    path(
-        "<pid:family_id>/edit/competencies/<str:competency_uid>/",
-        views_editor.competency_edit,
-        name="competency_edit",
-    ),
-    path(
-        "<pid:family_id>/edit/competencies/<str:competency_uid>/move/",
-        views_editor.competency_action,
-        {"verb": "move"},
-        name="competency_move",
-    ),
-    path(
-        "<pid:family_id>/edit/competencies/<str:competency_uid>/remove/",
-        views_editor.competency_action,
-        {"verb": "remove"},
-        name="competency_remove",
-    ),
 ]
+
+# the editor's levels, categories and competencies: the same four pages each
+for kind, plural in (
+    ("level", "levels"),
+    ("category", "categories"),
+    ("competency", "competencies"),
+):
+    item = f"<pid:family_id>/edit/{plural}/<str:{kind}_uid>/"
+    urlpatterns += [
+        path(
+            f"<pid:family_id>/edit/{plural}/add/",
+            views_editor.item_add,
+            {"kind": kind},
+            name=f"{kind}_add",
+        ),
+        path(item, views_editor.item_edit, {"kind": kind}, name=f"{kind}_edit"),
+        path(item + "move/", views_editor.item_action, {"verb": "move"}, name=f"{kind}_move"),
+        path(item + "remove/", views_editor.item_action, {"verb": "remove"}, name=f"{kind}_remove"),
+    ]

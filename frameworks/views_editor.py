@@ -7,6 +7,8 @@ the next edit names it. A stale revision is refused with a message and nothing c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -265,10 +267,10 @@ def _save_item(
     action: Any,
     success: str,
 ) -> HttpResponse | None:
-    """Run `action(cleaned_data)`; on success redirect to the editor, on a refused edit
-    put the message on the form and return None."""
+    """Run `action()`; on success redirect to the editor, on a refused edit put the
+    message on the form and return None."""
     try:
-        action(form.cleaned_data)
+        action()
     except services.EditError as error:
         form.add_error(error.field if error.field in form.fields else None, str(error))
         return None
@@ -281,71 +283,130 @@ def _save_item(
     return redirect("frameworks:editor", family.public_id)
 
 
-def _level_fields(data: dict) -> dict:
+@dataclass(frozen=True)
+class ItemPage:
+    """How the editor adds and edits one kind of item (the kinds of
+    `frameworks.services.ITEM_KINDS`): one row here, the same two views for every kind."""
+
+    kind: str  # "level"
+    model: Any
+    form_class: Any
+    add_intro: str
+    edit_intro: str
+    initial: Callable[[HttpRequest, FrameworkVersion, Any], dict]  # (…, item or None)
+    add: Callable[..., Any]  # add(draft, actor=, expected_revision=, **fields)
+    update: Callable[..., Any]  # update(draft, uid, actor=, expected_revision=, **fields)
+    edit_verb: str = "Edit"
+
+    def label(self, item_or_data: Any) -> str:
+        key = "code" if self.kind == "level" else "name"
+        if isinstance(item_or_data, dict):
+            return item_or_data[key]
+        return getattr(item_or_data, key)
+
+    def form(self, request: HttpRequest, draft: FrameworkVersion, item: Any) -> Any:
+        initial = {**self.initial(request, draft, item), "revision": draft.revision}
+        extra = {}
+        if self.kind == "competency":
+            extra["categories"] = list(
+                CompetencyCategory.objects.filter(version=draft).order_by("position")
+            )
+        return self.form_class(request.POST or None, initial=initial, **extra)
+
+
+def _fields(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "revision"}
 
 
-@org_required(Role.HR_ADMIN)
-def level_add(request: HttpRequest, family_id: str) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    levels = list(Level.objects.filter(version=draft).order_by("-rank"))
-    initial = {
-        "revision": draft.revision,
-        "track": request.GET.get("track") or "shared",
-        "rank": (levels[0].rank + 1) if levels else 1,
+def _level_initial(request: HttpRequest, draft: FrameworkVersion, level: Any) -> dict:
+    if level is not None:
+        return {name: getattr(level, name) for name in LevelForm.base_fields if name != "revision"}
+    top = Level.objects.filter(version=draft).order_by("-rank").first()
+    return {"track": request.GET.get("track") or "shared", "rank": (top.rank + 1) if top else 1}
+
+
+def _competency_initial(request: HttpRequest, draft: FrameworkVersion, comp: Any) -> dict:
+    if comp is None:
+        return {"category": request.GET.get("category", "")}
+    return {
+        "name": comp.name,
+        "description": comp.description,
+        "category": comp.category.uid if comp.category else "",
     }
-    form = LevelForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
 
-        def action(data: dict) -> None:
-            services.add_level(
-                draft,
-                actor=request.user,
-                expected_revision=data["revision"],
-                **_level_fields(data),
-            )
 
-        done = _save_item(
-            request, family, draft, form, action, f"Level {form.cleaned_data['code']} added."
-        )
-        if done:
-            return done
-    return _item_page(
-        request,
-        family,
-        draft,
-        form,
-        title="Add a level",
-        intro="A level is one step of the ladder. Its statements say what it expects.",
-        submit="Add level",
-        kind="level",
+def _add_competency(draft: FrameworkVersion, *, category: str, **fields: Any) -> Any:
+    return services.add_competency(draft, category_uid=category, **fields)
+
+
+PAGES = {
+    page.kind: page
+    for page in (
+        ItemPage(
+            "level",
+            Level,
+            LevelForm,
+            add_intro="A level is one step of the ladder. Its statements say what it expects.",
+            edit_intro="Changes show in the draft; people see them when you publish.",
+            initial=_level_initial,
+            add=services.add_level,
+            update=services.update_level,
+        ),
+        ItemPage(
+            "category",
+            CompetencyCategory,
+            CategoryForm,
+            add_intro="Categories group related competencies in the ladder, e.g. Product craft.",
+            edit_intro="The competencies in this category stay where they are.",
+            initial=lambda request, draft, cat: {"name": cat.name} if cat else {},
+            add=services.add_category,
+            update=services.rename_category,
+            edit_verb="Rename",
+        ),
+        ItemPage(
+            "competency",
+            Competency,
+            CompetencyForm,
+            add_intro="A competency is a row of the ladder: a skill or behaviour that grows "
+            "level by level. You write what each level expects in the matrix.",
+            edit_intro="Its statements stay as they are.",
+            initial=_competency_initial,
+            add=_add_competency,
+            update=services.update_competency,
+        ),
     )
+}
 
 
-@org_required(Role.HR_ADMIN)
-def level_edit(request: HttpRequest, family_id: str, level_uid: str) -> HttpResponse:
+def _item_form(request: HttpRequest, family_id: str, kind: str, uid: str = "") -> HttpResponse:
+    """Add (no `uid`) or edit a level, category or competency of the draft."""
+    page = PAGES[kind]
     family, draft = _draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
-    level = get_object_or_404(Level, version=draft, uid=level_uid)
-    initial = {name: getattr(level, name) for name in LevelForm.base_fields if name != "revision"}
-    form = LevelForm(request.POST or None, initial={**initial, "revision": draft.revision})
+    item = get_object_or_404(page.model, version=draft, uid=uid) if uid else None
+    form = page.form(request, draft, item)
     if request.method == "POST" and form.is_valid():
-
-        def action(data: dict) -> None:
-            services.update_level(
+        data = form.cleaned_data
+        edit = {"actor": request.user, "expected_revision": data["revision"], **_fields(data)}
+        if item is None:
+            done = _save_item(
+                request,
+                family,
                 draft,
-                level.uid,
-                actor=request.user,
-                expected_revision=data["revision"],
-                **_level_fields(data),
+                form,
+                lambda: page.add(draft, **edit),
+                f"{kind.capitalize()} {page.label(data)} added.",
             )
-
-        done = _save_item(
-            request, family, draft, form, action, f"Level {form.cleaned_data['code']} saved."
-        )
+        else:
+            done = _save_item(
+                request,
+                family,
+                draft,
+                form,
+                lambda: page.update(draft, item.uid, **edit),
+                f"{kind.capitalize()} {page.label(data)} saved.",
+            )
         if done:
             return done
     return _item_page(
@@ -353,259 +414,54 @@ def level_edit(request: HttpRequest, family_id: str, level_uid: str) -> HttpResp
         family,
         draft,
         form,
-        title=f"Edit level {level.code}",
-        intro="Changes show in the draft; people see them when you publish.",
-        submit="Save level",
-        item=level,
-        kind="level",
+        title=f"{page.edit_verb} {kind} {page.label(item)}" if item else f"Add a {kind}",
+        intro=page.edit_intro if item else page.add_intro,
+        submit=f"Save {kind}" if item else f"Add {kind}",
+        item=item,
+        kind=kind,
     )
 
 
 @org_required(Role.HR_ADMIN)
-def level_action(request: HttpRequest, family_id: str, level_uid: str, verb: str) -> HttpResponse:
-    """Move a level (direction -1 / 1) or remove it."""
-    return _item_action(
-        request,
-        family_id,
-        Level,
-        level_uid,
-        verb,
-        move=services.move_level,
-        remove=services.remove_level,
-        label=lambda level: level.code,
-        removed_label=lambda level: level.code,
-    )
+def item_add(request: HttpRequest, family_id: str, kind: str) -> HttpResponse:
+    return _item_form(request, family_id, kind)
 
 
-def _item_action(
-    request: HttpRequest,
-    family_id: str,
-    model: Any,
-    uid: str,
-    verb: str,
-    *,
-    move: Any,
-    remove: Any,
-    label: Any,
-    removed_label: Any,
-) -> HttpResponse:
+@org_required(Role.HR_ADMIN)
+def item_edit(request: HttpRequest, family_id: str, kind: str, **uid: str) -> HttpResponse:
+    return _item_form(request, family_id, kind, uid[f"{kind}_uid"])
+
+
+@org_required(Role.HR_ADMIN)
+def item_action(request: HttpRequest, family_id: str, verb: str, **uid: str) -> HttpResponse:
     """Move (POST direction -1 / 1) or remove a level, category or competency of the
     draft, through its service; answers the editor (fragment for htmx)."""
+    ((key, value),) = uid.items()  # level_uid=…, category_uid=… or competency_uid=…
+    kind = key.removesuffix("_uid")
+    page = PAGES[kind]
     family, draft = _draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
-    item = get_object_or_404(model, version=draft, uid=uid)
+    item = get_object_or_404(page.model, version=draft, uid=value)
     if request.method != "POST":
         return redirect("frameworks:editor", family.public_id)
+    label = page.label(item)
     try:
         revision = _revision(request)
         if verb == "move":
             direction = 1 if request.POST.get("direction") == "1" else -1
+            move = getattr(services, f"move_{kind}")
             move(
                 draft, item.uid, direction=direction, actor=request.user, expected_revision=revision
             )
-            status = f"Moved {label(item)}"
+            status = f"Moved {label}"
         else:
+            remove = getattr(services, f"remove_{kind}")
             remove(draft, item.uid, actor=request.user, expected_revision=revision)
-            status = f"Removed {removed_label(item)}"
+            status = f"Removed {'category ' if kind == 'category' else ''}{label}"
     except services.FrameworkError as error:
         return _refused(request, family, error)
-    return _done(request, family, draft, status)
-
-
-def _done(
-    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, status: str
-) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return _editor_fragment(request, family, draft, status=status)
     messages.success(request, status + ".")
     return redirect("frameworks:editor", family.public_id)
-
-
-@org_required(Role.HR_ADMIN)
-def category_add(request: HttpRequest, family_id: str) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    form = CategoryForm(request.POST or None, initial={"revision": draft.revision})
-    if request.method == "POST" and form.is_valid():
-
-        def action(data: dict) -> None:
-            services.add_category(
-                draft, name=data["name"], actor=request.user, expected_revision=data["revision"]
-            )
-
-        done = _save_item(
-            request, family, draft, form, action, f"Category {form.cleaned_data['name']} added."
-        )
-        if done:
-            return done
-    return _item_page(
-        request,
-        family,
-        draft,
-        form,
-        title="Add a category",
-        intro="Categories group related competencies in the ladder, e.g. Product craft.",
-        submit="Add category",
-        kind="category",
-    )
-
-
-@org_required(Role.HR_ADMIN)
-def category_edit(request: HttpRequest, family_id: str, category_uid: str) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    category = get_object_or_404(CompetencyCategory, version=draft, uid=category_uid)
-    form = CategoryForm(
-        request.POST or None, initial={"name": category.name, "revision": draft.revision}
-    )
-    if request.method == "POST" and form.is_valid():
-
-        def action(data: dict) -> None:
-            services.rename_category(
-                draft,
-                category.uid,
-                name=data["name"],
-                actor=request.user,
-                expected_revision=data["revision"],
-            )
-
-        done = _save_item(request, family, draft, form, action, "Category renamed.")
-        if done:
-            return done
-    return _item_page(
-        request,
-        family,
-        draft,
-        form,
-        title=f"Rename category {category.name}",
-        intro="The competencies in this category stay where they are.",
-        submit="Save category",
-        item=category,
-        kind="category",
-    )
-
-
-@org_required(Role.HR_ADMIN)
-def category_action(
-    request: HttpRequest, family_id: str, category_uid: str, verb: str
-) -> HttpResponse:
-    return _item_action(
-        request,
-        family_id,
-        CompetencyCategory,
-        category_uid,
-        verb,
-        move=services.move_category,
-        remove=services.remove_category,
-        label=lambda c: c.name,
-        removed_label=lambda c: f"category {c.name}",
-    )
-
-
-@org_required(Role.HR_ADMIN)
-def competency_add(request: HttpRequest, family_id: str) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    categories = list(CompetencyCategory.objects.filter(version=draft).order_by("position"))
-    form = CompetencyForm(
-        request.POST or None,
-        categories=categories,
-        initial={"revision": draft.revision, "category": request.GET.get("category", "")},
-    )
-    if request.method == "POST" and form.is_valid():
-
-        def action(data: dict) -> None:
-            services.add_competency(
-                draft,
-                name=data["name"],
-                category_uid=data["category"],
-                description=data["description"],
-                actor=request.user,
-                expected_revision=data["revision"],
-            )
-
-        done = _save_item(
-            request, family, draft, form, action, f"Competency {form.cleaned_data['name']} added."
-        )
-        if done:
-            return done
-    return _item_page(
-        request,
-        family,
-        draft,
-        form,
-        title="Add a competency",
-        intro="A competency is a row of the ladder: a skill or behaviour that grows level by "
-        "level. You write what each level expects in the matrix.",
-        submit="Add competency",
-        kind="competency",
-    )
-
-
-@org_required(Role.HR_ADMIN)
-def competency_edit(request: HttpRequest, family_id: str, competency_uid: str) -> HttpResponse:
-    family, draft = _draft(family_id)
-    if draft is None:
-        return redirect("frameworks:family", family.public_id)
-    comp = get_object_or_404(
-        Competency.objects.select_related("category"), version=draft, uid=competency_uid
-    )
-    categories = list(CompetencyCategory.objects.filter(version=draft).order_by("position"))
-    form = CompetencyForm(
-        request.POST or None,
-        categories=categories,
-        initial={
-            "name": comp.name,
-            "description": comp.description,
-            "category": comp.category.uid if comp.category else "",
-            "revision": draft.revision,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-
-        def action(data: dict) -> None:
-            services.update_competency(
-                draft,
-                comp.uid,
-                name=data["name"],
-                category=data["category"],
-                description=data["description"],
-                actor=request.user,
-                expected_revision=data["revision"],
-            )
-
-        done = _save_item(request, family, draft, form, action, "Competency saved.")
-        if done:
-            return done
-    return _item_page(
-        request,
-        family,
-        draft,
-        form,
-        title=f"Edit competency {comp.name}",
-        intro="Its statements stay as they are.",
-        submit="Save competency",
-        item=comp,
-        kind="competency",
-    )
-
-
-@org_required(Role.HR_ADMIN)
-def competency_action(
-    request: HttpRequest, family_id: str, competency_uid: str, verb: str
-) -> HttpResponse:
-    return _item_action(
-        request,
-        family_id,
-        Competency,
-        competency_uid,
-        verb,
-        move=services.move_competency,
-        remove=services.remove_competency,
-        label=lambda c: c.name,
-        removed_label=lambda c: c.name,
-    )
