@@ -299,10 +299,7 @@ class ItemPage:
     edit_verb: str = "Edit"
 
     def label(self, item_or_data: Any) -> str:
-        key = "code" if self.kind == "level" else "name"
-        if isinstance(item_or_data, dict):
-            return item_or_data[key]
-        return getattr(item_or_data, key)
+        return services.ITEM_KINDS[self.kind].label(item_or_data)
 
     def form(self, request: HttpRequest, draft: FrameworkVersion, item: Any) -> Any:
         initial = {**self.initial(request, draft, item), "revision": draft.revision}

@@ -56,9 +56,28 @@ def _item_edit(
     )
 
 
-def _next_position(kind: ItemKind, draft: FrameworkVersion) -> int:
+def _add(
+    kind: ItemKind,
+    draft: FrameworkVersion,
+    fields: dict[str, Any],
+    *,
+    actor: Any,
+    expected_revision: int | None,
+) -> Any:
+    """Add an item after the last of its kind; returns it."""
     top = kind.model.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
-    return (top if top is not None else -1) + 1
+    fields["position"] = (top if top is not None else -1) + 1
+    uid = new_public_id()
+    _item_edit(
+        draft,
+        kind,
+        "Add",
+        kind.label(fields),
+        {"op": f"create_{kind.name}", "uid": uid, kind.name: fields},
+        actor=actor,
+        expected_revision=expected_revision,
+    )
+    return kind.get(draft, uid)
 
 
 # --- statements ------------------------------------------------------------------------------
@@ -131,19 +150,8 @@ def add_level(
     clean.setdefault("track", Track.SHARED)
     for key in ("scope", "summary", "key_question"):
         clean.setdefault(key, "")
-    clean["position"] = _next_position(LEVEL, draft)
-    uid = new_public_id()
     LEVEL.check(draft, {"code": "", "title": "", **clean})
-    _item_edit(
-        draft,
-        LEVEL,
-        "Add",
-        clean["code"],
-        {"op": "create_level", "uid": uid, "level": clean},
-        actor=actor,
-        expected_revision=expected_revision,
-    )
-    return LEVEL.get(draft, uid)
+    return _add(LEVEL, draft, clean, actor=actor, expected_revision=expected_revision)
 
 
 def update_level(
@@ -178,18 +186,7 @@ def add_category(
 ) -> CompetencyCategory:
     name = name.strip()
     CATEGORY.check(draft, {"name": name})
-    uid = new_public_id()
-    category = {"name": name, "position": _next_position(CATEGORY, draft)}
-    _item_edit(
-        draft,
-        CATEGORY,
-        "Add",
-        name,
-        {"op": "create_category", "uid": uid, "category": category},
-        actor=actor,
-        expected_revision=expected_revision,
-    )
-    return CATEGORY.get(draft, uid)
+    return _add(CATEGORY, draft, {"name": name}, actor=actor, expected_revision=expected_revision)
 
 
 def rename_category(
@@ -234,24 +231,13 @@ def add_competency(
     COMPETENCY.check(draft, {"name": name})
     if category_uid:
         CATEGORY.get(draft, category_uid)
-    uid = new_public_id()
     competency = {
         "name": name,
         "description": description.strip(),
         "category": category_uid,
-        "position": _next_position(COMPETENCY, draft),
         "source": source,
     }
-    _item_edit(
-        draft,
-        COMPETENCY,
-        "Add",
-        name,
-        {"op": "create_competency", "uid": uid, "competency": competency},
-        actor=actor,
-        expected_revision=expected_revision,
-    )
-    return COMPETENCY.get(draft, uid)
+    return _add(COMPETENCY, draft, competency, actor=actor, expected_revision=expected_revision)
 
 
 def update_competency(

@@ -31,6 +31,8 @@ from frameworks.services.versions import (
 from organizations.audit import record
 from organizations.models import Organization
 
+LEVEL_DATA = ("code", "title", "rank", "track", "scope", "summary", "key_question")
+
 
 def version_to_data(version: FrameworkVersion) -> FamilyData:
     """The whole content of a version as plain data, uids included (5 queries)."""
@@ -55,16 +57,7 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
         key=family.key,
         description=family.description,
         levels=[
-            LevelData(
-                code=lv.code,
-                title=lv.title,
-                rank=lv.rank,
-                track=lv.track,
-                scope=lv.scope,
-                summary=lv.summary,
-                key_question=lv.key_question,
-                uid=lv.uid,
-            )
+            LevelData(uid=lv.uid, **{name: getattr(lv, name) for name in LEVEL_DATA})
             for lv in levels
         ],
         competencies=[
@@ -97,16 +90,7 @@ def write_content(draft: FrameworkVersion, data: FamilyData) -> None:
     levels: dict[str, Level] = {}
     for pos, lv in enumerate(data.levels):
         obj = existing.pop(lv.uid, None) if lv.uid else None
-        fields = dict(
-            code=lv.code,
-            title=lv.title,
-            rank=lv.rank,
-            track=lv.track,
-            scope=lv.scope,
-            summary=lv.summary,
-            key_question=lv.key_question,
-            position=pos,
-        )
+        fields = {name: getattr(lv, name) for name in LEVEL_DATA} | {"position": pos}
         if obj is None:
             obj = Level(organization=org, version=draft, **fields)
             if lv.uid:

@@ -106,7 +106,10 @@ class ItemKind:
         return found
 
     def label(self, item: Any) -> str:
-        return item.code if self.name == "level" else item.name
+        """What people call the item (a level's code, else its name); `item` may be its
+        fields."""
+        key = "code" if self.name == "level" else "name"
+        return item[key] if isinstance(item, dict) else getattr(item, key)
 
     def snapshot(self, item: Any) -> dict[str, Any]:
         data = {name: getattr(item, name) for name in self.fields if name != "category"}
