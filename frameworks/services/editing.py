@@ -298,35 +298,39 @@ class Remove(Protocol):
 def _swap(kind: ItemKind, draft: FrameworkVersion, item: Any, direction: int) -> Operation:
     """The changes that swap `item` with its neighbour (direction -1: before, 1: after):
     a level with the next one on its track (rank and position move together), a category
-    with the next category, a competency with the next one in its category."""
+    with the next category, a competency with the next one in its category. Categories
+    and competencies also get distinct positions in their order (older data may repeat
+    one): the renumbering is part of the edit, made after the revision check, undone with
+    it and written to the audit log."""
     if kind is LEVEL:
         items = list(
             Level.objects.filter(version=draft, track=item.track).order_by("rank", "position")
         )
-        fields: tuple[str, ...] = ("rank", "position")
+        siblings = items
         edge = f"the {'most' if direction > 0 else 'least'} senior level on its track"
     else:
         items = list(kind.model.objects.filter(version=draft).order_by("position", "id"))
-        for n, each in enumerate(items):  # distinct positions first (older data may repeat)
-            if each.position != n:
-                kind.model.objects.filter(pk=each.pk).update(position=n)
-                each.position = n
+        siblings = items
         if kind is COMPETENCY:
-            items = [c for c in items if c.category_id == item.category_id]
-        fields = ("position",)
+            siblings = [c for c in items if c.category_id == item.category_id]
         edge = "last" if direction > 0 else "first"
-    i = next(n for n, x in enumerate(items) if x.pk == item.pk)
+    i = next(n for n, x in enumerate(siblings) if x.pk == item.pk)
     j = i + (1 if direction > 0 else -1)
-    if not 0 <= j < len(items):
+    if not 0 <= j < len(siblings):
         raise EditError(f"{kind.label(item)} is already {edge}.")
-    other = items[j]
-    changes = {
-        item.uid: {f: getattr(other, f) for f in fields},
-        other.uid: {f: getattr(item, f) for f in fields},
-    }
-    if all(getattr(item, f) == getattr(other, f) for f in fields):
-        changes[item.uid]["position"] = other.position + direction
-    return changes
+    other = siblings[j]
+    if kind is LEVEL:
+        changes = {
+            item.uid: {"rank": other.rank, "position": other.position},
+            other.uid: {"rank": item.rank, "position": item.position},
+        }
+        if (item.rank, item.position) == (other.rank, other.position):
+            changes[item.uid]["position"] = other.position + direction
+        return changes
+    order = list(items)
+    a, b = order.index(item), order.index(other)
+    order[a], order[b] = order[b], order[a]
+    return {x.uid: {"position": n} for n, x in enumerate(order) if x.position != n}
 
 
 def _mover(kind: ItemKind) -> Move:
