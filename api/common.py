@@ -44,6 +44,16 @@ def get_or_404[M: Model](qs: QuerySet[M], public_id: str) -> M:
     return obj
 
 
+def get_or_invalid[M: Model](qs: QuerySet[M], public_id: str, field: str, what: str) -> M:
+    """The object an input field names by id, or invalid input (422) naming the field."""
+    obj = qs.filter(public_id=public_id).first() if is_public_id(public_id) else None
+    if obj is None:
+        from api.errors import invalid
+
+        raise invalid(field, f"There is no {what} with the id “{public_id}”.")
+    return obj
+
+
 class Input(Schema):
     """Base for request bodies: text may not hold NUL characters (no database stores
     them). Nested bodies subclass it too, so every level is checked."""

@@ -151,9 +151,13 @@ def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def review_field(field: str) -> str:
     """The review services name an answer's field "statement-<uid>": the API's
-    `answers.<uid>`."""
+    `answers.<uid>`; the promotion services name a statement's words and evidence
+    "argument-<uid>" / "evidence-<uid>": the API's `case.<uid>.argument` / `.evidence`."""
     if field.startswith("statement-"):
         return "answers." + field.removeprefix("statement-")
+    for part in ("argument", "evidence"):
+        if field.startswith(f"{part}-"):
+            return f"case.{field.removeprefix(part + '-')}.{part}"
     return field
 
 

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from api import errors
 from api.auth import TokenAuth
 from api.errors import PROBLEM
-from api.routers import frameworks, growth, me, people, reviews
+from api.routers import frameworks, growth, me, people, promotions, reviews
 
 DESCRIPTION = """
 The Career Ladder Builder API. Every request sends a token made in the product
@@ -95,3 +95,4 @@ api.add_router("", people.router)
 api.add_router("", frameworks.router)
 api.add_router("", reviews.router)
 api.add_router("", growth.router)
+api.add_router("", promotions.router)

@@ -2,8 +2,9 @@
 
 Seeds demo organizations of 200 and 2,000 people (BENCH_SIZES), opens a review cycle for
 everyone (self and manager reviews), opens calibration, adds an action item for every
-tenth person, then asks each main list for a full page (limit=200) with an HR admin's
-token and prints queries and the median time. Query counts must not grow with the
+tenth person and opens a promotion case for every twentieth, then asks each main list
+for a full page (limit=200) with an HR admin's token and prints queries and the median
+time. Query counts must not grow with the
 number of people or items. Figures, not a test.
 
     TESTING=1 .venv/bin/python bench/api.py
@@ -50,6 +51,8 @@ def prepare(slug: str, size: int) -> tuple[str, str]:
     from organizations.models import Organization
     from organizations.scoping import scope, unscoped
     from people.models import Person
+    from promotions.selectors import candidate_for
+    from promotions.services import open_case
     from reviews import services
 
     start = time.perf_counter()
@@ -76,6 +79,10 @@ def prepare(slug: str, size: int) -> tuple[str, str]:
                 create_action_item(
                     person, actor=hr, competency_uid=targets[0].uid, title="Bench item"
                 )
+        for person in people[::20]:
+            candidate = candidate_for(person)
+            if candidate and candidate.targets:
+                open_case(person, actor=hr, target_level_uid=candidate.targets[0].level_uid)
         _token, raw = create_token(org, user=hr, actor=hr, name="bench", write=False)
     took = time.perf_counter() - start
     print(f"prepared {size:>5} people ({len(people)} in the cycle) in {took:6.1f} s", flush=True)
@@ -92,6 +99,8 @@ def lists(cycle_id: str) -> list[tuple[str, str]]:
         ("/cycles/{id}/forms", f"/api/v1/cycles/{cycle_id}/forms?limit=200"),
         ("/cycles/{id}/final-ratings", f"/api/v1/cycles/{cycle_id}/final-ratings?limit=200"),
         ("/action-items", "/api/v1/action-items?limit=200"),
+        ("/promotions", "/api/v1/promotions?limit=200"),
+        ("/analytics/promotions", "/api/v1/analytics/promotions?limit=200"),
     ]
 
 

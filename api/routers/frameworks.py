@@ -24,6 +24,7 @@ from api.common import (
 )
 from api.errors import ApiError, conflict
 from frameworks import selectors
+from frameworks.ladder import Ladder
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -148,7 +149,8 @@ def _version(request: HttpRequest, key: str, number: int) -> FrameworkVersion:
 
 
 def version_out(version: FrameworkVersion) -> dict[str, Any]:
-    levels = selectors.order_levels(list(Level.objects.filter(version=version)))
+    ladder = Ladder.from_levels(Level.objects.filter(version=version))
+    levels = ladder.ordered()
     categories = dict(CompetencyCategory.objects.filter(version=version).values_list("pk", "name"))
     competencies = list(Competency.objects.filter(version=version).order_by("position", "id"))
     by_pk = {lv.pk: lv for lv in levels}
@@ -174,7 +176,7 @@ def version_out(version: FrameworkVersion) -> dict[str, Any]:
                 "scope": lv.scope,
                 "summary": lv.summary,
                 "key_question": lv.key_question,
-                "next": [n.code for n in selectors.next_levels(lv, levels)],
+                "next": [n.code for n in ladder.next_levels(lv)],
             }
             for lv in levels
         ],

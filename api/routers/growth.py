@@ -18,10 +18,10 @@ from api.common import (
     ListOut,
     Page,
     get_or_404,
+    get_or_invalid,
     is_public_id,
     page_of,
 )
-from api.errors import invalid
 from growth import access
 from growth.models import ActionItem
 from growth.selectors import gap_report, released_participations
@@ -219,10 +219,7 @@ class ItemPatch(Input):
 
 
 def _person(public_id: str, field: str) -> Person:
-    person = Person.objects.filter(public_id=public_id).first() if is_public_id(public_id) else None
-    if person is None:
-        raise invalid(field, f"There is no person with the id “{public_id}”.")
-    return person
+    return get_or_invalid(Person.objects.all(), public_id, field, "person")
 
 
 def _changes(data: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from api.common import (
     Page,
     family_or_none,
     get_or_404,
-    is_public_id,
+    get_or_invalid,
     page_of,
     require_role,
 )
@@ -143,12 +143,7 @@ def _level(family: JobFamily | None, code: str) -> Level:
 
 
 def _manager(public_id: str) -> Person:
-    manager = None
-    if is_public_id(public_id):
-        manager = Person.objects.filter(public_id=public_id).first()
-    if manager is None:
-        raise invalid("manager", f"There is no person with the id “{public_id}”.")
-    return manager
+    return get_or_invalid(Person.objects.all(), public_id, "manager", "person")
 
 
 def _placement(data: dict[str, Any], person: Person | None) -> dict[str, Any]:

@@ -20,6 +20,10 @@ def admins(ok: int = 200) -> dict[str, int]:
     return {"owner": ok, "hr": ok, "manager": 403, "employee": 403}
 
 
+# HR and the managers above the person (a promotion case of Max's report)
+WRITERS = {"owner": 200, "hr": 200, "manager": 200, "employee": 404}
+
+
 @dataclass
 class Op:
     expect: dict[str, int]
@@ -119,7 +123,81 @@ OPS: dict[tuple[str, str], Op] = {
         params={"id": "action_item"},
         body=lambda o: {"revision": o["action_item"].revision, "status": "in_progress"},
     ),
+    # --- promotions: Emma's declined case (she reads its outcome), her case in review
+    # (Max reviews it), Pia's written draft (Max's report, not Emma's to see)
+    ("GET", "/api/v1/promotions"): Op(EVERYONE),
+    ("POST", "/api/v1/promotions"): Op(
+        {"owner": 201, "hr": 201, "manager": 201, "employee": 404},
+        body=lambda o: {"person": o["other_report"].public_id, "target_level": "PM3"},
+    ),
+    ("GET", "/api/v1/promotions/{id}"): Op(EVERYONE, params={"id": "decided_case"}),
+    ("PATCH", "/api/v1/promotions/{id}"): Op(
+        WRITERS,
+        params={"id": "draft_case"},
+        body=lambda o: {"revision": o["draft_case"].revision, "summary": "Ready now"},
+    ),
+    ("POST", "/api/v1/promotions/{id}/submit"): Op(
+        WRITERS, params={"id": "draft_case"}, body=lambda o: {"revision": o["draft_case"].revision}
+    ),
+    ("POST", "/api/v1/promotions/{id}/withdraw"): Op(
+        WRITERS,
+        params={"id": "draft_case"},
+        body=lambda o: {"revision": o["draft_case"].revision, "reason": "Moved team"},
+    ),
+    ("POST", "/api/v1/promotions/{id}/verdict"): Op(
+        {"owner": 403, "hr": 403, "manager": 200, "employee": 404},
+        params={"id": "review_case"},
+        body=lambda o: {"verdict": "approve", "comment": "Clear case"},
+    ),
+    ("POST", "/api/v1/promotions/{id}/decision"): Op(
+        {"owner": 200, "hr": 200, "manager": 403, "employee": 404},
+        params={"id": "review_case"},
+        body=lambda o: {
+            "decision": "approve",
+            "rationale": "Meets every PM3 statement",
+            "effective_date": "2026-07-01",
+        },
+    ),
+    ("GET", "/api/v1/analytics/promotions"): Op(admins()),
 }
+
+
+def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
+    """Emma's declined case and her case in review (Max reviews it); Pia's written draft."""
+    from promotions import services
+    from tests.promotions.helpers import write_all
+
+    pm3 = t.levels["PM3"].uid
+    decided = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
+    write_all(decided, world.manager)
+    services.submit_case(decided, actor=world.manager, expected_revision=decided.revision)
+    services.decide_case(
+        decided,
+        actor=world.hr,
+        expected_revision=decided.revision,
+        decision="decline",
+        rationale="Not this year: the roadmap work is still ahead.",
+    )
+    review = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
+    write_all(review, world.manager)
+    services.set_case_people(
+        review,
+        actor=world.hr,
+        expected_revision=review.revision,
+        reviewers=[world.p_manager],
+        approvers=[],
+    )
+    services.submit_case(review, actor=world.manager, expected_revision=review.revision)
+    draft = services.open_case(t.peers[0], actor=world.manager, target_level_uid=pm3)
+    write_all(draft, world.manager)
+    for case in (decided, review, draft):
+        case.refresh_from_db()
+    return {
+        "decided_case": decided,
+        "review_case": review,
+        "draft_case": draft,
+        "other_report": t.peers[1],
+    }
 
 
 def build_objects(world: Any) -> dict[str, Any]:
@@ -157,6 +235,7 @@ def build_objects(world: Any) -> dict[str, Any]:
     item = create_action_item(
         t.emma, actor=world.hr, competency_uid=competency_uid, title="Read a book on roadmaps"
     )
+    promotions = _promotion_cases(world, t)
     start_draft(t.family, actor=world.hr)
     # the organization's own export imports cleanly; checked last, so it is not stale
     workbook = export_workbook(world.acme, include_people=False)
@@ -175,4 +254,5 @@ def build_objects(world: Any) -> dict[str, Any]:
         "answered_form": answered_form,
         "competency_uid": competency_uid,
         "action_item": item,
+        **promotions,
     }

@@ -1,10 +1,8 @@
 """The loop through the API alone, as a customer's script would run it: load a ladder
 from a Master Template, publish it, place people, run a review cycle (launch, the
 employee and the manager answer and submit, calibrate one rating with a reason,
-release), read the gap report, add an action item and complete it.
-
-(Promotions — open a case, approve it, see the new level — join this test once the
-promotions app is on main.)"""
+release), read the gap report, add an action item and complete it, then open a
+promotion case, write it, send it for review, approve it and see the new level."""
 
 from __future__ import annotations
 
@@ -132,3 +130,32 @@ def test_the_whole_loop_through_the_api(world, api_for):
     assert item["status"] == "done"
     listed = ok(hr.get(f"action-items?person={me_emma}&status=done"))
     assert listed["count"] == 1
+
+    # a promotion: Max opens Emma's case for PM3, writes it, sends it; HR approves it
+    ready = ok(max_.get(f"people/{me_emma}/gap-report"))["readiness"][0]
+    case = ok(max_.post("promotions", {"person": me_emma, "target_level": ready["level"]}), 201)
+    assert case["status"] == "draft" and case["from_level"] == "PM2"
+    words = [
+        {"statement": s["statement"], "argument": "Ran the Q2 roadmap review alone"}
+        for s in case["case"]
+    ]
+    case = ok(max_.patch(f"promotions/{case['id']}", {"revision": case["revision"], "case": words}))
+    case = ok(max_.post(f"promotions/{case['id']}/submit", {"revision": case["revision"]}))
+    assert case["status"] == "in_review"
+    assert emma.get(f"promotions/{case['id']}").status_code == 404  # not hers to read yet
+    case = ok(
+        hr.post(
+            f"promotions/{case['id']}/decision",
+            {
+                "decision": "approve",
+                "rationale": "Shows every PM3 statement",
+                "effective_date": "2026-07-01",
+            },
+        )
+    )
+    assert case["status"] == "decided" and case["decision"] == "approve"
+    assert ok(hr.get(f"people/{me_emma}"))["level"] == "PM3"
+    outcome = ok(emma.get(f"promotions/{case['id']}"))
+    assert outcome["decision"] == "approve" and outcome["case"] is None
+    again = hr.patch(f"promotions/{case['id']}", {"revision": case["revision"], "summary": "x"})
+    assert again.status_code == 409
