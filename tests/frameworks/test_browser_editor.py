@@ -166,7 +166,10 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # The PDF of the ladder: save it and turn its first page into a PNG to look at.
-    pdf = page.request.get(f"{live_server.url}/frameworks/ladder/{world.p_employee.public_id}/pdf/")
+    # WeasyPrint takes seconds on a busy 2-core machine: allow more than the default 30 s
+    pdf = page.request.get(
+        f"{live_server.url}/frameworks/ladder/{world.p_employee.public_id}/pdf/", timeout=120_000
+    )
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     (SHOTS / "ladder.pdf").write_bytes(pdf.body())
     if shutil.which("pdftoppm"):
