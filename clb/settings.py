@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fairness",
     "sso",
     "billing",
+    "datarights",  # last: it reads every app's models through its registry
 ]
 
 MIDDLEWARE = [

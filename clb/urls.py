@@ -22,6 +22,7 @@ urlpatterns = [
     path("growth/", include("growth.urls")),
     path("reviews/", include("reviews.urls")),
     path("promotions/", include("promotions.urls")),
+    path("data-rights/", include("datarights.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from organizations import db_guards
+        from organizations import audit_guards, db_guards
 
+        db_guards.register(audit_guards.triggers)
         post_migrate.connect(db_guards.install_after_migrate, sender=self)

@@ -172,6 +172,9 @@ class AuditEntry(models.Model):
     target_label = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    pseudonymised = models.PositiveSmallIntegerField(
+        default=0, help_text="How many erasures replaced a person's name in this entry."
+    )
 
     objects = AuditManager()
 

@@ -43,6 +43,9 @@ class Person(TenantModel):
     start_date = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="Personal data erased: the entry is a pseudonym."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=0, help_text="Guards concurrent edits.")

@@ -667,3 +667,13 @@ tenant("promotions:remove_file", artifact_id="promotion_artifact")
 tenant("promotions:accept_gap", gap_id="promotion_gap")
 for _name in ("round", "round_edit", "round_close"):
     tenant(f"promotions:{_name}", round_id="promotion_round")
+# data rights
+tenant("datarights:my_data")
+catalog("datarights:my_export", fmt="export_format")  # the format, not an object
+tenant("datarights:person_export", person_id="person", fmt="export_format")
+tenant("datarights:person_erase", person_id="person")
+
+
+@builder("export_format")
+def _export_format(world: Any) -> Any:
+    return "json"

@@ -1,0 +1,561 @@
+"""Every model that holds personal data (or organization data) says here how it is
+exported and erased. `tests/datarights/test_registry.py` fails when a model with a key to
+a person, a login or an organization is missing, or when one of its keys to a person or a
+login has no link below. See docs/data-rights.md."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from datarights.registry import Audience, To, declare, delete, keep, pseudonymise
+
+HR = Audience.HR
+SELF = Audience.SELF
+NOBODY = Audience.NOBODY
+
+BY = "What they did stays; their name on it is removed."
+WITH_LOGIN = (
+    "Deleted with the login; kept while the same login is also used in another "
+    "organization (only the membership here ends)."
+)
+LOGIN_ONLY = "Sign-in details are shown to the person only: they download them from their settings."
+DECIDED = Q(status="decided")
+RELEASED = ("released", "closed")
+ANONYMOUS = (
+    "Peer and upward feedback is anonymous: never shown one by one, to anybody. "
+    "The aggregate is part of the results."
+)
+NOT_SHOWN_TO_THEM = "The person does not see this in the product; HR's export includes it."
+ORG_ONLY = "Organization data: no personal data."
+
+
+def _demographics():  # type: ignore[no-untyped-def]
+    from fairness.models import reading_demographics
+
+    return reading_demographics("self")
+
+
+def load() -> None:
+    # --- logins (installation-wide: a login may belong to several organizations) -------
+    declare(
+        "Login",
+        "auth.User",
+        delete("pk", WITH_LOGIN, to=To.LOGIN),
+        secret=("password",),
+        organization="memberships__organization",
+        with_login=True,  # erasure decides the login's fate itself (datarights/erasure.py)
+        on_organization_deleted=(
+            "Logins used only in this organization are deleted; a login also used elsewhere stays."
+        ),
+    )
+    login = {"organization": "", "with_login": True}
+    declare(
+        "Login e-mail addresses",
+        "account.EmailAddress",
+        delete("user", WITH_LOGIN, to=To.LOGIN),
+        **login,
+    )
+    declare(
+        "E-mail confirmations",
+        "account.EmailConfirmation",
+        delete("email_address__user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        secret=("key",),
+        **login,
+    )
+    declare(
+        "Two-factor methods",
+        "mfa.Authenticator",
+        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        secret=("data",),
+        **login,
+    )
+    declare(
+        "Company sign-in accounts",
+        "socialaccount.SocialAccount",
+        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        **login,
+    )
+    declare(
+        "Company sign-in tokens",
+        "socialaccount.SocialToken",
+        delete(
+            "account__user",
+            WITH_LOGIN,
+            to=To.LOGIN,
+            audience=NOBODY,
+            withheld="Secret sign-in tokens are never exported.",
+        ),
+        secret=("token", "token_secret"),
+        **login,
+    )
+    declare(
+        "Signed-in devices",
+        "usersessions.UserSession",
+        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        secret=("session_key", "data"),
+        **login,
+    )
+    declare(
+        "Operator admin log",
+        "admin.LogEntry",
+        delete(
+            "user",
+            WITH_LOGIN,
+            to=To.LOGIN,
+            audience=NOBODY,
+            withheld="The installation operator's own change log.",
+        ),
+        **login,
+    )
+
+    # --- organizations, accounts ------------------------------------------------------
+    declare("Organization", "organizations.Organization", organization="pk", note=ORG_ONLY)
+    declare(
+        "Memberships",
+        "organizations.Membership",
+        delete("user", "Their access to this organization ends.", to=To.LOGIN),
+    )
+    declare(
+        "Audit log",
+        "organizations.AuditEntry",
+        pseudonymise(
+            "actor",
+            "The audit trail must show what was done and when; their name and e-mail "
+            "address in it are replaced by the pseudonym.",
+            to=To.LOGIN,
+            audience=HR,
+            withheld="The audit log is HR's record; HR's export includes their entries.",
+        ),
+        pseudonymise(
+            "target_label|actor_label|changes|data",
+            "Entries about them stay (what was done and when) with the pseudonym.",
+            to=To.TEXT,
+            audience=HR,
+            withheld="The audit log is HR's record; HR's export includes their entries.",
+        ),
+        pseudonymise(
+            "target_id",
+            "Entries about them stay (what was done and when) with the pseudonym.",
+            to=To.PUBLIC_ID,
+            audience=HR,
+            withheld="The audit log is HR's record; HR's export includes their entries.",
+        ),
+        scrub=("actor_label", "target_label", "changes", "data"),
+        on_organization_deleted="Deleted with the organization (after the export).",
+    )
+    declare(
+        "Invitations",
+        "accounts.Invitation",
+        delete("person", "An invitation to join is not needed any more."),
+        pseudonymise("invited_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        secret=("token_hash",),
+    )
+
+    # --- people -----------------------------------------------------------------------
+    declare(
+        "Directory entry",
+        "people.Person",
+        pseudonymise(
+            "pk",
+            "The entry stays as a pseudonym (“Erased person …”) so that what must be kept "
+            "still adds up; name, e-mail address, job title, start date and manager are "
+            "removed.",
+        ),
+        pseudonymise("user", "The entry no longer names their login.", to=To.LOGIN),
+        pseudonymise(
+            "manager",
+            "People who reported to them have no manager until HR sets one.",
+            audience=HR,
+            withheld="Their reports' entries are other people's data.",
+        ),
+    )
+    declare(
+        "Level history",
+        "people.LevelChange",
+        delete("person", "Their level history (decided promotions keep their own record)."),
+        pseudonymise("changed_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        scrub=("reason",),
+    )
+    declare(
+        "People lists being imported",
+        "people.PeopleImport",
+        delete(
+            "rows",
+            "An uploaded list that names them: a working copy.",
+            to=To.TEXT,
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+
+    # --- frameworks (career ladders: organization data) -------------------------------
+    declare("Job families", "frameworks.JobFamily", note=ORG_ONLY)
+    declare(
+        "Framework versions",
+        "frameworks.FrameworkVersion",
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("published_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare("Levels", "frameworks.Level", note=ORG_ONLY)
+    declare("Competency categories", "frameworks.CompetencyCategory", note=ORG_ONLY)
+    declare("Competencies", "frameworks.Competency", note=ORG_ONLY)
+    declare("Statements", "frameworks.Statement", note=ORG_ONLY)
+    declare(
+        "Framework edits (undo history)",
+        "frameworks.DraftEdit",
+        pseudonymise("actor", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Spreadsheet imports",
+        "spreadsheets.ImportJob",
+        delete(
+            "payload|summary|errors|result",
+            "An uploaded workbook that names them: a working copy, already applied or abandoned.",
+            to=To.TEXT,
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        files=("file",),
+    )
+
+    # --- reviews ----------------------------------------------------------------------
+    declare(
+        "Review cycles",
+        "reviews.ReviewCycle",
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    their_reviews = "Their reviews: the forms about them, the ratings and the conversation."
+    declare(
+        "Review participations",
+        "reviews.Participant",
+        delete("person", their_reviews),
+        keep(
+            "manager",
+            "Reviews they gave as a manager belong to their reports' reviews; they stay, "
+            "under the pseudonym.",
+            audience=HR,
+            withheld="Their reports' reviews are other people's data.",
+        ),
+        pseudonymise("conversation_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Peer nominations",
+        "reviews.PeerNomination",
+        delete("participant__person", their_reviews),
+        keep(
+            "peer",
+            "They were asked for feedback on a colleague: the nomination stays in "
+            "the colleague's review, under the pseudonym.",
+        ),
+        pseudonymise("nominated_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("decided_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    own_kinds = Q(kind="self") | Q(kind="manager", cycle__status__in=RELEASED)
+    hr_kinds = Q(kind="manager") & ~Q(cycle__status__in=RELEASED)
+    anonymous = Q(kind__in=["peer", "upward"])
+    wrote = (
+        "Reviews they wrote about colleagues belong to those colleagues' reviews; they "
+        "stay, under the pseudonym."
+    )
+    declare(
+        "Review forms",
+        "reviews.ReviewForm",
+        delete("participant__person", their_reviews, where=own_kinds),
+        delete(
+            "participant__person",
+            their_reviews,
+            where=hr_kinds,
+            audience=HR,
+            withheld="The manager review is shown to them once results are released.",
+        ),
+        delete(
+            "participant__person",
+            their_reviews,
+            where=anonymous,
+            audience=NOBODY,
+            withheld=ANONYMOUS,
+        ),
+        keep("reviewer", wrote),
+    )
+    declare(
+        "Review answers",
+        "reviews.FormItem",
+        delete(
+            "form__participant__person",
+            their_reviews,
+            where=Q(form__kind="self") | Q(form__kind="manager", form__cycle__status__in=RELEASED),
+        ),
+        delete(
+            "form__participant__person",
+            their_reviews,
+            where=Q(form__kind="manager") & ~Q(form__cycle__status__in=RELEASED),
+            audience=HR,
+            withheld="The manager review is shown to them once results are released.",
+        ),
+        delete(
+            "form__participant__person",
+            their_reviews,
+            where=Q(form__kind__in=["peer", "upward"]),
+            audience=NOBODY,
+            withheld=ANONYMOUS,
+        ),
+        keep("form__reviewer", wrote),
+    )
+    declare(
+        "Final ratings",
+        "reviews.FinalRating",
+        delete(
+            "participant__person", their_reviews, where=Q(participant__cycle__status__in=RELEASED)
+        ),
+        delete(
+            "participant__person",
+            their_reviews,
+            where=~Q(participant__cycle__status__in=RELEASED),
+            audience=HR,
+            withheld="Final ratings are shown to them once results are released.",
+        ),
+        pseudonymise("adjusted_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Review reminders",
+        "reviews.Reminder",
+        delete("reviewer", "Reminders sent to them.", audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Framework fixes applied to reviews",
+        "reviews.FixApplication",
+        pseudonymise("applied_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare("Rating scale", "reviews.RatingScale", note=ORG_ONLY)
+
+    # --- API --------------------------------------------------------------------------
+    declare(
+        "API tokens",
+        "api.ApiToken",
+        delete("user", "Their API tokens stop working and are deleted.", to=To.LOGIN),
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("revoked_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        secret=("digest",),
+    )
+
+    # --- growth -----------------------------------------------------------------------
+    declare(
+        "Career conversations",
+        "growth.CareerConversation",
+        delete(
+            "person",
+            "Notes of career conversations with them.",
+            audience=HR,
+            withheld="Career conversation notes are for managers and HR.",
+        ),
+        pseudonymise(
+            "held_by",
+            "Conversations they held with others stay, without their name.",
+            audience=HR,
+            withheld="Other people's conversations.",
+        ),
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Action items",
+        "growth.ActionItem",
+        delete("person", "Their development plan."),
+        pseudonymise(
+            "owner",
+            "Items they owned in someone else's plan stay there, with no owner.",
+            audience=HR,
+            withheld="Other people's plans.",
+        ),
+        pseudonymise("created_by", BY, to=To.LOGIN),
+    )
+    declare(
+        "Action item history",
+        "growth.ActionItemEvent",
+        delete("item__person", "Their development plan."),
+        pseudonymise("actor", BY, to=To.LOGIN, audience=HR, withheld="Other people's plans."),
+        scrub=("actor_label", "changes", "note"),
+    )
+    declare(
+        "Growth settings",
+        "growth.GrowthSettings",
+        pseudonymise("updated_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+
+    # --- promotions -------------------------------------------------------------------
+    decided = (
+        "A decided promotion is the record of an employment decision the organization "
+        "must keep; it stays as decided and now names the pseudonym."
+    )
+    undecided = "Promotion cases about them that were never decided."
+    case_file = "The case file is HR's; the person sees the outcome."
+    declare(
+        "Promotion cases",
+        "promotions.PromotionCase",
+        keep("person", decided, where=DECIDED, audience=HR, withheld=case_file),
+        delete("person", undecided, where=~DECIDED, audience=HR, withheld=case_file),
+        pseudonymise(
+            "manager",
+            "Cases of people they managed stay, without them as manager.",
+            audience=HR,
+            withheld="Other people's cases.",
+        ),
+        pseudonymise("decided_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("opened_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    for label, model in [
+        ("Promotion case statements", "promotions.CaseStatement"),
+        ("Promotion case files", "promotions.CaseArtifact"),
+        ("Promotion case evidence", "promotions.CaseEvidence"),
+        ("Promotion case gaps", "promotions.CaseGap"),
+    ]:
+        declare(
+            label,
+            model,
+            keep(
+                "case__person",
+                decided,
+                where=Q(case__status="decided"),
+                audience=HR,
+                withheld=case_file,
+            ),
+            delete(
+                "case__person",
+                undecided,
+                where=~Q(case__status="decided"),
+                audience=HR,
+                withheld=case_file,
+            ),
+            files=("file",) if model.endswith("Artifact") else (),
+            siblings=("statement", "artifact") if model.endswith("Evidence") else (),
+        )
+    declare(
+        "Promotion case reviewers",
+        "promotions.CaseReviewer",
+        keep(
+            "case__person",
+            decided,
+            where=Q(case__status="decided"),
+            audience=HR,
+            withheld="Reviewers' verdicts are the reviewers' words.",
+        ),
+        delete(
+            "case__person",
+            undecided,
+            where=~Q(case__status="decided"),
+            audience=HR,
+            withheld="Reviewers' verdicts are the reviewers' words.",
+        ),
+        keep(
+            "person",
+            "Their verdicts on colleagues' cases belong to those cases; they "
+            "stay, under the pseudonym.",
+        ),
+    )
+    declare(
+        "Accepted promotion gaps",
+        "promotions.GapAcceptance",
+        keep(
+            "gap__case__person",
+            decided,
+            where=Q(gap__case__status="decided"),
+            audience=HR,
+            withheld=case_file,
+        ),
+        delete(
+            "gap__case__person",
+            undecided,
+            where=~Q(gap__case__status="decided"),
+            audience=HR,
+            withheld=case_file,
+        ),
+        pseudonymise(
+            "action_item__person",
+            "The action item it became is deleted with "
+            "their plan; the acceptance stays in the case.",
+            audience=HR,
+            withheld=case_file,
+        ),
+        pseudonymise("accepted_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Promotion rounds",
+        "promotions.PromotionRound",
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Promotion committee seats",
+        "promotions.RoundMember",
+        keep("person", "The committee of a round stays as it was, under the pseudonym."),
+    )
+
+    # --- fairness (volunteered data is sealed) ----------------------------------------
+    declare("Demographic questions", "fairness.DemographicAttribute", note=ORG_ONLY)
+    declare(
+        "Volunteered demographic answers",
+        "fairness.DemographicAnswer",
+        delete(
+            "person",
+            "Volunteered and sealed: erased.",
+            audience=SELF,
+            withheld="Sealed: only the person sees their answers.",
+        ),
+        reader=_demographics,
+        in_organization_export=False,
+        on_organization_deleted="Deleted with the organization; never exported.",
+    )
+    declare(
+        "Past decision uploads",
+        "fairness.PastDecisionUpload",
+        pseudonymise("uploaded_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+    )
+    declare(
+        "Past promotion decisions",
+        "fairness.PastDecision",
+        delete(
+            "email",
+            "A past decision with their group: used only in aggregate.",
+            to=To.EMAIL,
+            audience=NOBODY,
+            withheld="Used only in aggregate by the fairness analysis.",
+        ),
+    )
+
+    # --- company sign-in ----------------------------------------------------------------
+    declare(
+        "Company sign-in settings",
+        "sso.SignInSettings",
+        secret=("oidc_client_secret",),
+        note=ORG_ONLY,
+    )
+    declare("Verified e-mail domains", "sso.EmailDomain", note=ORG_ONLY)
+    declare(
+        "Provisioning tokens",
+        "sso.ScimToken",
+        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        secret=("token_hash",),
+    )
+    declare(
+        "Company directory links",
+        "sso.ScimLink",
+        delete(
+            "person",
+            "The company directory's copy of their name.",
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+    )
+
+    # --- billing (organization data) ----------------------------------------------------
+    declare("Subscription", "billing.Subscription", note=ORG_ONLY)
+    declare(
+        "Stripe events",
+        "billing.StripeEvent",
+        note=ORG_ONLY,
+        on_organization_deleted=(
+            "Kept without the organization: only Stripe's event ids, so a replayed "
+            "event is still recognised."
+        ),
+    )
+    declare("Billing e-mails sent", "billing.BillingNotice", note=ORG_ONLY)

@@ -1,0 +1,189 @@
+"""A person's data, read through the registry: one section per declared model with the
+rows that belong to them, as plain values (JSON) or a workbook (one sheet a section).
+
+The same reading serves the person's own download (`Audience.SELF`) and HR's export of
+everything about them (`Audience.HR`); a link outside the audience is listed under "not
+included" with its reason, without saying whether it has rows (a count would tell HR
+whether someone volunteered demographic data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import io
+import json
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, Subquery
+from django.utils import timezone
+from openpyxl import Workbook
+
+from datarights.registry import Audience, Declaration, declarations
+from spreadsheets.writer import header, put
+
+
+@dataclass
+class Section:
+    label: str
+    table: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class PersonExport:
+    about: dict[str, Any]
+    sections: list[Section] = field(default_factory=list)
+    not_included: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "about": self.about,
+            "sections": [
+                {"label": s.label, "table": s.table, "rows": s.rows} for s in self.sections
+            ],
+            "not_included": self.not_included,
+        }
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False).encode()
+
+    def to_xlsx(self) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "About"
+        header(ws, ["What", "Value"], [28, 80])
+        row = 2
+        for key, value in self.about.items():
+            put(ws, row, 1, key.replace("_", " ").capitalize())
+            put(ws, row, 2, _cell(value), wrap=True)
+            row += 1
+        row += 1
+        for item in self.not_included:
+            put(ws, row, 1, f"Not included: {item['label']}")
+            put(ws, row, 2, item["reason"], wrap=True)
+            row += 1
+        names: set[str] = set()
+        for section in self.sections:
+            title = _sheet_title(section.label, names)
+            sheet = wb.create_sheet(title)
+            header(sheet, section.columns, [18] * len(section.columns))
+            for r, values in enumerate(section.rows, start=2):
+                for c, column in enumerate(section.columns, start=1):
+                    put(sheet, r, c, _cell(values.get(column)))
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+
+def _sheet_title(label: str, taken: set[str]) -> str:
+    base = "".join(ch for ch in label if ch not in "[]:*?/\\")[:28]
+    title, n = base, 2
+    while title.lower() in taken:
+        title = f"{base[:25]} {n}"
+        n += 1
+    taken.add(title.lower())
+    return title
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def related_label(obj: models.Model | None) -> Any:
+    """A key as a reader knows it: a person's or a login's name, else a name, a title or
+    the public id."""
+    if obj is None:
+        return None
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or getattr(obj, "email", "") or str(obj.pk)
+    for attribute in ("name", "title", "public_id"):
+        if value := getattr(obj, attribute, None):
+            return value
+    return obj.pk
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def serialize(declaration: Declaration, rows: list[models.Model]) -> list[dict[str, Any]]:
+    fields = declaration.export_fields()
+    out = []
+    for obj in rows:
+        values: dict[str, Any] = {}
+        for f in fields:
+            if f.is_relation:
+                values[f.name] = related_label(getattr(obj, f.name))
+            else:
+                values[f.name] = plain(getattr(obj, f.attname))
+        out.append(values)
+    return out
+
+
+def rows_for(declaration: Declaration, q: Q, organization: Any) -> models.QuerySet:
+    """The declared model's rows matching `q`, in `organization` (or installation-wide
+    for logins), each once, with their keys joined (constant queries)."""
+    manager = declaration.manager()
+    base = manager.all()
+    if declaration.organization:
+        base = base.filter(**{declaration.organization: organization.pk})
+    fks = [f.name for f in declaration.export_fields() if f.is_relation and f.many_to_one]
+    rows = manager.filter(pk__in=Subquery(base.filter(q).values("pk"))).order_by("pk")
+    return rows.select_related(*fks) if fks else rows
+
+
+def person_export(person: Any, audience: Audience) -> PersonExport:
+    org = person.organization
+    export = PersonExport(
+        about={
+            "name": person.name,
+            "email": person.email,
+            "organization": org.name,
+            "exported_at": timezone.now().isoformat(timespec="seconds"),
+            "exported_for": "the person themselves" if audience == Audience.SELF else "HR",
+            "what_this_is": (
+                "Everything Career Ladder Builder holds about this person in this "
+                "organization, one section per kind of record. Keys to other records "
+                "are shown by name or id."
+            ),
+        }
+    )
+    seen_withheld: set[tuple[str, str]] = set()
+    for declaration in declarations():
+        parts: list[Q] = []
+        for link in declaration.links:
+            if audience not in link.audience:
+                key = (declaration.label, link.withheld or link.reason)
+                if key not in seen_withheld:
+                    seen_withheld.add(key)
+                    export.not_included.append({"label": key[0], "reason": key[1]})
+                continue
+            if (link_q := link.q(person)) is not None:
+                parts.append(link_q)
+        if not parts:
+            continue
+        q = functools.reduce(operator.or_, parts)
+        with declaration.reader():
+            rows = list(rows_for(declaration, q, org))
+        if rows:
+            columns = [f.name for f in declaration.export_fields()]
+            export.sections.append(
+                Section(declaration.label, declaration.model_label, columns,
+                        serialize(declaration, rows))
+            )  # fmt: skip
+    return export
