@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("promotions/", include("promotions.urls")),
     path("data-rights/", include("datarights.urls")),
+    path("fairness/", include("fairness.urls")),
     path("admin/", admin.site.urls),
 ]
 

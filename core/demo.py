@@ -136,6 +136,11 @@ def seed(
                 emma = Person.objects.get(email=f"employee@{slug}.test")
                 seed_history(org, cycles=cycles, seed=seed, peers_for=[emma])
             seed_reviews(org, owner, rng, past=not cycles)
+            from fairness.demo import seed_fairness
+            from promotions.demo import seed_promotions
+
+            seed_promotions(org, rng)
+            seed_fairness(org, owner, rng, dt.date.today())
         for role, email in [
             ("owner", f"owner@{slug}.test"),
             ("HR admin", f"hr@{slug}.test"),

@@ -31,6 +31,7 @@ ADMIN_MENU: list[tuple[str, str, str]] = [
     ("sso:settings", "Company sign-in", "admin"),
     ("accounts:invitations", "Invitations", "admin"),
     ("growth:settings", "Growth settings", "admin"),
+    ("fairness:index", "Promotion fairness", "admin"),
     ("reviews:scale", "Rating scale", "admin"),
     ("organizations:audit_log", "Audit log", "admin"),
     ("onet:search", "O*NET skills library", "admin"),

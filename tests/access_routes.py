@@ -677,3 +677,35 @@ tenant("datarights:person_erase", person_id="person")
 @builder("export_format")
 def _export_format(world: Any) -> Any:
     return "json"
+
+
+# --- promotion fairness (fairness/) ---------------------------------------------------------
+@builder("fairness_attribute")
+def _fairness_attribute(world: Any) -> Any:
+    from fairness.services import create_attribute
+
+    return create_attribute(
+        world.acme, actor=world.hr, name="Gender", options=["Woman", "Man", "Non-binary"]
+    )
+
+
+@builder("fairness_upload")
+def _fairness_upload(world: Any) -> Any:
+    from fairness.services import upload_past_decisions
+
+    return upload_past_decisions(
+        world.acme,
+        actor=world.hr,
+        filename="past.csv",
+        data=b"email,group,promoted\nold@acme.test,Woman,yes\n",
+        default_attribute="Gender",
+    )
+
+
+tenant("fairness:index")  # HR admins and owners; members 403
+tenant("fairness:export")
+tenant("fairness:questions")
+tenant("fairness:question", attribute_id="fairness_attribute")
+tenant("fairness:past")
+tenant("fairness:remove_past", upload_id="fairness_upload")
+tenant("fairness:mine")

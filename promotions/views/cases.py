@@ -155,10 +155,14 @@ def _statements(case: PromotionCase) -> list[CaseStatement]:
 def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) -> dict[str, Any]:
     me = viewer(request)
     statements = _statements(case)
-    writable = case.is_open and access.can_write(case, me) and not request.organization.is_read_only  # type: ignore[attr-defined]
+    read_only = request.organization.is_read_only  # type: ignore[attr-defined]
+    # who reviews and approves can change until the decision; the case itself is
+    # written while it is a draft: verdicts are given on the case as it was sent
+    manageable = case.is_open and access.can_write(case, me) and not read_only
+    writable = manageable and case.status == Status.DRAFT
     options = (
         evidence_options(case, [(s.statement_uid, s.competency_uid) for s in statements])
-        if writable and case.status == Status.DRAFT
+        if writable
         else {}
     )
     reviewers = list(CaseReviewer.objects.filter(case=case).select_related("person"))
@@ -187,7 +191,7 @@ def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) 
         "rows": rows,
         "summary": posted.get("summary", case.summary) if posted is not None else case.summary,
         "writable": writable,
-        "drafting": writable and case.status == Status.DRAFT,
+        "manageable": manageable,
         "reviewers": [r for r in reviewers if r.role == CaseReviewer.Role.REVIEWER],
         "approvers": [r for r in reviewers if r.role == CaseReviewer.Role.APPROVER],
         "my_rows": mine,
@@ -197,7 +201,7 @@ def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) 
         and not request.organization.is_read_only,  # type: ignore[attr-defined]
         "artifacts": list(case.artifacts.all()),
         "history": history_of(case),
-        "people": people_choices() if writable else [],
+        "people": people_choices() if manageable else [],
         "reviewer_ids": {r.person.public_id for r in reviewers if r.role == "reviewer"},
         "approver_ids": {r.person.public_id for r in reviewers if r.role == "approver"},
         "missing": missing,

@@ -221,3 +221,30 @@ def test_case_pages_per_role(world, t):
     for role, status in new.items():
         got = client(world, t, role).get(reverse("promotions:new", args=[emma_id])).status_code
         assert got == status, role
+
+
+def test_promotion_pages_never_read_volunteered_answers(world, t):
+    """The answers' manager refuses any read outside the person's page and the analytics:
+    a page that read them would fail; none shows them."""
+    from fairness import services as fairness_services
+
+    with scope(world.acme):
+        q = fairness_services.create_attribute(
+            world.acme, actor=world.hr, name="Gender", options=["Woman", "Nonbinary-x"]
+        )
+        fairness_services.set_my_answers(
+            t.emma, actor=world.employee, answers={q.public_id: "Nonbinary-x"}
+        )
+        case = case_in_review(world, t)
+        round = services.create_round(
+            world.acme, actor=world.hr, name="R", committee=[world.p_owner], cases=[case]
+        )
+    hr = client(world, t, "hr")
+    for url in (
+        reverse("promotions:readiness") + "?show=everyone",
+        reverse("promotions:index"),
+        reverse("promotions:case", args=[case.public_id]),
+        reverse("promotions:round", args=[round.public_id]),
+    ):
+        response = hr.get(url)
+        assert response.status_code == 200 and b"Nonbinary-x" not in response.content, url

@@ -1,0 +1,219 @@
+"""The promotion-fairness pages (HR admins and owners): the analysis with its plain
+explanation and a CSV export, the questions people may answer, and uploads of past
+decisions. And the one page where a person volunteers (or withdraws) their answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fairness import services
+from fairness.analysis import MIN_GROUP, THRESHOLD
+from fairness.models import DemographicAttribute, PastDecisionUpload
+from fairness.selectors import answers_for, attributes, fairness_analysis, uploads
+from organizations.access import org_required
+from organizations.models import Role
+from people.selectors import person_for_user
+from reviews.errors import ReviewError
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@org_required(Role.HR_ADMIN)
+@require_GET
+def analytics(request: HttpRequest) -> HttpResponse:
+    analysis, sources = fairness_analysis()
+    return render(
+        request,
+        "fairness/analytics.html",
+        {
+            "analysis": analysis,
+            "sources": sources,
+            "threshold": THRESHOLD,
+            "min_group": MIN_GROUP,
+        },
+    )
+
+
+@org_required(Role.HR_ADMIN)
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The same table as the page, one row per group; suppressed figures are blank."""
+    analysis, _sources = fairness_analysis()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "attribute",
+            "group",
+            "considered",
+            "promoted",
+            "rate",
+            "impact_ratio",
+            "flag_for_review",
+            "test",
+            "p_value",
+            "average_final_rating",
+            "years_in_level",
+            "suppressed",
+        ]
+    )
+
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+    for g in analysis.groups:
+        row = g.as_json()
+        writer.writerow(
+            [
+                cell(g.attribute),
+                cell(g.group),
+                cell(row["n"]),
+                cell(row["promoted"]),
+                cell(g.rate),
+                cell(g.impact_ratio),
+                "yes" if g.flag else "no",
+                g.test_name,
+                cell(g.p_value),
+                cell(g.average_rating),
+                cell(g.years_in_level),
+                {"small": "fewer than 5 people", "complementary": "hides a small group"}.get(
+                    g.suppressed, ""
+                ),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="promotion-fairness-{stamp}.csv"'
+    return response
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()][:40]
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            made = services.create_attribute(
+                request.organization,  # type: ignore[attr-defined]
+                actor=request.user,
+                name=request.POST.get("name", "")[:200],
+                options=_lines(request.POST.get("options", "")),
+            )
+        except ReviewError as exc:
+            errors = dict(exc.errors) or {"name": exc.message}
+        else:
+            messages.success(request, f"“{made.name}” is now asked on everyone’s “About me” page.")
+            return redirect("fairness:questions")
+    return render(
+        request,
+        "fairness/questions.html",
+        {"questions": attributes(active_only=False), "errors": errors, "posted": request.POST},
+    )
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, attribute_id: str) -> HttpResponse:
+    found = get_object_or_404(DemographicAttribute, public_id=attribute_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            revision = int(request.POST.get("revision", "-1"))
+        except ValueError:
+            revision = -1
+        try:
+            services.update_attribute(
+                found,
+                actor=request.user,
+                expected_revision=revision,
+                name=request.POST.get("name", "")[:200],
+                options=_lines(request.POST.get("options", "")),
+                is_active=request.POST.get("is_active") == "on",
+            )
+        except ReviewError as exc:
+            errors = dict(exc.errors) or {"name": exc.message}
+        else:
+            messages.success(request, f"“{found.name}” was saved.")
+            return redirect("fairness:questions")
+    return render(
+        request,
+        "fairness/question.html",
+        {"question": found, "errors": errors, "posted": request.POST or None},
+    )
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def past(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        file = request.FILES.get("file")
+        if file is None:
+            errors = ["Choose a CSV file to upload."]
+        elif (file.size or 0) > MAX_UPLOAD:
+            errors = ["The file is larger than 5 MB."]
+        else:
+            try:
+                made = services.upload_past_decisions(
+                    request.organization,  # type: ignore[attr-defined]
+                    actor=request.user,
+                    filename=file.name or "decisions.csv",
+                    data=file.read(),
+                    default_attribute=request.POST.get("attribute", ""),
+                )
+            except ReviewError as exc:
+                errors = [m for _f, m in exc.errors] or [exc.message]
+            else:
+                messages.success(
+                    request, f"{made.rows} past decisions from “{made.filename}” were added."
+                )
+                return redirect("fairness:index")
+    return render(
+        request,
+        "fairness/past.html",
+        {"uploads": uploads(), "errors": errors, "attribute": request.POST.get("attribute", "")},
+    )
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def remove_past(request: HttpRequest, upload_id: str) -> HttpResponse:
+    found = get_object_or_404(PastDecisionUpload, public_id=upload_id)
+    if request.method == "POST":
+        services.remove_upload(found, actor=request.user)
+        messages.success(request, f"“{found.filename}” and its decisions were removed.")
+    return redirect("fairness:past")
+
+
+@org_required()
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    """A person's own answers: voluntary, "Prefer not to say" always offered."""
+    me = person_for_user(request.user)
+    if me is None:
+        return render(request, "fairness/mine.html", {"me": None, "answers": []})
+    if request.method == "POST":
+        given = {
+            a.attribute.public_id: request.POST.get(f"q-{a.attribute.public_id}", "")[:120]
+            for a in answers_for(me)
+        }
+        try:
+            services.set_my_answers(me, actor=request.user, answers=given)
+        except ReviewError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Your answers were saved. You can change them at any time.")
+            return redirect("fairness:mine")
+    return render(request, "fairness/mine.html", {"me": me, "answers": answers_for(me)})
