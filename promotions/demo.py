@@ -140,8 +140,10 @@ def seed_promotions(org: Organization, rng: random.Random) -> None:
         actor=_user(owner),
         expected_revision=approved.revision,
         decision="approve",
-        rationale="Shows every statement of the level consistently, with evidence from two "
-        "reviews and the pricing launch. The committee agreed unanimously.",
+        rationale=f"The latest review put {approved.person.name} at "
+        f"{approved.readiness.get('figure', 'the readiness figure')}; the case brings evidence "
+        "for the remaining statements from the platform migration and two design reviews. "
+        "The committee agreed unanimously.",
         effective_date=today.replace(day=1),
     )
     services.decide_case(

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -66,8 +66,8 @@ def index(request: HttpRequest) -> HttpResponse:
         access.visible_cases(me).select_related("person", "round").order_by("-updated_at", "-id")
     )
     counts: dict[str, int] = {str(s): 0 for s in STATUS_ORDER}
-    for s in cases.order_by().values_list("status", flat=True):
-        counts[s] = counts.get(s, 0) + 1
+    for row in cases.order_by().values("status").annotate(n=Count("id", distinct=True)):
+        counts[row["status"]] = row["n"]
     page = Paginator(cases.filter(status=status) if status else cases, 50).get_page(
         request.GET.get("page")
     )
