@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import PlainSerializer, WithJsonSchema, field_validator
 
 from organizations.models import Role
 from organizations.scoping import ALPHABET
@@ -17,6 +18,12 @@ from organizations.scoping import ALPHABET
 MAX_LIMIT = 200
 MAX_OFFSET = 10**9
 MAX_INT = 2**31 - 1
+
+# "Ratings are numbers on the organization's scale": a calculated rating (an average, a
+# gap) is a Decimal inside, a JSON number outside (pydantic would write a string).
+Rating = Annotated[
+    Decimal, PlainSerializer(float, return_type=float), WithJsonSchema({"type": "number"})
+]
 
 
 def require_role(request: HttpRequest, role: str = Role.HR_ADMIN) -> None:

@@ -5,7 +5,6 @@ history, audit), with `growth.access` deciding who sees what, as on the pages.""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -17,6 +16,7 @@ from api.common import (
     Input,
     ListOut,
     Page,
+    Rating,
     get_or_404,
     get_or_invalid,
     is_public_id,
@@ -42,12 +42,12 @@ class GapOut(Schema):
     uid: str
     name: str
     category: str
-    expected: Decimal
-    final: Decimal | None
-    self: Decimal | None
-    manager: Decimal | None
-    peers: Decimal | None = Field(description="Null when too few peers answered")
-    gap: Decimal | None = Field(description="expected − final; positive is a gap")
+    expected: Rating
+    final: Rating | None
+    self: Rating | None
+    manager: Rating | None
+    peers: Rating | None = Field(description="Null when too few peers answered")
+    gap: Rating | None = Field(description="expected − final; positive is a gap")
 
 
 class ReadinessOut(Schema):

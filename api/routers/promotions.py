@@ -14,27 +14,33 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from api.common import (
     MAX_INT,
     Input,
     ListOut,
     Page,
+    family_or_none,
     get_or_404,
     get_or_invalid,
     page_of,
     require_role,
 )
 from api.errors import invalid
+from api.routers.growth import ActionItemOut, item_out
 from api.routers.reviews import RevisionIn
 from fairness.selectors import fairness_analysis
 from frameworks.models import Level
+from growth.models import ActionItem
 from people.models import Person
-from people.selectors import visible_people
 from promotions import access, services
 from promotions.models import PromotionCase, PromotionRound
+from promotions.selectors import evidence_options, readiness_list
+from promotions.services.artifacts import max_bytes
 from reviews import framework_adapter as fw
 
 router = Router(tags=["promotions"])
@@ -99,6 +105,32 @@ class SnapshotOut(Schema):
     cycle: str | None = Field(description="The review cycle it was read from (id)")
 
 
+class FileOut(Schema):
+    id: str
+    ref: str = Field(description="“artifact:id”: cite it in `evidence` of a PATCH")
+    name: str
+    content_type: str = Field(description="Found from the file's bytes")
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+def file_out(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.public_id,
+        "ref": f"artifact:{a.public_id}",
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "description": a.description,
+        "uploaded_by": a.uploaded_by_label,
+        "uploaded_at": a.uploaded_at,
+    }
+
+
 class PromotionOut(Schema):
     id: str
     person: str
@@ -117,6 +149,7 @@ class PromotionOut(Schema):
         "(null for the nominee, who sees only the outcome)"
     )
     reviewers: list[ReviewerOut] | None = Field(description="Reviewers and approvers")
+    files: list[FileOut] | None = Field(description="Files attached to the case")
     decision: DecisionValue | None
     rationale: str = Field(description="Why it was decided (or withdrawn)")
     effective_date: dt.date | None = Field(description="When the new level takes effect")
@@ -146,7 +179,10 @@ def _cases(request: HttpRequest) -> QuerySet[PromotionCase]:
         PromotionCase.objects.filter(readable)
         .select_related("person", "family", "round")
         .prefetch_related(
-            "statements__evidence", "reviewers__person", "gaps__acceptance__action_item"
+            "statements__evidence",
+            "reviewers__person",
+            "gaps__acceptance__action_item",
+            "artifacts",
         )
         .order_by("-created_at", "-id")
     )
@@ -230,6 +266,7 @@ def promotion_out(case: PromotionCase, viewer_pk: int | None) -> dict[str, Any]:
             if full
             else None
         ),
+        "files": [file_out(a) for a in case.artifacts.all()] if full else None,
         "decision": case.decision or None,
         "rationale": case.rationale,
         "effective_date": case.effective_date,
@@ -249,6 +286,13 @@ def _out(request: HttpRequest, case: PromotionCase) -> dict[str, Any]:
     return promotion_out(_cases(request).get(pk=case.pk), _viewer(request).pk)
 
 
+def _full(request: HttpRequest) -> QuerySet[PromotionCase]:
+    """The cases the caller sees in full (not the nominee's outcome)."""
+    viewer_pk = _viewer(request).pk
+    cases = _cases(request)
+    return cases.exclude(person_id=viewer_pk) if viewer_pk is not None else cases
+
+
 def _to_write(request: HttpRequest, id: str) -> PromotionCase:
     """A case the caller sees in full (404 otherwise); the nominee only reads theirs."""
     case = get_or_404(_cases(request), id)
@@ -258,6 +302,90 @@ def _to_write(request: HttpRequest, id: str) -> PromotionCase:
             "managers make any change."
         )
     return case
+
+
+# --- readiness -----------------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    level: str = Field(description="A level one step up (code)")
+    title: str
+    track: str
+    changes_track: bool
+    ready: bool
+    figure: str = Field(description="e.g. “5 of 5 statements, 100%”")
+    assessed: bool = Field(description="False when no review cycle rated this level yet")
+
+
+class CandidateOut(Schema):
+    person: str
+    name: str
+    family: str | None = Field(description="The job family's key")
+    level: str = Field(description="The person's level (code)")
+    level_title: str
+    cycle: str | None = Field(description="The released review cycle it was read from (id)")
+    ready: bool = Field(description="Meets the readiness rule for a level one step up")
+    targets: list[TargetOut]
+    open_case: str | None = Field(description="Their open promotion case (id)")
+
+
+class CandidateList(ListOut):
+    items: list[CandidateOut]
+    rule: str = Field(description="The organization's readiness rule, in words")
+
+
+class ReadinessFilters(Input):
+    family: str | None = Field(None, max_length=60, description="A job family's key")
+    level: str | None = Field(None, max_length=20, description="A level code")
+    manager: str | None = Field(None, max_length=16, description="Below this manager (id)")
+    everyone: bool = Field(False, description="Also those not ready (default: only the ready)")
+
+
+def candidate_out(c: Any) -> dict[str, Any]:
+    return {
+        "person": c.person.public_id,
+        "name": c.person.name,
+        "family": c.person.job_family.key if c.person.job_family else None,
+        "level": c.level_code,
+        "level_title": c.level_title,
+        "cycle": c.cycle.public_id if c.cycle else None,
+        "ready": c.ready,
+        "targets": [
+            {
+                "level": t.level_code,
+                "title": t.level_title,
+                "track": t.track,
+                "changes_track": t.changes_track,
+                "ready": t.ready,
+                "figure": t.readiness.figure,
+                "assessed": t.readiness.assessed,
+            }
+            for t in c.targets
+        ],
+        "open_case": c.open_case.public_id if c.open_case else None,
+    }
+
+
+@router.get("/promotions/readiness", response=CandidateList, summary="Who is ready for a level up")
+def promotion_readiness(
+    request: HttpRequest, page: Query[Page], filters: Query[ReadinessFilters]
+) -> dict[str, Any]:
+    """By the organization's readiness rule, read from each person's latest released
+    review (the figure their gap report shows): HR see everyone, a manager the people
+    below them. Ready people first."""
+    viewer = _viewer(request)
+    if not (viewer.is_admin or viewer.reports):
+        raise PermissionDenied("The readiness list is for HR and for managers of a team.")
+    family = family_or_none(filters.family) if filters.family else None
+    found = readiness_list(
+        request.organization,  # type: ignore[attr-defined]
+        viewer,
+        family=family.public_id if family else ("-" if filters.family else ""),
+        level=filters.level or "",
+        manager=filters.manager or "",
+        everyone=filters.everyone,
+    )
+    return {**page_of(request, found.candidates, page, candidate_out), "rule": found.rule_words}
 
 
 # --- list, read, open ----------------------------------------------------------------------
@@ -355,8 +483,9 @@ def open_promotion(request: HttpRequest, payload: PromotionCreate) -> Status:
     published ladder with the readiness figure, and starts with the ratings and action
     items that speak to each statement. Send `case` to write it at once; then PATCH it,
     and send it for review with /promotions/{id}/submit."""
-    visible = visible_people(request.user, request.membership)  # type: ignore[attr-defined]
-    person = get_or_404(visible, payload.person)
+    person = get_or_404(Person.objects.all(), payload.person)
+    if not access.can_open_for(_viewer(request), person):
+        raise Http404("Not found")  # as the pages: only someone one may open a case for
     with transaction.atomic():
         case = services.open_case(
             person,
@@ -539,3 +668,288 @@ def promotion_analytics(request: HttpRequest, page: Query[Page]) -> dict[str, An
     require_role(request)
     analysis, _sources = fairness_analysis()
     return page_of(request, analysis.as_json()["groups"], page, lambda g: g)
+
+
+# --- evidence one may cite, gaps the nominee accepts -----------------------------------------
+
+
+class OptionOut(EvidenceOut):
+    cited: bool = Field(description="The statement cites it now")
+
+
+class StatementOptionsOut(Schema):
+    statement: str = Field(description="The statement's uid")
+    options: list[OptionOut]
+
+
+class EvidenceOptionsOut(Schema):
+    statements: list[StatementOptionsOut]
+
+
+@router.get(
+    "/promotions/{id}/evidence",
+    response=EvidenceOptionsOut,
+    summary="The evidence a case may cite",
+)
+def evidence_choices(request: HttpRequest, id: str) -> dict[str, Any]:
+    """Per statement of the case, what it may cite (its ratings in the person's released
+    reviews — self and manager only —, the action items on its competency, the case's
+    files) and whether it cites it now. Send the `ref`s in a PATCH's `case.evidence`."""
+    case = _to_write(request, id)
+    if not access.can_write(case, _viewer(request)):
+        raise PermissionDenied("Only HR and the managers above the person write this case.")
+    statements = list(case.statements.all())
+    options = evidence_options(case, [(s.statement_uid, s.competency_uid) for s in statements])
+    return {
+        "statements": [
+            {
+                "statement": s.statement_uid,
+                "options": [
+                    {
+                        "ref": o.ref,
+                        "kind": o.kind,
+                        "label": o.label,
+                        "detail": o.detail,
+                        "date": o.dated,
+                        "cited": o.ref in {e.ref for e in s.evidence.all()},
+                    }
+                    for o in options[s.statement_uid].all
+                ],
+            }
+            for s in statements
+        ]
+    }
+
+
+@router.post(
+    "/promotions/{id}/gaps/{statement}/accept",
+    response={201: ActionItemOut},
+    summary="Take a gap into your development plan",
+)
+def accept_gap(request: HttpRequest, id: str, statement: str) -> Status:
+    """The nominee, after a “not yet”: one of the decision's gaps becomes an action item of
+    their development plan (once)."""
+    case = get_or_404(_cases(request), id)
+    gap = next((g for g in case.gaps.all() if g.statement_uid == statement), None)
+    if gap is None:
+        raise Http404("Not found")
+    item = services.accept_gap(gap, actor=request.user)
+    return Status(
+        201, item_out(ActionItem.objects.select_related("person", "owner").get(pk=item.pk))
+    )
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    person: str
+    name: str
+
+
+class RoundOut(Schema):
+    id: str
+    name: str
+    status: Literal["open", "closed"]
+    decide_by: dt.date | None = Field(description="When the committee meets")
+    notes: str
+    committee: list[MemberOut]
+    cases: list[str] = Field(description="The promotion cases in it (ids)")
+    revision: int
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+class RoundList(ListOut):
+    items: list[RoundOut]
+
+
+def _rounds(request: HttpRequest) -> QuerySet[PromotionRound]:
+    return (
+        access.visible_rounds(_viewer(request))
+        .prefetch_related("members__person", "cases")
+        .order_by("status", "-created_at", "-id")
+    )
+
+
+def round_out(found: PromotionRound) -> dict[str, Any]:
+    return {
+        "id": found.public_id,
+        "name": found.name,
+        "status": found.status,
+        "decide_by": found.decide_by,
+        "notes": found.notes,
+        "committee": [
+            {"person": m.person.public_id, "name": m.person.name} for m in found.members.all()
+        ],
+        "cases": [c.public_id for c in found.cases.all()],
+        "revision": found.revision,
+        "created_at": found.created_at,
+        "closed_at": found.closed_at,
+    }
+
+
+@router.get("/promotion-rounds", response=RoundList, summary="List promotion rounds")
+def list_rounds(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    """HR see every round; committee members the rounds they sit on."""
+    return page_of(request, _rounds(request), page, round_out)
+
+
+class RoundFields(Input):
+    decide_by: dt.date | None = None
+    notes: str = Text
+
+
+class RoundCreate(RoundFields):
+    name: str = Field(max_length=120)
+    committee: list[str] = Field(max_length=50, description="Who decides (person ids)")
+    cases: list[str] = Field([], max_length=200, description="Open promotion cases (ids)")
+
+
+class RoundPatch(Input):
+    revision: int = Revision
+    name: str | None = Field(None, max_length=120)
+    committee: list[str] | None = Field(None, max_length=50)
+    cases: list[str] | None = Field(None, max_length=200)
+    decide_by: dt.date | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+def _case_list(ids: list[str]) -> list[PromotionCase]:
+    found = {c.public_id: c for c in PromotionCase.objects.filter(public_id__in=ids)}
+    for public_id in ids:
+        if public_id not in found:
+            raise invalid("cases", f"There is no promotion case with the id “{public_id}”.")
+    return [found[i] for i in ids]
+
+
+@router.post("/promotion-rounds", response={201: RoundOut}, summary="Set up a promotion round (HR)")
+def create_round(request: HttpRequest, payload: RoundCreate) -> Status:
+    """A committee reviews a batch of open cases side by side and decides them."""
+    require_role(request)
+    found = services.create_round(
+        request.organization,  # type: ignore[attr-defined]
+        actor=request.user,
+        name=payload.name,
+        committee=_people(payload.committee, "committee"),
+        cases=_case_list(payload.cases),
+        decide_by=payload.decide_by,
+        notes=payload.notes,
+    )
+    return Status(201, round_out(_rounds(request).get(pk=found.pk)))
+
+
+@router.get("/promotion-rounds/{id}", response=RoundOut, summary="Read a promotion round")
+def get_round(request: HttpRequest, id: str) -> dict[str, Any]:
+    return round_out(get_or_404(_rounds(request), id))
+
+
+@router.patch("/promotion-rounds/{id}", response=RoundOut, summary="Change a round (HR)")
+def change_round(request: HttpRequest, id: str, payload: RoundPatch) -> dict[str, Any]:
+    """Its name, committee, open cases, date or notes (what you leave out stays). A closed
+    round answers 409."""
+    found = get_or_404(_rounds(request), id)
+    require_role(request)
+    data = payload.model_dump(exclude_unset=True)
+    services.update_round(
+        found,
+        actor=request.user,
+        expected_revision=payload.revision,
+        name=payload.name if payload.name is not None else found.name,
+        committee=(
+            _people(payload.committee, "committee")
+            if payload.committee is not None
+            else [m.person for m in found.members.all()]
+        ),
+        cases=(
+            _case_list(payload.cases)
+            if payload.cases is not None
+            else [c for c in found.cases.all() if c.is_open]
+        ),
+        decide_by=data.get("decide_by", found.decide_by),
+        notes=payload.notes if payload.notes is not None else found.notes,
+    )
+    return round_out(_rounds(request).get(pk=found.pk))
+
+
+@router.post("/promotion-rounds/{id}/close", response=RoundOut, summary="Close a round (HR)")
+def close_round(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+    """Once every case in it is decided or withdrawn."""
+    found = get_or_404(_rounds(request), id)
+    require_role(request)
+    services.close_round(found, actor=request.user, expected_revision=payload.revision)
+    return round_out(_rounds(request).get(pk=found.pk))
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def _file(case: PromotionCase, file_id: str) -> Any:
+    found = next((a for a in case.artifacts.all() if a.public_id == file_id), None)
+    if found is None:
+        raise Http404("Not found")
+    return found
+
+
+class FileForm(Input):
+    revision: int = Revision
+    description: str = Field("", max_length=300)
+
+
+@router.post("/promotions/{id}/files", response={201: FileOut}, summary="Attach a file to a case")
+def attach_file(
+    request: HttpRequest, id: str, file: File[UploadedFile], data: Form[FileForm]
+) -> Status:
+    """Multipart `file` (PDF, Word, Excel, PowerPoint, PNG or JPEG images, plain text; at
+    most 10 MB; its type is found from its bytes, not its name) with the case's
+    `revision`. Cite it in `case.evidence` by its `ref`."""
+    case = _to_write(request, id)
+    if file.size and file.size > max_bytes():
+        mb = max_bytes() // (1024 * 1024)
+        raise invalid("file", f"“{file.name}” is larger than {mb} MB. Attach a smaller file.")
+    found = services.upload_artifact(
+        case,
+        actor=request.user,
+        expected_revision=data.revision,
+        name=file.name or "file",
+        data=file.read(),
+        description=data.description,
+    )
+    return Status(201, file_out(found))
+
+
+@router.get(
+    "/promotions/{id}/files/{file}",
+    summary="Download a file of a case",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as a download",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def download_file(request: HttpRequest, id: str, file: str) -> HttpResponse:
+    """Always as a download, with the type found from its bytes."""
+    found = _file(get_or_404(_full(request), id), file)
+    with found.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, found.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/promotions/{id}/files/{file}/remove",
+    response=PromotionOut,
+    summary="Remove a file from a case",
+)
+def remove_file(request: HttpRequest, id: str, file: str, payload: RevisionIn) -> dict[str, Any]:
+    """And the evidence that cited it; only while the case is open."""
+    case = _to_write(request, id)
+    services.remove_artifact(
+        _file(case, file), actor=request.user, expected_revision=payload.revision
+    )
+    return _out(request, case)

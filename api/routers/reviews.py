@@ -17,6 +17,7 @@ from api.common import (
     Input,
     ListOut,
     Page,
+    Rating,
     get_or_404,
     is_public_id,
     page_of,
@@ -390,8 +391,8 @@ class FinalRatingOut(Schema):
     reviewee: str = Field(description="The person reviewed (id)")
     competency: str = Field(description="The competency's uid")
     competency_name: str
-    proposed: Decimal | None = Field(description="The manager's rating")
-    final: Decimal | None
+    proposed: Rating | None = Field(description="The manager's rating")
+    final: Rating | None
     reason: str
     revision: int
 

@@ -22,6 +22,7 @@ def admins(ok: int = 200) -> dict[str, int]:
 
 # HR and the managers above the person (a promotion case of Max's report)
 WRITERS = {"owner": 200, "hr": 200, "manager": 200, "employee": 404}
+ON_COMMITTEE = WRITERS
 
 
 @dataclass
@@ -38,6 +39,13 @@ def _workbook(objects: dict[str, Any]) -> Any:
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     data = objects["workbook"]
     return {"file": SimpleUploadedFile("ladder.xlsx", data, xlsx), "dry_run": "true"}
+
+
+def _note_file(objects: dict[str, Any]) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    note = SimpleUploadedFile("notes.txt", b"Ran the Q2 roadmap review.\n", "text/plain")
+    return {"file": note, "revision": str(objects["draft_case"].revision)}
 
 
 OPS: dict[tuple[str, str], Op] = {
@@ -123,7 +131,7 @@ OPS: dict[tuple[str, str], Op] = {
         params={"id": "action_item"},
         body=lambda o: {"revision": o["action_item"].revision, "status": "in_progress"},
     ),
-    # --- promotions: Emma's declined case (she reads its outcome), her case in review
+    # --- promotions: Emma's "not yet" (she reads its outcome), her case in review
     # (Max reviews it), Pia's written draft (Max's report, not Emma's to see)
     ("GET", "/api/v1/promotions"): Op(EVERYONE),
     ("POST", "/api/v1/promotions"): Op(
@@ -158,12 +166,52 @@ OPS: dict[tuple[str, str], Op] = {
             "effective_date": "2026-07-01",
         },
     ),
+    ("GET", "/api/v1/promotions/readiness"): Op(
+        {"owner": 200, "hr": 200, "manager": 200, "employee": 403}
+    ),
+    ("GET", "/api/v1/promotions/{id}/evidence"): Op(WRITERS, params={"id": "draft_case"}),
+    # only the nominee takes a gap of her "not yet" into her plan
+    ("POST", "/api/v1/promotions/{id}/gaps/{statement}/accept"): Op(
+        {"owner": 403, "hr": 403, "manager": 403, "employee": 201},
+        params={"id": "decided_case", "statement": "gap_statement"},
+    ),
+    ("POST", "/api/v1/promotions/{id}/files"): Op(
+        {**WRITERS, "owner": 201, "hr": 201, "manager": 201},
+        params={"id": "draft_case"},
+        body=_note_file,
+        multipart=True,
+    ),
+    ("GET", "/api/v1/promotions/{id}/files/{file}"): Op(
+        WRITERS, params={"id": "draft_case", "file": "case_file"}
+    ),
+    ("POST", "/api/v1/promotions/{id}/files/{file}/remove"): Op(
+        WRITERS,
+        params={"id": "draft_case", "file": "case_file"},
+        body=lambda o: {"revision": o["draft_case"].revision},
+    ),
     ("GET", "/api/v1/analytics/promotions"): Op(admins()),
+    # a round with Max on its committee and no cases yet
+    ("GET", "/api/v1/promotion-rounds"): Op(EVERYONE),
+    ("POST", "/api/v1/promotion-rounds"): Op(
+        admins(201), body=lambda o: {"name": "Autumn", "committee": [o["person"].public_id]}
+    ),
+    ("GET", "/api/v1/promotion-rounds/{id}"): Op(ON_COMMITTEE, params={"id": "round"}),
+    ("PATCH", "/api/v1/promotion-rounds/{id}"): Op(
+        {**ON_COMMITTEE, "manager": 403},
+        params={"id": "round"},
+        body=lambda o: {"revision": o["round"].revision, "notes": "Bring the packets"},
+    ),
+    ("POST", "/api/v1/promotion-rounds/{id}/close"): Op(
+        {**ON_COMMITTEE, "manager": 403},
+        params={"id": "round"},
+        body=lambda o: {"revision": o["round"].revision},
+    ),
 }
 
 
 def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
-    """Emma's declined case and her case in review (Max reviews it); Pia's written draft."""
+    """Emma's "not yet" case and her case in review (Max reviews it); Pia's written draft;
+    a round with Max on its committee."""
     from promotions import services
     from tests.promotions.helpers import write_all
 
@@ -171,12 +219,14 @@ def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
     decided = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
     write_all(decided, world.manager)
     services.submit_case(decided, actor=world.manager, expected_revision=decided.revision)
+    gap = decided.statements.order_by("position")[0].statement_uid
     services.decide_case(
         decided,
         actor=world.hr,
         expected_revision=decided.revision,
-        decision="decline",
+        decision="not_yet",
         rationale="Not this year: the roadmap work is still ahead.",
+        gaps=[gap],
     )
     review = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
     write_all(review, world.manager)
@@ -190,9 +240,22 @@ def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
     services.submit_case(review, actor=world.manager, expected_revision=review.revision)
     draft = services.open_case(t.peers[0], actor=world.manager, target_level_uid=pm3)
     write_all(draft, world.manager)
+    note = services.upload_artifact(
+        draft,
+        actor=world.manager,
+        expected_revision=draft.revision,
+        name="launch-review.txt",
+        data=b"The launch review Pia ran.\n",
+    )
     for case in (decided, review, draft):
         case.refresh_from_db()
+    round = services.create_round(
+        world.acme, actor=world.hr, name="Spring", committee=[world.p_manager]
+    )
     return {
+        "round": round,
+        "gap_statement": gap,
+        "case_file": note,
         "decided_case": decided,
         "review_case": review,
         "draft_case": draft,

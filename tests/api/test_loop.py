@@ -102,7 +102,7 @@ def test_the_whole_loop_through_the_api(world, api_for):
     # the employee's gap report
     report = ok(emma.get(f"people/{me_emma}/gap-report"))
     by_uid = {c["uid"]: c for c in report["competencies"]}
-    assert by_uid[raised["competency"]]["final"] == "3.00"
+    assert by_uid[raised["competency"]]["final"] == 3.0
     top = report["competencies"][0]
     assert top["gap"] is not None and float(top["gap"]) > 0
     assert report["readiness"][0]["level"] == "PM3"

@@ -216,3 +216,151 @@ def test_fairness_analytics_for_hr_only(world, t, api_for):
     assert groups["Women"]["flag"] is True and groups["Women"]["impact_ratio"] == 0.4
     assert groups["Women"]["test"] == "fisher_exact" and groups["Men"]["suppressed"] is False
     assert_problem(api_for("manager").get("analytics/promotions"), 403)
+
+
+def test_not_yet_gaps_become_the_nominees_action_items(world, t, api_for):
+    max_, hr, emma = api_for("manager"), api_for("hr"), api_for("employee")
+    case = written(max_, opened(max_, world.p_employee.public_id))
+    uid = case["case"][0]["statement"]
+    ok(
+        hr.post(
+            f"promotions/{case['id']}/decision",
+            {"decision": "not_yet", "rationale": "One more cycle", "gaps": [uid]},
+        )
+    )
+    url = f"promotions/{case['id']}/gaps/{uid}/accept"
+    assert_problem(max_.post(url), 403)  # only Emma takes it into her plan
+    item = ok(emma.post(url), 201)
+    assert item["person"] == world.p_employee.public_id and item["status"] == "open"
+    assert_problem(emma.post(url), 409)  # once
+    gap = ok(emma.get(f"promotions/{case['id']}"))["gaps"][0]
+    assert gap["accepted"] and gap["action_item"] == item["id"]
+    assert_problem(emma.post(f"promotions/{case['id']}/gaps/nope/accept"), 404)
+
+
+def test_evidence_options_are_cited_by_ref(world, t, api_for):
+    from tests.reviews.helpers import fill, form_of, open_cycle
+
+    with scope(world.acme):
+        from reviews import services as reviews
+
+        cycle = open_cycle(
+            world, t, inputs={"self": True, "manager": True, "peers": 0}, include_next_level=True
+        )
+        fill(form_of(cycle, "self"), world.employee, 4)
+        fill(form_of(cycle, "manager"), world.manager, 3)
+        for step in (reviews.open_calibration, reviews.finalize_calibration):
+            cycle.refresh_from_db()
+            step(cycle, expected_revision=cycle.revision, actor=world.hr)
+        cycle.refresh_from_db()
+        reviews.release_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    max_ = api_for("manager")
+    case = opened(max_, world.p_employee.public_id)
+    choices = ok(max_.get(f"promotions/{case['id']}/evidence"))["statements"]
+    first = choices[0]
+    ratings = [o for o in first["options"] if o["kind"] == "rating"]
+    assert ratings and all(o["cited"] for o in ratings)  # pulled in when opened
+    changed = ok(
+        max_.patch(
+            f"promotions/{case['id']}",
+            {
+                "revision": case["revision"],
+                "case": [{"statement": first["statement"], "evidence": [ratings[0]["ref"]]}],
+            },
+        )
+    )
+    cited = next(s for s in changed["case"] if s["statement"] == first["statement"])
+    assert [e["ref"] for e in cited["evidence"]] == [ratings[0]["ref"]]
+    assert api_for("employee").get(f"promotions/{case['id']}/evidence").status_code == 404
+
+
+def test_readiness_for_leads_with_a_constant_query_count(
+    world, t, api_for, django_assert_max_num_queries
+):
+    from tests.reviews.factories import more_people
+
+    hr = api_for("hr")
+    assert_problem(api_for("employee").get("promotions/readiness"), 403)
+    with django_assert_max_num_queries(40) as few:
+        small = ok(hr.get("promotions/readiness?everyone=true"))
+    with scope(world.acme):
+        more_people(world, t, 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = ok(hr.get("promotions/readiness?everyone=true&limit=200"))
+    assert large["count"] == small["count"] + 12 and large["rule"]
+    emma = next(c for c in large["items"] if c["person"] == world.p_employee.public_id)
+    assert emma["level"] == "PM2" and [x["level"] for x in emma["targets"]] == ["PM3"]
+    assert ok(hr.get("promotions/readiness"))["count"] == 0  # nobody reviewed: nobody ready
+    mine = ok(api_for("manager").get("promotions/readiness?everyone=true&limit=200"))
+    assert world.p_manager.public_id not in {c["person"] for c in mine["items"]}
+
+
+def test_a_round_is_set_up_changed_and_closed(world, t, api_for):
+    max_, hr = api_for("manager"), api_for("hr")
+    case = written(max_, opened(max_, world.p_employee.public_id))
+    made = ok(
+        hr.post(
+            "promotion-rounds",
+            {"name": "Spring", "committee": [world.p_owner.public_id], "cases": [case["id"]]},
+        ),
+        201,
+    )
+    assert made["cases"] == [case["id"]] and made["committee"][0]["name"] == "Olivia Owner"
+    assert_problem(max_.get(f"promotion-rounds/{made['id']}"), 404)  # not on the committee
+    assert_problem(hr.post("promotion-rounds", {"name": "", "committee": []}), 422)
+    changed = ok(
+        hr.patch(
+            f"promotion-rounds/{made['id']}",
+            {"revision": made["revision"], "decide_by": "2026-06-30"},
+        )
+    )
+    assert changed["decide_by"] == "2026-06-30" and changed["cases"] == [case["id"]]
+    early = hr.post(f"promotion-rounds/{made['id']}/close", {"revision": changed["revision"]})
+    assert "Decide every case" in assert_problem(early, 409)["detail"]
+    owner = api_for("owner")
+    decide = {"decision": "approve", "rationale": "Ready", "effective_date": "2026-07-01"}
+    ok(owner.post(f"promotions/{case['id']}/decision", decide))
+    closed = ok(hr.post(f"promotion-rounds/{made['id']}/close", {"revision": changed["revision"]}))
+    assert closed["status"] == "closed"
+    stale = hr.patch(f"promotion-rounds/{made['id']}", {"revision": closed["revision"]})
+    assert_problem(stale, 409)
+
+
+def test_files_are_attached_cited_downloaded_and_removed(world, t, api_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    max_, emma = api_for("manager"), api_for("employee")
+    case = opened(max_, world.p_employee.public_id)
+    url = f"/api/v1/promotions/{case['id']}/files"
+
+    def upload(name: str, data: bytes, revision: int) -> Any:
+        body = {"file": SimpleUploadedFile(name, data), "revision": str(revision)}
+        return max_.client.post(url, body, headers=max_.headers)
+
+    refused = upload("tool.exe", b"MZ\x90\x00binary", case["revision"])
+    assert "file" in {e["field"] for e in assert_problem(refused, 422)["errors"]}
+    note = ok(upload("q2.txt", b"Ran the Q2 roadmap review.\n", case["revision"]), 201)
+    assert note["content_type"] == "text/plain" and note["size"] == 27
+    assert_problem(upload("late.txt", b"Late\n", case["revision"]), 409)  # stale revision
+    case = ok(max_.get(f"promotions/{case['id']}"))
+    first = case["case"][0]["statement"]
+    cited = ok(
+        max_.patch(
+            f"promotions/{case['id']}",
+            {
+                "revision": case["revision"],
+                "case": [{"statement": first, "evidence": [note["ref"]]}],
+            },
+        )
+    )
+    assert [e["ref"] for e in cited["case"][0]["evidence"]] == [note["ref"]]
+    download = max_.get(f"promotions/{case['id']}/files/{note['id']}")
+    assert download.status_code == 200 and download.content == b"Ran the Q2 roadmap review.\n"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert emma.get(f"promotions/{case['id']}/files/{note['id']}").status_code == 404
+    removed = ok(
+        max_.post(
+            f"promotions/{case['id']}/files/{note['id']}/remove", {"revision": cited["revision"]}
+        )
+    )
+    assert removed["files"] == [] and removed["case"][0]["evidence"] == []

@@ -89,7 +89,7 @@ def test_the_cycle_loop_through_the_api(world, t, api_for):
     calibrating = hr.post(f"cycles/{cycle['id']}/calibrate", {"revision": detail["revision"]})
     assert calibrating.json()["status"] == "calibration"
     finals = hr.get(f"cycles/{cycle['id']}/final-ratings").json()["items"]
-    assert finals and all(f["proposed"] == f["final"] == "3.00" for f in finals)
+    assert finals and all(f["proposed"] == f["final"] == 3.0 for f in finals)
     target = finals[0]
     body = {"reviewee": t.emma.public_id, "competency": target["competency"], "rating": 4}
     no_reason = hr.patch(f"cycles/{cycle['id']}/final-ratings", {**body, "reason": " "})
@@ -97,7 +97,7 @@ def test_the_cycle_loop_through_the_api(world, t, api_for):
     adjusted = hr.patch(
         f"cycles/{cycle['id']}/final-ratings", {**body, "reason": "Led the launch"}
     ).json()
-    assert (adjusted["final"], adjusted["reason"]) == ("4.00", "Led the launch")
+    assert (adjusted["final"], adjusted["reason"]) == (4.0, "Led the launch")
     rev = hr.get(f"cycles/{cycle['id']}").json()["revision"]
     released = hr.post(f"cycles/{cycle['id']}/release", {"revision": rev}).json()
     assert released["status"] == "released"

@@ -321,3 +321,27 @@ def test_schema_names_are_unique():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Schema) and cls.__module__ == module.__name__:
                 assert seen.setdefault(name, cls) is cls, f"two schemas named {name}"
+
+
+RATINGS = {
+    # "Ratings are numbers on the organization's scale": where the table names ratings
+    ("get", "/api/v1/people/{id}/gap-report"): (
+        "competencies",
+        {"expected", "final", "self", "manager", "peers", "gap"},
+    ),
+    ("get", "/api/v1/cycles/{id}/final-ratings"): ("items", {"proposed", "final"}),
+    ("get", "/api/v1/forms/{id}"): ("items", {"rating"}),
+}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(RATINGS))
+def test_ratings_are_numbers(method, path):
+    doc = api.get_openapi_schema()
+    parent, names = RATINGS[(method, path)]
+    answer = _answer(doc, doc["paths"][path][method])
+    rows = next(sub for name, sub, _ in _properties(doc, answer) if name == parent)
+    found = {name: sub for name, sub, _ in _properties(doc, rows) if name in names}
+    assert set(found) == names, path
+    for name, sub in found.items():
+        types = {s.get("type") for s in _shapes(doc, sub)} - {None, "null"}
+        assert types and types <= {"number", "integer"}, (path, name, types)
