@@ -90,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "lead": lead,
             "is_admin": me.is_admin,
+            "my_rounds": set(access.visible_rounds(me).values_list("pk", flat=True)),
         },
     )
 
@@ -200,6 +201,7 @@ def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) 
         and access.can_decide(case, me)
         and not request.organization.is_read_only,  # type: ignore[attr-defined]
         "artifacts": list(case.artifacts.all()),
+        "round_visible": case.round is not None and access.can_see_round(case.round, me),
         "history": history_of(case),
         "people": people_choices() if manageable else [],
         "reviewer_ids": {r.person.public_id for r in reviewers if r.role == "reviewer"},

@@ -72,4 +72,5 @@ def test_pages_are_constant_in_queries(world):
         )
         assert PromotionCase.objects.filter(round=round).count() == 15
     large = {url: count(hr, url) for url in urls}
+    print("queries per page (3 cases → 15 cases):", small, large)
     assert large == small
