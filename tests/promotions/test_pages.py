@@ -248,3 +248,63 @@ def test_promotion_pages_never_read_volunteered_answers(world, t):
     ):
         response = hr.get(url)
         assert response.status_code == 200 and b"Nonbinary-x" not in response.content, url
+
+
+def test_files_through_the_pages(world):
+    """Attach a file (checked from its bytes), cite it, download it as an attachment only
+    when allowed, and remove it; a file that is not what its name says is refused."""
+    import io
+
+    from promotions.models import CaseArtifact, CaseEvidence
+
+    with scope(world.acme):
+        team = promotion_team(world, peers=1)
+        case = services.open_case(
+            team.emma, actor=world.manager, target_level_uid=team.levels["G3"].uid
+        )
+    manager = world.client_for(world.manager)
+    upload = reverse("promotions:upload", args=[case.public_id])
+    bad = manager.post(
+        upload,
+        {"revision": case.revision, "file": io.BytesIO(b"MZ\x90\x00binary"), "description": ""},
+        follow=True,
+    )
+    assert "is not a readable .pdf file" not in bad.content.decode()  # the name decides first
+    assert "Attach a PDF, Word" in bad.content.decode()
+    fake = io.BytesIO(b"not really a pdf")
+    fake.name = "design.pdf"
+    refused = manager.post(upload, {"revision": case.revision, "file": fake}, follow=True)
+    assert "“design.pdf” is not a readable .pdf file" in refused.content.decode()
+    good = io.BytesIO(b"The search rewrite, in one page.")
+    good.name = "rewrite.txt"
+    manager.post(upload, {"revision": case.revision, "file": good, "description": "Write-up"})
+    with scope(world.acme):
+        artifact = CaseArtifact.objects.get(case=case)
+        case.refresh_from_db()
+        uid = case.statements.first().statement_uid
+    page = manager.get(reverse("promotions:case", args=[case.public_id])).content.decode()
+    assert "rewrite.txt" in page and f"artifact:{artifact.public_id}" in page
+    manager.post(
+        reverse("promotions:save", args=[case.public_id]),
+        {
+            "revision": case.revision,
+            "with_evidence": "1",
+            f"evidence-{uid}": [f"artifact:{artifact.public_id}"],
+        },
+    )
+    with scope(world.acme):
+        assert CaseEvidence.objects.filter(case=case, kind="artifact").count() == 1
+    url = reverse("promotions:artifact", args=[artifact.public_id])
+    download = manager.get(url)
+    assert download.status_code == 200 and download.content == b"The search rewrite, in one page."
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    for user in (world.employee, world.outsider, team.peer_users[0]):
+        assert world.client_for(user).get(url).status_code == 404
+    case.refresh_from_db()
+    manager.post(
+        reverse("promotions:remove_file", args=[artifact.public_id]), {"revision": case.revision}
+    )
+    with scope(world.acme):
+        assert not CaseArtifact.objects.filter(case=case).exists()
+        assert not CaseEvidence.objects.filter(case=case, kind="artifact").exists()
