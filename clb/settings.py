@@ -258,6 +258,9 @@ DEV_OUTBOX_DIR = str(BASE_DIR / env("DEV_OUTBOX_DIR", "var/outbox"))
 
 # --- Product --------------------------------------------------------------------------
 TRIAL_DAYS = int(env("TRIAL_DAYS", "14"))
+# data rights: an organization's deletion waits this long (any owner can cancel it)
+ORGANIZATION_DELETION_GRACE_DAYS = int(env("ORGANIZATION_DELETION_GRACE_DAYS", "30"))
+EXPORT_KEEP_DAYS = int(env("EXPORT_KEEP_DAYS", "7"))  # a full export is removed after
 PRICE_PER_ORGANIZATION_MONTHLY = int(env("PRICE_PER_ORGANIZATION_MONTHLY", "249"))
 PRICE_PER_ORGANIZATION_YEARLY = int(env("PRICE_PER_ORGANIZATION_YEARLY", "2490"))
 

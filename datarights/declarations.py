@@ -559,3 +559,34 @@ def load() -> None:
         ),
     )
     declare("Billing e-mails sent", "billing.BillingNotice", note=ORG_ONLY)
+
+    # --- data rights itself ----------------------------------------------------------
+    declare(
+        "Organization exports",
+        "datarights.OrganizationExport",
+        delete(
+            "organization",
+            "Full exports made before contain them: deleted, so no file keeps their data.",
+            to=To.ANY,
+            audience=NOBODY,
+            withheld="Files of the whole organization, for its owners.",
+        ),
+        pseudonymise("requested_by", BY, to=To.LOGIN, audience=NOBODY,
+                     withheld="Files of the whole organization, for its owners."),
+        files=("file",),
+        in_organization_export=False,
+    )  # fmt: skip
+    declare(
+        "Organization deletions",
+        "datarights.OrganizationDeletion",
+        pseudonymise("requested_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("cancelled_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        pseudonymise("notify", "Their address is removed from the owners to be told.",
+                     to=To.TEXT, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        scrub=("notify",),
+        in_organization_export=False,
+        on_organization_deleted=(
+            "Kept without the organization: its name and the dates, the record that the "
+            "deletion was carried out; the owners' addresses are removed."
+        ),
+    )  # fmt: skip

@@ -110,12 +110,18 @@ def plan_erasure(person: Any) -> Plan:
                 pks = set(_base(declaration, org).filter(q).values_list("pk", flat=True))
                 matched.append((index, link, pks))
         deleted = set().union(*(pks for _, link, pks in matched if link.action == Action.DELETE))
+        shown: dict[Action, tuple[set[Any], list[str]]] = {}
         for index, link, pks in matched:
             if link.action != Action.DELETE:
                 pks = pks - deleted
             plan.rows[(declaration.model_label, index)] = pks
-            if pks:
-                plan.lines.append(Line(declaration.label, link.action, link.reason, len(pks)))
+            if pks:  # one line per kind of record and action: rows counted once
+                rows, reasons = shown.setdefault(link.action, (set(), []))
+                rows |= pks
+                if link.reason not in reasons:
+                    reasons.append(link.reason)
+        for action, (rows, reasons) in shown.items():
+            plan.lines.append(Line(declaration.label, action, " ".join(reasons), len(rows)))
     login = "Login and its sign-in details (e-mail addresses, two-factor methods, devices)"
     if person.user_id:
         if plan.login_deleted:
@@ -174,7 +180,9 @@ def erase_person(person: Any, *, actor: Any) -> Plan:
 
     org = person.organization
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         if why := refusal(person, actor):
             raise ErasureRefused(why)
         plan = plan_erasure(person)
@@ -213,7 +221,7 @@ def erase_person(person: Any, *, actor: Any) -> Plan:
                 else ("kept (used elsewhere)" if plan.login_kept_reason else "none"),
             },
         )
-        transaction.on_commit(lambda: _remove_files(files))
+        transaction.on_commit(lambda: remove_files(files))
     return plan
 
 
@@ -255,7 +263,7 @@ def _scrub(declaration: Declaration, pks: set[Any], replace: Any) -> None:
         qs.filter(pk=row["pk"]).update(**new)
 
 
-def _remove_files(names: list[str]) -> None:
+def remove_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
     for name in names:

@@ -187,3 +187,66 @@ def person_export(person: Any, audience: Audience) -> PersonExport:
                         serialize(declaration, rows))
             )  # fmt: skip
     return export
+
+
+# --- the organization's full export ---------------------------------------------------------
+
+README = """Career Ladder Builder - the full export of {name}
+Made {when}.
+
+One JSON file per kind of record (a list of rows; keys to other records are their ids,
+"id" is each row's own). Uploaded files (promotion case files, imported workbooks) are in
+files/. Secrets (password and token digests) are not included, nor volunteered
+demographic answers (sealed: only each person sees their own).
+
+{contents}
+"""
+
+
+def write_organization_zip(org: Any, out: Any) -> int:
+    """Everything `org` holds into the zip file object `out`, streamed table by table.
+    Returns the number of rows."""
+    import zipfile
+
+    from django.core.files.storage import default_storage
+
+    total = 0
+    contents = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for declaration in declarations():
+            if not declaration.in_organization_export or not declaration.organization:
+                continue
+            qs = declaration.manager().filter(**{declaration.organization: org.pk})
+            if "__" in declaration.organization:  # through a many-valued key (logins)
+                qs = qs.distinct()
+            columns = [f.attname for f in declaration.export_fields()]
+            names = ["id", *columns]
+            count = 0
+            with zf.open(f"{declaration.model_label}.json", "w") as fh:
+                fh.write(b"[")
+                with declaration.reader():
+                    for values in qs.order_by("pk").values_list("pk", *columns).iterator(2000):
+                        row = {n: plain(v) for n, v in zip(names, values, strict=True)}
+                        fh.write((b",\n" if count else b"\n") + json.dumps(
+                            row, ensure_ascii=False, default=str).encode())  # fmt: skip
+                        count += 1
+                fh.write(b"\n]\n")
+            total += count
+            contents.append(f"{declaration.model_label}.json  {declaration.label}: {count}")
+            for column in declaration.files:
+                for name in qs.values_list(column, flat=True):
+                    if name and default_storage.exists(name):
+                        with (
+                            default_storage.open(name) as src,
+                            zf.open(f"files/{name}", "w") as dst,
+                        ):
+                            dst.write(src.read())
+        zf.writestr(
+            "README.txt",
+            README.format(
+                name=org.name,
+                when=timezone.now().isoformat(timespec="seconds"),
+                contents="\n".join(contents),
+            ),
+        )
+    return total

@@ -43,6 +43,7 @@ class To(enum.StrEnum):
     TEXT = "text"  # columns (text or JSON, "a|b") that mention their e-mail or full name
     EMAIL = "email"  # a column that is their e-mail address
     PUBLIC_ID = "public_id"  # a column that holds their directory entry's public id
+    ANY = "any"  # every row of the organization (files that copy everyone's data)
 
 
 class Audience(enum.Flag):
@@ -78,6 +79,8 @@ class Link:
             q = Q(**{self.path: person.user_id})
         elif self.to == To.EMAIL:
             q = Q(**{f"{self.path}__iexact": person.email})
+        elif self.to == To.ANY:
+            q = Q()
         elif self.to == To.PUBLIC_ID:
             q = Q(**{self.path: person.public_id})
         else:

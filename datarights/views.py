@@ -3,15 +3,18 @@ and the organization's export and deletion (owner)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from datarights import erasure, services
+from datarights.models import OrganizationExport
 from datarights.registry import Audience
+from organizations import audit
 from organizations.access import org_required
 from organizations.models import Role
 from people.models import Person
@@ -94,3 +97,78 @@ def person_erase(request: HttpRequest, person_id: str) -> HttpResponse:
         {"person": person, "plan": plan, "refused": refused, "error": error},
         status=400 if error else 200,
     )
+
+
+# --- the organization (owners) ----------------------------------------------------------
+
+
+def _organization_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    exports = list(OrganizationExport.objects.select_related("requested_by")[:5])
+    context = {
+        "org": org,
+        "exports": exports,
+        "building": any(e.status in ("queued", "running") for e in exports),
+        "deletion": services.pending_deletion(org),
+        "grace_days": settings.ORGANIZATION_DELETION_GRACE_DAYS,
+        "keep_days": settings.EXPORT_KEEP_DAYS,
+        "error": error,
+    }
+    template = "datarights/organization.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#exports"
+    return render(request, template, context, status=status)
+
+
+@org_required(Role.OWNER, allow_when_read_only=True)
+@require_GET
+def organization(request: HttpRequest) -> HttpResponse:
+    return _organization_page(request)
+
+
+@org_required(Role.OWNER, allow_when_read_only=True)
+@require_POST
+def organization_export(request: HttpRequest) -> HttpResponse:
+    services.start_organization_export(request.organization, actor=request.user)  # type: ignore[attr-defined]
+    messages.success(request, "The export is being built. It appears below when it is ready.")
+    return redirect("datarights:organization")
+
+
+@org_required(Role.OWNER, allow_when_read_only=True)
+@require_GET
+def organization_export_download(request: HttpRequest, export_id: str) -> HttpResponse:
+    export = get_object_or_404(OrganizationExport, public_id=export_id, status="done")
+    org = request.organization  # type: ignore[attr-defined]
+    audit.record(org, request.user, "organization.export_downloaded", org)
+    name = f"{org.slug}-export-{export.created_at:%Y-%m-%d}.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]
+
+
+@org_required(Role.OWNER, allow_when_read_only=True)
+@require_POST
+def organization_delete(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    try:
+        deletion = services.schedule_deletion(
+            org, actor=request.user, confirm=request.POST.get("confirm_name", "")
+        )
+    except services.DataRightsError as exc:
+        return _organization_page(request, error=str(exc), status=400)
+    messages.success(
+        request,
+        f"{org.name} will be deleted on {deletion.due_at:%-d %B %Y}. The owners were told by "
+        "e-mail; any owner can cancel it until then.",
+    )
+    return redirect("datarights:organization")
+
+
+@org_required(Role.OWNER, allow_when_read_only=True)
+@require_POST
+def organization_delete_cancel(request: HttpRequest) -> HttpResponse:
+    try:
+        services.cancel_deletion(request.organization, actor=request.user)  # type: ignore[attr-defined]
+    except services.DataRightsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The deletion was cancelled. Nothing was deleted.")
+    return redirect("datarights:organization")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin_site import ReadOnlyAdmin
 from organizations.models import AuditEntry, Membership, Organization
 from organizations.services import activate_organization, extend_trial
 
@@ -73,7 +72,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Append-only: nobody adds, changes or deletes entries, not even the operator."""
 
     list_display = ("at", "organization", "actor_label", "action", "target_label")
@@ -81,15 +80,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("actor_label", "target_label", "organization__name", "action")
     date_hierarchy = "at"
     list_select_related = ("organization",)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -127,6 +127,14 @@ def create_person(
     return person
 
 
+def _refuse_erased(person: Person) -> None:
+    if person.erased_at is not None:
+        raise PersonError(
+            "This person's personal data was erased; the entry only keeps what had to be "
+            "kept. Add them again as a new person if they come back."
+        )
+
+
 def update_person(
     person: Person,
     *,
@@ -139,6 +147,7 @@ def update_person(
     """Change a person's details. `expected_revision` is the revision the editor saw."""
     org = person.organization
     org.ensure_writable()
+    _refuse_erased(person)
     unknown = set(fields) - set(AUDITED_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
@@ -203,6 +212,7 @@ def _check_may_change_login(person: Person, actor: Any, *, active: bool) -> None
 def set_active(person: Person, *, actor: Any, active: bool) -> Person:
     org = person.organization
     org.ensure_writable()
+    _refuse_erased(person)
     with transaction.atomic():
         if person.is_active == active:
             return person

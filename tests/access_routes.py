@@ -709,3 +709,20 @@ tenant("fairness:question", attribute_id="fairness_attribute")
 tenant("fairness:past")
 tenant("fairness:remove_past", upload_id="fairness_upload")
 tenant("fairness:mine")
+
+tenant("datarights:organization")
+tenant("datarights:organization_export")
+tenant("datarights:organization_delete")
+tenant("datarights:organization_delete_cancel")
+tenant("datarights:organization_export_download", export_id="organization_export")
+
+
+@builder("organization_export")
+def _organization_export(world: Any) -> Any:
+    from django.core.files.base import ContentFile
+
+    from datarights.models import OrganizationExport
+
+    export = OrganizationExport.objects.create(organization=world.acme, status="done")
+    export.file.save("acme.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return export

@@ -4,6 +4,7 @@ every row erasure deletes takes its children with it."""
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -98,3 +99,12 @@ def test_declarations_name_real_models_fields_and_reasons():
                 assert link.withheld.strip(), f"{d.model_label}: {link.path} says why"
         if not d.links:
             assert d.note, f"{d.model_label}: say why it holds nothing personal"
+
+
+def test_the_walk_notices_a_model_nobody_declared(monkeypatch):
+    """Take a declaration away, as if a new feature forgot it: the walk names the model."""
+    from datarights import registry
+
+    monkeypatch.delitem(registry._registry, "growth.CareerConversation")
+    with pytest.raises(AssertionError, match=r"growth\.CareerConversation"):
+        test_every_model_with_a_key_to_a_person_a_login_or_an_organization_is_declared()
