@@ -175,3 +175,27 @@ def test_an_active_persons_page_says_deactivate_first(rich, world):
                        {"confirm": "yes"}).status_code == 200  # fmt: skip
     rich.team.emma.refresh_from_db()
     assert rich.team.emma.erased_at is None
+
+
+def test_the_plan_and_its_page_cost_the_same_queries_whatever_the_organizations_size(rich, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.services import create_person
+
+    emma = _leave(rich.team.emma, world)
+    client = world.client_for(world.hr)
+    url = reverse("datarights:person_erase", args=[emma.public_id])
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as plan:
+            erasure.plan_erasure(emma)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(url).status_code == 200
+        return len(plan), len(page)
+
+    before = count()
+    for i in range(40):
+        create_person(world.acme, actor=world.hr, name=f"Extra {i}", email=f"x{i}@acme.test")
+    after = count()
+    assert after[0] <= before[0] and after[1] <= before[1], (before, after)
