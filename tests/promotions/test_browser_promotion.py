@@ -25,7 +25,7 @@ def shoot(page, folder: Path, name: str) -> None:
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= max(width, 1280)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
