@@ -531,12 +531,15 @@ def _people(ids: list[str], field: str) -> list[Person]:
 
 @router.patch("/promotions/{id}", response=PromotionOut, summary="Write a promotion case")
 def change_promotion(request: HttpRequest, id: str, payload: PromotionPatch) -> dict[str, Any]:
-    """While the case is open: its `summary`, the words and evidence of some statements
-    (`case`), its `reviewers` and `approvers`. Send the `revision` you read (409 when
-    stale). A decided or withdrawn case answers 409 and never changes."""
+    """While the case is a draft: its `summary`, the words and evidence of some statements
+    (`case`); until it is decided: its `reviewers` and `approvers` (verdicts are given on
+    the case as it was sent). Send the `revision` you read (409 when stale). A decided or
+    withdrawn case answers 409 and never changes."""
     case = _to_write(request, id)
     with transaction.atomic():
-        _save(request, case, payload.revision, payload.summary, payload.case)
+        case.revision = payload.revision
+        if payload.summary is not None or payload.case is not None:
+            _save(request, case, payload.revision, payload.summary, payload.case)
         if payload.reviewers is not None or payload.approvers is not None:
             named: dict[str, list[Person]] = {"reviewer": [], "approver": []}
             for r in case.reviewers.all():

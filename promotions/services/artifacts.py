@@ -127,7 +127,7 @@ def upload_artifact(
     )
     try:
         with transaction.atomic():
-            lock_case(case, expected_revision, *PromotionCase.OPEN)
+            lock_case(case, expected_revision, PromotionCase.Status.DRAFT)
             case.save(update_fields=["updated_at"])
             if CaseArtifact.objects.filter(case=case).count() >= max_files():
                 raise _refuse(f"A case can have at most {max_files()} files.")
@@ -148,13 +148,13 @@ def upload_artifact(
 
 
 def remove_artifact(artifact: CaseArtifact, *, actor: Any, expected_revision: int) -> None:
-    """Remove a file (and the evidence that cited it) from an open case."""
+    """Remove a file (and the evidence that cited it) from a case being written."""
     case = artifact.case
     org = case.organization
     org.ensure_writable()
     require_writer(case, actor)
     with transaction.atomic():
-        lock_case(case, expected_revision, *PromotionCase.OPEN)
+        lock_case(case, expected_revision, PromotionCase.Status.DRAFT)
         case.save(update_fields=["updated_at"])
         CaseEvidence.objects.filter(artifact=artifact).delete()
         stored = str(artifact.file.name)

@@ -206,7 +206,8 @@ def save_case(
     """Change the case's summary, the words for some statements (`arguments`, by
     statement uid) and the evidence of some statements (`evidence`: statement uid → the
     references it cites, "rating:<id>", "action_item:<id>", "artifact:<id>"; the list
-    replaces what the statement cited)."""
+    replaces what the statement cited). Only while it is a draft: reviewers and
+    approvers give their verdicts on the case as it was sent."""
     org = case.organization
     org.ensure_writable()
     require_writer(case, actor)
@@ -231,7 +232,7 @@ def save_case(
     if errors:
         raise PromotionError("The case was not saved.", list(dict.fromkeys(errors)))
     with transaction.atomic():
-        lock_case(case, expected_revision, *PromotionCase.OPEN)
+        lock_case(case, expected_revision, Status.DRAFT)
         changed: list[str] = []
         if summary is not None and words(summary) != case.summary:
             case.summary = words(summary)

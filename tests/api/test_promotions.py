@@ -364,3 +364,15 @@ def test_files_are_attached_cited_downloaded_and_removed(world, t, api_for):
         )
     )
     assert removed["files"] == [] and removed["case"][0]["evidence"] == []
+
+
+def test_a_sent_case_keeps_its_words_and_files_but_not_its_reviewers(world, t, api_for):
+    """As on the pages: reviewers judge the case as it was sent; who reviews can change."""
+    max_, hr = api_for("manager"), api_for("hr")
+    case = written(max_, opened(max_, world.p_employee.public_id))
+    url = f"promotions/{case['id']}"
+    late = max_.patch(url, {"revision": case["revision"], "summary": "One more thing"})
+    assert "being written" in assert_problem(late, 409)["detail"]
+    named = ok(hr.patch(url, {"revision": case["revision"], "reviewers": [world.p_hr.public_id]}))
+    assert [r["name"] for r in named["reviewers"]] == ["Hana Hr"]
+    assert named["summary"] == case["summary"]
