@@ -9,8 +9,8 @@ the page.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 ACTION_WORDS = {
@@ -170,14 +170,24 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def register(actions: dict[str, tuple[str, str]], fields: dict[str, str]) -> None:
-    """Words of another app's actions ({action: (label, verb)}) and fields; an app calls
-    it from its AppConfig.ready (this module imports no domain app)."""
+# "source" values "<kind>:<detail>" an app words itself ({"template": the template's name})
+SOURCE_WORDS: dict[str, Callable[[str], str]] = {}
+
+
+def register(
+    actions: dict[str, tuple[str, str]],
+    fields: dict[str, str],
+    sources: dict[str, Callable[[str], str]] | None = None,
+) -> None:
+    """Words of another app's actions ({action: (label, verb)}), fields and kinds of
+    source; an app calls it from its AppConfig.ready (this module imports no domain app)."""
     for action, (label, verb) in actions.items():
         ACTION_WORDS.setdefault(action, label)
         VERB_WORDS.setdefault(action, verb)
     for key, label in fields.items():
         FIELD_WORDS.setdefault(key, label)
+    for kind, words in (sources or {}).items():
+        SOURCE_WORDS.setdefault(kind, words)
 
 
 def action_words(action: str) -> str:
@@ -197,16 +207,6 @@ def field_words(key: str) -> str:
     return FIELD_WORDS.get(key, key.replace("_", " ").capitalize())
 
 
-@functools.lru_cache(maxsize=64)
-def _template_name(key: str) -> str:
-    from frameworks.library import get_template_info
-
-    try:
-        return f"the {get_template_info(key).name} template"
-    except (KeyError, LookupError, FileNotFoundError, ValueError):
-        return "a template"
-
-
 def value_words(key: str, value: Any) -> str:
     """One stored value in words."""
     if value is None or value == "" or value == []:
@@ -222,8 +222,8 @@ def value_words(key: str, value: Any) -> str:
             return str(value)
     if key == "source" and isinstance(value, str):
         kind, _, detail = value.partition(":")
-        if kind == "template" and detail:
-            return _template_name(detail)
+        if kind in SOURCE_WORDS and detail:
+            return SOURCE_WORDS[kind](detail)
         if kind == "import":
             return f"a spreadsheet import{f' ({detail})' if detail else ''}"
         if kind == "onet":

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from organizations.audit import changes_between, record
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
+from organizations.signals import organization_created
 
 
 class OrganizationError(Exception):
@@ -31,9 +32,8 @@ def unique_slug(name: str) -> str:
 def create_organization(
     *, name: str, owner: Any, slug: str = "", owner_name: str = ""
 ) -> Organization:
-    """A new organization on a free trial, with `owner` as its owner and first person."""
-    from people.services import ensure_person_for_user
-
+    """A new organization on a free trial, with `owner` as its owner and first person
+    (`people` receives `organization_created` and adds them to the directory)."""
     name = " ".join(name.split())
     if not name:
         raise OrganizationError("Give your organization a name.")
@@ -49,7 +49,9 @@ def create_organization(
         )
         with scope(org):
             Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
-            ensure_person_for_user(org, owner, name=owner_name, actor=owner)
+            organization_created.send(
+                sender=Organization, organization=org, owner=owner, owner_name=owner_name
+            )
             record(
                 org, owner, "organization.created", org, data={"trial_days": settings.TRIAL_DAYS}
             )

@@ -4,11 +4,22 @@
 deactivated in the directory, or a provisioning system such as SCIM deactivates them).
 Receivers end whatever that login still holds open, e.g. the API app revokes the user's
 API tokens in that organization. Keyword arguments: `organization`, `user`, `actor`.
+
+This module imports no app: the apps above `organizations` send and receive here.
 """
 
 from django.dispatch import Signal
 
 login_closed = Signal()
+
+# sent inside `organizations.services.create_organization`'s transaction, in the new
+# organization's scope, once its owner's membership exists (people makes the owner the
+# first person of the directory). Keyword arguments: `organization`, `owner`, `owner_name`.
+organization_created = Signal()
+
+# sent by `manage.py db_worker` as it starts, before it takes any task (e.g. to clean
+# up jobs a killed worker left behind)
+worker_started = Signal()
 
 
 def send_login_closed(organization, user, *, actor=None) -> None:  # type: ignore[no-untyped-def]

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from organizations.access import org_required
 from organizations.forms import AuditFilterForm, OrganizationSettingsForm, RoleForm
+from organizations.hooks import members_page_context
 from organizations.middleware import SESSION_KEY
 from organizations.models import AuditEntry, Membership, Role
 from organizations.services import OrganizationError, set_role, update_settings
@@ -64,37 +64,24 @@ def members(request: HttpRequest) -> HttpResponse:
     """Everyone who can log in, with their role. Owners change roles here."""
     from allauth.mfa.models import Authenticator
 
-    from accounts.models import Invitation
-    from people.models import Person
-
     memberships = list(
         Membership.objects.filter(is_active=True)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "user__email")
     )
-    people = {
-        p.user_id: p
-        for p in Person.objects.filter(user_id__in=[m.user_id for m in memberships]).only(
-            "public_id", "name", "user_id"
-        )
-    }
     with_mfa = set(
         Authenticator.objects.filter(
             user_id__in=[m.user_id for m in memberships], type=Authenticator.Type.TOTP
         ).values_list("user_id", flat=True)
     )
     for m in memberships:
-        m.person = people.get(m.user_id)  # type: ignore[attr-defined]
         m.has_mfa = m.user_id in with_mfa  # type: ignore[attr-defined]
-    pending = Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("person")
     context = {
         "memberships": memberships,
-        "pending": list(pending[:5]),
-        "pending_count": pending.count(),
         "roles": Role.choices,
         "owner_count": sum(1 for m in memberships if m.role == Role.OWNER),
+        # the person behind each login (people), pending invitations (accounts)
+        **members_page_context(memberships),
     }
     return render(request, "organizations/members.html", context)
 

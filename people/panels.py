@@ -1,7 +1,15 @@
-"""Sections other apps add to a person's page (the development plan, …) without
-`people` importing them: an app registers a function in its AppConfig.ready that returns
-the context of its section for (request, person), or None to show nothing. Each context
-names its `template`; the person page includes them in order."""
+"""What other apps add to people's pages without `people` importing them, registered
+from their AppConfig.ready:
+
+- `register(panel)`: a section of a person's page (the development plan, …): a function
+  that returns the context of its section for (request, person), or None to show
+  nothing. Each context names its `template`; the person page includes them in order.
+- `register_profile(fn)`: extra context for a person's page, e.g. accounts' pending
+  `invitation` (shown beside "No login").
+- `register_column(name, expression)`: a value each directory row is annotated with,
+  e.g. accounts' `invited` (an `Exists` of a pending invitation); `expression()` is
+  called per query, so it may depend on the time.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +37,29 @@ def panels_for(request: HttpRequest, person: Person) -> list[dict[str, Any]]:
         if context is not None:
             found.append(context)
     return found
+
+
+Profile = Callable[[HttpRequest, Person], dict[str, Any]]
+PROFILE: list[Profile] = []
+COLUMNS: dict[str, Callable[[], Any]] = {}
+
+
+def register_profile(fn: Profile) -> Profile:
+    if fn not in PROFILE:
+        PROFILE.append(fn)
+    return fn
+
+
+def profile_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for fn in PROFILE:
+        context.update(fn(request, person))
+    return context
+
+
+def register_column(name: str, expression: Callable[[], Any]) -> None:
+    COLUMNS[name] = expression
+
+
+def columns() -> dict[str, Any]:
+    return {name: expression() for name, expression in COLUMNS.items()}

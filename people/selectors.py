@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
+from people import panels
 from people.models import Person
 
 
@@ -91,24 +91,11 @@ def current_levels(family: JobFamily | None = None) -> list[Level]:
     )
 
 
-def pending_invitations() -> Exists:
-    from accounts.models import Invitation
-
-    return Exists(
-        Invitation.objects.filter(
-            person=OuterRef("pk"),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-    )
-
-
 def directory() -> QuerySet[Person]:
     """People with everything a directory row shows, in a constant number of queries."""
     return (
         Person.objects.select_related("manager", "level", "job_family", "level__version")
-        .annotate(invited=pending_invitations())
+        .annotate(**panels.columns())  # e.g. `invited` (accounts)
         .order_by("name")
     )
 

@@ -12,6 +12,7 @@ from frameworks.models import JobFamily, Level
 from organizations.audit import changes_between, record, snapshot
 from organizations.models import Organization
 from people.models import LevelChange, PeopleImport, Person
+from people.signals import person_deactivated
 
 AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
 
@@ -235,12 +236,8 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
 
             Membership.objects.filter(user_id=person.user_id).update(is_active=active)
         if not active:
-            # A deactivated person's open invitation links stop working at once.
-            from accounts.models import Invitation
-
-            Invitation.objects.filter(
-                person=person, accepted_at__isnull=True, revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
+            # e.g. accounts revokes the person's open invitation links at once
+            person_deactivated.send(sender=Person, person=person, actor=actor)
         record(org, actor, "person.reactivated" if active else "person.deactivated", person)
         if not active and person.user_id:
             # e.g. the API revokes the person's tokens (organizations/signals.py)

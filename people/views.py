@@ -24,7 +24,7 @@ from people.forms import (
 )
 from people.imports import ImportFileError, example_csv, plan_import, read_csv
 from people.models import LevelChange, PeopleImport, Person
-from people.panels import panels_for
+from people.panels import panels_for, profile_context
 from people.services import (
     ImportChangedError,
     PersonError,
@@ -126,20 +126,12 @@ def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[i
 
 
 def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> HttpResponse:
-    is_admin = request.membership.is_admin  # type: ignore[attr-defined]
     reports = list(person.reports.filter(is_active=True).select_related("level"))
     history = list(LevelChange.objects.filter(person=person).select_related("job_family"))
     login_role = None
     if person.user_id:
         member = Membership.objects.filter(user_id=person.user_id).first()
         login_role = member.get_role_display() if member else None
-    invitation = None
-    if is_admin and not person.user_id:
-        from accounts.models import Invitation
-
-        invitation = next(
-            (i for i in Invitation.objects.filter(person=person) if i.is_pending), None
-        )
     manager_visible = person.manager is not None and (
         visible is None or person.manager_id in visible
     )
@@ -151,7 +143,7 @@ def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> 
             "reports": reports,
             "history": history,
             "login_role": login_role,
-            "invitation": invitation,
+            **profile_context(request, person),  # e.g. the pending `invitation` (accounts)
             "role_choices": ROLE_CHOICES,
             "manager_visible": manager_visible,
             "is_self": person.user_id == request.user.pk,

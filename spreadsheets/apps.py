@@ -6,7 +6,7 @@ class SpreadsheetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.signals import worker_started
+        from organizations.signals import worker_started
         from spreadsheets.leases import start_reaping
 
         worker_started.connect(start_reaping, dispatch_uid="spreadsheets-reap-stale-imports")

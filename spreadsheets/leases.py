@@ -10,7 +10,7 @@ cannot also finish), records it in the audit log, and the page offers to try aga
 Nothing is half-applied: applying is one transaction, rolled back with its process.
 
 The reaper runs when a worker starts and every minute while it runs
-(`core.signals.worker_started`), and when someone opens the import pages.
+(`organizations.signals.worker_started`), and when someone opens the import pages.
 """
 
 from __future__ import annotations

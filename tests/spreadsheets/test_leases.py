@@ -13,10 +13,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from core.signals import worker_started
 from frameworks.models import JobFamily
 from organizations.models import AuditEntry
 from organizations.scoping import scope, unscoped
+from organizations.signals import worker_started
 from spreadsheets.leases import heartbeat, reap_stale_jobs
 from spreadsheets.models import ImportJob
 from spreadsheets.services import ImportError_, apply_import, families_from, run_apply

@@ -1,5 +1,5 @@
 """`manage.py db_worker` (django-tasks-db's worker) that first tells the apps it is
-starting (`core.signals.worker_started`): import jobs a killed worker left running are
+starting (`organizations.signals.worker_started`): import jobs a killed worker left running are
 marked failed, exactly once. `core` is listed before django_tasks_db in INSTALLED_APPS,
 so this command is the one `manage.py` runs."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
-from core.signals import worker_started
+from organizations.signals import worker_started
 
 
 class Command(WorkerCommand):
