@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.models import Invitation
-from core.admin_site import ReadOnlyAdmin
+from organizations.admin import ReadOnlyAdmin
 
 
 @admin.register(Invitation)

@@ -85,22 +85,3 @@ class AdminNetworkMiddleware:
         if allowed and admin_path and not in_networks(client_ip(request), allowed):
             raise Http404("No admin here.")
         return self.get_response(request)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """What the product writes and audits; the operator only looks (every field read-only,
-    nothing added, changed or deleted)."""
-
-    hidden_fields: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields if f.name not in self.hidden_fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from core.admin_site import ReadOnlyAdmin
 from datarights.models import OrganizationDeletion
+from organizations.admin import ReadOnlyAdmin
 
 
 @admin.register(OrganizationDeletion)

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin_site import ReadOnlyAdmin
 from organizations.models import AuditEntry, Membership, Organization
 from organizations.services import activate_organization, extend_trial
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What the product writes and audits; the operator only looks (every field read-only,
+    nothing added, changed or deleted)."""
+
+    hidden_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in self.model._meta.fields if f.name not in self.hidden_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class MembershipInline(admin.TabularInline):

@@ -25,7 +25,8 @@ LAYERS: list[set[str]] = [
     {"growth"},
     {"promotions"},
     {"fairness"},
-    {"api", "sso", "billing", "datarights"},  # API; company sign-in; the plan; personal data
+    {"api", "sso", "billing"},  # the API over every domain; company sign-in; the plan
+    {"datarights"},  # a person's data (export, erasure) and an organization's, over every app
     {"core"},  # the site shell: dashboards, navigation, the demo seed over every app
     {"clb"},  # the project: settings and root URLs
 ]
