@@ -4,6 +4,7 @@ decision, the packet PDF, and the nominee's view of the outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -315,24 +316,37 @@ def _people(ids: list[str]) -> list[Person]:
     return list(Person.objects.filter(public_id__in=[i[:20] for i in ids][:50]))
 
 
+def _case_action(
+    request: HttpRequest, case_id: str, act: Callable[[PromotionCase], Any], done: str
+) -> HttpResponse:
+    """A POST that changes a case through a service, then back to the case with the
+    service's refusal or `done` (a GET just shows the case)."""
+    found = full_case_or_404(request, case_id)
+    if request.method == "POST":
+        try:
+            act(found)
+        except ReviewError as exc:
+            return fail(request, exc, "promotions:case", case_id=found.public_id)
+        messages.success(request, done)
+    return redirect("promotions:case", case_id=found.public_id)
+
+
 @org_required()
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
-    try:
-        services.set_case_people(
-            found,
+    post = request.POST
+    return _case_action(
+        request,
+        case_id,
+        lambda case: services.set_case_people(
+            case,
             actor=request.user,
             expected_revision=revision(request),
-            reviewers=_people(request.POST.getlist("reviewers")),
-            approvers=_people(request.POST.getlist("approvers")),
-        )
-    except ReviewError as exc:
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
-    messages.success(request, "Reviewers and approvers were saved.")
-    return redirect("promotions:case", case_id=found.public_id)
+            reviewers=_people(post.getlist("reviewers")),
+            approvers=_people(post.getlist("approvers")),
+        ),
+        "Reviewers and approvers were saved.",
+    )
 
 
 @org_required()
@@ -399,39 +413,33 @@ def remove_file(request: HttpRequest, artifact_id: str) -> HttpResponse:
 @org_required()
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
-    try:
-        services.withdraw_case(
-            found,
+    return _case_action(
+        request,
+        case_id,
+        lambda case: services.withdraw_case(
+            case,
             actor=request.user,
             expected_revision=revision(request),
             reason=request.POST.get("reason", ""),
-        )
-    except ReviewError as exc:
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
-    messages.success(request, "The case was withdrawn. Its record is kept as it was.")
-    return redirect("promotions:case", case_id=found.public_id)
+        ),
+        "The case was withdrawn. Its record is kept as it was.",
+    )
 
 
 @org_required()
 @require_http_methods(["GET", "POST"])
 def verdict(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
-    try:
-        services.record_verdict(
-            found,
+    return _case_action(
+        request,
+        case_id,
+        lambda case: services.record_verdict(
+            case,
             actor=request.user,
             verdict=request.POST.get("verdict", ""),
             comment=request.POST.get("comment", ""),
-        )
-    except ReviewError as exc:
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
-    messages.success(request, "Your verdict was recorded.")
-    return redirect("promotions:case", case_id=found.public_id)
+        ),
+        "Your verdict was recorded.",
+    )
 
 
 def decide_from_post(request: HttpRequest, found: PromotionCase) -> PromotionCase:

@@ -308,3 +308,23 @@ def test_files_through_the_pages(world):
     with scope(world.acme):
         assert not CaseArtifact.objects.filter(case=case).exists()
         assert not CaseEvidence.objects.filter(case=case, kind="artifact").exists()
+
+
+def test_withdrawing_needs_a_reason_and_closes_the_case(world):
+    with scope(world.acme):
+        team = promotion_team(world, peers=0)
+        case = services.open_case(
+            team.emma, actor=world.manager, target_level_uid=team.levels["G3"].uid
+        )
+    manager = world.client_for(world.manager)
+    url = reverse("promotions:withdraw", args=[case.public_id])
+    refused = manager.post(url, {"revision": case.revision, "reason": " "}, follow=True)
+    assert b"Say why the case is withdrawn." in refused.content
+    manager.post(url, {"revision": case.revision, "reason": "Moved team."})
+    case.refresh_from_db()
+    assert case.status == "withdrawn" and case.rationale == "Moved team."
+    page = manager.get(reverse("promotions:case", args=[case.public_id])).content
+    assert b"Withdrawn" in page and b"Moved team." in page and b'name="reason"' not in page
+    # nothing changes any more, through any form
+    again = manager.post(url, {"revision": case.revision, "reason": "Again"}, follow=True)
+    assert b"can no longer be changed" in again.content
