@@ -157,7 +157,7 @@ def test_a_workbook_too_slow_for_the_request_moves_to_the_worker(world, monkeypa
             raise LimitExceeded("time", limits)
         return fn(*args)
 
-    monkeypatch.setattr(services, "run_limited", slow)
+    monkeypatch.setattr(services.checking, "run_limited", slow)
     name, make, _ = MALFORMED["bad_track"]
     client = world.client_for(world.hr)
     response = client.post(
@@ -175,7 +175,7 @@ def test_a_workbook_over_the_limits_in_the_worker_says_so(world, monkeypatch):
     def hog(fn: Any, *args: Any, limits: Limits) -> Any:
         raise LimitExceeded("memory", limits)
 
-    monkeypatch.setattr(services, "run_limited", hog)
+    monkeypatch.setattr(services.checking, "run_limited", hog)
     name, make, _ = MALFORMED["bad_track"]
     with scope(world.acme):
         result = services.check_workbook(make(), name=name)
@@ -193,7 +193,7 @@ def test_only_the_first_500_problems_are_kept_then_how_many_more(world, monkeypa
         parsed.problems = [Problem("Levels", i, "Code", "", f"problem {i}") for i in range(3000)]
         return parsed
 
-    monkeypatch.setattr(services, "parse_workbook", many)
+    monkeypatch.setattr(services.checking, "parse_workbook", many)
     name, make, _ = MALFORMED["bad_track"]
     with scope(world.acme):
         result = services.check_workbook(make(), name=name)

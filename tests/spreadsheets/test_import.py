@@ -330,7 +330,7 @@ def test_confirming_twice_applies_once(world):
 
 
 def test_large_files_run_as_background_tasks(world, monkeypatch):
-    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 0)
+    monkeypatch.setattr(services.jobs, "INLINE_MAX_BYTES", 0)
     from django.tasks.signals import task_enqueued
 
     calls: list[str] = []
@@ -507,7 +507,7 @@ def test_an_unexpected_failure_is_a_message_not_a_server_error(world, monkeypatc
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "check_workbook", boom)
+    monkeypatch.setattr(services.jobs, "check_workbook", boom)
     client = world.client_for(world.hr)
     before = counts(world.acme)
     job = job_of(upload(client, blank_template()))

@@ -1,0 +1,74 @@
+"""Reading the organization for an import: what it has (families, their levels, people), the
+family a ladder will load into, and a fingerprint that changes with any of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from frameworks.models import FrameworkVersion, JobFamily, Level
+from frameworks.schema import FamilyData
+from frameworks.services import current_draft, latest_published
+from people.models import Person
+from spreadsheets.diff import ExistingPerson
+from spreadsheets.validator import ExistingFamily, OrgContext
+
+
+def people_version(family: JobFamily) -> FrameworkVersion | None:
+    """The version whose levels people of this family are placed on."""
+    return latest_published(family) or current_draft(family)
+
+
+def org_context() -> OrgContext:
+    families = []
+    for family in JobFamily.objects.all():
+        version = people_version(family)
+        levels = (
+            dict(Level.objects.filter(version=version).values_list("code", "title"))
+            if version
+            else {}
+        )
+        families.append(ExistingFamily(family.name, family.key, levels))
+    people = Person.objects.values_list("email", "is_active")
+    return OrgContext(
+        families=families,
+        people_emails={e for e, _ in people},
+        inactive_emails={e for e, active in people if not active},
+    )
+
+
+def existing_people() -> dict[str, ExistingPerson]:
+    rows = Person.objects.select_related("manager", "job_family", "level")
+    return {
+        p.email: ExistingPerson(
+            email=p.email,
+            name=p.name,
+            manager_email=p.manager.email if p.manager else "",
+            family=p.job_family.name if p.job_family else "",
+            level=p.level.code if p.level else "",
+            start_date=p.start_date,
+            is_active=p.is_active,
+        )
+        for p in rows
+    }
+
+
+def target_family(data: FamilyData) -> JobFamily | None:
+    """The family `apply_family_data` will load `data` into (matched by key, then name)."""
+    family = JobFamily.objects.filter(key=data.key).first() if data.key else None
+    return family or JobFamily.objects.filter(name__iexact=data.name).first()
+
+
+def fingerprint() -> str:
+    """Changes whenever frameworks or people change; a stale preview is not applied."""
+    parts = [
+        list(JobFamily.objects.order_by("pk").values_list("pk", "name", "key", "description")),
+        list(
+            FrameworkVersion.objects.order_by("pk").values_list(
+                "pk", "status", "revision", "number"
+            )
+        ),
+        # every person's own revision: any edit, (de)activation or addition shows
+        list(Person.objects.order_by("pk").values_list("pk", "revision", "updated_at")),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
