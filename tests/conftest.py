@@ -130,3 +130,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def ladders(world: World) -> Any:
+    """Acme's and Globex's ladders for the cross-organization tests (tests/cross_org.py)."""
+    from tests.cross_org import Ladders
+
+    return Ladders(world)
