@@ -32,7 +32,7 @@ from spreadsheets.reader import read_workbook  # noqa: E402
 from spreadsheets.safety import RefusedFile, check_workbook_bytes  # noqa: E402
 from spreadsheets.sandbox import run_limited  # noqa: E402
 from spreadsheets.services import check_limits  # noqa: E402
-from tests.data.build_workbooks import MALFORMED  # noqa: E402
+from tests.data.malformed_workbooks import MALFORMED  # noqa: E402
 
 KEYS = [
     "merge_column",

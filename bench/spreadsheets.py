@@ -156,8 +156,8 @@ def main() -> None:
             "apply: 10 drafts + 2,000 people",
             lambda: apply_import(other, fresh.parsed.families, fresh.parsed.people, actor=None),
         )
-    print("-- malformed corpus (tests/data/build_workbooks.py)")
-    from tests.data.build_workbooks import build_malformed
+    print("-- malformed corpus (tests/data/malformed_workbooks.py)")
+    from tests.data.malformed_workbooks import build_malformed
 
     corpus = build_malformed(Path(_tmp) / "malformed")
     times = []

@@ -86,7 +86,7 @@ def test_a_refusal_logs_one_line_without_a_traceback(world, caplog):
 def test_refused_and_failed_command_imports_are_audited(world, tmp_path):
     from django.core.management import CommandError, call_command
 
-    from tests.data.build_workbooks import MALFORMED
+    from tests.data.malformed_workbooks import MALFORMED
 
     name, make, _ = MALFORMED["bad_track"]
     path = tmp_path / name

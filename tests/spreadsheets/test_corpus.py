@@ -1,4 +1,4 @@
-"""A corpus of malformed workbooks (tests/data/build_workbooks.py): each is refused or
+"""A corpus of malformed workbooks (tests/data/malformed_workbooks.py): each is refused or
 rejected with a clear message, quickly, never with a server error, and changes nothing."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from organizations.models import AuditEntry
 from organizations.scoping import scope, unscoped
 from people.models import LevelChange, Person
 from spreadsheets.models import ImportJob
-from tests.data.build_workbooks import MALFORMED, build_malformed
+from tests.data.malformed_workbooks import MALFORMED, build_malformed
 
 pytestmark = pytest.mark.django_db
 

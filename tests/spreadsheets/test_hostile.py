@@ -21,7 +21,7 @@ from spreadsheets.models import ImportJob
 from spreadsheets.safety import RefusedFile, check_workbook_bytes, range_area
 from spreadsheets.sandbox import LimitExceeded, Limits, run_limited
 from spreadsheets.validator import Problem
-from tests.data.build_workbooks import MALFORMED
+from tests.data.malformed_workbooks import MALFORMED
 from tests.spreadsheets.test_corpus import _media, cpu_seconds  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
