@@ -529,7 +529,7 @@ def test_big_workbooks_go_to_the_background(world, public):
     assert not services.is_small(many_people, "apply")
     rows = public["dropbox"].read_bytes()  # 60 people but long matrix sheets: ~300 rows
     assert services.is_small(ImportJob(size=len(rows)), "check", rows)
-    big = ImportJob(size=services.INLINE_MAX_BYTES + 1)
+    big = ImportJob(size=services.jobs.INLINE_MAX_BYTES + 1)
     assert not services.is_small(big, "check", rows)
 
 
