@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fairness",
     "sso",
     "billing",
+    "jobs",  # the scheduler: above every app whose hooks it runs
     "datarights",  # last: it reads every app's models through its registry
 ]
 
@@ -173,6 +174,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The scheduler (jobs/): every worker ticks once a minute; daily jobs are due at
+# SCHEDULER_DAILY_AT (UTC, HH:MM). A run not stamped for SCHEDULER_STALE_SECONDS lost its
+# worker; a failed run is tried up to SCHEDULER_MAX_ATTEMPTS times in all.
+SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
+SCHEDULER_TICK_SECONDS = float(env("SCHEDULER_TICK_SECONDS", "60"))
+SCHEDULER_DAILY_AT = env("SCHEDULER_DAILY_AT", "06:00")
+SCHEDULER_STALE_SECONDS = float(env("SCHEDULER_STALE_SECONDS", "900"))
+SCHEDULER_REQUEUE_SECONDS = float(env("SCHEDULER_REQUEUE_SECONDS", "900"))
+SCHEDULER_MAX_ATTEMPTS = int(env("SCHEDULER_MAX_ATTEMPTS", "4"))
 
 # --- Auth (django-allauth) --------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

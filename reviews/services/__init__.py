@@ -33,7 +33,11 @@ from reviews.services.cycles import (
     update_cycle,
 )
 from reviews.services.fixes import PendingFix, apply_framework_fix, pending_fixes
-from reviews.services.reminders import send_due_reminders, send_reminders
+from reviews.services.reminders import (
+    send_due_reminders,
+    send_due_reminders_for,
+    send_reminders,
+)
 from reviews.services.scale import ensure_scale, update_scale
 
 __all__ = [
@@ -66,6 +70,7 @@ __all__ = [
     "reopen_form",
     "save_answers",
     "send_due_reminders",
+    "send_due_reminders_for",
     "send_reminders",
     "set_final_rating",
     "submit_form",

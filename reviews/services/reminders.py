@@ -121,15 +121,25 @@ def send_due_reminders(today: dt.date | None = None) -> int:
     """The scheduler's hook: every open cycle of every writable organization, every phase
     with a deadline coming up. Safe to run as often as you like."""
     today = today or timezone.localdate()
+    return sum(
+        send_due_reminders_for(org, today)
+        for org in Organization.objects.order_by("pk")
+        if not org.is_read_only
+    )
+
+
+def send_due_reminders_for(org: Organization, today: dt.date | None = None) -> int:
+    """One organization's part of `send_due_reminders` (the `jobs` scheduler runs it per
+    organization, so one organization's failure does not hold up the others)."""
+    today = today or timezone.localdate()
+    if org.is_read_only:
+        return 0
     sent = 0
-    for org in Organization.objects.order_by("pk"):
-        if org.is_read_only:
-            continue
-        with scope(org):
-            for cycle in ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN):
-                for phase in REMINDABLE:
-                    deadline = cycle.deadline(phase)
-                    key = due_key(deadline, today) if deadline else None
-                    if key:
-                        sent += send_reminders(cycle, phase, key=key)
+    with scope(org):
+        for cycle in ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN):
+            for phase in REMINDABLE:
+                deadline = cycle.deadline(phase)
+                key = due_key(deadline, today) if deadline else None
+                if key:
+                    sent += send_reminders(cycle, phase, key=key)
     return sent

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "jobs"
+    verbose_name = "Scheduled jobs"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.signals import worker_started
+        from jobs.scheduler import start_ticking
+
+        worker_started.connect(start_ticking, dispatch_uid="jobs-scheduler-tick")
