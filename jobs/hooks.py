@@ -31,6 +31,13 @@ def billing(org: Organization, now: dt.datetime) -> str:
     return ", ".join(daily_for(org, now)) or "nothing due"
 
 
+def organization_deletions(now: dt.datetime) -> str:
+    from datarights.services import run_due_deletions
+
+    # each deletion is claimed by a conditional update and runs in its own transaction
+    return f"{run_due_deletions(now)} organization(s) deleted"
+
+
 def prune(now: dt.datetime) -> str:
     """Successful background tasks after 14 days, failed ones and scheduled runs after
     90 (a failure stays visible to the operator for three months)."""

@@ -71,6 +71,13 @@ def jobs() -> list[Job]:
             organizations="billable",
         ),
         Job(
+            "organization-deletions",
+            "Organizations whose deletion grace period is over; expired data exports",
+            "jobs.hooks.organization_deletions",
+            HOUR,
+            organizations="",
+        ),
+        Job(
             "prune",
             "Tidy up: old finished background tasks and scheduled runs",
             "jobs.hooks.prune",

@@ -95,7 +95,7 @@ def test_three_processes_ticking_together_make_each_run_once(shared_db, tmp_path
         for job in jobs()
         for step in range(24)
     }
-    assert len(expected) == 24 + 3 * 2  # billing hourly; three daily jobs, two slots each
+    assert len(expected) == 2 * 24 + 3 * 2  # two hourly jobs; three daily, two slots each
     runs = query(shared_db, "SELECT job, due_at FROM jobs_scheduledrun")
     assert len(runs) == len(expected)
     tasks = query(
