@@ -7,7 +7,7 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.signals import worker_started
         from jobs.scheduler import start_ticking
+        from organizations.signals import worker_started
 
         worker_started.connect(start_ticking, dispatch_uid="jobs-scheduler-tick")

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"fairness"},
     {"api", "sso", "billing"},  # the API over every domain; company sign-in; the plan
     {"datarights"},  # a person's data (export, erasure) and an organization's, over every app
+    {"jobs"},  # the scheduler: runs hooks of every app below it (datarights' deletions too)
     {"core"},  # the site shell: dashboards, navigation, the demo seed over every app
     {"clb"},  # the project: settings and root URLs
 ]
