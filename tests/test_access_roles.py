@@ -84,6 +84,15 @@ READ_ONLY_ALLOWED = {
 # Revoking an API token only closes access, so a read-only organization may still do it
 # (tests/api/test_token_pages.py checks it).
 READ_ONLY_ALLOWED.add("api_tokens:revoke")
+# Data rights do not end with a trial: a read-only organization still exports, erases a
+# person who asked, and schedules or cancels its own deletion
+# (tests/datarights/test_organization.py checks it).
+READ_ONLY_ALLOWED |= {
+    "datarights:person_erase",
+    "datarights:organization_export",
+    "datarights:organization_delete",
+    "datarights:organization_delete_cancel",
+}
 
 
 @pytest.mark.parametrize(

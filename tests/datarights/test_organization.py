@@ -148,3 +148,21 @@ def test_a_login_in_another_organization_survives_its_deletion(world):
     services.run_due_deletions(timezone.now() + dt.timedelta(days=31))
     assert get_user_model().objects.filter(pk=world.employee.pk).exists()
     assert not get_user_model().objects.filter(pk=world.hr.pk).exists()
+
+
+def test_a_read_only_organization_still_exports_and_schedules_its_deletion(
+    world, django_capture_on_commit_callbacks
+):
+    Organization.objects.filter(pk=world.acme.pk).update(
+        trial_ends_at=timezone.now() - dt.timedelta(days=1)
+    )
+    client = world.client_for(world.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("datarights:organization_export")).status_code == 302
+    with scope(world.acme):
+        assert OrganizationExport.objects.get().status == "done"
+    response = client.post(reverse("datarights:organization_delete"), {"confirm_name": "Acme"})
+    assert response.status_code == 302
+    assert OrganizationDeletion.objects.get().status == "scheduled"
+    client.post(reverse("datarights:organization_delete_cancel"))
+    assert OrganizationDeletion.objects.get().status == "cancelled"
