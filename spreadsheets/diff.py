@@ -4,11 +4,14 @@ dictionaries out (they are stored on the ImportJob and shown on the preview page
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from frameworks.diff import diff_data
+from frameworks.identity import carry_uids
 from frameworks.schema import FamilyData
 from spreadsheets.reader import normalize_name
 from spreadsheets.validator import PersonRow
@@ -40,6 +43,25 @@ def _statements(data: FamilyData | None) -> Counter[tuple[str, str, str]]:
             for s in items:
                 out[(normalize_name(c.name), code, s.text)] += 1
     return out
+
+
+# statement changes kept per family for the preview (the counts above cover the rest)
+MAX_STATEMENT_CHANGES = 300
+
+
+def family_changes(new: FamilyData, old: FamilyData) -> dict[str, Any]:
+    """The levels, competencies and statements the import adds, changes and removes, as
+    the version diff shows them (`frameworks.diff`), matched the way loading the file
+    will match them (`frameworks.identity.carry_uids`)."""
+    matched = copy.deepcopy(new)
+    carry_uids(matched, old)
+    levels, comps, statements = diff_data(old, matched)
+    return {
+        "levels": [asdict(c) for c in levels],
+        "competencies": [asdict(c) for c in comps],
+        "statements": [c.as_dict() for c in statements[:MAX_STATEMENT_CHANGES]],
+        "more": max(0, len(statements) - MAX_STATEMENT_CHANGES),
+    }
 
 
 def compare_family(
@@ -94,6 +116,7 @@ def compare_family(
         "levels": levels,
         "competencies": comps,
         "statements": statements,
+        "changes": family_changes(new, old) if old is not None and changed else None,
     }
 
 

@@ -109,19 +109,13 @@ def test_added_changed_and_removed(v1, world):
     assert comps == {(CHANGED, "Written communication"), (ADDED, "Delivery")}
     cells = {(c.kind, c.competency, c.level): (c.before, c.after) for c in result.statements}
     assert cells[(CHANGED, "Prioritization", "SPM")] == (
-        ["Ranks the product area roadmap with a documented method."],
-        ["Ranks the roadmap and explains trade-offs to leadership."],
+        "Ranks the product area roadmap with a documented method.",
+        "Ranks the roadmap and explains trade-offs to leadership.",
     )
-    assert cells[(REMOVED, "Written communication", "PM1")] == (["Writes clear tickets."], [])
-    assert cells[(ADDED, "Written communication", "SPM")] == (
-        [],
-        ["Presents the quarterly review."],
-    )
+    assert cells[(REMOVED, "Written communication", "PM1")] == ("Writes clear tickets.", "")
+    assert cells[(ADDED, "Written communication", "SPM")] == ("", "Presents the quarterly review.")
     # the removed level's statements show as removed
-    assert cells[(REMOVED, "Prioritization", "GPM")] == (
-        ["Coaches PMs to rank their roadmaps."],
-        [],
-    )
+    assert cells[(REMOVED, "Prioritization", "GPM")] == ("Coaches PMs to rank their roadmaps.", "")
     assert len(result.statements) == 4
     # and the other way round, everything flips
     back = diff_versions(v2, v1)
@@ -146,9 +140,83 @@ def test_diff_data_without_database():
         (
             CHANGED,
             "PM2",
-            ["Writes a weekly update for the team."],
-            ["Writes a weekly update for leadership."],
+            "Writes a weekly update for the team.",
+            "Writes a weekly update for leadership.",
         ),
+    ]
+    assert [(w.op, w.text) for w in statements[0].words] == [
+        ("same", "Writes a weekly update for"),
+        ("del", "the team."),
+        ("ins", "leadership."),
+    ]
+
+
+def test_a_cell_with_one_changed_statement_shows_only_that_statement(v1, world):
+    """Issue 8, fix 3: unchanged statements of a changed cell never show as struck out
+    and re-added; the changed one shows once, word by word; a moved one says so."""
+    draft = services.start_draft(v1.family, actor=world.hr)
+    prio = Competency.objects.get(version=draft, name="Prioritization")
+    pm3 = Level.objects.get(version=draft, code="PM3")
+    services.edit_cell(
+        draft,
+        competency_uid=prio.uid,
+        level_uid=pm3.uid,
+        text="Ranks the product area roadmap with a documented method.\n"
+        "Writes down why the top three items come first.",
+        evidence=["decision_record"],
+        actor=world.hr,
+        expected_revision=rev(draft),
+    )
+    v2 = services.publish_draft(draft, actor=world.hr, note="v2")
+    draft = services.start_draft(v1.family, actor=world.hr)
+    services.edit_cell(
+        draft,
+        competency_uid=prio.uid,
+        level_uid=pm3.uid,
+        text="Ranks the product area roadmap with a documented method.\n"
+        "Writes down why the top five items come first.",
+        evidence=["decision_record"],
+        actor=world.hr,
+        expected_revision=rev(draft),
+    )
+    result = diff_versions(v2, draft)
+    assert [(c.kind, c.before, c.after) for c in result.statements] == [
+        (
+            CHANGED,
+            "Writes down why the top three items come first.",
+            "Writes down why the top five items come first.",
+        )
+    ]
+    assert [(w.op, w.text) for w in result.statements[0].words] == [
+        ("same", "Writes down why the top"),
+        ("del", "three"),
+        ("ins", "five"),
+        ("same", "items come first."),
+    ]
+    url = reverse("frameworks:diff", args=[v1.family.public_id])
+    body = world.client_for(world.hr).get(url, {"a": v2.public_id, "b": draft.public_id})
+    text = body.content.decode()
+    assert '<del><span class="visually-hidden">deleted: </span>three</del>' in text
+    assert '<ins><span class="visually-hidden">inserted: </span>five</ins>' in text
+    # the unchanged statement of the same cell is not in the diff at all
+    assert "with a documented method" not in text
+
+
+def test_statements_are_followed_by_uid_across_levels():
+    a, b = small_family(), small_family()
+    for data in (a, b):
+        for n, lv in enumerate(data.levels):
+            lv.uid = f"L{n}"
+        for n, c in enumerate(data.competencies):
+            c.uid = f"C{n}"
+            for code, items in c.statements.items():
+                for m, st in enumerate(items):
+                    st.uid = f"S{n}{code}{m}"
+    moved = b.competencies[0].statements.pop("PM4")
+    b.competencies[0].statements["PM2"] = moved
+    _, _, statements = diff_data(a, b)
+    assert [(s.kind, s.level, s.moved_from) for s in statements] == [
+        (CHANGED, "PM2", "Prioritization at PM4")
     ]
 
 

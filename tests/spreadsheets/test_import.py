@@ -293,7 +293,20 @@ def test_preview_compares_with_the_current_framework_and_people(world):
     assert people["changed"][0]["email"] == world.p_employee.email
     assert people["not_in_file"] == 3
     page = client.get(reverse("spreadsheets:job", kwargs={"job_id": job.public_id}))
-    assert b"Competencies removed" in page.content and b"Writing craft" in page.content
+    text = page.content.decode()
+    # issue 8, fix 4: the preview shows the changes themselves, as the version diff does
+    assert 'class="diff-item diff-item--removed"' in text and "Writing craft" in text
+    assert '<span class="visually-hidden">inserted: </span>shares notes.</ins>' in text
+    assert "Takes part in the user" in text  # the reworded statement's old words
+    assert '<span class="visually-hidden">after: </span>Product Management SPM</ins>' in text
+    changes = fam["changes"]
+    assert [c["name"] for c in changes["competencies"] if c["kind"] == "removed"] == [
+        "Writing craft"
+    ]
+    reworded = [c for c in changes["statements"] if c["kind"] == "changed"]
+    assert [(c["competency"], c["level"]) for c in reworded] == [
+        ("Discovery and problem framing", "APM")
+    ]
     client.post(reverse("spreadsheets:confirm", kwargs={"job_id": job.public_id}))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.errors
