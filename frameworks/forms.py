@@ -117,3 +117,28 @@ class PublishForm(RevisionMixin):
         "Strategy at PM3 and PM4”.",
         error_messages={"required": "Say in a sentence what changed in this version."},
     )
+    reason = forms.CharField(
+        label="Why publish with flagged statements?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when the checker still flags statements. Kept in the version note "
+        "and the audit log, e.g. “Wording agreed with the managers; we fix it in v4”.",
+    )
+
+    def __init__(self, *args: Any, open_flags: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_flags = open_flags
+        if not open_flags:
+            del self.fields["reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.open_flags and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                f"The checker still flags {self.open_flags} statement"
+                f"{'s' if self.open_flags != 1 else ''}. Fix them in the draft, or say why "
+                "you publish anyway.",
+            )
+        return data

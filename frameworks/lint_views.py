@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frameworks.linter import (
-    FLAG_HELP,
-    FLAG_LABELS,
+    ALL_HELP,
+    ALL_LABELS,
     lint_statement,
     lint_version,
     neighbours_for_lines,
+    topic_in_version,
 )
 from frameworks.models import FrameworkVersion
 from organizations.access import org_required
@@ -34,14 +35,15 @@ def lint(request: HttpRequest) -> HttpResponse:
     version = get_object_or_404(FrameworkVersion, public_id=version_id) if version_id else None
     # a cell holds a handful of statements; more than MAX_LINES is not linted (bounded work)
     lines = [line.strip()[:MAX_LINE] for line in text.splitlines() if line.strip()][:MAX_LINES]
+    competency, level = request.POST.get("competency", ""), request.POST.get("level", "")
+    topic = None
     if version is not None:
-        neighbours = neighbours_for_lines(
-            version, request.POST.get("competency", ""), request.POST.get("level", ""), lines
-        )
+        neighbours = neighbours_for_lines(version, competency, level, lines)
+        topic = topic_in_version(version, competency, level, lines)
     else:
         neighbours = [[] for _ in lines]
     results = [
-        lint_statement(line, evidence=evidence, neighbours=near)
+        lint_statement(line, evidence=evidence, neighbours=near, topic=topic)
         for line, near in zip(lines, neighbours, strict=True)
     ]
     return render(
@@ -70,9 +72,9 @@ def lint_report(request: HttpRequest, version_id: str) -> HttpResponse:
             "family": version.family,
             "report": report,
             "counts": counts,
-            "flag_counts": [(code, label, counts[code]) for code, label in FLAG_LABELS.items()],
+            "flag_counts": [(code, label, counts[code]) for code, label in ALL_LABELS.items()],
             "groups": [
-                {"code": code, "label": label, "help": FLAG_HELP[code], "items": items}
+                {"code": code, "label": label, "help": ALL_HELP[code], "items": items}
                 for code, label, items in report.by_flag()
             ],
             "cell_base": cell_base,

@@ -10,6 +10,12 @@ flags it raised, each with why and how to fix it:
   the adjacent level, so it cannot tell the two levels apart.
 - `not_evidence_anchored` — nothing in it can be observed: no artifact or output, no
   audience, no measurable result, and no evidence kind is tagged.
+- `off_topic` — it has nothing to do with its competency: none of its words (by their
+  first five letters, so "prioritizes" meets "prioritization") is in the competency's
+  name or description, or in a statement of the competency that is itself linked to
+  them (followed link by link), and it shares fewer than two words with any one of the
+  competency's statements. "Asks customers if they would like a cup of coffee" under
+  Service Orientation ("Actively looking for ways to help people") is flagged.
 
 The rules are deliberately general: small lexicons of trait words and vague qualifiers,
 and of artifacts, audiences and measures; a word-sequence and word-set similarity for
@@ -65,11 +71,13 @@ if TYPE_CHECKING:
 NOT_BEHAVIORAL = "not_behavioral"
 NOT_LEVEL_SPECIFIC = "not_level_specific"
 NOT_EVIDENCE_ANCHORED = "not_evidence_anchored"
+OFF_TOPIC = "off_topic"
 
 FLAG_LABELS = {
     NOT_BEHAVIORAL: "Describes a trait, not behaviour",
     NOT_LEVEL_SPECIFIC: "Same as the next level",
     NOT_EVIDENCE_ANCHORED: "Nothing to observe",
+    OFF_TOPIC: "Unrelated to the competency",
 }
 FLAG_HELP = {
     NOT_BEHAVIORAL: "These name a trait or a quality judgement instead of something the person "
@@ -78,9 +86,39 @@ FLAG_HELP = {
     "up or down, so nobody can tell what changes with a promotion.",
     NOT_EVIDENCE_ANCHORED: "Nothing in these can be seen or checked in a review: no document or "
     "output, no audience, no measure, and no evidence kind is tagged.",
+    OFF_TOPIC: "These have nothing to do with the competency they sit under: none of their "
+    "words appear in its name, its description or its other statements. Drafts taken from "
+    "another occupation's examples often read like this.",
 }
+# Not a judgement of the wording: a statement a machine drafted (from O*NET) stays
+# flagged until a person edits it or accepts it as written.
+UNREVIEWED_DRAFT = "unreviewed_draft"
+DRAFT_LABELS = {UNREVIEWED_DRAFT: "Draft to rewrite"}
+DRAFT_HELP = {
+    UNREVIEWED_DRAFT: "These were drafted from O*NET's examples for a similar occupation. "
+    "Rewrite each in your company's own words, or accept it as written.",
+}
+ALL_LABELS = {**FLAG_LABELS, **DRAFT_LABELS}
+ALL_HELP = {**FLAG_HELP, **DRAFT_HELP}
+
+
+def draft_flag(note: str) -> Flag:
+    return Flag(
+        UNREVIEWED_DRAFT,
+        f"{note} Nobody has reviewed it yet.",
+        "Rewrite it to describe the work in your company's words, or choose Accept to keep "
+        "it as written.",
+    )
+
+
 # how much each flag takes off the score of 100
-PENALTIES = {NOT_BEHAVIORAL: 40, NOT_EVIDENCE_ANCHORED: 35, NOT_LEVEL_SPECIFIC: 30}
+PENALTIES = {
+    NOT_BEHAVIORAL: 40,
+    NOT_EVIDENCE_ANCHORED: 35,
+    NOT_LEVEL_SPECIFIC: 30,
+    OFF_TOPIC: 50,
+    UNREVIEWED_DRAFT: 20,
+}
 
 # Two statements whose word sequence or word set is at least this similar (0–1), once
 # words that only say "more" or "how often" are set aside, do not tell levels apart.
@@ -98,7 +136,7 @@ class Flag:
 
     @property
     def label(self) -> str:
-        return FLAG_LABELS.get(self.code, self.code)
+        return ALL_LABELS.get(self.code, self.code)
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "suggestion": self.suggestion}
@@ -124,6 +162,16 @@ class LintResult:
             "score": self.score,
             "flags": [f.as_dict() for f in self.flags],
         }
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a statement should be about: its competency's name and description and the
+    competency's other statements (at any level)."""
+
+    name: str
+    description: str = ""
+    statements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,6 +327,71 @@ def similarity(a: str, b: str) -> float:
     return max(seq, jaccard)
 
 
+# Words so common in any ladder that sharing them says nothing about the topic.
+COMMON_WORDS = _lexicon(
+    """
+    work works working team teams people person level levels each every own other others
+    new one two not no without before after about across within through over under up out
+    into what how why who whose which make makes made take takes get gets set sets does do
+    doing done use uses using keep keeps way ways thing things time times part parts help
+    helps sure kind right first next last same whole
+    """
+)
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A light stem: "ranks", "ranked", "ranking" → "rank"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def _topic_words(text: str) -> set[str]:
+    """The words that carry a text's topic, stemmed and cut to their first five letters
+    (a crude stem that lets "prioritizes" meet "prioritization", "ranks" meet
+    "ranking")."""
+    return {
+        _stem(w)[:5]
+        for w in _words(text)
+        if len(w) > 2
+        and not w.isdigit()
+        and w not in STOPWORDS
+        and w not in DEGREE_WORDS
+        and w not in COMMON_WORDS
+    }
+
+
+def off_topic(text: str, topic: Topic) -> bool:
+    """Whether `text` has nothing to do with `topic` (see the module docstring)."""
+    words = _topic_words(text)
+    if not words:
+        return False
+    others = [_topic_words(t) for t in topic.statements if t.strip() and t.strip() != text.strip()]
+    if any(len(words & other) >= 2 for other in others):
+        return False
+    linked = _topic_words(f"{topic.name} {topic.description}")
+    left = [other for other in others if other]
+    while True:
+        if words & linked:
+            return False
+        reached = [other for other in left if other & linked]
+        if not reached:
+            return True
+        for other in reached:
+            linked |= other
+            left.remove(other)
+
+
+def with_flag(result: LintResult, flag: Flag) -> LintResult:
+    flags = [flag, *result.flags]
+    score = max(0, 100 - sum(PENALTIES.get(f.code, 0) for f in flags))
+    return LintResult(text=result.text, score=score, flags=flags)
+
+
 def _as_neighbour(item: str | Neighbour) -> Neighbour:
     return item if isinstance(item, Neighbour) else Neighbour(text=str(item))
 
@@ -288,9 +401,11 @@ def lint_statement(
     *,
     evidence: Iterable[str] = (),
     neighbours: Iterable[str | Neighbour] = (),
+    topic: Topic | None = None,
 ) -> LintResult:
     """Lint one statement. `neighbours`: the same competency's statements at the adjacent
-    levels (strings or `Neighbour`s with the level's name)."""
+    levels (strings or `Neighbour`s with the level's name); `topic`: its competency, to
+    check the statement is about it."""
     text = " ".join(text.split())
     words = _words(text)
     evidence = [e for e in evidence if e in EVIDENCE_KINDS]
@@ -386,6 +501,22 @@ def lint_statement(
             )
             break
 
+    # a trait ("Is organized") gets the trait advice, not this one as well
+    if (
+        topic is not None
+        and NOT_BEHAVIORAL not in [f.code for f in flags]
+        and off_topic(text, topic)
+    ):
+        flags.append(
+            Flag(
+                OFF_TOPIC,
+                f"Nothing in this statement is about {topic.name}: none of its words appear "
+                "in the competency's name, description or other statements.",
+                f"Describe work that shows {topic.name} in your team, at this level — or move "
+                "the statement to the competency it belongs to, or remove it.",
+            )
+        )
+
     score = max(0, 100 - sum(PENALTIES.get(f.code, 0) for f in flags))
     return LintResult(text=text, score=score, flags=flags)
 
@@ -434,14 +565,14 @@ class FamilyLint:
 
     def counts(self) -> dict[str, int]:
         counts = {"statements": len(self.items), "flagged": len(self.flagged)}
-        for code in FLAG_LABELS:
+        for code in ALL_LABELS:
             counts[code] = sum(1 for i in self.items if code in i.result.codes)
         return counts
 
     def by_flag(self) -> list[tuple[str, str, list[StatementLint]]]:
         """(code, label, statements) for each flag that was raised, in a fixed order."""
         groups = []
-        for code, label in FLAG_LABELS.items():
+        for code, label in ALL_LABELS.items():
             hits = [i for i in self.items if code in i.result.codes]
             if hits:
                 groups.append((code, label, hits))
@@ -472,6 +603,11 @@ def lint_family_data(data: FamilyData) -> FamilyLint:
     level_by_code = {lv.code: lv for lv in data.levels}
     report = FamilyLint(family=data.name)
     for comp in data.competencies:
+        topic = Topic(
+            comp.name,
+            comp.description,
+            tuple(st.text for items in comp.statements.values() for st in items),
+        )
         for code in [lv.code for lv in data.levels]:
             level = level_by_code[code]
             for st in comp.statements.get(code, []):
@@ -488,6 +624,11 @@ def lint_family_data(data: FamilyData) -> FamilyLint:
                     for other in comp.statements.get(lv.code, [])
                     if " ".join(other.text.split()).casefold() == same
                 ]
+                result = lint_statement(
+                    st.text, evidence=st.evidence, neighbours=neighbours, topic=topic
+                )
+                if st.draft_note:
+                    result = with_flag(result, draft_flag(st.draft_note))
                 report.items.append(
                     StatementLint(
                         competency=comp.name,
@@ -497,7 +638,7 @@ def lint_family_data(data: FamilyData) -> FamilyLint:
                         level_uid=level.uid,
                         track=level.track,
                         evidence=list(st.evidence),
-                        result=lint_statement(st.text, evidence=st.evidence, neighbours=neighbours),
+                        result=result,
                     )
                 )
     return report
@@ -547,3 +688,53 @@ def neighbours_for_lines(
                 found.append(Neighbour(st.text, f"{lv.code} {lv.title}".strip()))
         out.append(found)
     return out
+
+
+def topic_in_version(
+    version: FrameworkVersion, competency_uid: str, level_uid: str, texts: list[str]
+) -> Topic | None:
+    """The competency of a cell being edited, with its statements at the other levels and
+    the cell's own lines (2 queries); None when it is not in `version`."""
+    from frameworks.models import Competency, Statement
+
+    comp = Competency.objects.filter(version=version, uid=competency_uid).first()
+    if comp is None:
+        return None
+    others = Statement.objects.filter(version=version, competency=comp).exclude(
+        level__uid=level_uid
+    )
+    return Topic(comp.name, comp.description, (*[st.text for st in others], *texts))
+
+
+def flag_matrix(matrix: Any) -> int:
+    """Lint every statement of an editor matrix (`frameworks.selectors.build_matrix`) in
+    place, as `lint_family_data` would, setting `statement.lint`; no queries. Returns how
+    many statements are flagged."""
+    nearby = adjacent_levels(matrix.levels)
+    flagged = 0
+    for group in matrix.groups:
+        for row in group.rows:
+            by_code = {cell.level.code: cell.statements for cell in row.cells}
+            topic = Topic(
+                row.competency.name,
+                row.competency.description,
+                tuple(st.text for cell in row.cells for st in cell.statements),
+            )
+            for cell in row.cells:
+                near = nearby.get(cell.level.code, [])
+                for st in cell.statements:
+                    same = " ".join(st.text.split()).casefold()
+                    neighbours = [
+                        Neighbour(other.text, f"{lv.code} {lv.title}".strip())
+                        for lv in matrix.levels
+                        if lv.code != cell.level.code
+                        for other in by_code.get(lv.code, [])
+                        if lv in near or " ".join(other.text.split()).casefold() == same
+                    ]
+                    st.lint = lint_statement(
+                        st.text, evidence=st.evidence, neighbours=neighbours, topic=topic
+                    )
+                    if st.draft_note:
+                        st.lint = with_flag(st.lint, draft_flag(st.draft_note))
+                    flagged += bool(st.lint.flags)
+    return flagged

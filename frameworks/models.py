@@ -316,6 +316,12 @@ class Statement(VersionedItem):
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="statements")
     text = models.TextField()
     evidence = models.JSONField(default=list, blank=True, help_text="EvidenceKind values")
+    draft_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where a machine-drafted statement came from (e.g. O*NET). Set while no "
+        "person has edited or accepted it; the checker flags it until then.",
+    )
 
     class Meta:
         ordering = ["position", "id"]

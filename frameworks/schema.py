@@ -22,6 +22,8 @@ class StatementData:
     evidence: list[str] = field(default_factory=list)  # EvidenceKind values
     # identity, not content: two statements with the same text and evidence are equal
     uid: str = field(default="", compare=False)
+    # set on a machine-drafted statement (O*NET) until a person edits or accepts it
+    draft_note: str = field(default="", compare=False)
 
 
 @dataclass

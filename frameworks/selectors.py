@@ -75,6 +75,7 @@ class Matrix:
     categories: list[CompetencyCategory]
     current: Level | None = None
     next_levels: list[Level] = field(default_factory=list)
+    flagged: int = 0  # statements the checker flags (the editor sets it)
 
     @property
     def competency_count(self) -> int:

@@ -30,6 +30,11 @@ urlpatterns = [
         views_editor.cell,
         name="cell",
     ),
+    path(
+        "<pid:family_id>/edit/statements/<str:statement_uid>/accept/",
+        views_editor.statement_accept,
+        name="statement_accept",
+    ),
 ]
 
 # the editor's levels, categories and competencies: the same four pages each

@@ -10,6 +10,7 @@ from frameworks import services
 from frameworks.diff import diff_versions
 from frameworks.forms import FamilyForm, PublishForm
 from frameworks.guides import GUIDES, GUIDES_BY_SLUG
+from frameworks.linter import lint_version
 from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.selectors import (
     build_matrix,
@@ -176,7 +177,10 @@ def publish(request: HttpRequest, family_id: str) -> HttpResponse:
     if draft is None:
         messages.info(request, f"{family.name} has no draft to publish.")
         return redirect("frameworks:family", family.public_id)
-    form = PublishForm(request.POST or None, initial={"revision": draft.revision})
+    flagged = lint_version(draft).flagged
+    form = PublishForm(
+        request.POST or None, initial={"revision": draft.revision}, open_flags=len(flagged)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             published = services.publish_draft(
@@ -184,6 +188,8 @@ def publish(request: HttpRequest, family_id: str) -> HttpResponse:
                 actor=request.user,
                 note=form.cleaned_data["note"],
                 expected_revision=form.cleaned_data["revision"],
+                open_flags=len(flagged),
+                reason=form.cleaned_data.get("reason", ""),
             )
         except services.FrameworkError as error:
             form.add_error(None, str(error))
@@ -202,6 +208,7 @@ def publish(request: HttpRequest, family_id: str) -> HttpResponse:
             "number": services.next_number(family),
             "moving": people_moving(draft),
             "diff": diff_versions(latest, draft) if latest else None,
+            "flagged": flagged,
         },
     )
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from frameworks import services
 from frameworks.forms import CategoryForm, CellForm, CompetencyForm, LevelForm
 from frameworks.guides import GUIDES
+from frameworks.linter import flag_matrix
 from frameworks.models import (
     SCOPE_SUGGESTIONS,
     Competency,
@@ -28,6 +29,7 @@ from frameworks.models import (
     FrameworkVersion,
     JobFamily,
     Level,
+    Statement,
 )
 from frameworks.selectors import build_matrix, people_in_family
 from organizations.access import org_required
@@ -48,11 +50,18 @@ def _revision(request: HttpRequest) -> int:
         raise services.ConcurrentEditError() from None
 
 
+def _checked_matrix(draft: FrameworkVersion) -> Any:
+    """The draft's matrix with the checker's flags on each statement (`statement.lint`)."""
+    matrix = build_matrix(draft)
+    matrix.flagged = flag_matrix(matrix)
+    return matrix
+
+
 def _editor_context(request: HttpRequest, family: JobFamily, draft: FrameworkVersion) -> dict:
     return {
         "family": family,
         "draft": draft,
-        "matrix": build_matrix(draft),
+        "matrix": _checked_matrix(draft),
         "undo": services.last_edit(draft),
         "editable": not request.organization.is_read_only,  # type: ignore[attr-defined]
         "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
@@ -128,7 +137,7 @@ def undo(request: HttpRequest, family_id: str) -> HttpResponse:
 def _cell_context(
     request: HttpRequest, family: JobFamily, draft: FrameworkVersion, comp_uid: str
 ) -> dict:
-    matrix = build_matrix(draft)
+    matrix = _checked_matrix(draft)
     row = matrix.row_for(comp_uid)
     if row is None:
         raise services.EditError("That competency is no longer in this draft. Reload the page.")
@@ -218,6 +227,28 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
         "frameworks/partials/matrix.html#cell",
         {**context, "cell": cell_, "focus_cell": level_uid},
     )
+
+
+@org_required(Role.HR_ADMIN)
+def statement_accept(request: HttpRequest, family_id: str, statement_uid: str) -> HttpResponse:
+    """POST: keep a machine-drafted statement as written (it is no longer flagged)."""
+    family, draft = _draft(family_id)
+    if draft is None:
+        return redirect("frameworks:family", family.public_id)
+    get_object_or_404(Statement, version=draft, uid=statement_uid)
+    if request.method != "POST":
+        return redirect("frameworks:editor", family.public_id)
+    try:
+        services.accept_statement(
+            draft, statement_uid, actor=request.user, expected_revision=_revision(request)
+        )
+    except services.FrameworkError as error:
+        return _refused(request, family, error)
+    status = "Accepted the drafted statement"
+    if request.htmx:  # type: ignore[attr-defined]
+        return _editor_fragment(request, family, draft, status=status)
+    messages.success(request, status + ".")
+    return redirect("frameworks:editor", family.public_id)
 
 
 # --- levels, categories, competencies ------------------------------------------------------

@@ -1,10 +1,13 @@
 """Adding an O*NET skill or knowledge area to a ladder as a competency.
 
-The competency gets a first draft of statements for every level of the family, built
-from the element's O*NET level anchors: the family's levels are ranked and the anchors
-spread across them (lowest anchor for the lowest level, highest for the top), each
-rewritten as something the person does, with the kind of evidence that would show it.
-They are starting points the admin is told to edit, not finished statements.
+Added from an occupation that fits the family (`occupation_fits`: a word of its job
+titles is in the family's name or level titles), the competency gets first-draft
+statements from that occupation's tasks that are about the element, one per level from
+the lowest up, each with what the level adds and the kind of evidence that would show
+it. Each is marked as a draft (`Statement.draft_note`) and the checker flags it until a
+person rewrites it in the company's words or accepts it. O*NET's generic level examples
+("Ask customers if they would like a cup of coffee") are never used: they come from
+unrelated occupations. Without an occupation, the competency comes without statements.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from frameworks.linter import STOPWORDS
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -27,12 +31,15 @@ from frameworks.models import (
     Track,
 )
 from frameworks.services import FrameworkError, bump_revision, current_draft, start_draft
-from onet.data import Element, get_element
+from onet.data import Element, Occupation, get_element, get_occupation
+from onet.data import _tokens as tokens
 from organizations.audit import record
 
 CATEGORY = "O*NET skills"
 
 IRREGULAR = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+# words that say nothing about what a task is about
+STOP = STOPWORDS | {"such", "other", "need", "way", "work", "all", "any", "about"}
 
 
 def third_person(phrase: str) -> str:
@@ -114,24 +121,59 @@ def evidence_for(element: Element, anchor: str) -> list[str]:
 @dataclass(frozen=True)
 class DraftStatement:
     level: Level
-    anchor: str
+    task: str
     text: str
     evidence: list[str]
 
 
-def draft_statements(element: Element, levels: list[Level]) -> list[DraftStatement]:
-    """One first-draft statement per level, from the element's level anchors spread
-    across the levels' ranks."""
-    if not element.anchors or not levels:
+# Words of job titles that say how senior, not what the work is.
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+TITLE_NOISE = _wordset(
+    "associate junior senior staff principal lead head chief vp vice president director "
+    "group manager management team member specialist i ii iii iv of and the"
+)
+
+
+def _title_words(text: str) -> set[str]:
+    return {w for w in tokens(text) if w not in TITLE_NOISE and len(w) > 2}
+
+
+def occupation_fits(occupation: Occupation, family: JobFamily, levels: list[Level]) -> bool:
+    """Whether an O*NET occupation fits a job family: a word of the family's name,
+    description or level titles (seniority words aside) is in the occupation's title or
+    one of its reported job titles. Customer Service Representatives fits "Customer
+    Support"; Baristas does not."""
+    ours = _title_words(" ".join([family.name, family.description, *(lv.title for lv in levels)]))
+    theirs = _title_words(" ".join([occupation.title, *occupation.titles]))
+    return bool(ours & theirs)
+
+
+def related_tasks(occupation: Occupation, element: Element) -> list[str]:
+    """The occupation's tasks that are about the element (share a word with its name or
+    description), most related first."""
+    about = set(tokens(f"{element.name} {element.description}")) - STOP
+    scored = [(len(about & set(tokens(task))), n, task) for n, task in enumerate(occupation.tasks)]
+    return [task for hits, _, task in sorted(scored, key=lambda x: (-x[0], x[1])) if hits]
+
+
+def draft_statements(
+    element: Element, levels: list[Level], occupation: Occupation | None
+) -> list[DraftStatement]:
+    """First-draft statements from the tasks of `occupation` (one that fits the family)
+    that are about the element: one task per level, from the lowest level up, with what
+    the level adds. None without an occupation: O*NET's generic level examples ("Ask
+    customers if they would like a cup of coffee") come from unrelated occupations."""
+    if occupation is None or not levels:
         return []
-    anchors = sorted(element.anchors)
+    tasks = related_tasks(occupation, element)
     ranks = sorted({lv.rank for lv in levels})
-    subject = element.name.lower()
     out = []
-    for lv in sorted(levels, key=lambda lv: (lv.rank, lv.position)):
+    for lv, task in zip(sorted(levels, key=lambda lv: (lv.rank, lv.position)), tasks, strict=False):
         i = ranks.index(lv.rank)
         share = i / (len(ranks) - 1) if len(ranks) > 1 else 0.5
-        anchor = anchors[round(share * (len(anchors) - 1))][1]
         if lv.track == Track.MANAGER:
             how = (
                 "and makes sure the people they manage can do the same, checking their "
@@ -143,9 +185,13 @@ def draft_statements(element: Element, levels: list[Level]) -> list[DraftStateme
             how = "on their own, and shares the result with the people who rely on it"
         else:
             how = "and coaches colleagues through such work in reviews or pairing sessions"
-        text = f"{third_person(anchor)}, or does {subject} work of similar difficulty, {how}."
-        out.append(DraftStatement(lv, anchor, text, evidence_for(element, anchor)))
+        text = f"{third_person(task.rstrip('.'))}, {how}."
+        out.append(DraftStatement(lv, task, text, evidence_for(element, task)))
     return out
+
+
+def draft_note(occupation: Occupation) -> str:
+    return f"Drafted from O*NET tasks of {occupation.title} ({occupation.code})."
 
 
 def add_element_as_competency(
@@ -199,7 +245,15 @@ def add_element_as_competency(
             source=f"onet:{element.id}",
             position=(top if top is not None else -1) + 1,
         )
-        drafts = draft_statements(element, levels)
+        occupation = get_occupation(occupation_code) if occupation_code else None
+        if occupation is not None and not occupation_fits(occupation, version.family, levels):
+            raise FrameworkError(
+                f"{occupation.title} does not look like {version.family.name}: no word of "
+                "its job titles is in the family's name or level titles. Choose an "
+                "occupation that fits the family, so the drafted statements describe work "
+                "your people do."
+            )
+        drafts = draft_statements(element, levels, occupation)
         Statement.objects.bulk_create(
             [
                 Statement(
@@ -209,6 +263,7 @@ def add_element_as_competency(
                     level=d.level,
                     text=d.text,
                     evidence=d.evidence,
+                    draft_note=draft_note(occupation) if occupation else "",
                     position=0,
                 )
                 for d in drafts

@@ -10,7 +10,7 @@ from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.services import FrameworkError
 from onet import data
 from onet.forms import AddCompetencyForm
-from onet.services import add_to_family
+from onet.services import add_to_family, related_tasks
 from organizations.access import org_required
 from organizations.models import Role
 
@@ -81,13 +81,23 @@ def add(request: HttpRequest, element_id: str) -> HttpResponse:
             count = competency.statements.count()
             messages.success(
                 request,
-                f"Added “{element.name}” to the {family.name} draft with a first-draft "
-                f"statement for each of its {count} levels. These come from O*NET's "
-                "examples: edit them so they describe work at your company.",
+                f"Added “{element.name}” to the {family.name} draft with {count} first-draft "
+                f"statement{'s' if count != 1 else ''} from the tasks of {occ.title}: each is "
+                "flagged until you rewrite it in your company's words or accept it."
+                if count and occ
+                else f"Added “{element.name}” to the {family.name} draft. Write what each "
+                "level expects in the editor.",
             )
             return redirect("frameworks:editor", family.public_id)
     return render(
         request,
         "onet/add.html",
-        {"element": element, "occupation": occ, "form": form, "families": families, "error": error},
+        {
+            "element": element,
+            "occupation": occ,
+            "tasks": related_tasks(occ, element) if occ else [],
+            "form": form,
+            "families": families,
+            "error": error,
+        },
     )

@@ -289,6 +289,14 @@ for _name in (
 ):
     tenant(f"frameworks:{_name}", family_id="family")
 tenant("frameworks:cell", family_id="family", competency_uid="competency", level_uid="level")
+tenant("frameworks:statement_accept", family_id="family", statement_uid="statement")
+
+
+@builder("statement")
+def _statement(world: Any) -> Any:
+    return _framework_ladder(world)[2].statements.order_by("id").first().uid
+
+
 for _name in ("level_edit", "level_move", "level_remove"):
     tenant(f"frameworks:{_name}", family_id="family", level_uid="level")
 for _name in ("category_edit", "category_move", "category_remove"):

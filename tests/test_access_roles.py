@@ -146,7 +146,11 @@ def _realistic_payloads(world: Any, objs: dict[str, Any]) -> dict[str, dict[str,
         "accounts:revoke_invitation": {},
         "organizations:change_role": {"role": "member"},
         "frameworks:discard_draft": {"revision": rev},
-        "frameworks:publish": {"note": "Second version", "revision": rev},
+        "frameworks:publish": {
+            "note": "Second version",
+            "reason": "Checked by HR.",  # publishing flagged statements needs a reason
+            "revision": rev,
+        },
         "frameworks:level_add": {**level, "code": "PM9", "rank": 9, "track": "ic"},
         "frameworks:category_add": {"name": "New category", "revision": rev},
         "frameworks:competency_add": {"name": "New competency", "revision": rev},

@@ -17,10 +17,12 @@ Import from `frameworks.services`; the modules are its inside.
 
 from frameworks.errors import ConcurrentEditError, EditError, FrameworkError
 from frameworks.services.editing import (
+    accept_statement,
     add_category,
     add_competency,
     add_level,
     edit_cell,
+    edit_cell_statements,
     move_category,
     move_competency,
     move_level,
@@ -60,6 +62,7 @@ __all__ = [
     "ConcurrentEditError",
     "EditError",
     "FrameworkError",
+    "accept_statement",
     "add_category",
     "add_competency",
     "add_level",
@@ -71,6 +74,7 @@ __all__ = [
     "current_draft",
     "discard_draft",
     "edit_cell",
+    "edit_cell_statements",
     "ladder_problems",
     "last_edit",
     "latest_published",

@@ -115,6 +115,45 @@ def edit_cell(
         [line, kept[line] if (line in kept and evidence == union) else evidence]
         for line in _split_statements(text)
     ]
+    _set_cell(draft, comp, level, existing, statements, actor, expected_revision)
+
+
+def edit_cell_statements(
+    draft: FrameworkVersion,
+    *,
+    competency_uid: str,
+    level_uid: str,
+    statements: list[tuple[str, list[str]]],
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
+    """Set what a competency expects at a level, statement by statement: (text, evidence
+    kinds) for each, in order. Blank texts are left out; a text of several lines gives a
+    statement per line, each with that statement's evidence."""
+    comp = COMPETENCY.get(draft, competency_uid)
+    level = LEVEL.get(draft, level_uid)
+    existing = list(
+        Statement.objects.filter(version=draft, competency=comp, level=level).order_by(
+            "position", "id"
+        )
+    )
+    rows = [
+        [line, [kind for kind in EVIDENCE_VALUES if kind in set(evidence)]]
+        for text, evidence in statements
+        for line in _split_statements(text)
+    ]
+    _set_cell(draft, comp, level, existing, rows, actor, expected_revision)
+
+
+def _set_cell(
+    draft: FrameworkVersion,
+    comp: Competency,
+    level: Level,
+    existing: list[Statement],
+    statements: list[list[Any]],
+    actor: Any,
+    expected_revision: int | None,
+) -> None:
     if statements == [[st.text, list(st.evidence)] for st in existing]:
         return
     verb = "Clear" if not statements else ("Add" if not existing else "Edit")
@@ -126,6 +165,37 @@ def edit_cell(
         label=f"{verb} {comp.name} at {level.code}",
         action="framework.statement_edited",
         data={"competency": comp.name, "level": level.code, "statements": len(statements)},
+    )
+
+
+def accept_statement(
+    draft: FrameworkVersion, statement_uid: str, *, actor: Any, expected_revision: int | None
+) -> None:
+    """A person keeps a machine-drafted statement (O*NET) as it is: it stops being
+    flagged as a draft. Undoable like any edit."""
+    statement = (
+        Statement.objects.filter(version=draft, uid=statement_uid)
+        .select_related("competency", "level")
+        .first()
+    )
+    if statement is None:
+        raise EditError("That statement is no longer in this draft. Reload the page.")
+    if not statement.draft_note:
+        return
+    where = f"{statement.competency.name} at {statement.level.code}"
+    apply_edit(
+        draft,
+        {"op": "set_draft_note", "uid": statement.uid, "note": ""},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=f"Accept a drafted statement of {where}",
+        action="framework.statement_accepted",
+        data={
+            "competency": statement.competency.name,
+            "level": statement.level.code,
+            "statement": statement.text[:200],
+            "drafted_from": statement.draft_note,
+        },
     )
 
 

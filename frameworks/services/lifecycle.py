@@ -86,17 +86,36 @@ def discard_draft(
 
 
 def publish_draft(
-    draft: FrameworkVersion, *, actor: Any, note: str, expected_revision: int | None = None
+    draft: FrameworkVersion,
+    *,
+    actor: Any,
+    note: str,
+    expected_revision: int | None = None,
+    open_flags: int = 0,
+    reason: str = "",
 ) -> FrameworkVersion:
     """Make a draft an immutable published version, and move the people of this family
-    onto the matching levels of the new version."""
+    onto the matching levels of the new version. `open_flags`: how many statements the
+    checker still flags (the publish page counts them); publishing them anyway needs a
+    `reason`, kept in the version note and the audit entry."""
     from people.models import LevelChange, Person
 
     org = draft.organization
     org.ensure_writable()
     note = note.strip()
+    reason = " ".join(reason.split())
     if not note:
         raise FrameworkError("Say in a sentence what changed in this version.")
+    if open_flags and not reason:
+        raise FrameworkError(
+            f"The checker still flags {open_flags} statement{'s' if open_flags != 1 else ''}. "
+            "Fix them in the draft, or say why you publish anyway."
+        )
+    if open_flags:
+        note = (
+            f"{note}\n\nPublished with {open_flags} statement"
+            f"{'s' if open_flags != 1 else ''} the checker flagged: {reason}"
+        )
     with transaction.atomic():
         bump_revision(draft, expected_revision)
         if not Level.objects.filter(version=draft).exists():
@@ -158,7 +177,11 @@ def publish_draft(
             actor,
             "framework.published",
             draft,
-            data={"note": note, "people_renamed_level": len(renamed)},
+            data={
+                "note": note,
+                "people_renamed_level": len(renamed),
+                **({"open_flags": open_flags, "reason": reason} if open_flags else {}),
+            },
         )
     return draft
 

@@ -48,7 +48,9 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
     for st in Statement.objects.filter(version=version).order_by("position", "id"):
         per_level = statements[st.competency_id]
         per_level.setdefault(code_by_level[st.level_id], []).append(
-            StatementData(text=st.text, evidence=list(st.evidence), uid=st.uid)
+            StatementData(
+                text=st.text, evidence=list(st.evidence), uid=st.uid, draft_note=st.draft_note
+            )
         )
     level_order = [level.code for level in levels]
     categories = CompetencyCategory.objects.filter(version=version).order_by("position", "id")
@@ -145,6 +147,7 @@ def write_content(draft: FrameworkVersion, data: FamilyData) -> None:
                     level=levels[code],
                     text=st.text,
                     evidence=list(st.evidence),
+                    draft_note=st.draft_note,
                     position=i,
                 )
                 if st.uid:

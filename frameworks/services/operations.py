@@ -7,10 +7,11 @@ one as an audited, undoable edit and pushes the inverse onto the draft's undo st
 named by `uid`, which survives a restore.
 
 The registry `OPERATIONS` maps each name to its handler: `set_cell` (the statements of one
-competency at one level) and, for each kind of item in `ITEM_KINDS` (level, competency,
-category), `create_<kind>`, `update_<kind>` ({"changes": {uid: {field: value}}}) and
-`delete_<kind>`. Stored payloads carry `"v": PAYLOAD_VERSION`; an entry written before
-payloads were versioned has none and is version 1. A change to the shape of an operation
+competency at one level), `set_draft_note` (a machine-drafted statement accepted) and, for
+each kind of item in `ITEM_KINDS` (level, competency, category), `create_<kind>`,
+`update_<kind>` ({"changes": {uid: {field: value}}}) and `delete_<kind>`. Stored payloads
+carry `"v": PAYLOAD_VERSION`; an entry written before payloads were versioned has none
+and is version 1. A change to the shape of an operation
 bumps the version, and `apply_operation` refuses (with a sentence) what it cannot read.
 """
 
@@ -173,6 +174,7 @@ def _contents(kind: ItemKind, item: Any) -> dict[str, Any]:
                 "evidence": list(st.evidence),
                 "position": st.position,
                 "uid": st.uid,
+                "draft_note": st.draft_note,
             }
             for st in rows.order_by("position", "id")
         ]
@@ -195,6 +197,7 @@ def _restore_contents(draft: FrameworkVersion, item: Any, op: Operation) -> None
                 level=levels[row["level"]],
                 text=row["text"],
                 evidence=row["evidence"],
+                draft_note=row.get("draft_note", ""),
                 position=row["position"],
                 **({"uid": row["uid"]} if row.get("uid") else {}),
             )
@@ -213,10 +216,12 @@ def _set_cell(draft: FrameworkVersion, op: Operation) -> Operation:
     level = LEVEL.get(draft, op["level"])
     cell = Statement.objects.filter(version=draft, competency=comp, level=level)
     rows = list(cell.order_by("position", "id"))
-    old = [[st.text, list(st.evidence), st.uid] for st in rows]
-    # [text, evidence] or, from an undo, [text, evidence, uid]
+    old = [[st.text, list(st.evidence), st.uid, st.draft_note] for st in rows]
+    # [text, evidence] or, from an undo, [text, evidence, uid, draft note]
     new = op["statements"]
     matched = match_statement_uids([(st.uid, st.text) for st in rows], [i[0] for i in new])
+    # a machine draft stays marked only while its text is as drafted
+    drafted = {st.text: st.draft_note for st in rows if st.draft_note}
     cell.delete()
     Statement.objects.bulk_create(
         [
@@ -229,11 +234,23 @@ def _set_cell(draft: FrameworkVersion, op: Operation) -> Operation:
                 evidence=list(item[1]),
                 position=i,
                 uid=(item[2] if len(item) > 2 else "") or matched[i] or new_public_id(),
+                draft_note=item[3] if len(item) > 3 else drafted.get(item[0], ""),
             )
             for i, item in enumerate(new)
         ]
     )
     return {**op, "statements": old}
+
+
+@operation("set_draft_note")
+def _set_draft_note(draft: FrameworkVersion, op: Operation) -> Operation:
+    """Mark a statement as a machine draft (`note`) or, with "", as reviewed by a person."""
+    statement = Statement.objects.filter(version=draft, uid=op["uid"]).first()
+    if statement is None:
+        raise EditError("That statement is no longer in this draft. Reload the page.")
+    before = statement.draft_note
+    Statement.objects.filter(pk=statement.pk).update(draft_note=op["note"])
+    return {**op, "note": before}
 
 
 def _update(kind: ItemKind) -> Handler:

@@ -15,6 +15,8 @@ from frameworks.linter import (
     NOT_BEHAVIORAL,
     NOT_EVIDENCE_ANCHORED,
     NOT_LEVEL_SPECIFIC,
+    OFF_TOPIC,
+    UNREVIEWED_DRAFT,
     Neighbour,
     adjacent_levels,
     lint_family_data,
@@ -181,6 +183,8 @@ def test_lint_family_data_scores_and_groups():
         NOT_BEHAVIORAL: 1,
         NOT_LEVEL_SPECIFIC: 2,
         NOT_EVIDENCE_ANCHORED: 1,
+        OFF_TOPIC: 0,
+        UNREVIEWED_DRAFT: 0,
     }
     assert report.score == round(sum(i.result.score for i in report.items) / 4)
     assert [code for code, _label, _items in report.by_flag()] == [

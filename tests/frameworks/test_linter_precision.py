@@ -8,7 +8,10 @@ the adjacent levels (`neighbours`). Label rules:
   "effectively") with nothing concrete that says what the work looks like;
 - not_evidence_anchored: no artifact or output, no audience, no measurable result, and
   no evidence kind;
-- not_level_specific: the same as (or only "more"/"always" away from) a neighbour.
+- not_level_specific: the same as (or only "more"/"always" away from) a neighbour;
+- off_topic: nothing to do with its competency (`competency`: name, description and its
+  other statements) — e.g. O*NET's example "Asks customers if they would like a cup of
+  coffee" under Service Orientation in a support team's ladder.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from frameworks.linter import FLAG_LABELS, lint_statement
+from frameworks.linter import FLAG_LABELS, Topic, lint_statement
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "linter_labelled.jsonl"
 ROWS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
@@ -32,8 +35,15 @@ def _pr(tp: int, fp: int, fn: int) -> tuple[float, float]:
 def _predictions() -> list[tuple[set[str], set[str]]]:
     out = []
     for row in ROWS:
+        comp = row.get("competency")
+        topic = None
+        if comp:
+            topic = Topic(comp["name"], comp.get("description", ""), tuple(comp["statements"]))
         result = lint_statement(
-            row["text"], evidence=row.get("evidence", []), neighbours=row.get("neighbours", [])
+            row["text"],
+            evidence=row.get("evidence", []),
+            neighbours=row.get("neighbours", []),
+            topic=topic,
         )
         out.append((set(result.codes), set(row["labels"])))
     return out

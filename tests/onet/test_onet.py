@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from frameworks.models import Competency, FrameworkVersion, Level, Statement
+from frameworks.models import Competency, FrameworkVersion, Statement
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from frameworks.services import FrameworkError, apply_family_data, publish_draft
 from onet import data
@@ -280,40 +280,99 @@ def _family(world: Any, *, publish: bool = False) -> FrameworkVersion:
     return version
 
 
-def test_add_as_competency_creates_statements_for_every_level(world):
+def test_add_as_competency_without_an_occupation_drafts_nothing(world):
     draft = _family(world)
     with scope(world.acme):
         before = draft.revision
-        comp = add_element_as_competency(
-            draft, "2.A.1.c", actor=world.hr, occupation_code="11-2021.00"
-        )
+        comp = add_element_as_competency(draft, "2.A.1.c", actor=world.hr)
         assert comp.name == "Writing" and comp.source == "onet:2.A.1.c"
         assert comp.category is not None and comp.category.name == CATEGORY
         assert comp.description == data.get_element("2.A.1.c").description
-        rows = {
-            st.level.code: st
-            for st in Statement.objects.filter(competency=comp).select_related("level")
-        }
-        assert set(rows) == {lv.code for lv in Level.objects.filter(version=draft)}
-        # lowest anchor for the lowest level, highest for the top
-        assert rows["P1"].text.startswith("Writes down a guest's order")
-        assert rows["P5"].text.startswith("Writes a novel")
-        assert "Writes an email to staff" in rows["P3"].text
-        assert "or does writing work of similar difficulty" in rows["P1"].text
-        assert "guidance" in rows["P1"].text and "coaches" in rows["P5"].text
-        assert "people they manage" in rows["M4"].text
-        assert all(st.evidence for st in rows.values())
+        # O*NET's generic level examples (a guest's order, a novel) are never used
+        assert not Statement.objects.filter(competency=comp).exists()
         draft.refresh_from_db()
         assert draft.revision == before + 1
         entry = AuditEntry.objects.get(action="framework.competency_added_from_onet")
-        assert entry.data["element"] == "2.A.1.c" and entry.data["statements"] == 6
-        assert entry.data["occupation"] == "11-2021.00"
+        assert entry.data["element"] == "2.A.1.c" and entry.data["statements"] == 0
         # the same element twice is refused
         with pytest.raises(FrameworkError, match="already has a competency"):
             add_element_as_competency(draft, "2.A.1.c", actor=world.hr)
         # a second element joins the same category
         other = add_element_as_competency(draft, "2.C.1.a", actor=world.hr)
         assert other.category_id == comp.category_id
+
+
+def _support(world: Any) -> FrameworkVersion:
+    levels = [
+        LevelData("S1", "Support Agent", 1),
+        LevelData("S2", "Senior Support Agent", 2),
+        LevelData("S3", "Support Lead", 3, "manager"),
+    ]
+    fam = FamilyData(
+        name="Customer Support",
+        levels=levels,
+        competencies=[
+            CompetencyData(
+                "Tickets", statements={"S1": [StatementData("Answers tickets within a day.")]}
+            )
+        ],
+    )
+    with scope(world.acme):
+        return apply_family_data(world.acme, fam, actor=world.owner)
+
+
+def test_statements_come_only_from_an_occupation_that_fits_and_are_marked_drafts(world):
+    """Issue 8: Service Orientation for a support team gets drafts from Customer Service
+    Representatives' tasks, each marked and flagged until a person edits or accepts it;
+    O*NET's examples ("a cup of coffee", "relief agency operations") never appear."""
+    from frameworks import services as fw
+    from frameworks.linter import UNREVIEWED_DRAFT, lint_version
+
+    draft = _support(world)
+    with scope(world.acme):
+        comp = add_element_as_competency(
+            draft, "2.B.1.f", actor=world.hr, occupation_code="43-4051.00"
+        )
+        rows = list(Statement.objects.filter(competency=comp).select_related("level"))
+        assert {st.level.code for st in rows} == {"S1", "S2", "S3"}
+        texts = " ".join(st.text for st in rows)
+        assert "coffee" not in texts and "relief agency" not in texts
+        assert texts.count("Confers with customers") == 1
+        assert all("Customer Service Representatives (43-4051.00)" in st.draft_note for st in rows)
+        flagged = [i for i in lint_version(draft).items if UNREVIEWED_DRAFT in i.result.codes]
+        assert len(flagged) == 3
+        # editing one and accepting another each clear the mark; undo brings it back
+        s1 = next(st for st in rows if st.level.code == "S1")
+        s2 = next(st for st in rows if st.level.code == "S2")
+        draft.refresh_from_db()
+        fw.edit_cell(
+            draft,
+            competency_uid=comp.uid,
+            level_uid=s1.level.uid,
+            text="Answers customers' questions about their orders by phone and chat.",
+            evidence=[],
+            actor=world.hr,
+            expected_revision=draft.revision,
+        )
+        draft.refresh_from_db()
+        fw.accept_statement(draft, s2.uid, actor=world.hr, expected_revision=draft.revision)
+        left = [i for i in lint_version(draft).items if UNREVIEWED_DRAFT in i.result.codes]
+        assert [i.level_code for i in left] == ["S3"]
+        draft.refresh_from_db()
+        fw.undo_last_edit(draft, actor=world.hr, expected_revision=draft.revision)
+        again = [i for i in lint_version(draft).items if UNREVIEWED_DRAFT in i.result.codes]
+        assert sorted(i.level_code for i in again) == ["S2", "S3"]
+        assert AuditEntry.objects.filter(action="framework.statement_accepted").exists()
+
+
+def test_an_occupation_that_does_not_fit_the_family_is_refused(world):
+    draft = _support(world)
+    with scope(world.acme):
+        with pytest.raises(FrameworkError, match="does not look like Customer Support"):
+            add_element_as_competency(
+                draft, "2.B.1.f", actor=world.hr, occupation_code="29-1141.00"
+            )
+        assert not Competency.objects.filter(version=draft, name="Service Orientation").exists()
 
 
 def test_add_as_competency_refuses_a_published_version(world):
@@ -348,7 +407,7 @@ def test_add_page_flow(world):
     url = reverse("onet:add", args=["2.A.1.c"])
     page = client.get(url, {"occupation": "11-2021.00"})
     assert page.status_code == 200
-    assert b"Product" in page.content and b"Write a novel" in page.content
+    assert b"Product" in page.content and b"What you will get" in page.content
     assert ATTRIBUTION in page.content
     missing = client.post(url, {"occupation": "11-2021.00"})
     assert b"Choose the job family" in missing.content
