@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from frameworks.models import SCOPE_SUGGESTIONS, EvidenceKind, Track
+from frameworks.models import SCOPE_SUGGESTIONS, Track
 
 
 class RevisionMixin(forms.Form):
@@ -103,10 +103,8 @@ class CompetencyForm(RevisionMixin):
 
 
 class CellForm(RevisionMixin):
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    evidence = forms.MultipleChoiceField(
-        choices=EvidenceKind.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    """The revision a cell edit starts from; the statements themselves are read with
+    `frameworks.views_editor.posted_statements` (a text and its evidence per statement)."""
 
 
 class PublishForm(RevisionMixin):

@@ -27,14 +27,21 @@ MAX_LINE = 2000
 @require_POST
 @org_required(Role.HR_ADMIN, allow_when_read_only=True)
 def lint(request: HttpRequest) -> HttpResponse:
-    """POST text (one statement per line), evidence (repeatable) and optionally version,
-    competency and level (uids) → an HTML fragment with the flags or a tick."""
-    text = request.POST.get("text", "")
-    evidence = request.POST.getlist("evidence")
+    """POST text (repeatable, one statement per line), evidence-<i> for the i-th text (or
+    one evidence list for all) and optionally version, competency and level (uids) → an
+    HTML fragment with the flags or a tick."""
+    from frameworks.views_editor import posted_statements
+
+    statements = [
+        (line.strip()[:MAX_LINE], evidence)
+        for text, evidence in posted_statements(request.POST)
+        for line in text.splitlines()
+        if line.strip()
+    ][:MAX_LINES]
     version_id = request.POST.get("version", "").strip()
     version = get_object_or_404(FrameworkVersion, public_id=version_id) if version_id else None
     # a cell holds a handful of statements; more than MAX_LINES is not linted (bounded work)
-    lines = [line.strip()[:MAX_LINE] for line in text.splitlines() if line.strip()][:MAX_LINES]
+    lines = [line for line, _ in statements]
     competency, level = request.POST.get("competency", ""), request.POST.get("level", "")
     topic = None
     if version is not None:
@@ -44,7 +51,7 @@ def lint(request: HttpRequest) -> HttpResponse:
         neighbours = [[] for _ in lines]
     results = [
         lint_statement(line, evidence=evidence, neighbours=near, topic=topic)
-        for line, near in zip(lines, neighbours, strict=True)
+        for (line, evidence), near in zip(statements, neighbours, strict=True)
     ]
     return render(
         request,

@@ -38,6 +38,18 @@ from organizations.models import Role
 EDITOR = "frameworks/editor.html"
 
 
+def posted_statements(data: Any) -> list[tuple[str, list[str]]]:
+    """The statements of a posted cell form: the i-th `text` with the kinds checked in
+    `evidence-<i>`. A form that sends one `evidence` list (the API, older pages) gives it
+    to every statement."""
+    texts = data.getlist("text")
+    shared = data.getlist("evidence")
+    return [
+        (text, data.getlist(f"evidence-{i}") if f"evidence-{i}" in data else shared)
+        for i, text in enumerate(texts)
+    ]
+
+
 def _draft(family_id: str) -> tuple[JobFamily, FrameworkVersion | None]:
     family = get_object_or_404(JobFamily, public_id=family_id)
     return family, services.current_draft(family)
@@ -163,13 +175,13 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
         form = CellForm(request.POST)
         if not form.is_valid():
             return _refused(request, family, services.ConcurrentEditError())
+        posted = posted_statements(request.POST)
         try:
-            services.edit_cell(
+            services.edit_cell_statements(
                 draft,
                 competency_uid=competency_uid,
                 level_uid=level_uid,
-                text=form.cleaned_data["text"],
-                evidence=form.cleaned_data["evidence"],
+                statements=posted,
                 actor=request.user,
                 expected_revision=form.cleaned_data["revision"],
             )
@@ -189,8 +201,8 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
                     "error": str(error),
                     "stale": isinstance(error, services.ConcurrentEditError),
                     "evidence_kinds": EvidenceKind.choices,
-                    "checked": form.cleaned_data["evidence"],
-                    "text": form.cleaned_data["text"],
+                    "rows": [{"text": t, "evidence": e} for t, e in posted if t.strip()]
+                    + [{"text": "", "evidence": []}],
                 },
             )
             # the form posts to its row; a refusal puts the editor back in its own cell
@@ -209,7 +221,6 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
     context = _cell_context(request, family, draft, competency_uid)
     cell_ = next(c for c in context["row"].cells if c.level.uid == level_uid)
     if request.GET.get("edit"):
-        statements = cell_.statements
         return render(
             request,
             "frameworks/partials/cell_form.html",
@@ -217,8 +228,9 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
                 **context,
                 "cell": cell_,
                 "evidence_kinds": EvidenceKind.choices,
-                "checked": sorted({k for st in statements for k in st.evidence}),
-                "text": "\n".join(st.text for st in statements),
+                # each statement with its own evidence, and a blank one to add
+                "rows": [{"text": st.text, "evidence": st.evidence} for st in cell_.statements]
+                + [{"text": "", "evidence": []}],
             },
         )
     # the cell without its editor (Cancel): keyboard focus goes back to its Edit button

@@ -91,9 +91,11 @@ def test_a_refused_edit_says_why_instead_of_doing_nothing(page, live_server, wor
     world.acme.trial_ends_at = timezone.now() - timedelta(days=1)
     world.acme.save(update_fields=["trial_ends_at"])
     page.locator(".matrix__cell-edit").first.click()
-    page.locator(".cell-form textarea").fill("Ships one small change a week.")
+    page.locator(".cell-form textarea").first.fill("Ships one small change a week.")
     page.locator(".cell-form button.button:not([type=button])").first.click()
     alert = page.locator("#editor-alert [role=alert]")
     alert.wait_for()
     assert "read-only" in alert.inner_text()
-    assert page.locator(".cell-form textarea").input_value() == "Ships one small change a week."
+    assert (
+        page.locator(".cell-form textarea").first.input_value() == "Ships one small change a week."
+    )

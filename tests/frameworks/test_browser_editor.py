@@ -62,7 +62,7 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     row = page.locator("#matrix tbody tr[id^=row-]").first
     cell = row.locator("td").first
     cell.click()
-    textarea = page.locator("td.matrix__cell--editing textarea")
+    textarea = page.locator("td.matrix__cell--editing textarea").first
     expect(textarea).to_be_visible()
     textarea.fill("Writes a one-page brief for every feature before work starts.")
     page.locator("td.matrix__cell--editing").get_by_label("Written artifact").check()
@@ -87,7 +87,7 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
 
     # A second admin's stale page is refused with a clear message.
     page.locator("#matrix tbody tr[id^=row-]").nth(1).locator("td").nth(1).click()
-    page.locator("td.matrix__cell--editing textarea").fill("Typed on a stale page")
+    page.locator("td.matrix__cell--editing textarea").first.fill("Typed on a stale page")
     with scope(world.acme):
         from frameworks.services import bump_revision
 
@@ -96,7 +96,9 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     expect(page.locator("td.matrix__cell--editing")).to_contain_text(
         "Someone else changed this draft"
     )
-    expect(page.locator("td.matrix__cell--editing textarea")).to_have_value("Typed on a stale page")
+    expect(page.locator("td.matrix__cell--editing textarea").first).to_have_value(
+        "Typed on a stale page"
+    )
     stale_row = page.locator("#matrix tbody tr[id^=row-]").nth(1)
     expect(stale_row.locator("th")).to_have_count(1)
     expect(stale_row.locator("td.matrix__cell--editing")).to_have_count(1)
@@ -127,10 +129,10 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     expect(page.locator("#matrix")).to_be_visible()
     page.locator("#matrix tbody tr[id^=row-]").first.locator("td").nth(1).click()
     # Esc closes the cell editor; Ctrl+Enter saves.
-    page.locator("td.matrix__cell--editing textarea").press("Escape")
+    page.locator("td.matrix__cell--editing textarea").first.press("Escape")
     expect(page.locator("td.matrix__cell--editing")).to_have_count(0)
     page.locator("#matrix tbody tr[id^=row-]").first.locator("td").nth(1).click()
-    textarea = page.locator("td.matrix__cell--editing textarea")
+    textarea = page.locator("td.matrix__cell--editing textarea").first
     textarea.fill("Runs discovery interviews with customers and shares what was learned.")
     textarea.press("Control+Enter")
     expect(page.locator("#editor-status")).to_contain_text("Saved at")

@@ -82,7 +82,7 @@ def test_cell_edit_save_and_undo_over_htmx(world, draft):
         level = Level.objects.get(version=draft, code="PM3").uid
     url = reverse("frameworks:cell", args=[fid, comp, level])
     form = hx(client, "get", url + "?edit=1")
-    assert b"<textarea" in form.content and b'name="evidence"' in form.content
+    assert b"<textarea" in form.content and b'name="evidence-0"' in form.content
     rev = revision_of(draft)
     saved = hx(
         client,
@@ -184,7 +184,11 @@ def test_publish_page_says_what_will_happen_and_publishes(world, draft):
     assert b"Say in a sentence what changed" in missing.content
     done = client.post(
         reverse("frameworks:publish", args=[fid]),
-        {"note": "Clearer PM2", "revision": revision_of(services.current_draft(v1.family))},
+        {
+            "note": "Clearer PM2",
+            "reason": "Agreed with the PM leads.",
+            "revision": revision_of(services.current_draft(v1.family)),
+        },
     )
     assert done.status_code == 302
     history = client.get(reverse("frameworks:family", args=[fid])).content.decode()
