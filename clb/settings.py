@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organizations.middleware.TenantMiddleware",
+    "core.read_only.ReadOnlyFormsMiddleware",  # a read-only organization offers no refused form
     "api.auth.ApiMiddleware",
     "core.busy.DatabaseBusyMiddleware",  # a locked database answers "busy, try again"
 ]
