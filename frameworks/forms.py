@@ -120,8 +120,8 @@ class PublishForm(RevisionMixin):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only when the checker still flags statements. Kept in the version note "
-        "and the audit log, e.g. “Wording agreed with the managers; we fix it in v4”.",
+        help_text="Kept in the version note and the audit log, e.g. “Wording agreed with "
+        "the managers; we fix it in v4”.",
     )
 
     def __init__(self, *args: Any, open_flags: int = 0, **kwargs: Any) -> None:
@@ -129,14 +129,10 @@ class PublishForm(RevisionMixin):
         self.open_flags = open_flags
         if not open_flags:
             del self.fields["reason"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.open_flags and not (data.get("reason") or "").strip():
-            self.add_error(
-                "reason",
-                f"The checker still flags {self.open_flags} statement"
-                f"{'s' if self.open_flags != 1 else ''}. Fix them in the draft, or say why "
-                "you publish anyway.",
-            )
-        return data
+            return
+        reason = self.fields["reason"]
+        reason.required = True
+        reason.error_messages["required"] = (
+            f"The checker still flags {open_flags} statement{'s' if open_flags != 1 else ''}. "
+            "Fix them in the draft, or say why you publish anyway."
+        )
