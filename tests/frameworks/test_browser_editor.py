@@ -65,7 +65,7 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     textarea = page.locator("td.matrix__cell--editing textarea").first
     expect(textarea).to_be_visible()
     textarea.fill("Writes a one-page brief for every feature before work starts.")
-    page.locator("td.matrix__cell--editing").get_by_label("Written artifact").check()
+    page.locator("td.matrix__cell--editing").get_by_label("Written artifact").first.check()
     shoot(page, "editor-cell-open", full=False)
     page.locator("td.matrix__cell--editing").get_by_role("button", name="Save").click()
     expect(page.locator("#editor-status")).to_contain_text("Saved at")
@@ -151,7 +151,7 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     # The v1 → v2 diff.
     page.get_by_role("link", name="Changes since v1").first.click()
     expect(page.locator("h1")).to_contain_text("v1 → v2")
-    expect(page.locator(".diff-table")).to_contain_text("Runs discovery interviews")
+    expect(page.locator(".diff-statement").first).to_contain_text("Runs discovery interviews")
     shoot(page, "diff")
     page.locator(".breadcrumbs").get_by_role("link", name="Product Management").click()
     page.get_by_role("link", name="View v2").click()
