@@ -34,6 +34,13 @@ ALLOWED = frozenset(
         "billing:portal",
         # checking statements changes nothing
         "frameworks:lint",
+        # revoking an API token only closes access
+        "api_tokens:revoke",
+        # data rights do not end with a trial (docs/data-rights.md)
+        "datarights:person_erase",
+        "datarights:organization_export",
+        "datarights:organization_delete",
+        "datarights:organization_delete_cancel",
     }
 )
 

@@ -89,6 +89,14 @@ def test_no_page_of_a_read_only_organization_offers_a_change_it_would_refuse(rea
     assert not offending, "\n".join(f"{k}: {sorted(v)}" for k, v in sorted(offending.items()))
 
 
+def test_what_the_services_allow_is_still_offered():
+    """The POSTs a read-only organization may still make (tests/test_access_roles.py) keep
+    their forms."""
+    from tests.test_access_roles import READ_ONLY_ALLOWED
+
+    assert READ_ONLY_ALLOWED <= ALLOWED
+
+
 @pytest.mark.parametrize("name", sorted(n for n in ALLOWED if ":" in n or n.startswith("account")))
 def test_what_stays_offered_is_not_refused(read_only_world, name):
     """A URL the read-only pages still post to never answers "read-only"."""
