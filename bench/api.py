@@ -81,7 +81,7 @@ def prepare(slug: str, size: int) -> tuple[str, str]:
                 )
         for person in people[::20]:
             candidate = candidate_for(person)
-            if candidate and candidate.targets:
+            if candidate and candidate.targets and candidate.open_case is None:
                 open_case(person, actor=hr, target_level_uid=candidate.targets[0].level_uid)
         _token, raw = create_token(org, user=hr, actor=hr, name="bench", write=False)
     took = time.perf_counter() - start
