@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and HTTPS
+    "core.logs.RequestIdMiddleware",  # X-Request-ID, one log line per request
     "django.middleware.security.SecurityMiddleware",
     "core.admin_site.AdminNetworkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,6 +161,14 @@ CACHES = {
         "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }[CACHE_BACKEND]
 }
+# Sessions live in the database; with Redis they are read through the cache (cached_db),
+# so a Redis restart signs nobody out.
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_BACKEND == "redis"
+    else "django.contrib.sessions.backends.db",
+)
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client
 # address rate limits and ADMIN_ALLOWED_NETWORKS see (organizations/clientip.py).
 # Empty: the connecting address is the client.
@@ -323,12 +333,12 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": BASE_DIR / "var" / "media"},
+        "OPTIONS": {"location": Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))},
     },
     "staticfiles": {
         "BACKEND": (
@@ -370,12 +380,31 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 
+# LOG_FORMAT=json: one JSON object per line (core/logs.py), each with the request's id;
+# every request is logged once by core.logs.RequestIdMiddleware ("clb.request").
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "stripe": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "stripe": {"level": "WARNING"},
+        # in text mode gunicorn's access log says the same
+        "clb.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
-from core import outbox_views, views
+from core import health, outbox_views, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -10,5 +11,6 @@ urlpatterns = [
     path("welcome/", views.no_organization, name="no_organization"),
     path("security/mfa-required/", views.mfa_required, name="mfa_required"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", require_GET(health.readyz), name="readyz"),
     path("dev/outbox/", outbox_views.outbox, name="dev_outbox"),
 ]

@@ -28,14 +28,17 @@ def process_env(db: Path, **extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)  # may replace any of the above (e.g. a PostgreSQL DATABASE_URL)
     return env
 
 
-def run(db: Path, args: list[str], *, timeout: float, **extra: str) -> Any:
+def run(
+    db: Path, args: list[str], *, timeout: float, input: str | None = None, **extra: str
+) -> Any:
     return subprocess.run(
         [sys.executable, *args],
+        input=input,
         env=process_env(db, **extra),
         cwd=ROOT,
         capture_output=True,
