@@ -256,7 +256,7 @@ def accept_invitation(
     """Join the organization. Either `user` (logged in, the invitation's e-mail is theirs)
     or `name` + `password` for a new login with a verified e-mail address.
     Returns (invitation, user)."""
-    from people.services import ensure_person_for_user
+    from people.services import ensure_person_for_user, link_login
 
     state = find_invitation(token)
     invitation = state.invitation
@@ -296,8 +296,7 @@ def accept_invitation(
             and person.user_id is None
             and not Person.objects.filter(user=user).exists()
         ):
-            person.user = user
-            person.save(update_fields=["user"])
+            link_login(person, user, actor=user)
         ensure_person_for_user(org, user, name=name, actor=user)
         invitation.refresh_from_db(fields=["accepted_at"])
         record(

@@ -20,8 +20,8 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
     families = JobFamily.objects.count()
     published = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).count()
     people_count = people.count()
-    placed = people.filter(level__isnull=False).count()
-    unplaced = people.filter(job_family__isnull=False, level__isnull=True).count()
+    placed = people.exclude(level_uid="").count()
+    unplaced = people.filter(job_family__isnull=False, level_uid="").count()
     logins = people.filter(user__isnull=False).count()
     pending = Invitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -86,11 +86,11 @@ def _member(request: HttpRequest) -> dict[str, Any]:
         direct = report_ids(me, direct_only=True)
         team = list(
             Person.objects.filter(pk__in=direct, is_active=True)
-            .select_related("level", "job_family")
+            .select_related("job_family")
             .order_by("name")
         )
     upcoming: list[Level] = []
-    if me is not None and me.level is not None and not me.level.version.is_draft:
+    if me is not None and me.level is not None and not me.placement.pending:
         upcoming = next_levels(me.level, list(Level.objects.filter(version=me.level.version_id)))
     return {"template": "core/dashboard_member.html", "me": me, "team": team, "upcoming": upcoming}
 

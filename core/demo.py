@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
-from frameworks.services import apply_family_data, latest_published, publish_draft
+from frameworks.selectors import current_version
+from frameworks.services import apply_family_data, publish_draft
 from organizations.models import Organization, Role
 from organizations.scoping import scope, unscoped
 from organizations.services import add_member, create_organization, create_user
@@ -100,7 +101,7 @@ def _login(email: str, name: str) -> Any:
 
 
 def _levels(family: JobFamily) -> list[Level]:
-    version = latest_published(family)
+    version = current_version(family)
     assert version is not None
     return list(Level.objects.filter(version=version).order_by("rank", "position"))
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from frameworks.errors import PublishedVersionError
-from organizations.scoping import TenantManager, TenantModel, new_public_id
+from organizations.scoping import TenantManager, TenantModel, TenantQuerySet, new_public_id
 
 
 class Track(models.TextChoices):
@@ -45,6 +45,8 @@ class JobFamily(TenantModel):
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # a family with a published version is archived, never deleted: its versions stay
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -56,6 +58,10 @@ class JobFamily(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class FrameworkVersion(TenantModel):
@@ -160,7 +166,7 @@ class FrameworkVersion(TenantModel):
         return self.source or "a blank ladder"
 
 
-class VersionedQuerySet(models.QuerySet):
+class VersionedQuerySet(TenantQuerySet):
     """Bulk updates and deletes refuse rows of a published version (the database
     refuses updates too; see migration 0004)."""
 

@@ -6,6 +6,7 @@ The matrix is built in a constant number of queries, whatever the size of the la
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,34 @@ from frameworks.models import (
     Level,
     Statement,
 )
+
+# --- the current version ---------------------------------------------------------------
+
+
+def current_versions(family_ids: Iterable[int] | None = None) -> dict[int, FrameworkVersion]:
+    """The current version of each family: its latest published one (one query). This
+    is the only definition of "current"; a family with no published version has none
+    (its draft is not current, whatever it holds)."""
+    qs = FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED)
+    if family_ids is not None:
+        qs = qs.filter(family_id__in=list(family_ids))
+    found: dict[int, FrameworkVersion] = {}
+    for version in qs.select_related("family").order_by("family_id", "number"):
+        found[version.family_id] = version  # ascending: the newest wins
+    return found
+
+
+def current_version(family: JobFamily) -> FrameworkVersion | None:
+    """The family's latest published version, or None."""
+    return current_versions([family.pk]).get(family.pk)
+
+
+def drafts_of(family_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
+    """Each family's draft, if it has one (one query)."""
+    qs = FrameworkVersion.objects.filter(
+        status=FrameworkVersion.Status.DRAFT, family_id__in=list(family_ids)
+    )
+    return {v.family_id: v for v in qs.select_related("family")}
 
 
 @dataclass
@@ -208,20 +237,16 @@ def families_with_status() -> list[FamilyStatus]:
 def people_in_family(family: JobFamily) -> int:
     from people.models import Person
 
-    return Person.objects.filter(
-        Q(job_family=family) | Q(level__version__family=family), is_active=True
-    ).count()
+    return Person.objects.filter(job_family=family, is_active=True).count()
 
 
 def people_moving(draft: FrameworkVersion) -> int:
-    """How many people publishing `draft` moves onto its levels."""
+    """How many people stand on this draft's levels once it is published (placed in the
+    family by a uid the draft has)."""
     from people.models import Person
 
-    return (
-        Person.objects.filter(level__version__family=draft.family)
-        .exclude(level__version=draft)
-        .count()
-    )
+    uids = Level.objects.filter(version=draft).values_list("uid", flat=True)
+    return Person.objects.filter(job_family=draft.family, level_uid__in=uids).count()
 
 
 # --- a person's ladder -----------------------------------------------------------------
@@ -271,21 +296,14 @@ def _effective(row: Row, level: Level) -> tuple[list[Statement], Level | None]:
 def ladder_for(person: Any) -> PersonLadder | None:
     """A person's ladder: the latest published version of their family, where they are,
     and what the next level expects. None when they have no job family."""
-    from frameworks.services import latest_published
-
     family = person.job_family
-    if family is None and person.level is not None:
-        family = person.level.version.family
     if family is None:
         return None
-    version = latest_published(family)
+    version = current_version(family)
     if version is None:
         return PersonLadder(family=family, version=None, level=None, matrix=None, next_steps=[])
     levels = list(Level.objects.filter(version=version))
-    current = None
-    if person.level_id is not None:
-        uid = person.level.uid
-        current = next((lv for lv in levels if lv.uid == uid), None)
+    current = next((lv for lv in levels if lv.uid == person.level_uid), None)
     upcoming = next_levels(current, levels) if current else []
     matrix = build_matrix(version, current=current, next_levels=upcoming)
     steps = []

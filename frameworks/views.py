@@ -14,6 +14,7 @@ from frameworks.linter import lint_version
 from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.selectors import (
     build_matrix,
+    current_version,
     families_with_status,
     people_in_family,
     people_moving,
@@ -24,7 +25,15 @@ from organizations.models import Role
 
 @org_required(Role.HR_ADMIN)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/index.html", {"families": families_with_status()})
+    rows = families_with_status()
+    return render(
+        request,
+        "frameworks/index.html",
+        {
+            "families": [r for r in rows if not r.family.is_archived],
+            "archived": [r for r in rows if r.family.is_archived],
+        },
+    )
 
 
 @org_required(Role.HR_ADMIN)
@@ -95,7 +104,7 @@ def version(request: HttpRequest, version_id: str) -> HttpResponse:
             "family": version.family,
             "version": version,
             "previous": previous,
-            "latest": services.latest_published(version.family),
+            "latest": current_version(version.family),
             "draft": services.current_draft(version.family),
             "matrix": build_matrix(version),
         },
@@ -166,7 +175,7 @@ def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
     return render(
         request,
         "frameworks/discard.html",
-        {"family": family, "draft": draft, "latest": services.latest_published(family)},
+        {"family": family, "draft": draft, "latest": current_version(family)},
     )
 
 
@@ -196,7 +205,7 @@ def publish(request: HttpRequest, family_id: str) -> HttpResponse:
         else:
             messages.success(request, f"{published.label} of {family.name} is published.")
             return redirect("frameworks:family", family.public_id)
-    latest = services.latest_published(family)
+    latest = current_version(family)
     return render(
         request,
         "frameworks/publish.html",
@@ -223,3 +232,50 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("family") and membership is not None and membership.is_admin:
         family = JobFamily.objects.filter(public_id=request.GET["family"]).first()
     return render(request, found.template, {"guide": found, "guides": GUIDES, "family": family})
+
+
+def _family_action(request: HttpRequest, family_id: str, verb: str) -> HttpResponse:
+    """Archive (a family with a published version) or delete (one never published),
+    after a confirmation page; both refuse while people are placed in the family."""
+    family = get_object_or_404(JobFamily, public_id=family_id)
+    if request.method == "POST":
+        action = services.archive_family if verb == "archive" else services.delete_family
+        try:
+            action(family, actor=request.user)
+        except services.FrameworkError as error:
+            messages.error(request, str(error))
+            return redirect("frameworks:family", family.public_id)
+        if verb == "archive":
+            messages.success(request, f"{family.name} archived. Its versions are kept.")
+            return redirect("frameworks:family", family.public_id)
+        messages.success(request, f"{family.name} deleted.")
+        return redirect("frameworks:index")
+    return render(
+        request,
+        "frameworks/family_remove.html",
+        {
+            "family": family,
+            "verb": verb,
+            "people": people_in_family(family),
+            "latest": current_version(family),
+        },
+    )
+
+
+@org_required(Role.HR_ADMIN)
+def family_archive(request: HttpRequest, family_id: str) -> HttpResponse:
+    return _family_action(request, family_id, "archive")
+
+
+@org_required(Role.HR_ADMIN)
+def family_delete(request: HttpRequest, family_id: str) -> HttpResponse:
+    return _family_action(request, family_id, "delete")
+
+
+@org_required(Role.HR_ADMIN)
+def family_restore(request: HttpRequest, family_id: str) -> HttpResponse:
+    family = get_object_or_404(JobFamily, public_id=family_id)
+    if request.method == "POST":
+        services.restore_family(family, actor=request.user)
+        messages.success(request, f"{family.name} is back in the list of job families.")
+    return redirect("frameworks:family", family.public_id)

@@ -30,9 +30,7 @@ def my_ladder(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_person(request: HttpRequest, person_id: str) -> Person:
-    person = get_object_or_404(
-        Person.objects.select_related("level", "job_family"), public_id=person_id
-    )
+    person = get_object_or_404(Person.objects.select_related("job_family"), public_id=person_id)
     if not can_view_person(request.user, request.membership, person):  # type: ignore[attr-defined]
         raise Http404("Not found")
     return person

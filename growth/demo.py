@@ -302,7 +302,7 @@ def seed_history(
             if people is not None
             else list(rs.people_for_rule({"kind": "everyone"}).order_by("pk"))
         )
-        chosen = [p for p in chosen if p.level_id]
+        chosen = [p for p in chosen if p.level_uid]
         skills = Skills(rng)
         releases = _release_dates(cycles, today)
         open_items: list[ActionItem] = []

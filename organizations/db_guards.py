@@ -8,17 +8,49 @@ Apps register a provider in their `AppConfig.ready()`:
 
 Every trigger's name starts with `clb_`; installing drops every `clb_` trigger first,
 then creates the current set, so a renamed or removed trigger does not linger.
+
+Delete guards let one thing pass: `purging()`, the removal of whole organizations (and
+the test database's flush, `core/management/commands/flush.py`). On PostgreSQL it sets
+`clb.purge` for the transaction; on SQLite it flips a function the connection registers
+(`clb_purging()`), which a client without it cannot call, so raw deletes fail closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 
 PREFIX = "clb_"
+# conditions a delete trigger adds: "not inside purging()"
+PG_NOT_PURGING = "current_setting('clb.purge', true) IS DISTINCT FROM 'on'"
+SQLITE_NOT_PURGING = "clb_purging() = 0"
+_purging: ContextVar[bool] = ContextVar("clb_purging", default=False)
+
+
+@contextmanager
+def purging(using: str = "default") -> Iterator[None]:
+    """Let the delete guards pass, for removing whole organizations (operators only)."""
+    token = _purging.set(True)
+    try:
+        with transaction.atomic(using=using):
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL clb.purge = 'on'")
+            yield
+    finally:
+        _purging.reset(token)
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """`connection_created` receiver: the SQL function SQLite delete guards ask."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("clb_purging", 0, lambda: int(_purging.get()))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import PublicIdField, TenantManager
+from organizations.scoping import PublicIdField, TenantManager, TenantQuerySet
 
 
 class Organization(models.Model):
@@ -138,7 +138,7 @@ class Membership(models.Model):
         return self.role == Role.OWNER
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(TenantQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise PermissionDenied("The audit log is append-only.")
 

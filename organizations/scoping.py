@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -59,7 +60,120 @@ def active_organization() -> Organization | None:
     return None if value is UNSCOPED else value
 
 
-class TenantManager(models.Manager):
+class TenantWriteError(ScopeError):
+    """A write for another organization than the active one, or a key into another
+    organization's rows."""
+
+
+@cache
+def tenant_keys(model: type[models.Model]) -> tuple[models.ForeignKey, ...]:
+    """The model's foreign keys to tenant-owned models (the organization key aside)."""
+    return tuple(
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey)
+        and f.name != "organization"
+        and is_tenant_model(f.related_model)  # type: ignore[arg-type]
+    )
+
+
+def is_tenant_model(model: Any) -> bool:
+    """Whether rows of `model` belong to one organization (a tenant manager by default
+    and an `organization` key)."""
+    if not isinstance(model, type) or not issubclass(model, models.Model):
+        return False
+    has_org = any(f.name == "organization" for f in model._meta.concrete_fields)
+    return has_org and isinstance(model._default_manager, TenantManager)
+
+
+def _owner_of(field: models.ForeignKey, value: Any) -> int | None:
+    """The organization of the row `value` names through `field` (one query)."""
+    target = field.related_model
+    lookup = {field.target_field.attname: value}  # type: ignore[union-attr]
+    return (
+        target._base_manager.filter(**lookup)  # type: ignore[union-attr]
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+
+
+def check_write(obj: models.Model, fields: Any = None) -> None:
+    """Refuse to write `obj` for another organization than the active one, or with a key
+    into another organization's rows (`fields`: only these, for a partial save).
+    Related objects already loaded cost no query; a bare id costs one."""
+    org_id = getattr(obj, "organization_id", None)
+    active = _active.get()
+    if active is not None and active is not UNSCOPED and org_id != active.pk:
+        raise TenantWriteError(
+            f"A {type(obj).__name__} of another organization cannot be saved inside "
+            f"scope({active})."
+        )
+    for field in tenant_keys(type(obj)):
+        if fields is not None and field.name not in fields and field.attname not in fields:
+            continue
+        value = getattr(obj, field.attname)
+        if value is None:
+            continue
+        cached = field.get_cached_value(obj, default=None)
+        target = field.target_field.attname  # type: ignore[union-attr]
+        if cached is not None and getattr(cached, target) == value:
+            owner = getattr(cached, "organization_id", None)
+        else:
+            owner = _owner_of(field, value)
+        if owner is not None and owner != org_id:
+            raise TenantWriteError(
+                f"{type(obj).__name__}.{field.name} points into another organization."
+            )
+
+
+def guard_save(sender: Any, instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    """`pre_save` receiver (connected by `organizations.apps`): every tenant row."""
+    if not raw and is_tenant_model(sender):
+        check_write(instance, kwargs.get("update_fields"))
+
+
+class TenantQuerySet(models.QuerySet):
+    """Bulk writes keep the fences `save()` keeps (see `check_write`)."""
+
+    def update(self, **kwargs: Any) -> int:
+        keys = {f.name: f for f in tenant_keys(self.model)} | {
+            f.attname: f for f in tenant_keys(self.model)
+        }
+        active = _active.get()
+        for name, value in kwargs.items():
+            if name == "organization" or name == "organization_id":
+                raise TenantWriteError("A row's organization never changes.")
+            field = keys.get(name)
+            if field is None or value is None or hasattr(value, "resolve_expression"):
+                continue
+            if isinstance(value, models.Model):
+                owner = getattr(value, "organization_id", None)
+            else:
+                owner = _owner_of(field, value)
+            if active is None or active is UNSCOPED:
+                mismatched = self.exclude(organization_id=owner).exists()
+            else:
+                mismatched = owner != active.pk
+            if owner is not None and mismatched:
+                raise TenantWriteError(
+                    f"{self.model.__name__}.{field.name} cannot point into another organization."
+                )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        for obj in objs:
+            check_write(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        for obj in objs:
+            check_write(obj, fields)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> models.QuerySet:
         active = _active.get()
         qs = super().get_queryset()

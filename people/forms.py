@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from frameworks.models import JobFamily, Level
 from people.models import Person
-from people.selectors import current_levels
+from people.placement import placeable_levels
 
-LEVEL_HELP = "Levels of the job family's latest published ladder (or its draft, if none yet)."
+LEVEL_HELP = (
+    "Levels of the job family's latest published ladder. A level only its draft has is "
+    "pending until the draft is published."
+)
 
 
 def level_label(level: Level) -> str:
@@ -65,21 +68,21 @@ class PersonForm(forms.Form):
     )
     manager = PersonChoiceField(
         label="Manager",
-        queryset=Person._base_manager.none(),
+        queryset=None,
         to_field_name="public_id",
         required=False,
         empty_label="No manager (top of the organization)",
     )
-    job_family = forms.ModelChoiceField(
+    job_family: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Job family",
-        queryset=JobFamily._base_manager.none(),
+        queryset=None,
         to_field_name="public_id",
         required=False,
         empty_label="Not placed on a ladder yet",
     )
     level = LevelChoiceField(
         label="Level",
-        queryset=Level._base_manager.none(),
+        queryset=None,
         to_field_name="public_id",
         required=False,
         empty_label="No level yet",
@@ -100,7 +103,9 @@ class PersonForm(forms.Form):
             managers = Person.objects.filter(Q(is_active=True) | Q(pk=person.manager_id))
             managers = managers.exclude(pk=person.pk).order_by("name")
         self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
-        self.fields["job_family"].queryset = JobFamily.objects.order_by("position", "name")  # type: ignore[attr-defined]
+        self.fields["job_family"].queryset = JobFamily.objects.filter(  # type: ignore[attr-defined]
+            Q(archived_at=None) | Q(pk=getattr(person, "job_family_id", None))
+        ).order_by("position", "name")
         self.fields["job_family"].widget.attrs.update(
             {
                 "hx-get": reverse("people:level_options"),
@@ -112,7 +117,7 @@ class PersonForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
         family = self._chosen_family()
-        levels = current_levels(family)
+        levels = placeable_levels(family)
         level_field = self.fields["level"]
         level_field.queryset = Level.objects.filter(pk__in=[lv.pk for lv in levels])  # type: ignore[attr-defined]
         level_field.choices = level_choices(levels, grouped=family is None)  # type: ignore[attr-defined]
@@ -164,9 +169,9 @@ class EditPersonForm(PersonForm):
         assert person is not None
         data = self.cleaned_data
         family, level = data.get("job_family"), data.get("level")
-        return (getattr(family, "pk", None), getattr(level, "pk", None)) != (
+        return (getattr(family, "pk", None), getattr(level, "uid", "")) != (
             person.job_family_id,
-            person.level_id,
+            person.level_uid,
         )
 
     def clean(self) -> dict[str, Any]:
@@ -223,6 +228,7 @@ class DirectoryFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.levels = levels
         self.fields["q"].widget.attrs.update(
             type="search", placeholder="Name or e-mail", autocomplete="off"
         )
@@ -242,7 +248,7 @@ class DirectoryFilterForm(forms.Form):
         if family := data.get("family"):
             qs = qs.filter(job_family__public_id=family)
         if level := data.get("level"):
-            qs = qs.filter(level__code=level)
+            qs = qs.filter(level_uid__in=[lv.uid for lv in self.levels if lv.code == level])
         if manager := data.get("manager"):
             qs = qs.filter(manager__public_id=manager)
         status = data.get("status") or "active"

@@ -25,7 +25,7 @@ from django.core.validators import validate_email
 from frameworks.models import JobFamily, Level
 from people.forms import parse_date
 from people.models import Person
-from people.selectors import current_levels
+from people.placement import placeable_levels
 
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
@@ -258,13 +258,13 @@ def _error(row: RowPlan, column: str, message: str) -> None:
 def plan_import(header: list[str], raw_rows: list[list[str]]) -> ImportPlan:
     """Check every row against the directory and the ladders (a constant number of
     queries) and say what applying the file would do."""
-    people = {p.email: p for p in Person.objects.select_related("manager", "job_family", "level")}
+    people = {p.email: p for p in Person.objects.select_related("manager", "job_family")}
     families = list(JobFamily.objects.all())
     family_by_name = {f.name.casefold(): f for f in families} | {
         f.key.casefold(): f for f in families
     }
     levels_by_family: dict[int, list[Level]] = {}
-    for lv in current_levels():
+    for lv in placeable_levels():
         levels_by_family.setdefault(lv.version.family_id, []).append(lv)
 
     keys = [_column_key(cell) for cell in header]

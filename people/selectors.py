@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from frameworks.models import FrameworkVersion, JobFamily, Level
 from people import panels
 from people.models import Person
 
@@ -17,7 +16,7 @@ def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
     """The directory entry of the logged-in user in the active organization."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(user=user).select_related("level__version", "job_family").first()
+    return Person.objects.filter(user=user).select_related("job_family").first()
 
 
 def report_ids(person: Person | None, *, direct_only: bool = False) -> set[int]:
@@ -67,34 +66,10 @@ def can_view_person(user, membership, person: Person) -> bool:  # type: ignore[n
 # --- the directory pages ----------------------------------------------------------------
 
 
-def current_versions(family_ids: Iterable[int] | None = None) -> dict[int, FrameworkVersion]:
-    """Each family's current version: the latest published one, else the draft. One query."""
-    qs = FrameworkVersion.objects.select_related("family").order_by("family_id", "-number")
-    if family_ids is not None:
-        qs = qs.filter(family_id__in=list(family_ids))
-    found: dict[int, FrameworkVersion] = {}
-    for version in qs:
-        have = found.get(version.family_id)
-        if have is None or (have.is_draft and not version.is_draft):
-            found[version.family_id] = version
-    return found
-
-
-def current_levels(family: JobFamily | None = None) -> list[Level]:
-    """Levels people can be placed on: those of each family's current version (two
-    queries), ordered by family, then rank."""
-    versions = current_versions([family.pk] if family is not None else None)
-    return list(
-        Level.objects.filter(version__in=list(versions.values()))
-        .select_related("version__family")
-        .order_by("version__family__position", "version__family__name", "rank", "position")
-    )
-
-
 def directory() -> QuerySet[Person]:
     """People with everything a directory row shows, in a constant number of queries."""
     return (
-        Person.objects.select_related("manager", "level", "job_family", "level__version")
+        Person.objects.select_related("manager", "job_family")
         .annotate(**panels.columns())  # e.g. `invited` (accounts)
         .order_by("name")
     )

@@ -12,6 +12,7 @@ from frameworks.models import JobFamily, Level
 from organizations.audit import changes_between, record, snapshot
 from organizations.models import Organization
 from people.models import LevelChange, PeopleImport, Person
+from people.placement import attach, check_placeable
 from people.signals import person_deactivated
 
 AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
@@ -66,18 +67,23 @@ def check_same_organization(org: Organization, **related: Any) -> None:
 
 
 def check_level(job_family: JobFamily | None, level: Level | None) -> None:
-    if level is not None and (job_family is None or level.version.family_id != job_family.pk):
-        raise PersonError("Choose a level from the person's job family.", "level")
+    """A place is a level of the family's current version, or one only its draft has
+    (pending until published); never a level of an old version."""
+    if problem := check_placeable(job_family, level):
+        raise PersonError(problem, "level")
 
 
 def _log_level(person: Person, actor: Any, effective: dt.date | None, reason: str) -> None:
+    placed = attach([person])[0].placement
+    level = placed.level
     LevelChange.objects.create(
         organization=person.organization,
         person=person,
         job_family=person.job_family,
-        level_uid=person.level.uid if person.level else "",
-        level_code=person.level.code if person.level else "",
-        level_title=person.level.title if person.level else "",
+        version=level.version if level is not None else placed.version,
+        level_uid=person.level_uid,
+        level_code=level.code if level else "",
+        level_title=level.title if level else "",
         effective_date=effective or timezone.localdate(),
         reason=reason,
         changed_by=actor if getattr(actor, "pk", None) else None,
@@ -111,7 +117,7 @@ def create_person(
             email=email,
             manager=manager,
             job_family=job_family,
-            level=level,
+            level_uid=level.uid if level is not None else "",
             start_date=start_date,
             title=title,
             user=user,
@@ -166,9 +172,15 @@ def update_person(
         )
         if "manager" in fields:
             check_manager(person, fields["manager"])
-        check_level(fields.get("job_family", person.job_family), fields.get("level", person.level))
+        if "job_family" in fields or "level" in fields:
+            check_level(
+                fields.get("job_family", person.job_family), fields.get("level", person.level)
+            )
         before = snapshot(person, AUDITED_FIELDS)
-        old_level = (person.job_family_id, person.level_id)
+        old_level = (person.job_family_id, person.level_uid)
+        if "level" in fields:
+            level = fields.pop("level")
+            fields["level_uid"] = level.uid if level is not None else ""
         qs = Person.objects.filter(pk=person.pk)
         if expected_revision is not None:
             qs = qs.filter(revision=expected_revision)
@@ -180,7 +192,7 @@ def update_person(
             raise StaleEditError()
         person.refresh_from_db()
         after = snapshot(person, AUDITED_FIELDS)
-        if (person.job_family_id, person.level_id) != old_level:
+        if (person.job_family_id, person.level_uid) != old_level:
             _log_level(person, actor, level_effective_date, level_reason or "Level changed")
         changes = changes_between(before, after)
         if changes:
@@ -247,6 +259,29 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
     return person
 
 
+def link_login(person: Person, user: Any, *, actor: Any) -> Person:
+    """Give a directory entry its login (an accepted invitation, a first sign-in by the
+    same e-mail address). Audited; refused when the person already has another login."""
+    org = person.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.user_id == user.pk:
+            return locked
+        if locked.user_id is not None:
+            raise PersonError(f"{person.name} already has a login.")
+        Person.objects.filter(pk=person.pk).update(user=user, updated_at=timezone.now())
+        person.user = user
+        record(
+            org,
+            actor,
+            "person.login_linked",
+            person,
+            changes={"user": [None, user.email]},
+        )
+    return person
+
+
 def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", actor: Any) -> Person:
     """The directory entry for a login: linked by user, else by e-mail, else created."""
     email = user.email.strip().lower()
@@ -255,10 +290,7 @@ def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", acto
         return person
     person = Person.objects.filter(organization=org, email=email).first()
     if person:
-        org.ensure_writable()
-        person.user = user
-        person.save(update_fields=["user"])
-        return person
+        return link_login(person, user, actor=actor)
     display = name or f"{user.first_name} {user.last_name}".strip() or email.split("@")[0]
     return create_person(org, actor=actor, name=display, email=email, user=user)
 

@@ -25,6 +25,7 @@ from people.forms import (
 from people.imports import ImportFileError, example_csv, plan_import, read_csv
 from people.models import LevelChange, PeopleImport, Person
 from people.panels import panels_for, profile_context
+from people.placement import placeable_levels
 from people.services import (
     ImportChangedError,
     PersonError,
@@ -65,7 +66,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(
         request.GET or None,
         families=families,
-        levels=selectors.current_levels(),
+        levels=placeable_levels(),
         managers=managers,
     )
     page = Paginator(form.apply(selectors.directory()), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,7 +99,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def org_chart(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     people = selectors.visible_people(request.user, membership).filter(is_active=True)
-    people = people.select_related("level", "job_family")
+    people = people.select_related("job_family")
     tree = selectors.org_chart(people)
     return render(request, "people/org_chart.html", {"tree": tree, "count": len(people)})
 
@@ -110,7 +111,7 @@ def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[i
     """The person, if the viewer may see them, and the ids the viewer may see (None:
     everyone). Others get 404, exactly as for someone who does not exist."""
     person = get_object_or_404(
-        Person.objects.select_related("manager", "level__version", "job_family", "user"),
+        Person.objects.select_related("manager", "job_family", "user"),
         public_id=person_id,
     )
     membership = request.membership  # type: ignore[attr-defined]
@@ -126,7 +127,7 @@ def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[i
 
 
 def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> HttpResponse:
-    reports = list(person.reports.filter(is_active=True).select_related("level"))
+    reports = list(person.reports.filter(is_active=True).select_related("job_family"))
     history = list(LevelChange.objects.filter(person=person).select_related("job_family"))
     login_role = None
     if person.user_id:
@@ -205,7 +206,7 @@ def add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, person_id: str) -> HttpResponse:
     person = get_object_or_404(
-        Person.objects.select_related("manager", "level", "job_family"), public_id=person_id
+        Person.objects.select_related("manager", "job_family"), public_id=person_id
     )
     form = EditPersonForm(
         request.POST or None, person=person, initial=EditPersonForm.initial_for(person)

@@ -203,7 +203,7 @@ def _past_cycle(org: Organization, hr: Any, rng: random.Random, today: dt.date) 
 
 def _past_people(org: Organization) -> list[str]:
     """The product team (the demo employee and manager among them), at most PAST_PEOPLE."""
-    people = Person.objects.filter(job_family__key="product-management", level__isnull=False)
+    people = Person.objects.filter(job_family__key="product-management").exclude(level_uid="")
     demo = [f"employee@{org.slug}.test", f"manager@{org.slug}.test"]
     first = list(people.filter(email__in=demo))
     rest = people.exclude(email__in=demo).order_by("name")[: PAST_PEOPLE - len(first)]

@@ -22,50 +22,30 @@ from frameworks.models import (
     Level,
     Statement,
 )
+from frameworks.selectors import current_versions as _current_versions
 from frameworks.selectors import next_levels as _next_levels
 from frameworks.selectors import path_below
 from people.models import Person
+from people.placement import Placement, resolve
 
 
 def current_versions(family_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
-    """The latest published version of each family (one query). Families with no
-    published version are missing from the result."""
-    found: dict[int, FrameworkVersion] = {}
-    qs = FrameworkVersion.objects.filter(
-        family_id__in=list(family_ids), status=FrameworkVersion.Status.PUBLISHED
-    ).order_by("family_id", "number")
-    for version in qs.select_related("family"):
-        found[version.family_id] = version  # ascending: the newest wins
-    return found
+    """The latest published version of each family (one query); see
+    `frameworks.selectors.current_versions`, the one definition of "current"."""
+    return _current_versions(family_ids)
 
 
 def current_version(family: JobFamily) -> FrameworkVersion | None:
-    return current_versions([family.pk]).get(family.pk)
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a person sits on their ladder: the family and the uid of their level."""
-
-    family_id: int | None
-    level_uid: str
+    return _current_versions([family.pk]).get(family.pk)
 
 
 def placements(people: Iterable[Person]) -> dict[int, Placement]:
-    """Family and level uid of each person (one query for the levels' families)."""
-    people = list(people)
-    level_ids = {p.level_id for p in people if p.level_id}
-    levels = {lv.pk: lv for lv in Level.objects.filter(pk__in=level_ids).select_related("version")}
-    out = {}
-    for p in people:
-        level = levels.get(p.level_id) if p.level_id else None
-        family_id = p.job_family_id or (level.version.family_id if level else None)
-        out[p.pk] = Placement(family_id=family_id, level_uid=level.uid if level else "")
-    return out
+    """Family and level uid of each person, resolved (`people.placement`)."""
+    return resolve(people)
 
 
 def level_of(person: Person) -> Placement:
-    return placements([person])[person.pk]
+    return person.placement
 
 
 def next_levels(level: Level, levels: list[Level]) -> list[Level]:

@@ -32,7 +32,8 @@ from frameworks.models import (
     Level,
     Statement,
 )
-from frameworks.services import current_draft, latest_published, publish_draft
+from frameworks.selectors import current_version
+from frameworks.services import current_draft, publish_draft
 from people.selectors import visible_people
 from spreadsheets.forms import UploadForm
 from spreadsheets.models import ImportJob
@@ -126,8 +127,7 @@ def _readable_families(request: HttpRequest) -> set[int] | None:
         return None
     people = visible_people(request.user, request.membership)  # type: ignore[attr-defined]
     ids: set[int] = set()
-    for family_id, level_family in people.values_list("job_family_id", "level__version__family_id"):
-        ids.update(x for x in (family_id, level_family) if x)
+    ids.update(x for x in people.values_list("job_family_id", flat=True) if x)
     return ids
 
 
@@ -137,7 +137,7 @@ def _version(request: HttpRequest, key: str, number: int) -> FrameworkVersion:
     if family is None or (readable is not None and family.pk not in readable):
         raise Http404("Not found")
     if readable is not None:  # members read the published ladder, like their ladder page
-        version = latest_published(family)
+        version = current_version(family)
         if version is None or version.number != number:
             raise Http404("Not found")
         return version

@@ -28,6 +28,7 @@ from api.errors import conflict, invalid
 from frameworks.models import JobFamily, Level
 from people import selectors, services
 from people.models import Person
+from people.placement import placeable_levels
 
 router = Router(tags=["people"])
 
@@ -52,8 +53,6 @@ class PersonList(ListOut):
 
 def person_out(person: Person) -> dict[str, Any]:
     family = person.job_family
-    if family is None and person.level is not None:
-        family = person.level.version.family
     return {
         "id": person.public_id,
         "name": person.name,
@@ -136,7 +135,7 @@ def _family(key: str) -> JobFamily:
 def _level(family: JobFamily | None, code: str) -> Level:
     if family is None:
         raise invalid("level", "Give the family too: a level code belongs to a job family.")
-    level = next((lv for lv in selectors.current_levels(family) if lv.code == code), None)
+    level = next((lv for lv in placeable_levels(family) if lv.code == code), None)
     if level is None:
         raise invalid("level", f"The {family.name} ladder has no level “{code}”.")
     return level

@@ -4,10 +4,10 @@ Every function runs in one transaction and writes an audit entry. Drafts carry a
 `revision` that every edit must name (`expected_revision`), so two admins editing the
 same draft cannot silently overwrite each other (`ConcurrentEditError`).
 
-- `versions`: the draft and the latest published version of a family, a draft's revision,
+- `versions`: a family's draft (its current version is `frameworks.selectors`'), a draft's revision,
   creating a family;
 - `loading`: `apply_family_data` (plain `FamilyData` into a draft) and `version_to_data`;
-- `lifecycle`: start, discard and publish a draft;
+- `lifecycle`: start, discard and publish a draft; archive or delete a family;
 - `operations`: the typed registry of draft operations, the undo stack, audited edits;
 - `editing`: the editor's edits (a cell; add/edit/move/remove a level, category or
   competency).
@@ -20,6 +20,7 @@ from frameworks.services.editing import (
     accept_statement,
     add_category,
     add_competency,
+    add_competency_with_statements,
     add_level,
     edit_cell,
     edit_cell_statements,
@@ -34,9 +35,13 @@ from frameworks.services.editing import (
     update_level,
 )
 from frameworks.services.lifecycle import (
+    archive_family,
     create_blank_family,
+    delete_family,
     discard_draft,
+    pending_people,
     publish_draft,
+    restore_family,
     start_draft,
 )
 from frameworks.services.loading import apply_family_data, version_to_data
@@ -52,7 +57,6 @@ from frameworks.services.versions import (
     create_family,
     current_draft,
     ladder_problems,
-    latest_published,
     next_number,
 )
 
@@ -65,28 +69,32 @@ __all__ = [
     "accept_statement",
     "add_category",
     "add_competency",
+    "add_competency_with_statements",
     "add_level",
     "apply_edit",
     "apply_family_data",
+    "archive_family",
     "bump_revision",
     "create_blank_family",
     "create_family",
     "current_draft",
+    "delete_family",
     "discard_draft",
     "edit_cell",
     "edit_cell_statements",
     "ladder_problems",
     "last_edit",
-    "latest_published",
     "move_category",
     "move_competency",
     "move_level",
     "next_number",
+    "pending_people",
     "publish_draft",
     "remove_category",
     "remove_competency",
     "remove_level",
     "rename_category",
+    "restore_family",
     "start_draft",
     "undo_last_edit",
     "update_competency",

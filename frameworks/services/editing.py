@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from django.db.models import Max
 
-from frameworks.errors import EditError
+from frameworks.errors import EditError, FrameworkError
 from frameworks.models import (
     Competency,
     CompetencyCategory,
@@ -308,6 +308,74 @@ def add_competency(
         "source": source,
     }
     return _add(COMPETENCY, draft, competency, actor=actor, expected_revision=expected_revision)
+
+
+def _next_position(model: Any, draft: FrameworkVersion) -> int:
+    top = model.objects.filter(version=draft).aggregate(m=Max("position"))["m"]
+    return (top if top is not None else -1) + 1
+
+
+def add_competency_with_statements(
+    draft: FrameworkVersion,
+    *,
+    name: str,
+    description: str,
+    source: str,
+    category_name: str,
+    statements: list[tuple[str, str, list[str]]],
+    actor: Any,
+    expected_revision: int | None,
+    label: str,
+    action: str,
+    data: dict[str, Any],
+) -> Competency:
+    """Add a competency with a first statement per level — (level uid, text, evidence) —
+    under the category `category_name` (created when missing), as one audited edit that
+    one undo removes (O*NET's "add as competency")."""
+    if not Level.objects.filter(version=draft).exists():
+        raise FrameworkError(
+            f"{draft.family.name} has no levels yet. Add its levels first, then add "
+            "competencies from O*NET."
+        )
+    if Competency.objects.filter(version=draft, name__iexact=name).exists():
+        raise FrameworkError(f"{draft.family.name} already has a competency called “{name}”.")
+    ops: list[Operation] = []
+    category = CompetencyCategory.objects.filter(version=draft, name=category_name).first()
+    category_uid = category.uid if category else new_public_id()
+    if category is None:
+        position = _next_position(CompetencyCategory, draft)
+        ops.append(
+            {
+                "op": "create_category",
+                "uid": category_uid,
+                "category": {"name": category_name, "position": position},
+            }
+        )
+    uid = new_public_id()
+    competency = {
+        "name": name,
+        "description": description,
+        "category": category_uid,
+        "position": _next_position(Competency, draft),
+        "source": source,
+    }
+    rows = [
+        {"competency": uid, "level": level, "text": text, "evidence": list(kinds), "position": 0}
+        for level, text, kinds in statements
+    ]
+    ops.append(
+        {"op": "create_competency", "uid": uid, "competency": competency, "statements": rows}
+    )
+    apply_edit(
+        draft,
+        {"op": "batch", "ops": ops},
+        actor=actor,
+        expected_revision=expected_revision,
+        label=label,
+        action=action,
+        data=data,
+    )
+    return COMPETENCY.get(draft, uid)
 
 
 def update_competency(

@@ -1,6 +1,6 @@
 """A draft's life: started (from the latest published version, or an older one to roll
-back), discarded, or published — which moves the family's people onto the same-uid
-levels of the new version."""
+back), discarded, or published — people are placed by level uid, so they stand on the
+new version's levels at once. And a family's: archived once published, else deleted."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from frameworks.errors import FrameworkError
 from frameworks.models import DraftEdit, FrameworkVersion, JobFamily, Level
+from frameworks.selectors import current_version
 from frameworks.services.loading import version_to_data, write_content
 from frameworks.services.versions import (
     bump_revision,
     create_family,
     current_draft,
     ladder_problems,
-    latest_published,
     next_number,
+    pending_people,
 )
 from organizations.audit import record
 from organizations.models import Organization
@@ -44,7 +45,7 @@ def start_draft(
             from_version.family_id != family.pk or from_version.is_draft
         ):
             raise FrameworkError("Start a draft from a published version of this job family.")
-        source = from_version or latest_published(family)
+        source = from_version or current_version(family)
         draft = FrameworkVersion.objects.create(
             organization=org,
             family=family,
@@ -77,9 +78,10 @@ def discard_draft(
     with transaction.atomic():
         if expected_revision is not None:
             bump_revision(draft, expected_revision)
-        if Level.objects.filter(version=draft, people__isnull=False).exists():
+        if pending_people(draft).exists():
             raise FrameworkError(
-                "People are placed on levels of this draft; it cannot be discarded."
+                "People are placed on levels only this draft has (pending until it is "
+                "published); it cannot be discarded. Move them to another level first."
             )
         record(org, actor, "framework.draft_discarded", draft)
         draft.delete()
@@ -94,10 +96,11 @@ def publish_draft(
     open_flags: int = 0,
     reason: str = "",
 ) -> FrameworkVersion:
-    """Make a draft an immutable published version, and move the people of this family
-    onto the matching levels of the new version. `open_flags`: how many statements the
-    checker still flags (the publish page counts them); publishing them anyway needs a
-    `reason`, kept in the version note and the audit entry."""
+    """Make a draft an immutable published version. People are placed by level uid, so
+    they stand on the new version's levels at once; a version that drops a level
+    people are on is refused. `open_flags`: how many statements the checker still flags
+    (the publish page counts them); publishing them anyway needs a `reason`, kept in the
+    version note and the audit entry."""
     from people.models import LevelChange, Person
 
     org = draft.organization
@@ -126,14 +129,21 @@ def publish_draft(
                 + " ".join(f"{p.level}: {p.message}" for p in problems)
             )
         new_levels = {lv.uid: lv for lv in Level.objects.filter(version=draft)}
-        stranded = (
-            Person.objects.filter(level__version__family=draft.family)
-            .exclude(level__version=draft)
-            .exclude(level__uid__in=list(new_levels))
-            .select_related("level")
+        previous = current_version(draft.family)
+        old_levels = {lv.uid: lv for lv in Level.objects.filter(version=previous)}
+        placed = list(
+            Person.objects.filter(job_family=draft.family)
+            .exclude(level_uid="")
+            .only("pk", "organization_id", "job_family_id", "level_uid")
         )
-        if stranded.exists():
-            codes = sorted({p.level.code for p in stranded if p.level})
+        if stranded := {p.level_uid for p in placed} - set(new_levels):
+            codes = sorted(
+                set(
+                    Level.objects.filter(version__family=draft.family, uid__in=stranded)
+                    .values_list("code", flat=True)
+                    .distinct()
+                )
+            )
             raise FrameworkError(
                 f"This version removes level(s) {', '.join(codes)} that people are still on. "
                 "Move them to another level first."
@@ -145,33 +155,33 @@ def publish_draft(
         draft.published_by = actor if getattr(actor, "pk", None) else None
         draft.save(update_fields=["status", "number", "note", "published_at", "published_by"])
         DraftEdit.objects.filter(version=draft).delete()
-        movers = (
-            Person.objects.filter(level__version__family=draft.family)
-            .exclude(level__version=draft)
-            .select_related("level")
-        )
-        renamed = []
-        for person in movers:
-            assert person.level is not None
-            old = person.level
-            person.level = new_levels[old.uid]
-            person.save(update_fields=["level"])
-            if (old.code, old.title) != (person.level.code, person.level.title):
-                renamed.append(
-                    LevelChange(
-                        organization=org,
-                        person=person,
-                        job_family=draft.family,
-                        level_uid=person.level.uid,
-                        level_code=person.level.code,
-                        level_title=person.level.title,
-                        effective_date=timezone.localdate(),
-                        reason=f"{draft.label} published: the level was renamed",
-                        changed_by=actor if getattr(actor, "pk", None) else None,
-                    )
+        # people are placed by uid: nobody's row changes. Their history notes a pending
+        # placement taking effect, and a level renamed by this version.
+        history = []
+        for person in placed:
+            new, old = new_levels[person.level_uid], old_levels.get(person.level_uid)
+            if old is None:
+                reason = f"{draft.label} published: the placement took effect"
+            elif (old.code, old.title) != (new.code, new.title):
+                reason = f"{draft.label} published: the level was renamed"
+            else:
+                continue
+            history.append(
+                LevelChange(
+                    organization=org,
+                    person=person,
+                    job_family=draft.family,
+                    version=draft,
+                    level_uid=new.uid,
+                    level_code=new.code,
+                    level_title=new.title,
+                    effective_date=timezone.localdate(),
+                    reason=reason,
+                    changed_by=actor if getattr(actor, "pk", None) else None,
                 )
+            )
         # a person's level history shows the name their level had at each time
-        LevelChange.objects.bulk_create(renamed)
+        LevelChange.objects.bulk_create(history)
         record(
             org,
             actor,
@@ -179,11 +189,74 @@ def publish_draft(
             draft,
             data={
                 "note": note,
-                "people_renamed_level": len(renamed),
+                "people_level_history": len(history),
                 **({"open_flags": open_flags, "reason": reason} if open_flags else {}),
             },
         )
     return draft
+
+
+def _people_in(family: JobFamily) -> int:
+    from people.models import Person
+
+    return Person.objects.filter(job_family=family, is_active=True).count()
+
+
+def _refuse_while_people_in(family: JobFamily) -> None:
+    if n := _people_in(family):
+        raise FrameworkError(
+            f"{n} {'person is' if n == 1 else 'people are'} placed in {family.name}. "
+            "Move them to another job family first."
+        )
+
+
+def _is_published(family: JobFamily) -> bool:
+    return FrameworkVersion.objects.filter(
+        family=family, status=FrameworkVersion.Status.PUBLISHED
+    ).exists()
+
+
+def archive_family(family: JobFamily, *, actor: Any) -> JobFamily:
+    """Retire a family that has a published version: its versions stay (reviews and
+    promotions refer to them), it leaves the lists and nobody can be placed on it."""
+    org = family.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        if not _is_published(family):
+            raise FrameworkError(f"{family.name} has never been published: delete it instead.")
+        _refuse_while_people_in(family)
+        JobFamily.objects.filter(pk=family.pk).update(archived_at=timezone.now())
+        family.refresh_from_db(fields=["archived_at"])
+        record(org, actor, "framework.family_archived", family)
+    return family
+
+
+def restore_family(family: JobFamily, *, actor: Any) -> JobFamily:
+    """Bring an archived family back to the lists."""
+    org = family.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        JobFamily.objects.filter(pk=family.pk).update(archived_at=None)
+        family.refresh_from_db(fields=["archived_at"])
+        record(org, actor, "framework.family_restored", family)
+    return family
+
+
+def delete_family(family: JobFamily, *, actor: Any) -> None:
+    """Delete a family that was never published (its draft goes with it). A family with
+    a published version is archived instead."""
+    org = family.organization
+    org.ensure_writable()
+    with transaction.atomic():
+        if _is_published(family):
+            raise FrameworkError(
+                f"{family.name} has published versions, which are kept: archive it instead."
+            )
+        _refuse_while_people_in(family)
+        record(org, actor, "framework.family_deleted", family, data={"name": family.name})
+        for version in FrameworkVersion.objects.filter(family=family):
+            version.delete()
+        family.delete()
 
 
 def create_blank_family(

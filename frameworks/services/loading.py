@@ -21,11 +21,11 @@ from frameworks.models import (
     Statement,
 )
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+from frameworks.selectors import current_version
 from frameworks.services.versions import (
     bump_revision,
     create_family,
     current_draft,
-    latest_published,
     next_number,
 )
 from organizations.audit import record
@@ -81,13 +81,16 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
 
 def write_content(draft: FrameworkVersion, data: FamilyData) -> None:
     """Replace a draft's rows with `data` (uids kept where `data` carries them)."""
+    from people.models import Person
+
     org = draft.organization
     Statement.objects.filter(version=draft).delete()
     Competency.objects.filter(version=draft).delete()
     CompetencyCategory.objects.filter(version=draft).delete()
+    placed = Person.objects.filter(job_family=draft.family).values_list("level_uid", flat=True)
     Level.objects.filter(version=draft).exclude(
         uid__in=[lv.uid for lv in data.levels if lv.uid]
-    ).filter(people__isnull=True).delete()
+    ).exclude(uid__in=placed).delete()
     existing = {lv.uid: lv for lv in Level.objects.filter(version=draft)}
     levels: dict[str, Level] = {}
     for pos, lv in enumerate(data.levels):
@@ -187,7 +190,7 @@ def apply_family_data(
             family.name, family.description = data.name, data.description
             family.save(update_fields=["name", "description"])
         draft = current_draft(family)
-        base = latest_published(family)
+        base = current_version(family)
         if draft is None:
             draft = FrameworkVersion.objects.create(
                 organization=org,

@@ -9,10 +9,11 @@ named by `uid`, which survives a restore.
 The registry `OPERATIONS` maps each name to its handler: `set_cell` (the statements of one
 competency at one level), `set_draft_note` (a machine-drafted statement accepted) and, for
 each kind of item in `ITEM_KINDS` (level, competency, category), `create_<kind>`,
-`update_<kind>` ({"changes": {uid: {field: value}}}) and `delete_<kind>`. Stored payloads
-carry `"v": PAYLOAD_VERSION`; an entry written before payloads were versioned has none
-and is version 1. A change to the shape of an operation
-bumps the version, and `apply_operation` refuses (with a sentence) what it cannot read.
+`update_<kind>` ({"changes": {uid: {field: value}}}) and `delete_<kind>`; and `batch`
+(several operations as one edit). Stored payloads carry `"v": PAYLOAD_VERSION`; an entry
+written before payloads were versioned has none and is version 1. A change to the shape
+of an operation bumps the version, and `apply_operation` refuses (with a sentence) what
+it cannot read.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from frameworks.models import (
     Statement,
     Track,
 )
-from frameworks.services.versions import bump_revision, ladder_problems
+from frameworks.services.versions import bump_revision, ladder_problems, pending_people
 from organizations.audit import record
 from organizations.scoping import new_public_id
 
@@ -292,7 +293,7 @@ def _create(kind: ItemKind) -> Handler:
 def _delete(kind: ItemKind) -> Handler:
     def delete(draft: FrameworkVersion, op: Operation) -> Operation:
         item = kind.get(draft, op["uid"])
-        if kind is LEVEL and item.people.exists():
+        if kind is LEVEL and pending_people(draft).filter(level_uid=item.uid).exists():
             raise EditError(f"People are placed on {item.code}. Move them to another level first.")
         inverse = {
             "op": f"create_{kind.name}",
@@ -310,6 +311,14 @@ for _kind in ITEM_KINDS.values():
     operation(f"update_{_kind.name}")(_update(_kind))
     operation(f"create_{_kind.name}")(_create(_kind))
     operation(f"delete_{_kind.name}")(_delete(_kind))
+
+
+@operation("batch")
+def _batch(draft: FrameworkVersion, op: Operation) -> Operation:
+    """Several operations as one edit (O*NET adds a category and a competency with its
+    statements); undone in reverse order."""
+    inverses = [apply_operation(draft, {**sub, "v": PAYLOAD_VERSION}) for sub in op["ops"]]
+    return {"op": "batch", "ops": list(reversed(inverses))}
 
 
 def apply_operation(draft: FrameworkVersion, op: Operation) -> Operation:

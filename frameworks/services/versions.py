@@ -1,4 +1,5 @@
-"""A family's versions: which one is the draft and which the latest published, the next
+"""A family's versions: which one is the draft (the current one, the latest published,
+is `frameworks.selectors.current_version`), the next
 version number, a draft's revision (claimed by every write), and creating a family."""
 
 from __future__ import annotations
@@ -14,16 +15,9 @@ from frameworks.errors import ConcurrentEditError, FrameworkError
 from frameworks.ladder import LadderProblem
 from frameworks.ladder import validate as validate_ladder
 from frameworks.models import FrameworkVersion, JobFamily, Level
+from frameworks.selectors import current_version
 from organizations.audit import record
 from organizations.models import Organization
-
-
-def latest_published(family: JobFamily) -> FrameworkVersion | None:
-    return (
-        FrameworkVersion.objects.filter(family=family, status=FrameworkVersion.Status.PUBLISHED)
-        .order_by("-number")
-        .first()
-    )
 
 
 def current_draft(family: JobFamily) -> FrameworkVersion | None:
@@ -90,3 +84,15 @@ def create_family(
         )
         record(org, actor, "family.created", family)
     return family
+
+
+def pending_people(draft: FrameworkVersion) -> Any:
+    """People placed on a level that only this draft has: pending until it is published."""
+    from people.models import Person
+
+    current = current_version(draft.family)
+    known = Level.objects.filter(version=current).values_list("uid", flat=True)
+    only_here = Level.objects.filter(version=draft).exclude(uid__in=known)
+    return Person.objects.filter(
+        job_family=draft.family, level_uid__in=only_here.values_list("uid", flat=True)
+    )

@@ -22,7 +22,7 @@ def viewer(request: HttpRequest) -> Viewer:
 def person_or_404(request: HttpRequest, person_id: str) -> Person:
     """A person whose plan the viewer may see."""
     person = get_object_or_404(
-        Person.objects.select_related("manager", "level", "job_family"), public_id=person_id
+        Person.objects.select_related("manager", "job_family"), public_id=person_id
     )
     if not can_see_plan(viewer(request), person):
         raise Http404("Not found")

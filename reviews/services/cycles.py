@@ -48,15 +48,13 @@ def people_for_rule(rule: dict[str, Any]) -> QuerySet[Person]:
     (public ids), level (uids), team (the direct reports of managers, by public id) or
     manager (everyone who reports to them, directly or not)."""
     kind, ids = rule.get("kind", "everyone"), list(rule.get("ids", []))
-    qs = Person.objects.filter(is_active=True, level__isnull=False)
+    qs = Person.objects.filter(is_active=True).exclude(level_uid="")
     if kind == "everyone":
         return qs
     if kind == "families":
-        return qs.filter(
-            Q(job_family__public_id__in=ids) | Q(level__version__family__public_id__in=ids)
-        )
+        return qs.filter(Q(job_family__public_id__in=ids))
     if kind == "levels":
-        return qs.filter(level__uid__in=ids)
+        return qs.filter(level_uid__in=ids)
     if kind == "teams":
         return qs.filter(manager__public_id__in=ids)
     if kind == "managers":

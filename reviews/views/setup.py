@@ -164,10 +164,10 @@ def setup_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
             add_errors(form, err, default_field="kind")
         else:
             return redirect(next_step(request, cycle, "people"))
-    unplaced = Person.objects.filter(is_active=True, level__isnull=True).count()
+    unplaced = Person.objects.filter(is_active=True, level_uid="").count()
     context = {
         "form": form,
-        "everyone": Person.objects.filter(is_active=True, level__isnull=False).count(),
+        "everyone": Person.objects.filter(is_active=True).exclude(level_uid="").count(),
         "unplaced": unplaced,
         **steps_context(cycle, "people"),
     }
@@ -260,7 +260,7 @@ def who_reviews_whom(cycle: ReviewCycle) -> dict[str, Any]:
     """Everything the check page shows, in a constant number of queries."""
     participants = list(
         Participant.objects.filter(cycle=cycle)
-        .select_related("person__level__version__family", "manager", "person__manager")
+        .select_related("person__job_family", "manager", "person__manager")
         .order_by("person__name")
     )
     problems = {p.person.pk: p.message for p in generation.pin_problems(cycle, participants)}
@@ -304,7 +304,8 @@ def _addable(cycle: ReviewCycle) -> list[tuple[str, str]]:
     taken = Participant.objects.filter(cycle=cycle).values("person_id")
     return [
         (p.public_id, p.name)
-        for p in Person.objects.filter(is_active=True, level__isnull=False)
+        for p in Person.objects.filter(is_active=True)
+        .exclude(level_uid="")
         .exclude(pk__in=taken)
         .order_by("name")
     ]

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
-from frameworks.services import FrameworkError, apply_family_data, latest_published
+from frameworks.selectors import current_version
+from frameworks.services import FrameworkError, apply_family_data
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -161,7 +162,7 @@ def _apply_people(
     def level_for(family: JobFamily, code: str) -> Level:
         key = (family.pk, code)
         if key not in level_cache:
-            published = latest_published(family)
+            published = current_version(family)
             draft = drafts.get(normalize_name(family.name))
             level = None
             if published is not None:
@@ -176,7 +177,7 @@ def _apply_people(
             level_cache[key] = level
         return level_cache[key]
 
-    by_email = {p.email: p for p in Person.objects.select_related("level__version", "job_family")}
+    by_email = {p.email: p for p in Person.objects.select_related("job_family")}
     created = updated = 0
     new_emails: set[str] = set()
     changed: set[str] = set()
@@ -209,7 +210,6 @@ def _apply_people(
                 person.job_family_id == family.pk
                 and person.level is not None
                 and person.level.code == row.level
-                and person.level.version.family_id == family.pk
             )
             if not same_level:
                 fields["job_family"], fields["level"] = family, level

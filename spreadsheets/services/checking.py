@@ -11,7 +11,8 @@ from django.conf import settings
 
 from frameworks.models import JobFamily
 from frameworks.schema import FamilyData
-from frameworks.services import current_draft, latest_published, version_to_data
+from frameworks.selectors import current_version
+from frameworks.services import current_draft, version_to_data
 from people.models import Person
 from spreadsheets.diff import compare_family, compare_people
 from spreadsheets.reader import read_workbook
@@ -167,7 +168,7 @@ def _compare(parsed: ParsedWorkbook) -> tuple[list[Problem], dict[str, Any]]:
                 continue
             if family.name != data.name:
                 renamed = family.name
-            version = current_draft(family) or latest_published(family)
+            version = current_draft(family) or current_version(family)
             if version is not None:
                 old, label = version_to_data(version), version.label
             problems.extend(_stranded(family, data, moving))
@@ -202,9 +203,8 @@ def _stranded(family: JobFamily, data: FamilyData, moving: dict[str, PersonRow])
     out = []
     stuck: dict[str, list[str]] = {}
     draft = current_draft(family)
-    for p in Person.objects.filter(level__version__family=family).select_related("level"):
-        assert p.level is not None
-        if p.level.code in codes:
+    for p in Person.objects.filter(job_family=family).exclude(level_uid=""):
+        if p.level is None or p.level.code in codes:
             continue
         on_draft = draft is not None and p.level.version_id == draft.pk
         if p.email in moving and not on_draft:

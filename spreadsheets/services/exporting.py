@@ -7,7 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily
-from frameworks.services import current_draft, latest_published, version_to_data
+from frameworks.selectors import current_version
+from frameworks.services import current_draft, version_to_data
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -23,9 +24,9 @@ def export_versions(
     out = []
     for f in families:
         first, second = (
-            (current_draft, latest_published)
+            (current_draft, current_version)
             if which == "draft"
-            else (latest_published, current_draft)
+            else (current_version, current_draft)
         )
         version = first(f) or second(f)
         if version is not None:
@@ -47,7 +48,7 @@ def people_rows(family: JobFamily | None = None) -> list[PersonOut]:
             level=p.level.code if p.level else "",
             start_date=p.start_date,
         )
-        for p in people.select_related("manager", "job_family", "level").order_by("name", "email")
+        for p in people.select_related("manager", "job_family").order_by("name", "email")
         if p.job_family and p.level
     ]
 

@@ -8,7 +8,8 @@ import json
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
-from frameworks.services import current_draft, latest_published
+from frameworks.selectors import current_version
+from frameworks.services import current_draft
 from people.models import Person
 from spreadsheets.diff import ExistingPerson
 from spreadsheets.validator import ExistingFamily, OrgContext
@@ -16,7 +17,7 @@ from spreadsheets.validator import ExistingFamily, OrgContext
 
 def people_version(family: JobFamily) -> FrameworkVersion | None:
     """The version whose levels people of this family are placed on."""
-    return latest_published(family) or current_draft(family)
+    return current_version(family) or current_draft(family)
 
 
 def org_context() -> OrgContext:
@@ -38,7 +39,7 @@ def org_context() -> OrgContext:
 
 
 def existing_people() -> dict[str, ExistingPerson]:
-    rows = Person.objects.select_related("manager", "job_family", "level")
+    rows = Person.objects.select_related("manager", "job_family")
     return {
         p.email: ExistingPerson(
             email=p.email,

@@ -57,7 +57,7 @@ def test_people_edit_refuses_another_orgs_manager_family_and_level(world, ladder
         assert response.context["form"].errors.get(field), field
     with scope(world.globex):
         me.refresh_from_db()
-    assert (me.manager_id, me.job_family_id, me.level_id) == (None, None, None)
+    assert (me.manager_id, me.job_family_id, me.level_uid) == (None, None, "")
     assert acme_fingerprint(world.acme) == before
     _no_cross_links()
 

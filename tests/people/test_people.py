@@ -544,3 +544,16 @@ def test_the_directory_pages_large_organizations(world, django_assert_max_num_qu
     assert "120 matches" in first and "Zed 099" in first and "Zed 100" not in first
     second = client.get("/people/?q=Zed&page=2").content.decode()
     assert "Zed 100" in second and "Zed 119" in second and "Page 2 of 2" in second
+
+
+def test_linking_a_login_to_a_person_is_audited(acme_scope, world):
+    from organizations.models import AuditEntry
+    from organizations.services import create_user
+    from people.services import create_person, ensure_person_for_user
+
+    person = create_person(acme_scope, actor=world.hr, name="Lee Login", email="lee@acme.test")
+    user = create_user("lee@acme.test", password=None, name="Lee Login")
+    linked = ensure_person_for_user(acme_scope, user, actor=world.hr)
+    assert linked.pk == person.pk and linked.user_id == user.pk
+    entry = AuditEntry.objects.filter(action="person.login_linked").latest("id")
+    assert entry.changes == {"user": [None, "lee@acme.test"]}

@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frameworks.linter import lint_version
 from frameworks.models import JobFamily
-from frameworks.services import current_draft, latest_published
+from frameworks.selectors import current_version
+from frameworks.services import current_draft
 from organizations.models import Organization
 from organizations.scoping import scope
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"No organization with the slug {options['org']!r}.")
         with scope(org):
             for family in JobFamily.objects.order_by("position", "name"):
-                version = latest_published(family) or current_draft(family)
+                version = current_version(family) or current_draft(family)
                 if version is None:
                     continue
                 report = lint_version(version)
