@@ -11,10 +11,17 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 
 from datarights.registry import declarations
+from organizations.db_guards import purging
 from organizations.models import Membership, Organization
 
 
 def delete_everything(org: Organization) -> tuple[int, list[str]]:
+    # published framework rows refuse deletes except inside purging() (frameworks/db_guards)
+    with purging(connection.alias):
+        return _delete_everything(org)
+
+
+def _delete_everything(org: Organization) -> tuple[int, list[str]]:
     members = set(Membership._base_manager.filter(organization=org).values_list("user", flat=True))
     elsewhere = set(
         Membership._base_manager.filter(user__in=members)

@@ -34,6 +34,9 @@ ALLOWED: dict[str, tuple[int, str]] = {
     "sso/scim/views.py": (2, "SCIM requests name their organization by bearer token"),
     "datarights/registry.py": (1, "export/erasure read every model, filtering by organization"),
     "datarights/erasure.py": (1, "whether an erased person's login is used elsewhere"),
+    "datarights/orgdeletion.py": (2, "deleting an organization: its members' other logins"),
+    "datarights/services.py": (3, "the worker builds an organization's export by job id"),
+    "jobs/scheduler.py": (2, "the scheduler runs each job per organization, in its scope"),
 }
 SKIP = ("tests/", "bench/", ".venv/", ".tools/", "node_modules/")
 
