@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0004_family_protects_versions'),
+        ('frameworks', '0005_statement_draft_note'),
     ]
 
     operations = [
