@@ -15,7 +15,7 @@ from django.db import transaction
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.selectors import current_version
 from frameworks.services import apply_family_data, publish_draft
-from organizations.models import Organization, Role
+from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
 from organizations.services import add_member, create_organization, create_user
 from people.models import Person
@@ -119,9 +119,19 @@ def seed(
     rng = random.Random(seed)
     with unscoped():
         org = Organization.objects.filter(slug=slug).first()
-    owner = _login(f"owner@{slug}.test", "Olivia Owens")
     if org is None:
+        owner = _login(f"owner@{slug}.test", "Olivia Owens")
         org = create_organization(name=name, slug=slug, owner=owner, owner_name="Olivia Owens")
+    else:
+        # an organization made by create_organization: its own owner does the seeding
+        with scope(org):
+            membership = (
+                Membership.objects.filter(role=Role.OWNER, is_active=True)
+                .select_related("user")
+                .order_by("pk")
+                .first()
+            )
+        owner = membership.user if membership else _login(f"owner@{slug}.test", "Olivia Owens")
     result = DemoResult(org=org)
     with scope(org), transaction.atomic():
         if Person.objects.filter(organization=org).count() > 1:
