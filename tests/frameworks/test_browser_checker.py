@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from frameworks import services
 from frameworks.models import Competency, Level
+from frameworks.selectors import current_version
 from organizations.scoping import scope
 from tests.framework_fixtures import load
 from tests.frameworks.test_browser_editor import login, shoot
@@ -70,7 +71,7 @@ def test_checker_evidence_publish_diff_and_read_only(page, live_server, world):
 
     # the diff: one reworded statement, its changed words marked
     with scope(world.acme):
-        v1 = services.latest_published(family)
+        v1 = current_version(family)
         new = services.start_draft(family, actor=world.hr)
         comp = Competency.objects.get(version=new, name="Ticket handling")
         level = Level.objects.get(version=new, code="S1")
