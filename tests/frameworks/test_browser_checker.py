@@ -72,6 +72,7 @@ def test_checker_evidence_publish_diff_and_read_only(page, live_server, world):
     # the diff: one reworded statement, its changed words marked
     with scope(world.acme):
         v1 = current_version(family)
+        assert v1 is not None
         new = services.start_draft(family, actor=world.hr)
         comp = Competency.objects.get(version=new, name="Ticket handling")
         level = Level.objects.get(version=new, code="S1")
