@@ -25,6 +25,26 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Too many requests in a short time. Wait a minute and try again.",
     }
 
+    def add_message(
+        self,
+        request: Any,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """One message for one thing that happened: confirming an e-mail address also logs
+        the person in, so "Successfully signed in" after "You have confirmed …" is left out
+        (the confirmation says it all)."""
+        if message_template == "account/messages/email_confirmed.txt":
+            request._clb_email_confirmed = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "_clb_email_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def get_client_ip(self, request: Any) -> str:
         """The address rate limits count under: X-Forwarded-For only from TRUSTED_PROXIES."""
         from organizations.clientip import client_ip

@@ -117,6 +117,9 @@ def test_signup_creates_a_trial_organization_after_verification(client):
     dashboard = client.get(reverse("dashboard"))
     assert dashboard.status_code == 200
     assert b"Free trial: 14 days left." in dashboard.content
+    # one success message, not "You have confirmed …" stacked on "Successfully signed in …"
+    shown = [str(m) for m in dashboard.context["messages"]]
+    assert len(shown) == 1 and "confirmed" in shown[0], shown
 
 
 def test_unverified_user_cannot_log_in(client):
