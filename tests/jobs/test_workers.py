@@ -21,14 +21,24 @@ from jobs.schedule import jobs
 from tests.processes import ROOT, file_db, migrated_file_db, process_env  # noqa: F401
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+if ON_POSTGRES:
+    # Declared, not requested inside a fixture: pytest-django sets up the test database
+    # only for tests that declare it, and run alone these would use the real one.
+    pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def shared_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The environment of processes that share one database with this test."""
     if ON_POSTGRES:
-        request.getfixturevalue("transactional_db")
         from django.conf import settings
+        from django.db import connection
+
+        # The xdist worker's test database is shared with earlier tests; tasks they queued
+        # (and never ran) would be picked up by this test's workers and counted.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM django_tasks_database_dbtaskresult")
+            cursor.execute("DELETE FROM jobs_scheduledrun")
 
         db = settings.DATABASES["default"]
         url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -149,12 +159,15 @@ def test_two_workers_run_every_due_job_once_and_finish_a_lost_run(shared_db):
                 break
             time.sleep(0.5)
         else:
-            pytest.fail(f"runs not done: {runs}")
+            for proc in workers:
+                proc.terminate()
+            logs = [proc.communicate(timeout=30)[1][-2000:] for proc in workers]
+            pytest.fail(f"runs not done: {runs}\n" + "\n---\n".join(logs))
     finally:
         for proc in workers:
-            proc.terminate()
-        for proc in workers:
-            proc.communicate(timeout=30)
+            if proc.poll() is None:
+                proc.terminate()
+                proc.communicate(timeout=30)
     assert sorted(r[0] for r in runs) == sorted([*(j.name for j in jobs()), "billing"])
     # each today's run was carried out by one try; the lost one by a second
     assert sorted(r[2] for r in runs) == [1] * len(jobs()) + [2]

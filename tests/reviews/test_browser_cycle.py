@@ -32,6 +32,7 @@ def login(page: Any, live_server: Any, user: Any) -> None:
 def rate_everything(page: Any, value: int) -> None:
     """Click the rating `value` of every statement, waiting for each autosave."""
     groups = page.locator("fieldset.statement")
+    expect(groups.first).to_be_visible()  # the form has loaded, not the page before it
     for n in range(groups.count()):
         option = groups.nth(n).locator(f".rating-option--{value} label")
         if option.count():
