@@ -102,4 +102,24 @@
       });
     }
   });
+  // The read-only ladder matrix (.matrix-wrap--flow) scrolls only sideways, so its header
+  // rows cannot be position: sticky against the page. Keep them under the top bar by moving
+  // them down (a CSS custom property set through the CSSOM, which the CSP allows).
+  function placeMatrixHeads() {
+    var bar = document.querySelector(".topbar");
+    var top = bar && getComputedStyle(bar).position === "sticky" ? bar.getBoundingClientRect().bottom : 0;
+    document.querySelectorAll(".matrix-wrap--flow").forEach(function (wrap) {
+      var head = wrap.querySelector("thead");
+      if (!head) return;
+      var box = wrap.getBoundingClientRect();
+      // (less the box's top border, in whole pixels so that no seam shows)
+      var y = Math.round(Math.max(0, Math.min(top - box.top - 1, box.height - head.offsetHeight - 2)));
+      wrap.style.setProperty("--matrix-head-y", y + "px");
+      wrap.classList.toggle("is-stuck", y > 0);
+    });
+  }
+  window.addEventListener("scroll", placeMatrixHeads, { passive: true });
+  window.addEventListener("resize", placeMatrixHeads);
+  document.addEventListener("DOMContentLoaded", placeMatrixHeads);
+  document.addEventListener("htmx:afterSettle", placeMatrixHeads);
 })();

@@ -197,11 +197,15 @@ def test_publish_page_says_what_will_happen_and_publishes(world, draft):
 
 def test_version_page_is_read_only_and_rollback_starts_a_draft(world, draft):
     client = world.client_for(world.hr)
+    editor = client.get(reverse("frameworks:editor", args=[draft.family.public_id]))
     v1 = services.publish_draft(draft, actor=world.hr, note="First")
     page = client.get(reverse("frameworks:version", args=[v1.public_id]))
     assert page.status_code == 200
     assert b"Ranks the backlog of one feature" in page.content
     assert b"matrix__cell-edit" not in page.content
+    # read-only, the matrix flows with the page; the editor keeps its own scroll box
+    assert b'class="matrix-wrap matrix-wrap--flow"' in page.content
+    assert b'class="matrix-wrap"' in editor.content
     response = client.post(
         reverse("frameworks:start_draft", args=[v1.family.public_id]), {"from": v1.public_id}
     )
