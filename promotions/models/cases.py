@@ -122,6 +122,12 @@ class PromotionCase(TenantModel):
     def __str__(self) -> str:
         return f"{self.person} → {self.target_level_code}"
 
+    @property
+    def decided_by_name(self) -> str:
+        """Who decided, as the nominee reads it: the name without the e-mail address."""
+        name = self.decided_by_label.split(" <", 1)[0].strip()
+        return "HR" if not name or "@" in name else name
+
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> PromotionCase:
         instance = super().from_db(db, field_names, values, **kwargs)

@@ -30,6 +30,7 @@ from promotions.models import (
 from promotions.selectors.evidence import EvidenceOption, evidence_options
 from promotions.selectors.readiness import Candidate, candidate_for
 from promotions.services.common import label, lock_case, require_writer, user_or_none, words
+from promotions.tasks import SUBMITTED, send_case_emails
 from reviews import framework_adapter as fw
 
 Status = PromotionCase.Status
@@ -270,6 +271,13 @@ def save_case(
     return case
 
 
+def _tell(org_id: int, case_id: int, event: str) -> None:
+    """E-mail the people concerned once the change has committed."""
+    transaction.on_commit(
+        lambda: send_case_emails.enqueue(org_id, case_id, event)  # type: ignore[attr-defined]
+    )
+
+
 def missing_arguments(case: PromotionCase) -> list[CaseStatement]:
     return [s for s in CaseStatement.objects.filter(case=case) if not s.argument.strip()]
 
@@ -297,6 +305,7 @@ def submit_case(case: PromotionCase, *, actor: Any, expected_revision: int) -> P
             case,
             target_label=f"{case.person.name} → {case.target_label}",
         )
+        _tell(org.pk, case.pk, SUBMITTED)
     return case
 
 

@@ -44,6 +44,7 @@ from promotions.models import (
 )
 from promotions.selectors.history import rating_history
 from promotions.services.common import label, lock_case, user_or_none, words
+from promotions.tasks import DECIDED, send_case_emails
 from reviews import framework_adapter as fw
 
 Decision = PromotionCase.Decision
@@ -360,6 +361,9 @@ def decide_case(
                 "round": rec["round"],
                 "gaps": [s["text"] for s in rec["statements"] if s["uid"] in chosen],
             },
+        )
+        transaction.on_commit(
+            lambda: send_case_emails.enqueue(org.pk, case.pk, DECIDED)  # type: ignore[attr-defined]
         )
     return case
 
