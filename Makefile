@@ -17,12 +17,13 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install system-packages browser run serve test test-only lint typecheck check-migrations bench fmt clean
+.PHONY: help install system-packages browser run serve test test-only lint typecheck check-migrations bench load fmt clean
 
 help:
 	@echo "make run    - install, migrate, seed a demo organization, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install (Chromium included) and run linters, type checks and every test"
 	@echo "make bench  - run the benchmarks in bench/ and print the figures"
+	@echo "make load   - deadline-day load test (locust, gunicorn, PostgreSQL and SQLite)"
 
 $(UV):
 	@echo "==> Installing uv into .tools/"
@@ -64,6 +65,11 @@ check-migrations:
 
 bench: install
 	$(PY) bench/run.py
+
+# Deadline day under load: locust against gunicorn + a worker on PostgreSQL and SQLite,
+# then every submission counted (bench/load/run.py; LOAD_ARGS="--db sqlite --users 50").
+load: install
+	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf .venv .tools var/static
