@@ -19,7 +19,8 @@ NAV: list[tuple[str, str, str]] = [
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
     ("frameworks:index", "Frameworks", "admin"),
-    ("frameworks:library", "Templates", "all"),
+    # employees read their own ladder; choosing a template is for HR and managers
+    ("frameworks:library", "Templates", "manager"),
     ("spreadsheets:index", "Import & export", "admin"),
 ]
 

@@ -81,3 +81,22 @@ def test_no_breadcrumb_template_ends_in_a_separator():
             if trailing.search(body) or re.search(r"›\s*\{% endif %\}", body):
                 found.append(name)
     assert not found, found
+
+
+def test_an_employee_is_asked_you_on_their_ladder(page, live_server, world):
+    """Issue 8, fix 10: "Do you find and rank…" on the employee's own ladder, and no
+    Templates menu item for them."""
+    from tests.frameworks.test_addressing import place_emma_on_pm
+
+    place_emma_on_pm(world)
+    login(page, live_server, world.employee)
+    SHOTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/frameworks/my-ladder/")
+        expect(page.locator(".ladder-card--current")).to_contain_text(
+            "Do you find and rank the problems in your area"
+        )
+        expect(page.locator("body")).not_to_contain_text("Do they find")
+        assert page.locator('a[href="/frameworks/templates/"]').count() == 0
+        page.screenshot(path=str(SHOTS / f"polish-my-ladder-{width}.png"))
