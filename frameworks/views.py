@@ -10,8 +10,9 @@ from frameworks import services
 from frameworks.diff import diff_versions
 from frameworks.forms import FamilyForm, PublishForm
 from frameworks.guides import GUIDES, GUIDES_BY_SLUG
+from frameworks.ladder_diagram import build_diagram
 from frameworks.linter import lint_version
-from frameworks.models import FrameworkVersion, JobFamily
+from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.selectors import (
     build_matrix,
     current_version,
@@ -68,6 +69,8 @@ def family(request: HttpRequest, family_id: str) -> HttpResponse:
     )
     published = [v for v in versions if not v.is_draft]
     draft = next((v for v in versions if v.is_draft), None)
+    drawn = published[0] if published else draft
+    levels = list(Level.objects.filter(version=drawn)) if drawn else []
     return render(
         request,
         "frameworks/family.html",
@@ -77,6 +80,10 @@ def family(request: HttpRequest, family_id: str) -> HttpResponse:
             "published": published,
             "latest": published[0] if published else None,
             "people": people_in_family(family),
+            "drawn": drawn,
+            "diagram": build_diagram(levels, name=family.name, uid="family-diagram")
+            if levels
+            else None,
         },
     )
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
+from frameworks.ladder_diagram import build_diagram
 from frameworks.pdf import render_pdf
 from frameworks.selectors import ladder_for
 from organizations.access import org_required
@@ -16,11 +17,17 @@ from people.selectors import can_view_person, person_for_user
 
 
 def _context(request: HttpRequest, person: Person | None, *, own: bool) -> dict:
-    return {
-        "person": person,
-        "ladder": ladder_for(person) if person is not None else None,
-        "own": own,
-    }
+    ladder = ladder_for(person) if person is not None else None
+    diagram = None
+    if person is not None and ladder is not None and ladder.matrix is not None:
+        diagram = build_diagram(
+            ladder.matrix.levels,
+            name=ladder.family.name,
+            current=ladder.level,
+            uid="ladder-diagram",
+            here_label="You are here" if own else f"{person.name} is here",
+        )
+    return {"person": person, "ladder": ladder, "own": own, "diagram": diagram}
 
 
 @org_required()
