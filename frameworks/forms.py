@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from frameworks import limits
 from frameworks.models import SCOPE_SUGGESTIONS, Track
 
 
@@ -23,6 +24,7 @@ class FamilyForm(forms.Form):
     description = forms.CharField(
         label="Description",
         required=False,
+        max_length=limits.FAMILY_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One or two sentences people see at the top of their ladder.",
     )
@@ -60,12 +62,14 @@ class LevelForm(RevisionMixin):
     summary = forms.CharField(
         label="Summary",
         required=False,
+        max_length=limits.LEVEL_SUMMARY,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What someone at this level does, in two or three sentences.",
     )
     key_question = forms.CharField(
         label="Key developmental question",
         required=False,
+        max_length=limits.KEY_QUESTION,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The question someone at this level works on, e.g. “How do I make my "
         "product area succeed without me in every decision?”",
@@ -91,6 +95,7 @@ class CompetencyForm(RevisionMixin):
     description = forms.CharField(
         label="Description",
         required=False,
+        max_length=limits.COMPETENCY_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What this competency covers, in a sentence or two.",
     )
@@ -110,6 +115,7 @@ class CellForm(RevisionMixin):
 class PublishForm(RevisionMixin):
     note = forms.CharField(
         label="What changed in this version?",
+        max_length=limits.VERSION_NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="People see this note in the version history, e.g. “Clearer statements for "
         "Strategy at PM3 and PM4”.",

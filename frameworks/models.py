@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from frameworks import limits
 from frameworks.errors import PublishedVersionError
 from organizations.scoping import TenantManager, TenantModel, TenantQuerySet, new_public_id
 
@@ -42,7 +43,7 @@ class JobFamily(TenantModel):
     )
     name = models.CharField(max_length=120)
     key = models.SlugField(max_length=60)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=limits.FAMILY_DESCRIPTION)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     # a family with a published version is archived, never deleted: its versions stay
@@ -78,7 +79,7 @@ class FrameworkVersion(TenantModel):
         help_text="1, 2, 3… for published versions; a draft carries the number it will get."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=limits.VERSION_NOTE + 500)  # + the flags line
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -242,8 +243,8 @@ class Level(VersionedItem):
     rank = models.IntegerField(help_text="Higher is more senior. IC and Manager may share a rank.")
     track = models.CharField(max_length=10, choices=Track.choices, default=Track.SHARED)
     scope = models.CharField(max_length=80, blank=True)
-    summary = models.TextField(blank=True)
-    key_question = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=limits.LEVEL_SUMMARY)
+    key_question = models.TextField(blank=True, max_length=limits.KEY_QUESTION)
 
     class Meta:
         ordering = ["rank", "position", "track"]
@@ -292,7 +293,7 @@ class Competency(VersionedItem):
         related_name="competencies",
     )
     name = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=limits.COMPETENCY_DESCRIPTION)
     source = models.CharField(
         max_length=60, blank=True, help_text="e.g. 'onet:2.B.1.a' when added from O*NET"
     )
@@ -320,7 +321,7 @@ class Statement(VersionedItem):
     )
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="statements")
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="statements")
-    text = models.TextField()
+    text = models.TextField(max_length=limits.STATEMENT)
     evidence = models.JSONField(default=list, blank=True, help_text="EvidenceKind values")
     draft_note = models.CharField(
         max_length=200,

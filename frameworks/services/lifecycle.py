@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from frameworks import limits
 from frameworks.errors import FrameworkError
 from frameworks.models import DraftEdit, FrameworkVersion, JobFamily, Level
 from frameworks.selectors import current_version
@@ -109,6 +110,9 @@ def publish_draft(
     reason = " ".join(reason.split())
     if not note:
         raise FrameworkError("Say in a sentence what changed in this version.")
+    for what, text, limit in (("The note", note, limits.VERSION_NOTE), ("The reason", reason, 500)):
+        if message := limits.too_long(what, text, limit):
+            raise FrameworkError(message)
     if open_flags and not reason:
         raise FrameworkError(
             f"The checker still flags {open_flags} statement{'s' if open_flags != 1 else ''}. "

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from frameworks import limits
 from frameworks.errors import EditError
 from frameworks.identity import match_statement_uids
 from frameworks.ladder import LadderProblem
@@ -74,10 +75,20 @@ def _check_level_fields(draft: FrameworkVersion, fields: dict[str, Any], uid: st
         raise EditError("Give the level a title, like Senior Product Manager.", "title")
     if "track" in fields and fields["track"] not in Track.values:
         raise EditError("Choose Shared, IC or Manager.", "track")
+    _check_lengths("level", fields)
+
+
+def _check_lengths(kind: str, fields: dict[str, Any]) -> None:
+    for (owner, field), (what, limit) in limits.FIELD_LIMITS.items():
+        if owner == kind and field in fields:
+            message = limits.too_long(what, str(fields[field] or ""), limit)
+            if message:
+                raise EditError(message, field)
 
 
 def _name_check(model: type[Competency] | type[CompetencyCategory], noun: str) -> Any:
     def check(draft: FrameworkVersion, fields: dict[str, Any], uid: str = "") -> None:
+        _check_lengths(noun, fields)
         if "name" not in fields:
             return
         name = fields["name"]
@@ -220,6 +231,9 @@ def _set_cell(draft: FrameworkVersion, op: Operation) -> Operation:
     old = [[st.text, list(st.evidence), st.uid, st.draft_note] for st in rows]
     # [text, evidence] or, from an undo, [text, evidence, uid, draft note]
     new = op["statements"]
+    problem = limits.cell_problem([str(item[0]) for item in new])
+    if problem:
+        raise EditError(problem, "text")
     matched = match_statement_uids([(st.uid, st.text) for st in rows], [i[0] for i in new])
     # a machine draft stays marked only while its text is as drafted
     drafted = {st.text: st.draft_note for st in rows if st.draft_note}

@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from frameworks import limits
 from frameworks.errors import ConcurrentEditError, FrameworkError
 from frameworks.ladder import LadderProblem
 from frameworks.ladder import validate as validate_ladder
@@ -71,6 +72,9 @@ def create_family(
     name = name.strip()
     if not name:
         raise FrameworkError("Give the job family a name.")
+    too_long = limits.too_long("The description", description, limits.FAMILY_DESCRIPTION)
+    if too_long:
+        raise FrameworkError(too_long)
     with transaction.atomic():
         if JobFamily.objects.filter(organization=org, name__iexact=name).exists():
             raise FrameworkError(f"There is already a job family called “{name}”.")

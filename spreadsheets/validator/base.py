@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from frameworks import limits
 from frameworks.schema import FamilyData
 from spreadsheets.reader import CellValue, RawSheet, RawWorkbook, column_letter, normalize_name
 from spreadsheets.validator.cells import Table, text
@@ -40,6 +41,16 @@ class SheetParser:
                 table.cell(row, name),
                 f"This is {len(value)} characters long; at most {LIMITS[name]} fit.",
             )
+        return value
+
+    def _long_text(
+        self, table: Table, values: list[CellValue], row: int, name: str, limit: int
+    ) -> str:
+        """A free-text cell (a description, a summary) as written, within its limit."""
+        value = text(table.get(values, name))
+        message = limits.too_long("This text", value, limit)
+        if message:
+            self.problem(table.sheet.name, row, table.label(name), table.cell(row, name), message)
         return value
 
     def _note_extra(self, table: Table) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
+from frameworks import limits
 from frameworks.schema import FamilyData
 from spreadsheets.reader import RawSheet, normalize_name
 from spreadsheets.validator.base import SheetParser
@@ -75,6 +76,10 @@ class FamiliesSheet(SheetParser):
                 )
             keys[key] = row
             self.families[norm] = FamilyData(
-                name=name, key=key, description=text(table.get(values, "description"))
+                name=name,
+                key=key,
+                description=self._long_text(
+                    table, values, row, "description", limits.FAMILY_DESCRIPTION
+                ),
             )
             self.family_rows[norm] = row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from frameworks import limits
 from frameworks.ladder import validate as validate_ladder
 from frameworks.models import Track
 from frameworks.schema import LevelData
@@ -127,8 +128,10 @@ class LevelsSheet(SheetParser):
                     rank=rank,
                     track=track,
                     scope=self._limited(table, values, row, "scope"),
-                    summary=text(table.get(values, "summary")),
-                    key_question=text(table.get(values, "key question")),
+                    summary=self._long_text(table, values, row, "summary", limits.LEVEL_SUMMARY),
+                    key_question=self._long_text(
+                        table, values, row, "key question", limits.KEY_QUESTION
+                    ),
                 )
             )
         for norm, family in self.families.items():

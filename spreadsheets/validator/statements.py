@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from frameworks import limits
 from frameworks.models import EvidenceKind
 from frameworks.schema import CompetencyData, FamilyData, StatementData
 from spreadsheets.reader import CellValue, RawSheet, column_letter, normalize_name
@@ -111,7 +112,11 @@ class StatementsSheets(SheetParser):
             for col, code in level_cols.items():
                 lines = statement_lines(values[col - 1] if col - 1 < len(values) else None)
                 if lines:
-                    comp.statements.setdefault(code, []).extend(StatementData(t) for t in lines)
+                    cell = comp.statements.setdefault(code, [])
+                    cell.extend(StatementData(t) for t in lines)
+                    message = limits.cell_problem([st.text for st in cell])
+                    if message:
+                        self.problem(sheet.name, row, code, f"{column_letter(col)}{row}", message)
         for comp in comps.values():
             comp.statements = dict(sorted(comp.statements.items(), key=lambda kv: order[kv[0]]))
         if len(problems) > before:
@@ -138,7 +143,9 @@ class StatementsSheets(SheetParser):
             )
             return None
         category = self._limited(table, values, row, "category")
-        description = text(table.get(values, "description"))
+        description = self._long_text(
+            table, values, row, "description", limits.COMPETENCY_DESCRIPTION
+        )
         source = self._limited(table, values, row, "source")
         key = normalize_name(name)
         comp = comps.get(key)
@@ -227,7 +234,12 @@ class StatementsSheets(SheetParser):
             comp = self._competency(comps, comp_rows.setdefault(fam, {}), name, table, values, row)
             if comp is None or code is None or evidence is None:
                 continue
-            comp.statements.setdefault(code, []).append(StatementData(statement, evidence))
+            cell = comp.statements.setdefault(code, [])
+            cell.append(StatementData(statement, evidence))
+            message = limits.cell_problem([st.text for st in cell])
+            if message:
+                bad("statement", message)
+                cell.pop()  # each row past the limit is refused on its own
         result = {}
         for fam, comps in out.items():
             order = {code: i for i, code in enumerate(self.families[fam].level_codes())}

@@ -270,6 +270,28 @@ MALFORMED: dict[str, tuple[str, Any, str]] = {
         lambda: _edit(_append("Levels", ["Design", "D0", "Design Lead", "IC", 2])),
         "not below",
     ),
+    "long_description": (
+        "long-description.xlsx",
+        lambda: _edit(_set("Families", "C2", "A pasted handbook. " * 500)),
+        "at most 2,000 fit",
+    ),
+    "crowded_cell": (
+        "crowded-cell.xlsx",
+        lambda: _edit(_set("Design", "B2", "\n".join(f"Does thing {n}." for n in range(400)))),
+        "at most 20 fit",
+    ),
+    "crowded_long_sheet": (
+        "crowded-long.xlsx",
+        lambda: _edit(
+            _statements_sheet([["Design", "Craft", "D1", f"Does thing {n}."] for n in range(30)])
+        ),
+        "at most 20 fit",
+    ),
+    "long_statement": (
+        "long-statement.xlsx",
+        lambda: _edit(_set("Design", "C2", "Leads " + "and keeps leading " * 60)),
+        "at most 600 fit",
+    ),
     "unknown_level": (
         "unknown-level.xlsx",
         lambda: _edit(_statements_sheet([["Design", "Craft", "D9", "Does it all"]])),
