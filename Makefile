@@ -37,6 +37,14 @@ system-packages:
 browser:
 	@bin/install-system-packages browser
 
+# axe-core, which the browser tests inject to check accessibility (test-only, never served):
+# pinned in package.json and package-lock.json, installed with the machine's npm.
+node-packages: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || bin/install-system-packages node
+	npm ci --no-audit --no-fund --loglevel=error
+
 install: $(UV) system-packages
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var
@@ -44,9 +52,9 @@ install: $(UV) system-packages
 run: install
 	@bin/serve
 
-test: install browser test-only
+test: install browser node-packages test-only
 
-test-only: lint typecheck check-migrations
+test-only: lint typecheck check-migrations node-packages
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint:
@@ -72,4 +80,4 @@ load: install
 	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
-	rm -rf .venv .tools var/static
+	rm -rf .venv .tools var/static node_modules
