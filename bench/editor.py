@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 RUNS = 15
+FIGURES: dict[str, dict[str, float]] = {}
 
 
 def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
@@ -45,6 +46,11 @@ def measure(label: str, fn) -> None:  # type: ignore[no-untyped-def]
         times.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as queries:
         fn()
+    FIGURES[label] = {
+        "p50_ms": round(statistics.median(times), 2),
+        "p90_ms": round(sorted(times)[int(RUNS * 0.9) - 1], 2),
+        "queries": len(queries),
+    }
     print(
         f"{label:<42} median {statistics.median(times):7.1f} ms   "
         f"p90 {sorted(times)[int(RUNS * 0.9) - 1]:7.1f} ms   {len(queries):3d} queries"
@@ -119,6 +125,9 @@ def main() -> None:
     measure("Open a cell editor (htmx GET)", open_cell)
     measure("Save a cell (htmx POST, answers the row)", save_cell)
     measure("Employee's ladder (GET)", my_ladder)
+    from bench._common import save_figures
+
+    save_figures("editor", FIGURES)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 FAMILIES, LEVELS, COMPETENCIES, PER_CELL, PEOPLE = 10, 12, 20, 2, 2000
+FIGURES: dict[str, Any] = {"seconds": {}, "peak_mb": {}, "lost": 0, "errors": 0}
 
 
 def frameworks() -> list[Any]:
@@ -91,7 +92,9 @@ def people(families: list[Any]) -> list[Any]:
 def timed(label: str, fn: Callable[[], Any]) -> Any:
     start = time.perf_counter()
     result = fn()
-    print(f"{label:<46} {time.perf_counter() - start:7.2f} s", flush=True)
+    took = time.perf_counter() - start
+    FIGURES["seconds"][label] = round(took, 2)
+    print(f"{label:<46} {took:7.2f} s", flush=True)
     return result
 
 
@@ -100,6 +103,7 @@ def peak(label: str, fn: Callable[[], Any]) -> Any:
     result = fn()
     _, top = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    FIGURES["peak_mb"][label] = round(top / 1024 / 1024, 1)
     print(f"{label:<46} {top / 1024 / 1024:7.1f} MB peak", flush=True)
     return result
 
@@ -174,6 +178,15 @@ def main() -> None:
     print(f"{'slowest (' + times[-1][1] + ')':<46} {times[-1][0] * 1000:7.1f} ms")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'process max RSS':<46} {rss:7.0f} MB")
+    FIGURES.update(
+        workbook={"families": FAMILIES, "statements": statements, "people": PEOPLE},
+        file_kb=round(len(content) / 1024),
+        malformed={"files": len(times), "median_ms": round(times[len(times) // 2][0] * 1000, 1)},
+        max_rss_mb=round(rss),
+    )
+    from bench._common import save_figures
+
+    save_figures("spreadsheets", FIGURES)
 
 
 if __name__ == "__main__":

@@ -97,10 +97,41 @@ def _owner_of(field: models.ForeignKey, value: Any) -> int | None:
     )
 
 
-def check_write(obj: models.Model, fields: Any = None) -> None:
+def _owners(
+    model: type[models.Model], objs: list[Any], fields: Any = None
+) -> dict[tuple[str, Any], int | None]:
+    """For bulk writes: the organization of every row `objs` name through a tenant key by
+    a bare id, one query per key and 500 ids (not one query per row and key)."""
+    known: dict[tuple[str, Any], int | None] = {}
+    for field in tenant_keys(model):
+        if fields is not None and field.name not in fields and field.attname not in fields:
+            continue
+        target = field.target_field.attname  # type: ignore[union-attr]
+        wanted = set()
+        for obj in objs:
+            value = getattr(obj, field.attname)
+            cached = field.get_cached_value(obj, default=None)
+            if value is not None and (cached is None or getattr(cached, target) != value):
+                wanted.add(value)
+        values = sorted(wanted)
+        manager = field.related_model._base_manager  # type: ignore[union-attr]
+        for n in range(0, len(values), 500):
+            rows = manager.filter(**{f"{target}__in": values[n : n + 500]}).values_list(
+                target, "organization_id"
+            )
+            known.update({(field.name, value): owner for value, owner in rows})
+    return known
+
+
+def check_write(
+    obj: models.Model,
+    fields: Any = None,
+    owners: dict[tuple[str, Any], int | None] | None = None,
+) -> None:
     """Refuse to write `obj` for another organization than the active one, or with a key
     into another organization's rows (`fields`: only these, for a partial save).
-    Related objects already loaded cost no query; a bare id costs one."""
+    Related objects already loaded cost no query; a bare id costs one, unless `owners`
+    (from `_owners`, for bulk writes) knows it."""
     org_id = getattr(obj, "organization_id", None)
     active = _active.get()
     if active is not None and active is not UNSCOPED and org_id != active.pk:
@@ -118,6 +149,8 @@ def check_write(obj: models.Model, fields: Any = None) -> None:
         target = field.target_field.attname  # type: ignore[union-attr]
         if cached is not None and getattr(cached, target) == value:
             owner = getattr(cached, "organization_id", None)
+        elif owners is not None and (field.name, value) in owners:
+            owner = owners[(field.name, value)]
         else:
             owner = _owner_of(field, value)
         if owner is not None and owner != org_id:
@@ -162,14 +195,16 @@ class TenantQuerySet(models.QuerySet):
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
+        owners = _owners(self.model, objs)
         for obj in objs:
-            check_write(obj)
+            check_write(obj, owners=owners)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
         objs = list(objs)
+        owners = _owners(self.model, objs, fields)
         for obj in objs:
-            check_write(obj, fields)
+            check_write(obj, fields, owners)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
@@ -190,9 +225,20 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
+_BASE = len(ALPHABET)
+_SPACE = _BASE**12
+
+
 def new_public_id() -> str:
-    """A random, URL-safe public id (12 characters, ~59 bits)."""
-    return "".join(secrets.choice(ALPHABET) for _ in range(12))
+    """A random, URL-safe public id (12 characters, ~59 bits): one draw from the
+    operating system's generator written in base 31 (12 draws cost 4x as much, and a
+    launch makes a public id for each of 100,000 form items)."""
+    n = secrets.randbelow(_SPACE)
+    chars = []
+    for _ in range(12):
+        n, digit = divmod(n, _BASE)
+        chars.append(ALPHABET[digit])
+    return "".join(chars)
 
 
 class PublicIdField(models.CharField):

@@ -18,6 +18,7 @@ from frameworks.models import Competency, JobFamily, Level
 from organizations.access import org_required
 from organizations.models import Role
 from people.models import Person
+from people.placement import attach
 from reviews import framework_adapter as fw
 from reviews import services
 from reviews.errors import ReviewError
@@ -263,6 +264,7 @@ def who_reviews_whom(cycle: ReviewCycle) -> dict[str, Any]:
         .select_related("person__job_family", "manager", "person__manager")
         .order_by("person__name")
     )
+    attach(p.person for p in participants)  # every level in one go, not a query per person
     problems = {p.person.pk: p.message for p in generation.pin_problems(cycle, participants)}
     nominations: dict[int, list[PeerNomination]] = {}
     for n in PeerNomination.objects.filter(participant__cycle=cycle).select_related("peer"):

@@ -44,3 +44,34 @@ def test_if_empty_leaves_existing_installations_alone(world, capsys):
     assert "no demo created" in capsys.readouterr().out
     with unscoped():
         assert not Organization.objects.filter(slug="demo").exists()
+
+
+def test_seed_demo_orgs_makes_organizations_in_bulk(capsys):
+    """`--orgs N`: N organizations with ladders, reporting lines that follow them, a
+    released cycle, a cycle in calibration, action items and promotion cases."""
+    from growth.models import ActionItem
+    from promotions.models import PromotionCase
+    from reviews.models import ReviewCycle, ReviewForm
+
+    args = ["--org", "bulk", "--orgs", "2", "--people", "30", "--cycles", "1", "--seed", "4"]
+    call_command("seed_demo", *args)
+    out = capsys.readouterr().out
+    assert "bulk-1: 30 people" in out and "bulk-2: 30 people" in out
+    for slug in ("bulk-1", "bulk-2"):
+        with unscoped():
+            org = Organization.objects.get(slug=slug)
+        with scope(org):
+            people = list(Person.objects.select_related("manager"))
+            assert len(people) == 30
+            employee = Person.objects.get(email=f"employee@{slug}.test")
+            assert employee.manager.email == f"manager@{slug}.test"
+            for person in people:  # reports sit below their manager on the same ladder
+                if person.manager and person.manager.job_family_id == person.job_family_id:
+                    assert person.manager.level.rank > person.level.rank
+            statuses = set(ReviewCycle.objects.values_list("status", flat=True))
+            assert statuses == {"released", "calibration"}
+            assert not ReviewForm.objects.exclude(status="submitted").exists()
+            assert ActionItem.objects.exists() and PromotionCase.objects.exists()
+    assert roster("bulk-1") != roster("bulk-2")  # another seed per organization
+    call_command("seed_demo", *args)  # again: nothing new
+    assert len(roster("bulk-1")) == 30

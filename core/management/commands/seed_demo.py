@@ -23,6 +23,13 @@ class Command(BaseCommand):
             help="released review cycles of history, with gap reports and plans (default 2)",
         )
         parser.add_argument(
+            "--orgs",
+            type=int,
+            default=0,
+            help="make N organizations of --people each, in bulk (slugs ORG-1 … ORG-N; "
+            "core/demo_scale.py) instead of the hand-made demo",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when any organization exists already",
@@ -35,6 +42,9 @@ class Command(BaseCommand):
                 if demo is None:
                     self.stdout.write("Organizations exist already; no demo created.")
                     return
+        if options["orgs"]:
+            self._many(options)
+            return
         result = seed(
             options["org"],
             people=options["people"],
@@ -46,3 +56,26 @@ class Command(BaseCommand):
         self.stdout.write("Log in at /accounts/login/ with any of:")
         for role, email, password in result.logins:
             self.stdout.write(f"  {role:<9} {email:<28} password: {password}")
+
+    def _many(self, options: dict[str, Any]) -> None:
+        import time
+
+        from core.demo_scale import PASSWORD, seed_scale
+
+        for n in range(1, options["orgs"] + 1):
+            start = time.perf_counter()
+            result = seed_scale(
+                f"{options['org']}-{n}",
+                people=options["people"],
+                cycles=options["cycles"],
+                seed=options["seed"] + n,
+            )
+            took = time.perf_counter() - start
+            self.stdout.write(
+                f"{result.org.slug}: {result.people} people, {result.cycles} cycles, "
+                f"{result.forms} forms, {result.action_items} action items, "
+                f"{result.promotion_cases} promotion cases ({took:.1f} s)"
+            )
+        self.stdout.write(
+            f"Log in as owner@, hr@, manager@ or employee@ORG-N.test; password: {PASSWORD}"
+        )

@@ -1,0 +1,33 @@
+"""What the benchmarks share: figures written for `bench/run.py` to merge into the one JSON
+line `make bench` ends with, and timing helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from pathlib import Path
+from typing import Any
+
+
+def save_figures(name: str, figures: dict[str, Any]) -> None:
+    """Write this benchmark's figures where `bench/run.py` collects them (BENCH_OUT);
+    a script run on its own just prints its table."""
+    out = os.environ.get("BENCH_OUT")
+    if out:
+        Path(out, f"{name}.json").write_text(json.dumps(figures, default=str), encoding="utf-8")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (p95 of 20 samples is the 19th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * share // 1))
+    return ordered[int(rank) - 1]
+
+
+def summary(times_ms: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(times_ms), 2),
+        "p95_ms": round(percentile(times_ms, 0.95), 2),
+        "runs": len(times_ms),
+    }

@@ -1,0 +1,379 @@
+"""The main benchmark: do pages and API lists stay fast, in time and in queries, as an
+organization grows among many others?
+
+One throwaway SQLite database (or DATABASE_URL) holds 500 small organizations
+(`core.demo_scale.seed_small`) and organizations of 50, 200 and 2,000 people
+(`core.demo_scale.seed_scale`: three ladders, reporting lines, a released cycle, a cycle
+in calibration, action items, promotion cases, fairness answers). In each of those, a
+new cycle for everyone is set up and launched (timed), a third of its forms submitted
+and a third started. Then, through the Django test client and the full middleware
+stack, each main page and API list is requested RUNS times (after a warm-up) as the
+role that uses it; the floor (`/bench/floor/`: one query, same middleware) is
+measured the same way in the same run. Each page's `ratio` is its p95 over the floor's.
+
+Targets (issue 15): at 2,000 people every page's p95 within 3x the floor, and every
+page's query count the same at every size. A web process's peak RSS is measured in a
+fresh process that serves the 2,000-person pages (bench/_web.py).
+
+    TESTING=1 .venv/bin/python bench/scale.py        (BENCH_SIZES, BENCH_RUNS, BENCH_TENANTS)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench._settings"
+os.environ.setdefault("TESTING", "1")
+os.environ.setdefault("API_RATE_LIMIT", "1000000/m")
+_tmp = tempfile.mkdtemp(prefix="clb-bench-scale-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from bench._common import save_figures, summary  # noqa: E402
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50,200,2000").split(",")]
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+TENANTS = int(os.environ.get("BENCH_TENANTS", "500"))
+TARGET_SIZE = max(SIZES)
+TARGET_RATIO = 3.0
+RSS_TARGET_MB = 200
+
+errors: list[str] = []
+lost: list[str] = []
+
+
+def prepare(size: int) -> dict[str, Any]:
+    """Seed the organization, set up a new cycle (the set-up page is read before the
+    launch), launch it (timed) and fill part of it. Returns what the pages need."""
+    from django.contrib.auth import get_user_model
+
+    from api.tokens import create_token
+    from core.demo_scale import seed_scale
+    from frameworks.models import JobFamily
+    from frameworks.services import start_draft
+    from growth.models import ActionItem
+    from organizations.scoping import scope, unscoped
+    from people.models import Person
+    from promotions.models import PromotionCase
+    from reviews import services
+    from reviews.models import FormItem, Participant, ReviewCycle, ReviewForm
+
+    slug = f"scale{size}"
+    start = time.perf_counter()
+    result = seed_scale(slug, people=size, cycles=1, seed=size)
+    seeded = time.perf_counter() - start
+    org = result.org
+    with unscoped():
+        users = {
+            who: get_user_model().objects.get(email=f"{who}@{slug}.test")
+            for who in ("hr", "manager", "employee")
+        }
+    with scope(org):
+        family = JobFamily.objects.get(key="engineering")
+        start_draft(family, actor=users["hr"])
+        employee = Person.objects.get(email=f"employee@{slug}.test")
+        released = ReviewCycle.objects.get(status="released")
+        calibrating = ReviewCycle.objects.get(status="calibration")
+        everyone = list(Person.objects.exclude(level_uid="").order_by("pk"))
+        draft = services.create_cycle(
+            org,
+            name="Deadline-day review",
+            actor=users["hr"],
+            participants=everyone,
+            inputs={"self": True, "manager": True, "peers": 0},
+            include_next_level=True,
+        )
+        draft.refresh_from_db()
+        _token, raw = create_token(org, user=users["hr"], actor=users["hr"], name="bench")
+    ids = {
+        "family": family.public_id,
+        "employee": employee.public_id,
+        "released": released.public_id,
+        "calibrating": calibrating.public_id,
+        "draft": draft.public_id,
+    }
+    clients = {}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    # the set-up pages of the draft cycle, before it is launched
+    setup = {
+        "Cycle set-up: people (HR)": ("hr", f"/reviews/cycles/{ids['draft']}/setup/people/"),
+        "Cycle set-up: check (HR)": ("hr", f"/reviews/cycles/{ids['draft']}/setup/check/"),
+    }
+    pages_before = {label: measure(clients[who], path) for label, (who, path) in setup.items()}
+    with scope(org), CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        services.launch_cycle(draft, expected_revision=draft.revision, actor=users["hr"])
+        launch_s = time.perf_counter() - start
+    with scope(org):
+        forms = list(
+            ReviewForm.objects.filter(cycle=draft).order_by("pk").values_list("pk", flat=True)
+        )
+        ReviewForm.objects.filter(pk__in=forms[::3]).update(status="submitted")
+        ReviewForm.objects.filter(pk__in=forms[1::3]).update(status="in_progress")
+        mine = ReviewForm.objects.get(cycle=draft, kind="manager", participant__person=employee)
+        part = Participant.objects.get(cycle=released, person=employee)
+        launch = {
+            "seconds": round(launch_s, 2),
+            "queries": len(queries),
+            "participants": len(everyone),
+            "forms": len(forms),
+            "items": FormItem.objects.filter(form__cycle=draft).count(),
+        }
+        data = {
+            "people": Person.objects.count(),
+            "forms": ReviewForm.objects.count(),
+            "form_items": FormItem.objects.count(),
+            "action_items": ActionItem.objects.count(),
+            "promotion_cases": PromotionCase.objects.count(),
+            "seed_seconds": round(seeded, 1),
+        }
+    ids.update(open=draft.public_id, form=mine.public_id, participant=part.public_id)
+    print(
+        f"{slug}: {data['people']} people, {data['forms']} forms, {data['form_items']} items, "
+        f"{data['action_items']} action items, {data['promotion_cases']} cases; seeded in "
+        f"{seeded:.0f} s; launch {launch_s:.1f} s",
+        flush=True,
+    )
+    return {
+        "ids": ids,
+        "clients": clients,
+        "token": raw,
+        "launch": launch,
+        "data": data,
+        "before": pages_before,
+    }
+
+
+def pages(ids: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """label -> (who, path): the main pages, each as the role that uses it."""
+    return {
+        "Dashboard (HR admin)": ("hr", "/home/"),
+        "Dashboard (manager)": ("manager", "/home/"),
+        "Dashboard (employee)": ("employee", "/home/"),
+        "People list (HR)": ("hr", "/people/"),
+        "My team (manager)": ("manager", "/people/team/"),
+        "Framework editor (HR)": ("hr", f"/frameworks/{ids['family']}/edit/"),
+        "My ladder (employee)": ("employee", "/frameworks/my-ladder/"),
+        "Review cycles (HR)": ("hr", "/reviews/cycles/"),
+        "Completion dashboard (HR)": ("hr", f"/reviews/cycles/{ids['open']}/"),
+        "Team progress (manager)": ("manager", f"/reviews/cycles/{ids['open']}/team/"),
+        "My reviews (manager)": ("manager", "/reviews/"),
+        "Review form (manager)": ("manager", f"/reviews/forms/{ids['form']}/"),
+        "Calibration (HR)": ("hr", f"/reviews/cycles/{ids['calibrating']}/calibration/"),
+        "Gap report (employee)": ("employee", f"/growth/reports/{ids['participant']}/"),
+        "Team gaps heatmap (HR)": ("hr", "/growth/team/"),
+        "Promotion list (HR)": ("hr", "/promotions/"),
+        "Promotion readiness (HR)": ("hr", "/promotions/readiness/"),
+        "Fairness analytics (HR)": ("hr", "/fairness/"),
+    }
+
+
+def api_lists(ids: dict[str, str]) -> dict[str, str]:
+    """label -> path: the main API lists (docs/spec/api.md), default page size."""
+    return {
+        "GET /api/v1/people": "/api/v1/people",
+        "GET /api/v1/frameworks": "/api/v1/frameworks",
+        "GET /api/v1/cycles": "/api/v1/cycles",
+        "GET /api/v1/cycles/{id}/forms": f"/api/v1/cycles/{ids['open']}/forms",
+        "GET /api/v1/cycles/{id}/final-ratings": (
+            f"/api/v1/cycles/{ids['calibrating']}/final-ratings"
+        ),
+        "GET /api/v1/action-items": "/api/v1/action-items",
+        "GET /api/v1/promotions": "/api/v1/promotions",
+        "GET /api/v1/promotions/readiness": "/api/v1/promotions/readiness",
+        "GET /api/v1/promotion-rounds": "/api/v1/promotion-rounds",
+        "GET /api/v1/analytics/promotions": "/api/v1/analytics/promotions",
+    }
+
+
+def _get(client: Client, path: str, headers: dict[str, str] | None, label: str) -> int:
+    try:
+        response = client.get(path, headers=headers or {})
+    except Exception as error:
+        lost.append(f"{label}: {type(error).__name__}: {error}")
+        return 0
+    if response.status_code != 200:
+        errors.append(f"{label}: HTTP {response.status_code}")
+    return response.status_code
+
+
+def measure(client: Client, path: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    start = time.perf_counter()
+    status = _get(client, path, headers, path)  # warm-up (and the status it answers)
+    warm = time.perf_counter() - start
+    # a page that takes seconds gets fewer runs (at least 5), so the run stays bounded
+    runs = RUNS if warm < 0.5 else max(5, min(RUNS, int(10 / warm)))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        _get(client, path, headers, path)
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, path, headers, path)
+    return {**summary(times), "queries": len(queries), "status": status}
+
+
+def memory(ids: dict[str, str], token: str) -> dict[str, Any]:
+    """Peak RSS of a fresh process serving the largest organization's pages."""
+    plan = {
+        "pages": pages(ids),
+        "api": api_lists(ids),
+        "token": token,
+        "slug": f"scale{TARGET_SIZE}",
+    }
+    plan_file = Path(_tmp, "web-plan.json")
+    plan_file.write_text(json.dumps(plan), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_web.py"), str(plan_file)],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        errors.append(f"web process: exit {done.returncode}: {done.stderr[-300:]}")
+        return {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    setup_test_environment()
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from core.demo_scale import seed_small
+
+    t = time.perf_counter()
+    seed_small("tenant", TENANTS)
+    print(
+        f"database: migrated in {t - start:.0f} s; {TENANTS} other organizations in "
+        f"{time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    figures: dict[str, Any] = {
+        "sizes": SIZES,
+        "runs": RUNS,
+        "other_organizations": TENANTS,
+        "database": connection.vendor,
+        "floor": {},
+        "pages": {},
+        "api": {},
+        "launch": {},
+        "data": {},
+    }
+    prepared = {size: prepare(size) for size in SIZES}
+    for size, ready in prepared.items():
+        ids, clients = ready["ids"], ready["clients"]
+        floor = measure(clients["hr"], "/bench/floor/")
+        results = dict(ready["before"])
+        for label, (who, path) in pages(ids).items():
+            results[label] = measure(clients[who], path)
+        auth = {"Authorization": f"Bearer {ready['token']}"}
+        apis = {label: measure(Client(), path, auth) for label, path in api_lists(ids).items()}
+        floor_after = measure(clients["hr"], "/bench/floor/")
+        # the floor before and after the pages: the slower of the two (the machine is shared)
+        if floor_after["p95_ms"] > floor["p95_ms"]:
+            floor = floor_after
+        for row in (*results.values(), *apis.values()):
+            row["ratio"] = round(row["p95_ms"] / floor["p95_ms"], 2)
+        key = str(size)
+        figures["floor"][key] = floor
+        figures["pages"][key] = results
+        figures["api"][key] = apis
+        figures["launch"][key] = ready["launch"]
+        figures["data"][key] = ready["data"]
+    figures["memory"] = memory(prepared[TARGET_SIZE]["ids"], prepared[TARGET_SIZE]["token"])
+    figures["targets"] = targets(figures)
+    figures["lost"] = len(lost)
+    figures["errors"] = len(errors)
+    figures["error_details"] = (lost + errors)[:20]
+    figures["seconds"] = round(time.perf_counter() - start, 1)
+    report(figures)
+    save_figures("scale", figures)
+
+
+def targets(figures: dict[str, Any]) -> dict[str, Any]:
+    top = str(TARGET_SIZE)
+    slow = [
+        label
+        for group in ("pages", "api")
+        for label, row in figures[group][top].items()
+        if row["ratio"] > TARGET_RATIO
+    ]
+    grew = [
+        label
+        for group in ("pages", "api")
+        for label in figures[group][top]
+        if len({figures[group][str(s)][label]["queries"] for s in SIZES}) > 1
+    ]
+    rss = figures["memory"].get("peak_rss_mb")
+    return {
+        "p95_within_3x_floor_at_largest": {"met": not slow, "missed": slow},
+        "queries_constant_across_sizes": {"met": not grew, "grew": grew},
+        "web_process_under_200_mb": {"met": rss is not None and rss < RSS_TARGET_MB, "mb": rss},
+    }
+
+
+def report(figures: dict[str, Any]) -> None:
+    sizes = [str(s) for s in SIZES]
+    for group, title in (("pages", "page"), ("api", "API list")):
+        header = f"{title:<36}" + "".join(f"{s + ' people':>30}" for s in sizes) + "  flat?"
+        print("\n" + header)
+        print(f"{'':<36}" + "".join(f"{'q   p50 ms   p95 ms  ratio':>30}" for _ in sizes))
+        print("-" * len(header))
+        rows = [("Floor (1 query)", {s: figures["floor"][s] for s in sizes})]
+        rows += [
+            (label, {s: figures[group][s][label] for s in sizes})
+            for label in figures[group][sizes[-1]]
+        ]
+        for label, by in rows:
+            cells = "".join(
+                f"{by[s]['queries']:>6}{by[s]['p50_ms']:>9.1f}{by[s]['p95_ms']:>9.1f}"
+                f"{by[s].get('ratio', 1.0):>6.1f}"
+                for s in sizes
+            )
+            flat = "yes" if len({by[s]["queries"] for s in sizes}) == 1 else "NO"
+            print(f"{label[:35]:<36}{cells}  {flat}")
+    print(f"\n{'cycle launch':<36}{'seconds':>9}{'queries':>9}{'forms':>8}{'items':>9}")
+    for s in sizes:
+        row = figures["launch"][s]
+        print(
+            f"{s + ' people':<36}{row['seconds']:>9.1f}{row['queries']:>9}"
+            f"{row['forms']:>8}{row['items']:>9}"
+        )
+    mem = figures["memory"]
+    if mem:
+        print(f"\nweb process peak RSS: {mem['peak_rss_mb']} MB (after {mem['requests']} requests)")
+    print("\ntargets:")
+    for name, verdict in figures["targets"].items():
+        detail = {k: v for k, v in verdict.items() if k != "met"}
+        print(f"  {name}: {'met' if verdict['met'] else 'MISSED'} {detail}")
+    print(f"lost: {figures['lost']}  errors: {figures['errors']}")
+    for line in figures["error_details"]:
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()
