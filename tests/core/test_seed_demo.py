@@ -66,7 +66,7 @@ def test_seed_demo_orgs_makes_organizations_in_bulk(capsys):
             employee = Person.objects.get(email=f"employee@{slug}.test")
             assert employee.manager.email == f"manager@{slug}.test"
             for person in people:  # reports sit below their manager on the same ladder
-                if person.manager and person.manager.job_family_id == person.job_family_id:
+                if person.job_family_id and person.manager.job_family_id == person.job_family_id:
                     assert person.manager.level.rank > person.level.rank
             statuses = set(ReviewCycle.objects.values_list("status", flat=True))
             assert statuses == {"released", "calibration"}
