@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.demo import FIRST, LAST
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
 from organizations.services import create_organization, create_user
@@ -44,38 +45,6 @@ PASSWORD = "ladder-demo-2026"  # noqa: S105 - the demo password, printed on purp
 FAMILY_WEIGHTS = [("engineering", 5), ("product-management", 3), ("design", 2)]
 TEAM = 8  # people per manager
 SPAN = 6  # managers per director
-
-FIRST = [
-    "Ava",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Elif",
-    "Felix",
-    "Grace",
-    "Hugo",
-    "Ines",
-    "Jonas",
-    "Kara",
-    "Leo",
-    "Maya",
-    "Nils",
-    "Omar",
-]
-LAST = [
-    "Adams",
-    "Berg",
-    "Costa",
-    "Dubois",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Khan",
-    "Lopez",
-]
 
 
 @dataclass
