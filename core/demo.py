@@ -1,6 +1,7 @@
 """A deterministic demo organization: logins for each role, published ladders from the
-template library, and a few dozen people in reporting lines. `manage.py seed_demo` and
-`make run` use it; later features (review cycles, …) extend `seed()`."""
+template library, and a few dozen people in reporting lines that follow the ladder (see
+"the organization's shape" below). `manage.py seed_demo` and `make run` use it; later
+features (review cycles, …) extend `seed()`."""
 
 from __future__ import annotations
 
@@ -162,6 +163,132 @@ def seed(
     return result
 
 
+# --- the organization's shape ---------------------------------------------------------
+#
+# Reporting lines follow the ladder: everyone reports to someone on a Manager-track level
+# of higher rank (or to the CEO, who stands on no ladder); first-line managers (GPM, EM,
+# DM) lead the trunk's ICs, directors lead first-line managers, VPs lead directors, and a
+# family's C-level leads its VPs. Senior ICs (Staff, Principal) report a level or two up.
+# Spans: a first-line manager leads at most SPAN_FIRST_LINE people, a director at most
+# SPAN_DIRECTOR first-line managers, a VP at most SPAN_VP directors. At FULL_DEMO people
+# (the default) every level of every family has someone and every manager at least two
+# reports; a smaller demo drops people from the bottom and the middle of that shape,
+# their reports moving up to their manager, so the rules above still hold.
+
+FULL_DEMO = 40
+SPAN_FIRST_LINE = 6
+SPAN_DIRECTOR = 4
+SPAN_VP = 5
+WEIGHTS = {"engineering": 5, "product-management": 3, "design": 2}
+
+
+@dataclass
+class Seat:
+    """A place in the demo's org chart, before anyone is created for it."""
+
+    key: str  # "" for the CEO and HR, else the family key
+    level: Level | None
+    manager: Seat | None
+    keep: int  # lower is kept first when a demo is smaller than its full shape
+    email: str = ""
+    name: str = ""
+    title: str = ""
+    person: Person | None = None
+    order: int = 0
+
+
+def _shares(total: int) -> dict[str, int]:
+    """`total` people split between the families by WEIGHTS (largest remainder)."""
+    weight = sum(WEIGHTS.values())
+    exact = {k: total * w / weight for k, w in WEIGHTS.items()}
+    share = {k: int(v) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: share[k] - exact[k])[: total - sum(share.values())]:
+        share[k] += 1
+    return share
+
+
+def _family_shape(key: str, levels: list[Level], size: int, ceo: Seat) -> list[Seat]:
+    """The roles of one family of `size` people (at least 8), top down."""
+    trunk = [lv for lv in levels if lv.track == "shared"]
+    senior = [lv for lv in levels if lv.track == "ic"]  # Staff, then Principal
+    mgr = sorted((lv for lv in levels if lv.track == "manager"), key=lambda lv: lv.rank)
+    first_line, director, vp = mgr[0], mgr[1], mgr[2]
+    chief = mgr[3] if len(mgr) > 3 else None
+    staff_n = max(1, round(size * 0.08))
+    principal_n = max(1, round(size * 0.04))
+    # under a chief, the director leads first-line managers only: at least two of them
+    min_lines = 2 if chief else 1
+    trunk_n = size
+    while True:
+        lines = max(min_lines, -(-trunk_n // SPAN_FIRST_LINE))
+        directors = max(1, -(-lines // SPAN_DIRECTOR))
+        vps = max(1, -(-directors // SPAN_VP))
+        managers = (1 if chief else 0) + vps + directors + lines
+        if managers + staff_n + principal_n + trunk_n <= size:
+            break
+        trunk_n -= 1
+    roles: list[Seat] = []
+    top = ceo
+    if chief is not None:
+        top = Seat(key, chief, ceo, keep=1)
+        roles.append(top)
+    vp_roles = [Seat(key, vp, top, keep=1 if chief is None and i == 0 else 5) for i in range(vps)]
+    dir_roles = [Seat(key, director, vp_roles[i % vps], keep=5) for i in range(directors)]
+    line_roles = [
+        Seat(key, first_line, dir_roles[i % directors], keep=2 if i == 0 else 4)
+        for i in range(lines)
+    ]
+    roles += vp_roles + dir_roles + line_roles
+    # Principals report to the family's head (then to its VPs), Staff to a VP or director
+    for i in range(principal_n):
+        boss = (top if chief else vp_roles[0]) if i == 0 else vp_roles[i % vps]
+        roles.append(Seat(key, senior[-1], boss, keep=6))
+    for i in range(staff_n):
+        boss = vp_roles[0] if chief and i == 0 else dir_roles[i % directors]
+        roles.append(Seat(key, senior[0], boss, keep=6))
+    # trunk ICs: one on every trunk level first, then mostly the middle of the trunk
+    for i in range(trunk_n):
+        level = trunk[i] if i < len(trunk) else trunk[[1, 0, 2, 1, 1, 2][i % 6]]
+        roles.append(Seat(key, level, line_roles[i % lines], keep=3 if i < lines else 4))
+    return roles
+
+
+def _shape(org: Organization, families: dict[str, JobFamily], count: int) -> list[Seat]:
+    """Everyone's role in a demo of `count` people, managers before their reports. The CEO,
+    the Head of People, the demo's CPO, manager (a Group PM) and employee (a PM) always."""
+    slug = org.slug
+    ceo = Seat("", None, None, keep=0, email=f"owner@{slug}.test", title="CEO")
+    hr = Seat("", None, ceo, keep=0, email=f"hr@{slug}.test", title="Head of People")
+    roles = [ceo, hr]
+    for key, size in _shares(max(count, FULL_DEMO) - 2).items():
+        roles += _family_shape(key, _levels(families[key]), size, ceo)
+    pm = [r for r in roles if r.key == "product-management"]
+    chief = pm[0]
+    line = next(
+        r for r in pm if r.level is not None and r.level.rank == 4 and r.manager is not chief
+    )
+    # the demo employee is a PM in the demo manager's team (a teammate swaps places)
+    emma = next(r for r in pm if r.level == _levels(families[r.key])[1])
+    if emma.manager is not line:
+        mate = next(
+            r for r in reversed(pm) if r.manager is line and r.level and r.level.track == "shared"
+        )
+        mate.manager, emma.manager = emma.manager, line
+    for role, email, name in (
+        (chief, "carmen", "Carmen Park"),
+        (line, "manager", "Marco Medina"),
+        (emma, "employee", "Emma Ellis"),
+    ):
+        role.email, role.name, role.keep = f"{email}@{slug}.test", name, 0
+    for n, role in enumerate(roles):
+        role.order = n
+    kept = {id(r) for r in sorted(roles, key=lambda r: (r.keep, r.order))[:count]}
+    for role in roles:  # someone dropped: their reports move up to their manager
+        while role.manager is not None and id(role.manager) not in kept:
+            role.manager = role.manager.manager
+    return [r for r in roles if id(r) in kept]
+
+
 def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> None:
     from frameworks.library import load_template
 
@@ -169,104 +296,70 @@ def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> 
         draft = apply_family_data(org, load_template(key), actor=owner, source=f"template:{key}")
         publish_draft(draft, actor=owner, note="First version, from the template library.")
     families = {f.key: f for f in JobFamily.objects.all()}
-    pm_levels = _levels(families["product-management"])
-    top = [lv for lv in pm_levels if lv.track == "manager"]
-    trunk = [lv for lv in pm_levels if lv.track == "shared"]
+    seats = _shape(org, families, count)
 
-    hr_user = _login(f"hr@{org.slug}.test", "Hana Hughes")
-    manager_user = _login(f"manager@{org.slug}.test", "Marco Medina")
-    employee_user = _login(f"employee@{org.slug}.test", "Emma Ellis")
-    add_member(org, hr_user, role=Role.HR_ADMIN, actor=owner)
-    add_member(org, manager_user, role=Role.MEMBER, actor=owner)
-    add_member(org, employee_user, role=Role.MEMBER, actor=owner)
+    slug = org.slug
+    logins = {
+        f"hr@{slug}.test": ("Hana Hughes", Role.HR_ADMIN),
+        f"manager@{slug}.test": ("Marco Medina", Role.MEMBER),
+        f"employee@{slug}.test": ("Emma Ellis", Role.MEMBER),
+    }
+    users = {}
+    for email, (name, role) in logins.items():
+        users[email] = _login(email, name)
+        add_member(org, users[email], role=role, actor=owner)
 
     start = dt.date(2024, 1, 8)
-    p_owner = ensure_person_for_user(org, owner, actor=owner)
-    update_person(p_owner, actor=owner, expected_revision=None, title="CEO", start_date=start)
-    p_hr = ensure_person_for_user(org, hr_user, name="Hana Hughes", actor=owner)
-    update_person(
-        p_hr,
-        actor=owner,
-        expected_revision=None,
-        title="Head of People",
-        manager=p_owner,
-        start_date=start,
-    )
-    cpo = create_person(
-        org,
-        actor=owner,
-        name="Carmen Park",
-        email=f"carmen@{org.slug}.test",
-        manager=p_owner,
-        job_family=families["product-management"],
-        level=top[-1],
-        start_date=start,
-        title=top[-1].title,
-    )
-    p_manager = ensure_person_for_user(org, manager_user, name="Marco Medina", actor=owner)
-    group_level = next(lv for lv in top if lv.rank == min(t.rank for t in top))
-    update_person(
-        p_manager,
-        actor=owner,
-        expected_revision=None,
-        manager=cpo,
-        job_family=families["product-management"],
-        level=group_level,
-        start_date=start + dt.timedelta(days=40),
-        title=group_level.title,
-    )
-    p_employee = ensure_person_for_user(org, employee_user, name="Emma Ellis", actor=owner)
-    update_person(
-        p_employee,
-        actor=owner,
-        expected_revision=None,
-        manager=p_manager,
-        job_family=families["product-management"],
-        level=trunk[1],
-        start_date=dt.date(2025, 3, 3),
-        title=trunk[1].title,
-    )
-
-    leads: dict[str, Person] = {"product-management": p_manager}
-    for key in ("engineering", "design"):
-        levels = _levels(families[key])
-        lead_level = next(lv for lv in levels if lv.track == "manager")
-        leads[key] = create_person(
-            org,
-            actor=owner,
-            name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-            email=f"lead.{key}@{org.slug}.test",
-            manager=p_owner,
-            job_family=families[key],
-            level=lead_level,
-            start_date=start + dt.timedelta(days=rng.randint(0, 300)),
-            title=lead_level.title,
-        )
-    used = {p.email for p in Person.objects.all()}
-    weights = [("engineering", 5), ("product-management", 3), ("design", 2)]
-    keys = [k for k, w in weights for _ in range(w)]
-    made = Person.objects.count()
-    while made < count:
-        key = rng.choice(keys)
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        email = f"{first}.{last}@{org.slug}.test".lower()
-        n = 2
-        while email in used:  # 780 name pairs: larger demos number the repeats
-            email = f"{first}.{last}{n}@{org.slug}.test".lower()
-            n += 1
-        used.add(email)
-        levels = [lv for lv in _levels(families[key]) if lv.track != "manager"]
-        level = rng.choice(levels[: max(2, len(levels) - 1)])
-        create_person(
-            org,
-            actor=owner,
-            name=f"{first} {last}",
-            email=email,
-            manager=leads[key],
-            job_family=families[key],
-            level=level,
-            start_date=dt.date(2022, 1, 3) + dt.timedelta(days=rng.randint(0, 1200)),
-            title=level.title,
-        )
-        made += 1
+    used = {s.email for s in seats if s.email}
+    for seat in seats:
+        family = families[seat.key] if seat.key else None
+        manager = seat.manager.person if seat.manager is not None else None
+        level = seat.level
+        title = seat.title or (level.title if level else "")
+        if seat.manager is None or seat.email.split("@")[0] in ("hr", "carmen"):
+            started = start
+        elif level is not None and level.track == "manager":
+            started = start + dt.timedelta(days=rng.randint(0, 300))
+        else:
+            started = dt.date(2022, 1, 3) + dt.timedelta(days=rng.randint(0, 1200))
+        if seat.email == f"employee@{slug}.test":
+            started = dt.date(2025, 3, 3)
+        if seat.manager is None or seat.email in users:
+            user = owner if seat.manager is None else users[seat.email]
+            person = ensure_person_for_user(
+                org, user, name=logins.get(seat.email, ("",))[0], actor=owner
+            )
+            update_person(
+                person,
+                actor=owner,
+                expected_revision=None,
+                title=title,
+                manager=manager,
+                job_family=family,
+                level=level,
+                start_date=started,
+            )
+        else:
+            if not seat.email:
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                seat.name = f"{first} {last}"
+                seat.email = f"{first}.{last}@{slug}.test".lower()
+                n = 2
+                while seat.email in used:  # 780 name pairs: larger demos number the repeats
+                    seat.email = f"{first}.{last}{n}@{slug}.test".lower()
+                    n += 1
+                used.add(seat.email)
+            person = create_person(
+                org,
+                actor=owner,
+                name=seat.name,
+                email=seat.email,
+                manager=manager,
+                job_family=family,
+                level=level,
+                start_date=started,
+                title=title,
+            )
+        seat.person = person
+    assert Person.objects.count() == count
     assert FrameworkVersion.objects.filter(status="published").count() == len(FAMILIES)
