@@ -403,12 +403,23 @@ def load() -> None:
         ),
         pseudonymise("decided_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
         pseudonymise("opened_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        # the kept decision names the pseudonym, in its words and its record alike
+        scrub=("summary", "rationale", "decided_by_label", "readiness", "record"),
+        guarded=True,
     )
-    for label, model in [
-        ("Promotion case statements", "promotions.CaseStatement"),
-        ("Promotion case files", "promotions.CaseArtifact"),
-        ("Promotion case evidence", "promotions.CaseEvidence"),
-        ("Promotion case gaps", "promotions.CaseGap"),
+    for label, model, words in [
+        ("Promotion case statements", "promotions.CaseStatement", ("argument",)),
+        (
+            "Promotion case files",
+            "promotions.CaseArtifact",
+            ("name", "description", "uploaded_by_label"),
+        ),
+        (
+            "Promotion case evidence",
+            "promotions.CaseEvidence",
+            ("label", "detail", "added_by_label"),
+        ),
+        ("Promotion case gaps", "promotions.CaseGap", ("title",)),
     ]:
         declare(
             label,
@@ -429,6 +440,8 @@ def load() -> None:
             ),
             files=("file",) if model.endswith("Artifact") else (),
             siblings=("statement", "artifact") if model.endswith("Evidence") else (),
+            scrub=words,
+            guarded=True,
         )
     declare(
         "Promotion case reviewers",
@@ -452,6 +465,8 @@ def load() -> None:
             "Their verdicts on colleagues' cases belong to those cases; they "
             "stay, under the pseudonym.",
         ),
+        scrub=("comment",),
+        guarded=True,
     )
     declare(
         "Accepted promotion gaps",

@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from datarights.registry import Action, Declaration, Link, To, declarations
+from organizations.db_guards import purging
 from organizations.models import Membership
 
 
@@ -243,7 +244,8 @@ def _carry_out(declaration: Declaration, plan: Plan, replace: Any, files: list[A
             if target is not None and target.null:
                 qs.filter(pk__in=pks).update(**{link.path: None})
     if rewrite and declaration.scrub:
-        _scrub(declaration, rewrite - to_delete, replace)
+        with purging() if declaration.guarded else contextlib.nullcontext():
+            _scrub(declaration, rewrite - to_delete, replace)
     if to_delete:
         if declaration.files:
             for row in qs.filter(pk__in=to_delete).values(*declaration.files):

@@ -103,6 +103,9 @@ class Declaration:
     links: tuple[Link, ...] = ()
     secret: tuple[str, ...] = ()  # columns never exported (digests, keys, passwords)
     scrub: tuple[str, ...] = ()  # text columns in which the name / e-mail become the pseudonym
+    # rows the database keeps from changing (a decided promotion case): scrubbed inside
+    # `purging()`, which lets those guards pass
+    guarded: bool = False
     files: tuple[str, ...] = ()  # file columns: in the organization's zip, removed on delete
     organization: str = "organization"  # the lookup to the organization ("" = installation-wide)
     on_organization_deleted: str = "Deleted with the organization."

@@ -34,15 +34,21 @@ _purging: ContextVar[bool] = ContextVar("clb_purging", default=False)
 
 @contextmanager
 def purging(using: str = "default") -> Iterator[None]:
-    """Let the delete guards pass, for removing whole organizations (operators only)."""
+    """Let the guards pass, for removing whole organizations (operators only) and for
+    erasing a person's name from the records that must be kept. Inside an outer
+    transaction, the guards hold again once the block ends."""
     token = _purging.set(True)
     try:
         with transaction.atomic(using=using):
             connection = connections[using]
-            if connection.vendor == "postgresql":
+            postgresql = connection.vendor == "postgresql"
+            if postgresql:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL clb.purge = 'on'")
             yield
+            if postgresql:  # SET LOCAL lasts to the end of the outer transaction
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL clb.purge = 'off'")
     finally:
         _purging.reset(token)
 

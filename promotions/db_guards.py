@@ -8,13 +8,16 @@ PostgreSQL), like published framework versions and submitted review forms.
 
 Deletes are refused by the models (`CaseLocked`); a database-level delete guard would
 also stop test flushes, so there is none (as for framework versions).
+
+`organizations.db_guards.purging()` lets an update through: erasing a person replaces
+their name in a decided case they are kept in (`datarights.erasure`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from organizations.db_guards import Trigger
+from organizations.db_guards import PG_NOT_PURGING, SQLITE_NOT_PURGING, Trigger
 
 CASES = "promotions_promotioncase"
 PARTS = [
@@ -37,7 +40,7 @@ def _closed(ref: str) -> str:
 PG_SETUP = f"""
 CREATE OR REPLACE FUNCTION clb_promotion_case_fixed() RETURNS trigger AS $$
 BEGIN
-  IF OLD.status IN {CLOSED}
+  IF {PG_NOT_PURGING} AND OLD.status IN {CLOSED}
      AND (to_jsonb(NEW) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}')
          IS DISTINCT FROM (to_jsonb(OLD) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}') THEN
     RAISE EXCEPTION '{MESSAGE}';
@@ -46,9 +49,9 @@ BEGIN
 END; $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION clb_promotion_part_guard() RETURNS trigger AS $$
 BEGIN
-  IF (TG_OP = 'UPDATE' AND EXISTS (
+  IF {PG_NOT_PURGING} AND ((TG_OP = 'UPDATE' AND EXISTS (
         SELECT 1 FROM {CASES} WHERE id = OLD.case_id AND status IN {CLOSED}))
-     OR EXISTS (SELECT 1 FROM {CASES} WHERE id = NEW.case_id AND status IN {CLOSED})
+     OR EXISTS (SELECT 1 FROM {CASES} WHERE id = NEW.case_id AND status IN {CLOSED}))
   THEN
     RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
   END IF;
@@ -71,7 +74,7 @@ def triggers() -> Iterator[Trigger]:
         name="clb_promotion_case_fixed",
         table=CASES,
         sqlite=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
-        f"WHEN OLD.status IN {CLOSED} AND ({changed}) {abort}",
+        f"WHEN {SQLITE_NOT_PURGING} AND OLD.status IN {CLOSED} AND ({changed}) {abort}",
         postgresql=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
         "FOR EACH ROW EXECUTE FUNCTION clb_promotion_case_fixed()",
         postgresql_setup=PG_SETUP,
@@ -95,5 +98,6 @@ def triggers() -> Iterator[Trigger]:
             name=f"{name}_update",
             table=table,
             sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
-            f"WHEN {_closed('OLD.case_id')} OR {_closed('NEW.case_id')} {abort}",
+            f"WHEN {SQLITE_NOT_PURGING} AND ({_closed('OLD.case_id')} OR "
+            f"{_closed('NEW.case_id')}) {abort}",
         )

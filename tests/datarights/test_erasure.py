@@ -4,6 +4,9 @@ fails whole rather than leave anything behind."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
@@ -81,6 +84,13 @@ def test_erasing_emma_deletes_her_data_and_keeps_the_decided_promotion_under_a_p
     case = PromotionCase.objects.get(pk=rich.case.pk)
     assert case.status == "decided" and case.person_id == emma.pk
     assert CaseStatement.objects.filter(case=case).exists()
+    # the kept record of the decision names the pseudonym, not her
+    kept_text = json.dumps(case.record) + case.rationale + case.summary
+    kept_text += " ".join(
+        CaseStatement.objects.filter(case=case).values_list("argument", flat=True)
+    )
+    assert "Emma" not in kept_text, re.findall(r".{80}Emma.{40}", kept_text)
+    assert plan.pseudonym in json.dumps(case.record)
     # the audit trail: every entry is still there, none names her
     assert AuditEntry.objects.count() == audit_before + 1
     assert _mentions("Emma Employee") == 0 and _mentions("emma@acme.test") == 0
