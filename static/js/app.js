@@ -122,4 +122,21 @@
   window.addEventListener("resize", placeMatrixHeads);
   document.addEventListener("DOMContentLoaded", placeMatrixHeads);
   document.addEventListener("htmx:afterSettle", placeMatrixHeads);
+  // A box that scrolls sideways (a wide table, the ladder diagram or a chart on a phone) takes
+  // keyboard focus, so that it can be scrolled with the arrow keys; one that fits does not.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap, .ladder-diagram, .chart").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
 })();
