@@ -30,6 +30,7 @@ from reviews.selectors.form_page import form_page
 from reviews.views.common import get_form, get_participant, post_only, viewer
 
 Status = ReviewCycle.Status
+ANSWER_FIELDS = ["status", "revision", "overall_comment", "summaries", "updated_at"]
 
 
 @org_required()
@@ -190,13 +191,15 @@ def save(request: HttpRequest, form_id: str) -> HttpResponse:
         status = {"error": err.message, "problems": [m for _f, m in err.errors]}
     else:
         status = {"saved_at": timezone.localtime()}
-    review.refresh_from_db()
     if not request.htmx:  # type: ignore[attr-defined]
         if "error" in status:
             messages.error(request, status["error"])
         else:
             messages.success(request, "Saved. You can come back and finish later.")
         return redirect("reviews:form", form_id=review.public_id)
+    # what a save changes (and a stale one shows as stored); the cycle, participant and
+    # person get_form loaded stay, so the answer is 3 queries cheaper on deadline day
+    review.refresh_from_db(fields=ANSWER_FIELDS)
     context = {"form": review, "page": form_page(review), "status": status}
     return render(request, "reviews/form.html#save_status", context)
 
