@@ -417,7 +417,11 @@ def main() -> int:
         }
         for r in results
     }
-    print(json.dumps({"load": summary}))
+    lost = sum(
+        r["lost"] + r["duplicated"] + r["unexpected"] + r["answers_mismatched"] for r in results
+    )
+    errors = sum(r["errors"] + r["login_errors"] for r in results)
+    print(json.dumps({"lost": lost, "errors": errors, "load": summary}))
     return 1 if failed or not results else 0
 
 
