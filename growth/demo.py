@@ -88,14 +88,16 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 class Skills:
     """Each person's true level per competency, which the ratings scatter around."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, stars: Iterable[int] = ()) -> None:
         self.rng = rng
+        self.stars = set(stars)  # people already working at the next level: ready for it
         self.values: dict[tuple[int, str], float] = {}
 
     def get(self, person_id: int, uid: str) -> float:
         key = (person_id, uid)
         if key not in self.values:
-            self.values[key] = self.rng.uniform(1.9, 3.7)
+            low, high = (3.9, 4.6) if person_id in self.stars else (1.9, 3.7)
+            self.values[key] = self.rng.uniform(low, high)
         return self.values[key]
 
     def grow(self, boosts: dict[tuple[int, str], float]) -> None:
@@ -303,7 +305,10 @@ def seed_history(
             else list(rs.people_for_rule({"kind": "everyone"}).order_by("pk"))
         )
         chosen = [p for p in chosen if p.level_uid]
-        skills = Skills(rng)
+        # about one in six is ready for the next level by the last cycle, so the readiness
+        # list and promotion cases have someone to show (drawn apart: the rest stays as it was)
+        stars = random.Random(seed * 31 + 5).sample(chosen, k=len(chosen) // 6)
+        skills = Skills(rng, stars=[p.pk for p in stars])
         releases = _release_dates(cycles, today)
         open_items: list[ActionItem] = []
         for n, release in enumerate(releases):

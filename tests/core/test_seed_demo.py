@@ -75,3 +75,17 @@ def test_seed_demo_orgs_makes_organizations_in_bulk(capsys):
     assert roster("bulk-1") != roster("bulk-2")  # another seed per organization
     call_command("seed_demo", *args)  # again: nothing new
     assert len(roster("bulk-1")) == 30
+
+
+def test_the_demo_has_people_ready_for_the_next_level(capsys):
+    """The readiness list of the demo shows somebody: a few people's latest manager
+    ratings meet the readiness rule for a level one step up."""
+    from promotions.selectors import candidates_for
+
+    call_command("seed_demo", "--org", "ready", "--people", "40", "--seed", "7")
+    with unscoped():
+        org = Organization.objects.get(slug="ready")
+    with scope(org):
+        people = list(Person.objects.filter(is_active=True))
+        ready = [c for c in candidates_for(org, people) if c.ready]
+        assert len(ready) >= 2, [c.person.name for c in ready]
