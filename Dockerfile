@@ -1,7 +1,7 @@
 # Career Ladder Builder: one image for the web processes and the background workers.
 #   docker build -t career-ladder .
 #   web:    gunicorn (the default command; gunicorn.conf.py reads WEB_CONCURRENCY, PORT)
-#   worker: python manage.py db_worker --queue-name default
+#   worker: python manage.py worker  (the configured queue's worker: TASKS_BACKEND)
 # See docs/deploy.md. Settings come from the environment (.env.example lists them).
 FROM python:3.12-slim-bookworm
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -179,12 +180,35 @@ ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", True)
 ADMIN_ALLOWED_NETWORKS = env_list("ADMIN_ALLOWED_NETWORKS")
 
 # --- Background jobs ------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# The queue behind `django.tasks`. TASKS_BACKEND=database (the default): django-tasks-db,
+# rows in this database, no other service. TASKS_BACKEND=redis: django-tasks-redis, Redis
+# streams at TASKS_REDIS_URL (REDIS_URL unless set), for many workers. `manage.py worker`
+# runs the configured queue's worker (db_worker, or run_redis_tasks --continuous). A
+# dotted backend path is used as given. Redis delivers at least once: a task whose worker
+# died is run again after TASKS_REDIS_CLAIM_TIMEOUT (longer than any task: imports are
+# cut at IMPORT_CHECK_SECONDS), and every task here is safe to run twice.
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+TASKS_BACKEND_PATH = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_redis.RedisTaskBackend",
+}.get(TASKS_BACKEND, TASKS_BACKEND)
+TASKS_ON_REDIS = TASKS_BACKEND_PATH.startswith("django_tasks_redis")
+TASKS: dict[str, dict] = {"default": {"BACKEND": TASKS_BACKEND_PATH, "QUEUES": ["default"]}}
+if TASKS_ON_REDIS:
+    TASKS_REDIS_URL = env("TASKS_REDIS_URL", REDIS_URL)
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs TASKS_REDIS_URL or REDIS_URL.")
+    TASKS["default"]["OPTIONS"] = {
+        "REDIS_URL": TASKS_REDIS_URL,
+        "REDIS_KEY_PREFIX": env("TASKS_REDIS_PREFIX", "clb-tasks"),
+        "REDIS_CLAIM_TIMEOUT": int(env("TASKS_REDIS_CLAIM_TIMEOUT", "600")),
+        "REDIS_MAX_DELIVERIES": int(env("TASKS_REDIS_MAX_DELIVERIES", "4")),
+        # finished tasks are kept as long as the database queue keeps its successful ones
+        # (jobs.hooks.prune); a failed one is also in the worker's log
+        "REDIS_COMPLETED_TASK_TTL": 14 * 24 * 3600,
+        "REDIS_SOCKET_CONNECT_TIMEOUT": 5,
     }
-}
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_tasks_redis")
 # The scheduler (jobs/): every worker ticks once a minute; daily jobs are due at
 # SCHEDULER_DAILY_AT (UTC, HH:MM). A run not stamped for SCHEDULER_STALE_SECONDS lost its
 # worker; a failed run is tried up to SCHEDULER_MAX_ATTEMPTS times in all.

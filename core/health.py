@@ -45,6 +45,10 @@ def check_queue() -> None:
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.order_by().values_list("pk", flat=True)[:1].exists()
+    elif settings.TASKS_ON_REDIS:
+        from django.tasks import task_backends
+
+        task_backends["default"].get_client().ping()  # type: ignore[attr-defined]
     else:  # another backend: it must at least load
         from django.tasks import task_backends
 

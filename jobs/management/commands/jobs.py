@@ -23,8 +23,33 @@ def _when(value: dt.datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
 
+def _failed_redis_tasks(since: dt.datetime) -> list[Any]:
+    from types import SimpleNamespace
+
+    from django.tasks import task_backends
+    from django_tasks_redis.utils import deserialize_datetime, deserialize_json
+
+    found, _ = task_backends["default"].get_all_tasks(status="FAILED", limit=500)  # type: ignore[attr-defined]
+    failed = []
+    for data in found:
+        finished = deserialize_datetime(data.get("finished_at", ""))
+        if finished is None or finished < since:
+            continue
+        errors = deserialize_json(data.get("errors_json", "[]")) or [{}]
+        failed.append(
+            SimpleNamespace(
+                task_path=data.get("task_path", ""),
+                finished_at=finished,
+                exception_class_path=errors[-1].get("exception_class_path", ""),
+            )
+        )
+    return sorted(failed, key=lambda result: result.finished_at, reverse=True)[:50]
+
+
 def failed_tasks(since: dt.datetime) -> list[Any]:
-    """Background tasks (e-mails, imports) that raised, from the database queue."""
+    """Background tasks (e-mails, imports) that raised, from the database or Redis queue."""
+    if settings.TASKS_ON_REDIS:
+        return _failed_redis_tasks(since)
     if not str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db"):
         return []
     from django_tasks_db.models import DBTaskResult
