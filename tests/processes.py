@@ -5,14 +5,25 @@ a way to run Python against it in a fresh interpreter."""
 from __future__ import annotations
 
 import os
+import secrets
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def listening(port: int) -> bool:
+    """Something (PostgreSQL, Redis) answers on this loopback port."""
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def process_env(db: Path, **extra: str) -> dict[str, str]:
@@ -75,3 +86,17 @@ def file_db(migrated_file_db: Path, tmp_path: Path) -> Path:
     db = tmp_path / "db.sqlite3"
     db.write_bytes(migrated_file_db.read_bytes())
     return db
+
+
+@pytest.fixture
+def queue_prefix() -> Iterator[str]:
+    """A Redis key prefix of this test's own for the Redis job queue
+    (TASKS_REDIS_PREFIX); its keys are removed afterwards."""
+    import redis
+
+    prefix = f"clb-test-{secrets.token_hex(4)}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)

@@ -9,42 +9,28 @@ listening here. The database queue stays the default (the rest of the suite runs
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.tasks import task
 
-from tests.processes import ROOT, file_db, migrated_file_db, process_env, run_python  # noqa: F401
+from tests.processes import (  # noqa: F401
+    REDIS_URL,
+    ROOT,
+    file_db,
+    listening,
+    migrated_file_db,
+    process_env,
+    queue_prefix,
+    run,
+    run_python,
+)
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _redis_listening() -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", 6379)) == 0
-
-
-pytestmark = pytest.mark.skipif(not _redis_listening(), reason="needs Redis on 127.0.0.1:6379")
-
-
-@pytest.fixture
-def prefix() -> Iterator[str]:
-    import redis
-
-    name = f"clb-test-{secrets.token_hex(4)}"
-    yield name
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{name}*"))
-    if keys:
-        client.delete(*keys)
+pytestmark = pytest.mark.skipif(not listening(6379), reason="needs Redis on 127.0.0.1:6379")
 
 
 def _backend(prefix: str) -> Any:
@@ -74,19 +60,19 @@ print(result.id, result.status, run.pk)
 """
 
 
-def test_a_task_goes_through_redis_to_the_worker_and_back(file_db, prefix):  # noqa: F811
+def test_a_task_goes_through_redis_to_the_worker_and_back(file_db, queue_prefix):  # noqa: F811
     import sqlite3
 
     env = process_env(
         file_db,
         TASKS_BACKEND="redis",
         REDIS_URL=REDIS_URL,
-        TASKS_REDIS_PREFIX=prefix,
+        TASKS_REDIS_PREFIX=queue_prefix,
         SCHEDULER_ENABLED="0",  # only the task this test enqueues
     )
     task_id, status, run_id = run_python(file_db, ENQUEUE, **env).split()[-3:]
     assert status == "READY"
-    backend = _backend(prefix)
+    backend = _backend(queue_prefix)
     assert backend.get_result(task_id).status == "READY"  # waiting in Redis, no worker yet
 
     worker = subprocess.Popen(
@@ -127,16 +113,7 @@ def test_the_database_queue_stays_the_default(settings):
 
 
 def test_the_redis_queue_needs_a_url(tmp_path):
-    env = process_env(tmp_path / "db.sqlite3", TASKS_BACKEND="redis")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run(tmp_path / "db.sqlite3", ["manage.py", "check"], timeout=120, TASKS_BACKEND="redis")
     assert done.returncode != 0
     assert "TASKS_BACKEND=redis needs TASKS_REDIS_URL or REDIS_URL" in done.stderr
 
@@ -155,12 +132,12 @@ def boom(n: int) -> None:
 
 
 @pytest.fixture
-def on_redis(settings, prefix):
+def on_redis(settings, queue_prefix):  # noqa: F811
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_redis.RedisTaskBackend",
             "QUEUES": ["default"],
-            "OPTIONS": {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix},
+            "OPTIONS": {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": queue_prefix},
         }
     }
     settings.TASKS_ON_REDIS = True

@@ -18,35 +18,19 @@ WORKER_ARGS = ("--interval", "0.2", "--no-startup-delay")
 LEASE = {"IMPORT_HEARTBEAT_SECONDS": "0.5", "IMPORT_STALE_SECONDS": "3"}
 
 SETUP = f"""
-import io
 from django.core.files.base import ContentFile
-from openpyxl import Workbook
 from organizations.scoping import scope
 from organizations.services import create_organization, create_user
 from spreadsheets.models import ImportJob
 from spreadsheets.services import confirm_import, run_check
+from tests.spreadsheets.workbooks import design_with_people
 
 user = create_user("hr@big.test", password="a-long-password-1", name="Hana")
 org = create_organization(name="Big", slug="big", owner=user, owner_name="Hana")
-book = Workbook()
-book.active.title = "Families"
-book["Families"].append(["Family", "Key", "Description"])
-book["Families"].append(["Design", "", ""])
-levels = book.create_sheet("Levels")
-levels.append(["Family", "Code", "Title", "Track", "Rank"])
-levels.append(["Design", "D1", "Designer", "Shared", 1])
-design = book.create_sheet("Design")
-design.append(["Competency", "D1"])
-design.append(["Craft", "Makes things"])
-people = book.create_sheet("People")
-people.append(["Email", "Name", "Manager email", "Family", "Level", "Start date"])
-for i in range({PEOPLE}):
-    people.append([f"p{{i}}@big.test", f"Person {{i}}", "", "Design", "D1", ""])
-buf = io.BytesIO()
-book.save(buf)
+data = design_with_people({PEOPLE}, "big.test")
 with scope(org):
     job = ImportJob(organization=org, original_name="big.xlsx", created_by=user)
-    job.file.save("big.xlsx", ContentFile(buf.getvalue()), save=False)
+    job.file.save("big.xlsx", ContentFile(data), save=False)
     job.save()
     run_check(job)
     job.refresh_from_db()
