@@ -45,7 +45,7 @@ from tests.spreadsheets.workbooks import design_with_people
 ROOT = Path(__file__).resolve().parents[2]
 PG = os.environ.get("PRODUCTION_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "correct-horse-battery"
-WAIT = 300  # seconds for any one step: generous, for a busy machine (a process starts in 1-60 s)
+WAIT = 600  # seconds for any one step: generous, for a busy machine (a process starts in 1-60 s)
 PEOPLE = 1100  # over the 1,000 rows / 300 people checked and applied within the request
 
 
