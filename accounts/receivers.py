@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from organizations.hooks import on_members_page
+from organizations.models import Role
 from organizations.signals import login_closed
 from people import panels as people_panels
 from people.signals import person_deactivated
@@ -61,3 +62,22 @@ def invitation_of(request: HttpRequest, person: Any) -> dict[str, Any]:
 
 
 people_panels.register_column("invited", lambda: Exists(_pending().filter(person=OuterRef("pk"))))
+
+
+def _invite_one(org: Any, person: Any, *, actor: Any, choice: str) -> None:
+    """The directory's bulk "Invite" (people/panels.py): one person, as `choice` (a role)."""
+    from accounts.services import InvitationError, invite_person
+    from people.services import PersonError
+
+    try:
+        invite_person(org, person, role=choice or Role.MEMBER, actor=actor)
+    except InvitationError as error:
+        raise PersonError(str(error)) from error
+
+
+people_panels.register_bulk_action(
+    "invite",
+    "Invite to log in",
+    _invite_one,
+    [(Role.MEMBER, "as members"), (Role.HR_ADMIN, "as HR admins")],
+)

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,6 +213,45 @@ LOGIN_CHOICES = [
 ]
 
 
+def _reverse(expression: Any) -> Any:
+    """The same ordering, the other way round; empty values stay last."""
+    if isinstance(expression, OrderBy):
+        return OrderBy(expression.expression, descending=not expression.descending, nulls_last=True)
+    return expression.desc(nulls_last=True)
+
+
+def _level_rank() -> Subquery:
+    """The rank of a person's level: of the family's latest published version that has the
+    uid, else of its draft (a pending placement)."""
+    return Subquery(
+        Level.objects.filter(version__family=OuterRef("job_family"), uid=OuterRef("level_uid"))
+        .order_by(Case(When(version__status="published", then=0), default=1), "-version__number")
+        .values("rank")[:1]
+    )
+
+
+# sort key → the ordering, ascending; "-key" reverses it. Every ordering ends in the name
+# and the id, so a sort is stable: equal rows keep one order from page to page.
+SORTS: dict[str, list[Any]] = {
+    "name": [Lower("name")],
+    "family": [F("job_family__name").asc(nulls_last=True)],
+    "level": [F("level_rank").asc(nulls_last=True)],
+    "manager": [Lower("manager__name").asc(nulls_last=True)],
+    "status": [F("is_active").desc(), F("user_id").asc(nulls_last=True), F("invited").desc()],
+}
+SORTS.update({f"-{k}": [_reverse(e) for e in v] for k, v in list(SORTS.items())})
+
+
+def sort_people(qs: QuerySet[Person], key: str) -> QuerySet[Person]:
+    order = SORTS.get(key, SORTS["name"])
+    if "invited" not in qs.query.annotations:  # the column accounts adds (people.panels)
+        order = [e for e in order if "invited" not in str(e)]
+    if key.lstrip("-") == "level":
+        qs = qs.annotate(level_rank=_level_rank())
+    tie = [Lower("name"), "pk"] if key.lstrip("-") != "name" else ["pk"]
+    return qs.order_by(*order, *tie)
+
+
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     family = forms.ChoiceField(label="Job family", required=False)
@@ -218,6 +259,9 @@ class DirectoryFilterForm(forms.Form):
     manager = forms.ChoiceField(label="Manager", required=False)
     status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
     login = forms.ChoiceField(label="Login", required=False, choices=LOGIN_CHOICES)
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput
+    )
 
     def __init__(
         self,
@@ -235,8 +279,13 @@ class DirectoryFilterForm(forms.Form):
         self.fields["family"].choices = [("", "All families")] + [  # type: ignore[attr-defined]
             (f.public_id, f.name) for f in families
         ]
-        codes = sorted({lv.code for lv in levels}, key=lambda c: (len(c), c))
-        self.fields["level"].choices = [("", "All levels")] + [(c, c) for c in codes]  # type: ignore[attr-defined]
+        # one group per job family, its levels by rank (placeable_levels' order)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for lv in levels:
+            groups.setdefault(lv.version.family.name, []).append(
+                (lv.uid, f"{lv.code} · {lv.title}")
+            )
+        self.fields["level"].choices = [("", "All levels"), *groups.items()]  # type: ignore[attr-defined]
         self.fields["manager"].choices = [("", "Anyone")] + [  # type: ignore[attr-defined]
             (m.public_id, m.name) for m in managers
         ]
@@ -248,7 +297,7 @@ class DirectoryFilterForm(forms.Form):
         if family := data.get("family"):
             qs = qs.filter(job_family__public_id=family)
         if level := data.get("level"):
-            qs = qs.filter(level_uid__in=[lv.uid for lv in self.levels if lv.code == level])
+            qs = qs.filter(level_uid=level)
         if manager := data.get("manager"):
             qs = qs.filter(manager__public_id=manager)
         status = data.get("status") or "active"
@@ -256,6 +305,7 @@ class DirectoryFilterForm(forms.Form):
             qs = qs.filter(is_active=True)
         elif status == "deactivated":
             qs = qs.filter(is_active=False)
+        qs = sort_people(qs, data.get("sort") or "name")
         login = data.get("login")
         if login == "has":
             qs = qs.filter(user__isnull=False)
@@ -270,7 +320,9 @@ class DirectoryFilterForm(forms.Form):
     @property
     def is_filtered(self) -> bool:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return any(v for k, v in data.items() if k != "status") or data.get("status") not in (
+        return any(v for k, v in data.items() if k not in ("status", "sort")) or data.get(
+            "status"
+        ) not in (
             None,
             "",
             "active",
@@ -298,3 +350,91 @@ class ImportUploadForm(forms.Form):
             "empty": "The file is empty. Add a header row and one row per person.",
         },
     )
+
+
+class BulkForm(forms.Form):
+    """The second step of a bulk change: what exactly to do with the chosen people."""
+
+    action = forms.ChoiceField(widget=forms.HiddenInput)
+    level = LevelChoiceField(
+        label="New level",
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        help_text="Each person moves to this level, in its job family.",
+    )
+    family: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="New job family",
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        empty_label="Choose a job family",
+        help_text="Their level is cleared: a level belongs to one family's ladder. Place them "
+        "on a level of the new family afterwards.",
+    )
+    manager = PersonChoiceField(
+        label="New manager",
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        empty_label="No manager (top of the organization)",
+    )
+    choice = forms.ChoiceField(label="Invite them", required=False)
+    effective_date = forms.DateField(
+        label="Date the change takes effect",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        help_text="Recorded in each person's level history.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        required=False,
+        help_text="For example “Re-levelling after the new ladder” or “Team moved”.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from people.bulk import action_choices
+        from people.panels import BULK_ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = action_choices()  # type: ignore[attr-defined]
+        levels = placeable_levels()
+        level_field = self.fields["level"]
+        level_field.queryset = Level.objects.filter(pk__in=[lv.pk for lv in levels])  # type: ignore[attr-defined]
+        level_field.choices = [("", "Choose a level"), *level_choices(levels, grouped=True)[1:]]  # type: ignore[attr-defined]
+        self.fields["family"].queryset = JobFamily.objects.filter(  # type: ignore[attr-defined]
+            archived_at=None
+        ).order_by("position", "name")
+        self.fields["manager"].queryset = Person.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+        action = self.data.get("action") or self.initial.get("action")
+        extra = BULK_ACTIONS.get(str(action))
+        self.fields["choice"].choices = extra[2] if extra else []  # type: ignore[attr-defined]
+        if extra:
+            self.fields["choice"].label = extra[0]
+        self.fields["effective_date"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == "level" and not data.get("level"):
+            self.add_error("level", "Choose the level to move them to.")
+        if action == "family" and not data.get("family"):
+            self.add_error("family", "Choose the job family to move them to.")
+        if action in ("level", "family"):
+            if not data.get("effective_date"):
+                self.add_error("effective_date", "Enter the date it takes effect, e.g. today.")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Say why, in a few words.")
+        if self.fields["choice"].choices and not data.get("choice"):  # type: ignore[attr-defined]
+            self.add_error("choice", "Choose one.")
+        return data
+
+    def fields_for_action(self) -> list[Any]:
+        action = self.data.get("action") or self.initial.get("action")
+        names = {
+            "level": ["level", "effective_date", "reason"],
+            "family": ["family", "effective_date", "reason"],
+            "manager": ["manager"],
+        }.get(str(action), ["choice"] if self.fields["choice"].choices else [])  # type: ignore[attr-defined]
+        return [self[name] for name in names]

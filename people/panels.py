@@ -63,3 +63,19 @@ def register_column(name: str, expression: Callable[[], Any]) -> None:
 
 def columns() -> dict[str, Any]:
     return {name: expression() for name, expression in COLUMNS.items()}
+
+
+# --- bulk actions other apps offer on the directory -------------------------------------
+
+# `register_bulk_action(key, label, run, choices)`: an action of the directory's bulk form
+# (e.g. accounts' "invite"): `run(org, person, actor=…, choice=…)` changes one person and
+# raises people.services.PersonError with a message for the user when it cannot; `choices`
+# (value, label) are offered first (e.g. the role to invite as).
+BulkRun = Callable[..., Any]
+BULK_ACTIONS: dict[str, tuple[str, BulkRun, list[tuple[str, str]]]] = {}
+
+
+def register_bulk_action(
+    key: str, label: str, run: BulkRun, choices: list[tuple[str, str]] | None = None
+) -> None:
+    BULK_ACTIONS[key] = (label, run, choices or [])

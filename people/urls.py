@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.directory, name="list"),
     path("team/", views.team, name="team"),
     path("add/", views.add, name="add"),
+    path("bulk/", views.bulk, name="bulk"),
     path("me/", views.me, name="me"),
     path("org-chart/", views.org_chart, name="org_chart"),
     path("level-options/", views.level_options, name="level_options"),

@@ -16,7 +16,9 @@ from frameworks.models import JobFamily
 from organizations.access import org_required
 from organizations.models import Membership, Role
 from people import selectors
+from people.bulk import ACTIONS, BulkError, action_choices, apply_bulk
 from people.forms import (
+    BulkForm,
     DirectoryFilterForm,
     EditPersonForm,
     ImportUploadForm,
@@ -81,8 +83,103 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "total": total,
         "filtered": form.is_filtered,
+        "columns": _sort_columns(request),
+        "bulk_actions": action_choices(),
+        "here": request.get_full_path(),
     }
     return _page(request, "people/list.html", "results", context)
+
+
+COLUMNS = [
+    ("name", "Name"),
+    ("family", "Job family"),
+    ("level", "Level"),
+    ("manager", "Manager"),
+    ("status", "Status"),
+]
+
+
+def _sort_columns(request: HttpRequest) -> list[dict[str, Any]]:
+    """The table's headers: each a link that sorts by it (again: the other way round),
+    keeping the filters; `aria_sort` on the sorted one."""
+    current = request.GET.get("sort") or "name"
+    query = request.GET.copy()
+    query.pop("page", None)
+    columns = []
+    for key, label in COLUMNS:
+        aria = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        query["sort"] = f"-{key}" if current == key else key
+        columns.append(
+            {"key": key, "label": label, "aria_sort": aria, "url": "?" + query.urlencode()}
+        )
+    return columns
+
+
+def _list_url(request: HttpRequest) -> str:
+    """Where to go back to: the directory with the filters, sort and page it was on."""
+    back = request.POST.get("next", "")
+    base = reverse("people:list")
+    return back if back.startswith(base) and "//" not in back else base
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Change the people ticked in the directory: first say how, then confirm."""
+    if request.method != "POST":
+        return redirect("people:list")
+    back = _list_url(request)
+    ids = list(dict.fromkeys(request.POST.getlist("person")))
+    people = list(Person.objects.filter(public_id__in=ids).select_related("manager", "job_family"))
+    if len(people) != len(ids):
+        raise Http404("Not found")  # someone of another organization, or no one
+    action = request.POST.get("action", "")
+    if action not in dict(action_choices()):
+        messages.error(request, "Choose what to do with the people you ticked.")
+        return redirect(back)
+    if not people:
+        messages.error(request, "Tick at least one person first, then choose what to do.")
+        return redirect(back)
+    people.sort(key=lambda p: (p.name.casefold(), p.pk))
+    confirming = "confirm" in request.POST
+    form = BulkForm(request.POST if confirming else None, initial={"action": action})
+    problems: list[tuple[Person, str]] = []
+    if confirming and form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = apply_bulk(
+                request.organization,  # type: ignore[attr-defined]
+                people,
+                action=action,
+                actor=request.user,
+                level=data.get("level"),
+                manager=data.get("manager"),
+                family=data.get("family"),
+                effective_date=data.get("effective_date"),
+                reason=(data.get("reason") or "").strip(),
+                choice=data.get("choice") or "",
+            )
+        except BulkError as error:
+            problems = error.problems
+        except PersonError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            label = dict(action_choices())[action]
+            messages.success(
+                request,
+                f"{label}: done for {count} {'person' if count == 1 else 'people'}.",
+            )
+            return redirect(back)
+    context = {
+        "people": people,
+        "form": form,
+        "action": action,
+        "action_label": dict(action_choices())[action],
+        "problems": problems,
+        "back": back,
+        "is_custom": action not in ACTIONS,
+    }
+    return render(request, "people/bulk.html", context, status=400 if problems else 200)
 
 
 @org_required()

@@ -139,6 +139,7 @@ def _people_import(world: Any) -> Any:
 tenant("people:list")
 tenant("people:team")
 tenant("people:add")
+tenant("people:bulk")
 tenant("people:me")
 tenant("people:org_chart")
 tenant("people:level_options")

@@ -23,6 +23,27 @@
         if (!window.confirm(el.dataset.confirm)) event.preventDefault();
       });
     });
+    // the directory's bulk form: "tick everyone on this page" and how many are ticked
+    root.querySelectorAll("[data-tick-all]").forEach(function (all) {
+      if (all.dataset.bound) return;
+      all.dataset.bound = "1";
+      all.hidden = false;
+      var table = all.closest("table");
+      var count = document.querySelector("[data-bulk-count]");
+      var ticks = function () { return table.querySelectorAll("input[data-tick]"); };
+      var update = function () {
+        var n = Array.prototype.filter.call(ticks(), function (t) { return t.checked; }).length;
+        all.checked = n > 0 && n === ticks().length;
+        all.indeterminate = n > 0 && n < ticks().length;
+        if (count) count.textContent = n ? n + (n === 1 ? " person ticked" : " people ticked") : "";
+      };
+      all.addEventListener("change", function () {
+        ticks().forEach(function (t) { t.checked = all.checked; });
+        update();
+      });
+      table.addEventListener("change", function (event) { if (event.target.matches("[data-tick]")) update(); });
+      update();
+    });
     root.querySelectorAll(".error-summary").forEach(function (summary) { summary.focus(); });
   }
   // An htmx request the server refused (a read-only organization, a role too low) or that

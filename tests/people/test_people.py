@@ -174,7 +174,7 @@ def test_filters(world, ladder):
     assert names(q="emma") == {"Emma Employee"}
     assert names(q="hana@acme") == {"Hana Hr"}
     assert names(family=family.public_id) == {"Emma Employee"}
-    assert names(level="P3") == {"Emma Employee"}
+    assert names(level=levels["P3"].uid) == {"Emma Employee"}
     assert names(manager=world.p_manager.public_id) == {"Emma Employee"}
     assert names(status="deactivated") == {"Gone Person"}
     assert "Gone Person" in names(status="all")
