@@ -4,7 +4,9 @@ prints, as the last line of its output, one JSON object with every figure.
 Each benchmark writes its figures to a JSON file in a temporary directory (BENCH_OUT,
 see bench/_common.py); this merges them under the benchmark's name, with each script's
 exit status and seconds, and totals the figures named `lost` and `errors` (a script
-that fails counts as an error). BENCH_ONLY=scale,spreadsheets runs only those."""
+that fails counts as an error). BENCH_ONLY=scale,spreadsheets runs only those. The line
+is also kept in bench/out/latest.json; `bench/_markdown.py` turns it into the tables of
+docs/performance.md."""
 
 from __future__ import annotations
 
@@ -63,8 +65,12 @@ def main() -> int:
         "benchmarks": runs,
         "seconds": round(time.perf_counter() - started, 1),
     }
+    line = json.dumps({**summary, **figures})
+    saved = HERE / "out"  # the latest figures, for docs/performance.md (bench/_markdown.py)
+    saved.mkdir(exist_ok=True)
+    (saved / "latest.json").write_text(line + "\n", encoding="utf-8")
     sys.stdout.flush()
-    print(json.dumps({**summary, **figures}), flush=True)
+    print(line, flush=True)
     return 1 if failed else 0
 
 

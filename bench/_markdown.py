@@ -1,0 +1,65 @@
+"""Markdown tables of the latest `make bench` figures, for docs/performance.md.
+
+.venv/bin/python bench/_markdown.py [bench/out/latest.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def table(scale: dict[str, Any], group: str) -> list[str]:
+    sizes = [str(s) for s in scale["sizes"]]
+    head = "| | " + " | ".join(f"{s} people: queries · p50 · p95 ms · ratio" for s in sizes)
+    lines = [head + " | flat |", "|---|" + "---|" * len(sizes) + "---|"]
+    rows = [("Floor (one query)", {s: scale["floor"][s] for s in sizes})]
+    rows += [(k, {s: scale[group][s][k] for s in sizes}) for k in scale[group][sizes[-1]]]
+    for label, by in rows:
+        cells = " | ".join(
+            f"{by[s]['queries']} · {by[s]['p50_ms']:.0f} · {by[s]['p95_ms']:.0f} · "
+            f"{by[s].get('ratio', 1.0):.1f}"
+            for s in sizes
+        )
+        flat = "yes" if len({by[s]["queries"] for s in sizes}) == 1 else "**no**"
+        lines.append(f"| {label} | {cells} | {flat} |")
+    return lines
+
+
+def main() -> None:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "out/latest.json")
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    scale = figures["scale"]
+    out = ["### Pages", "", *table(scale, "pages"), "", "### API lists", ""]
+    out += table(scale, "api")
+    out += ["", "### Cycle launch", "", "| people | seconds | queries | forms | items |"]
+    out += ["|---|---|---|---|---|"]
+    for row in scale["launch"].values():
+        out.append(
+            f"| {row['participants']} | {row['seconds']} | {row['queries']} | {row['forms']} "
+            f"| {row['items']} |"
+        )
+    sheets = figures.get("spreadsheets", {})
+    if sheets:
+        out += ["", "### Master Template (10 families, 4,800 statements, 2,000 people)", ""]
+        out += ["| step | seconds | peak MB |", "|---|---|---|"]
+        for step, seconds in sheets["seconds"].items():
+            out.append(f"| {step} | {seconds} | {sheets['peak_mb'].get(step, '')} |")
+    mem = scale.get("memory", {})
+    out += [
+        "",
+        f"Web process peak RSS: {mem.get('peak_rss_mb')} MB after "
+        f"{mem.get('requests')} requests (just after start: {mem.get('rss_after_setup_mb')} MB).",
+    ]
+    out += [
+        "",
+        f"lost: {figures['lost']}, errors: {figures['errors']}; "
+        f"`make bench` took {figures['seconds']:.0f} s.",
+    ]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
