@@ -55,3 +55,16 @@ def prune(now: dt.datetime) -> str:
     )
     runs, _ = ScheduledRun.objects.filter(due_at__lt=now - dt.timedelta(days=90)).delete()
     return f"{tasks + failed} task result(s), {runs} run(s) removed"
+
+
+def database_statistics(now: dt.datetime) -> str:
+    """`ANALYZE` on SQLite: without table statistics it reads one person's form items
+    through the organization's index, every item of every cycle (docs/performance.md).
+    PostgreSQL's autovacuum keeps its statistics on its own."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return "not needed on this database"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return "tables analyzed"

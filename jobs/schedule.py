@@ -78,6 +78,14 @@ def jobs() -> list[Job]:
             organizations="",
         ),
         Job(
+            "database-statistics",
+            "Table statistics for SQLite's query planner (PostgreSQL keeps its own)",
+            "jobs.hooks.database_statistics",
+            DAY,
+            organizations="",
+            at=daily,
+        ),
+        Job(
             "prune",
             "Tidy up: old finished background tasks and scheduled runs",
             "jobs.hooks.prune",
