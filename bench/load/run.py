@@ -263,6 +263,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                         "LOAD_PLAN": str(plan),
                         "LOAD_DURATION": str(args.duration),
                         "LOAD_LEDGER": str(ledger),
+                        "LOAD_LOGINS_AT_ONCE": str(args.workers),
                     },
                     stdout=locust_log,
                     stderr=locust_log,
