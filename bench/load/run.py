@@ -82,6 +82,15 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -95,23 +104,36 @@ def _children(pid: int) -> list[int]:
 class Sampler(threading.Thread):
     """The largest VmRSS of the web workers, the gunicorn master and the job worker."""
 
-    def __init__(self, master: int, worker: int) -> None:
+    def __init__(self, master: int, worker: int, ledger: Path) -> None:
         super().__init__(daemon=True)
-        self.master, self.worker = master, worker
+        self.master, self.worker, self.ledger = master, worker, ledger
+        self.cpu: dict[int, float] = {}  # the web workers' CPU seconds in the window
+        self.cpu_marks: dict[str, dict[int, float]] = {}
         self.peak = {"web_worker": 0.0, "web_master": 0.0, "job_worker": 0.0}
         self.workers_seen: set[int] = set()
         self.done = threading.Event()
 
     def sample(self) -> None:
-        for pid in _children(self.master):
+        workers = _children(self.master)
+        for pid in workers:
             self.workers_seen.add(pid)
             self.peak["web_worker"] = max(self.peak["web_worker"], _rss_mb(pid))
+        for mark in ("started", "ended"):
+            if mark not in self.cpu_marks and Path(f"{self.ledger}.{mark}").exists():
+                self.cpu_marks[mark] = {pid: _cpu_seconds(pid) for pid in workers}
         self.peak["web_master"] = max(self.peak["web_master"], _rss_mb(self.master))
         self.peak["job_worker"] = max(self.peak["job_worker"], _rss_mb(self.worker))
 
     def run(self) -> None:
         while not self.done.wait(0.5):
             self.sample()
+
+    def window_cpu(self) -> float:
+        """CPU seconds the web workers spent in the measured window (0 if unknown)."""
+        start, end = self.cpu_marks.get("started"), self.cpu_marks.get("ended")
+        if not start or not end:
+            return 0.0
+        return sum(end[pid] - start.get(pid, 0.0) for pid in end)
 
 
 def production_env(database: str, run_dir: Path, port: int, workers: int) -> dict[str, str]:
@@ -227,7 +249,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 stdout=worker_log,
                 stderr=worker_log,
             )
-            sampler = Sampler(web.pid, worker.pid)
+            ledger = run_dir / "ledger.json"
+            sampler = Sampler(web.pid, worker.pid, ledger)
             try:
                 _ready(port)
                 sampler.start()
@@ -237,7 +260,6 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                     f"(load average {load_before:.2f})…",
                     flush=True,
                 )
-                ledger = run_dir / "ledger.json"
                 cap = args.duration + 60 + 900  # logins, the grace, a margin
                 subprocess.run(
                     [
@@ -315,6 +337,9 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "answers_checked": check["answers_checked"],
         "answers_mismatched": len(check["answers_mismatched"]),
         "verified": check["ok"] and check["submitted_by_locust"] > 0,
+        "web_cpu_ms_per_request": round(1000 * sampler.window_cpu() / stats["requests"], 1)
+        if stats["requests"]
+        else 0.0,
         "web_worker_rss_mb": round(sampler.peak["web_worker"], 1),
         "web_master_rss_mb": round(sampler.peak["web_master"], 1),
         "job_worker_rss_mb": round(sampler.peak["job_worker"], 1),
@@ -349,6 +374,7 @@ def table(results: list[dict[str, Any]]) -> None:
         ("unexpected", "unexpected", "d"),
         ("uncertain", "uncertain", "d"),
         ("answers checked / differing", None, ""),
+        ("web CPU ms a request", "web_cpu_ms_per_request", ".1f"),
         ("web worker RSS MB (max)", "web_worker_rss_mb", ".0f"),
         ("job worker RSS MB (max)", "job_worker_rss_mb", ".0f"),
         ("load average before / after", None, ""),
