@@ -34,9 +34,13 @@ ACTOR = DirectoryActor()
 
 def visible_people() -> Any:
     """Everyone the identity provider may see: the whole directory, less the people it
-    deleted (RFC 7644: a deleted resource answers 404)."""
-    return Person.objects.select_related("scim_link", "manager").exclude(
-        scim_link__deleted_at__isnull=False
+    deleted and the people whose personal data was erased (RFC 7644: a deleted resource
+    answers 404). An erased entry is never read, written or linked again through SCIM;
+    the same user provisioned again becomes a new person (`create_user`)."""
+    return (
+        Person.objects.select_related("scim_link", "manager")
+        .exclude(scim_link__deleted_at__isnull=False)
+        .filter(erased_at__isnull=True)
     )
 
 
@@ -56,7 +60,8 @@ def resolve_manager(ref: str) -> Person | None:
     if not ref:
         return None
     return (
-        Person.objects.filter(
+        Person.objects.filter(erased_at__isnull=True)
+        .filter(
             Q(public_id=ref)
             | Q(scim_link__external_id=ref, scim_link__deleted_at__isnull=True)
             | Q(scim_link__user_name__iexact=ref, scim_link__deleted_at__isnull=True)
@@ -182,7 +187,11 @@ def create_user(org: Organization, changes: dict[str, Any]) -> tuple[Person, boo
     with transaction.atomic():
         if _user_name_taken(user_name):
             raise ScimError(409, f"A user with userName {user_name} already exists.", "uniqueness")
-        person = Person.objects.select_related("manager").filter(email=email).first()
+        person = (  # an erased entry's address is a pseudonym; checked all the same
+            Person.objects.select_related("manager")
+            .filter(email=email, erased_at__isnull=True)
+            .first()
+        )
         link = ScimLink.objects.filter(person=person).first() if person else None
         if link is not None and link.deleted_at is None:
             raise ScimError(409, f"{email} belongs to another user.", "uniqueness")

@@ -373,3 +373,73 @@ def test_deprovisioning_revokes_the_persons_api_tokens(world: Any, scim: Scim):
         row.refresh_from_db()
         assert row.revoked_at is not None
     assert api.get("/api/v1/me", **auth).status_code == 401
+
+
+# --- an erased person ---------------------------------------------------------------------
+
+
+def _erase_provisioned_user(world: Any, scim: Scim) -> tuple[str, Person]:
+    """Okta provisions Test User, later deactivates them; HR erases them."""
+    from datarights.erasure import erase_person
+
+    user_id = scim.post(ex.OKTA_CREATE).json()["id"]
+    assert scim.patch(user_id, ex.OKTA_DEACTIVATE).status_code == 200
+    with scope(world.acme):
+        erased = Person.objects.get(public_id=user_id)
+        erase_person(erased, actor=world.hr)
+        erased.refresh_from_db()
+    return user_id, erased
+
+
+def test_an_erased_person_is_gone_for_scim_and_is_never_written_again(world: Any, scim: Scim):
+    """The identity provider may still hold the erased person's id: reading or writing it
+    answers 404 (a deleted resource, RFC 7644 §3.6), the entry is not listed or found by
+    any filter, and nothing is re-linked to it."""
+    from sso.models import ScimLink
+
+    user_id, erased = _erase_provisioned_user(world, scim)
+    assert error_of(scim.get(f"/scim/v2/Users/{user_id}"))["status"] == "404"
+    listed = scim.get("/scim/v2/Users?count=200").json()
+    assert user_id not in [r["id"] for r in listed["Resources"]]
+    assert scim.get(f'/scim/v2/Users?filter=id eq "{user_id}"').json()["totalResults"] == 0
+    assert scim.get("/scim/v2/Users?filter=active eq false").json()["totalResults"] == 0
+    assert error_of(scim.put(user_id, ex.okta_put(user_id)))["status"] == "404"
+    assert error_of(scim.patch(user_id, ex.OKTA_REACTIVATE))["status"] == "404"
+    patch_ids = {"Operations": [{"op": "replace", "value": {"externalId": "00ujl29u0le5T6Aj10h7"}}]}
+    assert error_of(scim.patch(user_id, patch_ids))["status"] == "404"
+    assert error_of(scim.send("delete", f"/scim/v2/Users/{user_id}"))["status"] == "404"
+    with unscoped():
+        assert not ScimLink.objects.filter(person=erased).exists()
+        again = Person.objects.get(pk=erased.pk)
+    assert (again.name, again.email, again.is_active) == (erased.name, erased.email, False)
+    assert again.erased_at == erased.erased_at
+
+
+def test_provisioning_an_erased_person_again_makes_a_new_person_without_their_history(
+    world: Any, scim: Scim
+):
+    """Okta and Entra look the user up by userName / externalId, find nobody and POST:
+    a fresh directory entry, with a new id and nothing of the erased one's history."""
+    from sso.models import ScimLink
+
+    user_id, erased = _erase_provisioned_user(world, scim)
+    assert scim.get(ex.OKTA_LOOKUP).json()["totalResults"] == 0
+    assert (
+        scim.get('/scim/v2/Users?filter=externalId eq "00ujl29u0le5T6Aj10h7"').json()[
+            "totalResults"
+        ]
+        == 0
+    )
+    created = scim.post(ex.OKTA_CREATE)
+    assert created.status_code == 201, created.content
+    new_id = created.json()["id"]
+    assert new_id != user_id and created.json()["active"] is True
+    fresh = person("test.user@acme.test")
+    assert fresh.pk != erased.pk and fresh.erased_at is None and fresh.is_active
+    with unscoped():
+        assert ScimLink.objects.get(external_id="00ujl29u0le5T6Aj10h7").person_id == fresh.pk
+        assert not ScimLink.objects.filter(person=erased).exists()
+        still = Person.objects.get(pk=erased.pk)
+        assert still.erased_at and still.name.startswith("Erased person ")
+        linked = AuditEntry.objects.filter(action="scim.person_linked").count()
+    assert linked == 0  # created, not linked to an existing entry
