@@ -262,3 +262,23 @@ def test_dashboard_queries_do_not_grow_with_people(t, world, django_assert_max_n
         services.add_participants(cycle, extra, actor=world.hr)
     big = [count("cycle", cycle_id=cycle.public_id), count("cycles"), count("my_reviews")]
     assert small == big
+
+
+def test_the_final_rating_page_shows_the_scale_beside_the_control(t, world):
+    """The scale's written definitions sit beside every rating control, the final
+    rating in calibration included."""
+    with scope(world.acme):
+        cycle = open_cycle(world, t, inputs={"self": True, "manager": True, "peers": 0})
+        fill(form_of(cycle, "manager"), world.manager, 2)
+    hr = world.client_for(world.hr)
+    hr.post(url("open_calibration", cycle_id=cycle.public_id), {"revision": revision_of(cycle)})
+    with scope(world.acme):
+        part = Participant.objects.get(cycle=cycle)
+        row = FinalRating.objects.filter(participant=part).first()
+        scale = ReviewCycle.objects.get(pk=cycle.pk).scale
+    page = hr.get(
+        url("adjust", participant_id=part.public_id, competency_uid=row.competency_uid)
+    ).content.decode()
+    for point in scale["points"]:
+        assert point["definition"] in page, point
+    assert "meets the level" in page
