@@ -150,7 +150,10 @@ class InputsForm(forms.Form):
         label="Competencies peers answer",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="A shorter form for peers. Choose none to ask peers about every competency.",
+        help_text=(
+            "A shorter form for peers. Choose none to ask peers about every competency; "
+            "people on a ladder with none of the chosen ones are asked about all of theirs."
+        ),
     )
 
     def __init__(self, *args: Any, competencies: list[tuple[str, str]], **kwargs: Any):

@@ -91,13 +91,15 @@ def item_rows(
     """The statements a form asks about, with their section: the person's level (own or
     carried statements) and, for self and manager reviews when the cycle rates it, the
     new statements of the level(s) one step up. Peers and upward reviewers answer the
-    competencies the cycle picked for them, at the person's level only."""
+    competencies the cycle picked for them, at the person's level only — all of them when
+    none of the picked ones is on the person's ladder (a cycle across job families)."""
     rows: list[tuple[fw.StatementRow, str]] = [
         (row, Section.LEVEL) for row in content.expected_statements(level_uid)
     ]
     if kind in (ReviewForm.Kind.PEER, ReviewForm.Kind.UPWARD):
         chosen = set(cycle.peer_competency_uids or [])
-        return [(r, s) for r, s in rows if not chosen or r.competency_uid in chosen]
+        picked = [(r, s) for r, s in rows if r.competency_uid in chosen]
+        return picked or rows
     if cycle.include_next_level:
         for nxt in content.next_levels(level_uid):
             rows.extend((row, Section.NEXT) for row in content.own_statements(nxt.uid))

@@ -286,3 +286,48 @@ def test_a_fix_keeps_its_uids_for_untouched_statements(t, world):
     v1_uids = set(Statement.objects.filter(version=t.v1).values_list("uid", flat=True))
     v2_uids = set(Statement.objects.filter(version=v2).values_list("uid", flat=True))
     assert v1_uids == v2_uids
+
+
+def _peer_competencies(cycle, person):
+    items = FormItem.objects.filter(form__participant__person=person, form__kind="peer")
+    return {i.competency_name for i in items}
+
+
+def test_peers_answer_the_competencies_the_cycle_picked(t, world):
+    from frameworks.models import Competency
+
+    comms = Competency.objects.get(version=t.v1, name="Communication")
+    cycle = new_cycle(world, [t.emma], peer_competency_uids=[comms.uid])
+    approve_peers(cycle, t, world)
+    services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    assert _peer_competencies(cycle, t.emma) == {"Communication"}
+    own = FormItem.objects.filter(form__participant__person=t.emma, form__kind="self")
+    assert {i.competency_name for i in own} == {"Prioritization", "Communication"}
+
+
+def test_a_ladder_without_the_picked_competencies_gets_a_full_peer_form(t, world):
+    """In a cycle across job families, HR picks competencies of one ladder; the peers of
+    someone on another ladder must not get an empty form."""
+    cycle = new_cycle(world, [t.emma], peer_competency_uids=["c-other-ladder"])
+    approve_peers(cycle, t, world)
+    services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    assert ReviewForm.objects.filter(cycle=cycle, kind="peer").count() == 3
+    assert _peer_competencies(cycle, t.emma) == {"Prioritization", "Communication"}
+
+
+def test_upward_feedback_is_asked_of_reports_and_shown_only_combined(t, world):
+    from reviews import selectors
+    from tests.reviews.helpers import fill
+
+    cycle = new_cycle(world, [t.max], inputs={"self": False, "manager": False, "upward": True})
+    services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    forms = ReviewForm.objects.filter(cycle=cycle, kind="upward")
+    assert {f.reviewer_id for f in forms} == {t.emma.pk, *(p.pk for p in t.peers)}
+    part = Participant.objects.get(cycle=cycle, person=t.max)
+    reviewers = [(t.emma, world.employee), *zip(t.peers, t.peer_users, strict=True)]
+    for n, (person, user) in enumerate(reviewers[:2]):
+        fill(forms.get(reviewer=person), user, 2 + n)
+    assert all(c.upward is None for c in selectors.competency_ratings(cycle)[part.pk])
+    fill(forms.get(reviewer=reviewers[2][0]), reviewers[2][1], 4)
+    got = selectors.competency_ratings(cycle)[part.pk]
+    assert got and all(c.upward == 3 for c in got)  # (2 + 3 + 4) / 3
