@@ -34,6 +34,11 @@ def test_seed_demo_is_deterministic_and_complete(capsys):
         employee = Person.objects.get(email="employee@one.test")
         assert employee.level is not None and employee.manager.email == "manager@one.test"
         assert Person.objects.filter(level_uid="", job_family__isnull=False).count() == 0
+        # every demo person can log in with the demo password, so each role can be tried
+        from core.demo import DEMO_PASSWORD
+
+        people = list(Person.objects.filter(is_active=True).select_related("user"))
+        assert people and all(p.user and p.user.check_password(DEMO_PASSWORD) for p in people)
     call_command("seed_demo", "--org", "one", "--people", "25", "--seed", "3")
     assert "Found" in capsys.readouterr().out
     assert len(roster("one")) == 25
