@@ -43,6 +43,11 @@ class Plan:
     lines: list[Line] = field(default_factory=list)
     login_deleted: bool = False
     login_kept_reason: str = ""
+    # an active person of a read-only organization is deactivated by the erasure itself;
+    # their active reports move to `reports_to` (their manager, or nobody)
+    deactivates: bool = False
+    reports_moved: list[Any] = field(default_factory=list)
+    reports_to: Any = None
     # (declaration, link) → primary keys, after overlaps are resolved (delete wins)
     rows: dict[tuple[str, int], set[Any]] = field(default_factory=dict)
 
@@ -76,14 +81,55 @@ def refusal(person: Any, actor: Any) -> str:
     """Why `person` cannot be erased now, or ""."""
     if person.erased_at:
         return f"{person.name}'s personal data was already erased."
-    if person.is_active:
+    if person.is_active and not person.organization.is_read_only:
         return (
             f"Deactivate {person.name} first: erasure is for people who have left, and "
             "deactivating ends their login and hands their reports to HR."
         )
     if person.user_id and person.user_id == getattr(actor, "pk", None):
         return "You cannot erase yourself. Ask another HR admin or an owner."
+    if person.is_active:  # read-only: nobody can deactivate them, so erasure will
+        return _deactivation_refusal(person, actor)
     return ""
+
+
+def _deactivation_refusal(person: Any, actor: Any) -> str:
+    """What `people.services.set_active` would refuse (it refuses it again, in
+    `erase_person`): the last owner, or an owner for a non-owner."""
+    from organizations.models import Membership, Role
+
+    owners = Membership.objects.filter(role=Role.OWNER, is_active=True)
+    if not person.user_id or not owners.filter(user_id=person.user_id).exists():
+        return ""
+    if not owners.exclude(user_id=person.user_id).exists():
+        return f"{person.name} is the only owner. Make someone else an owner before erasing them."
+    if not owners.filter(user_id=getattr(actor, "pk", None)).exists():
+        return f"{person.name} is an owner. Only an owner can erase an owner who is still active."
+    return ""
+
+
+def _plan_deactivation(person: Any, plan: Plan) -> None:
+    plan.deactivates = True
+    above = person.manager
+    plan.reports_to = above if above is not None and above.is_active else None
+    plan.reports_moved = list(person.reports.filter(is_active=True).order_by("name", "pk"))
+
+
+def _deactivate_to_erase(person: Any, actor: Any, plan: Plan) -> None:
+    """A read-only organization cannot deactivate anyone, yet must still erase a person
+    who asked: the erasure deactivates them (closing their login, its sessions and API
+    tokens) and moves their active reports to their manager, each step audited as usual,
+    inside `legal_duty()` — the only writes it lets through the read-only lock."""
+    from organizations.models import legal_duty
+    from people.services import PersonError, set_active, update_person
+
+    with legal_duty():
+        try:
+            for report in plan.reports_moved:
+                update_person(report, actor=actor, expected_revision=None, manager=plan.reports_to)
+            set_active(person, actor=actor, active=False)
+        except PersonError as error:
+            raise ErasureRefused(str(error)) from error
 
 
 def _base(declaration: Declaration, org: Any) -> models.QuerySet:
@@ -99,6 +145,8 @@ def plan_erasure(person: Any) -> Plan:
     org = person.organization
     plan = Plan(person, pseudonym_for(person))
     plan.login_deleted, plan.login_kept_reason = _login_fate(person)
+    if person.is_active:
+        _plan_deactivation(person, plan)
     for declaration in declarations():
         if declaration.with_login:
             continue
@@ -186,7 +234,14 @@ def erase_person(person: Any, *, actor: Any) -> Plan:
         )
         if why := refusal(person, actor):
             raise ErasureRefused(why)
-        plan = plan_erasure(person)
+        deactivation = Plan(person, pseudonym_for(person))
+        if person.is_active:  # only in a read-only organization (see `refusal`)
+            _plan_deactivation(person, deactivation)
+            _deactivate_to_erase(person, actor, deactivation)
+            person = Person.objects.select_related("user").get(pk=person.pk)
+        plan = plan_erasure(person)  # after: the deactivation's audit entries are scrubbed too
+        plan.deactivates = deactivation.deactivates
+        plan.reports_moved, plan.reports_to = deactivation.reports_moved, deactivation.reports_to
         replace = _replacer(person, plan.pseudonym)
         files: list[Any] = []
         for declaration in declarations():
@@ -220,6 +275,14 @@ def erase_person(person: Any, *, actor: Any) -> Plan:
                 "login": "deleted"
                 if plan.login_deleted
                 else ("kept (used elsewhere)" if plan.login_kept_reason else "none"),
+                **(
+                    {
+                        "deactivated": "while read-only, to erase",
+                        "reports_moved": len(plan.reports_moved),
+                    }
+                    if plan.deactivates
+                    else {}
+                ),
             },
         )
         transaction.on_commit(lambda: remove_files(files))

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +12,20 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.scoping import PublicIdField, TenantManager, TenantQuerySet
+
+_LEGAL_DUTY: ContextVar[bool] = ContextVar("legal_duty", default=False)
+
+
+@contextmanager
+def legal_duty() -> Iterator[None]:
+    """The writes inside pass `ensure_writable` in a read-only organization: what the law
+    still asks of it when its trial or subscription has ended (erasing a person who asked,
+    which deactivates them first — `datarights.erasure.erase_person`). Only for that."""
+    token = _LEGAL_DUTY.set(True)
+    try:
+        yield
+    finally:
+        _LEGAL_DUTY.reset(token)
 
 
 class Organization(models.Model):
@@ -79,7 +96,7 @@ class Organization(models.Model):
         return self.trial_expired or self.plan == self.Plan.SUSPENDED or self.subscription_lapsed
 
     def ensure_writable(self) -> None:
-        if self.is_read_only:
+        if self.is_read_only and not _LEGAL_DUTY.get():
             raise ReadOnlyOrganization(self)
 
 

@@ -75,3 +75,32 @@ def test_erase_a_leaver_export_and_schedule_the_organizations_deletion(page, liv
     expect(page.get_by_role("link", name="Download (Excel)")).to_be_visible()
     _shots(page, "my-data")
     assert [e for e in errors if "status of 400" not in e] == []  # the unticked box answers 400
+
+
+def test_a_read_only_organization_erases_an_active_manager(page, live_server, world):
+    """The trial has ended: the owner erases Max, still active with a report. The page says
+    he will be deactivated first and where his report goes; the erasure goes through."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from organizations.models import Organization
+
+    Organization.objects.filter(pk=world.acme.pk).update(
+        trial_ends_at=timezone.now() - dt.timedelta(days=1)
+    )
+    max_ = world.p_manager
+    errors = errors_of(page)
+    login(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/people/{max_.public_id}/")
+    panel = page.locator("section", has=page.get_by_role("heading", name="Personal data"))
+    expect(panel).to_contain_text("erasing their personal data deactivates them first")
+    panel.get_by_role("link", name="Erase personal data…").click()
+    notice = page.locator(".notice--warning").first
+    expect(notice).to_contain_text("Max Manager is still active: they will be deactivated first")
+    expect(notice).to_contain_text("Their 1 report (Emma Employee) will report to nobody")
+    _shots(page, "erase-read-only-active")
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Erase personal data").click()
+    expect(page.locator(".notice--success")).to_contain_text("personal data was erased")
+    assert errors == []

@@ -211,3 +211,76 @@ def test_the_plan_and_its_page_cost_the_same_queries_whatever_the_organizations_
         create_person(world.acme, actor=world.hr, name=f"Extra {i}", email=f"x{i}@acme.test")
     after = count()
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
+
+
+def _read_only(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from organizations.models import Organization
+
+    Organization.objects.filter(pk=world.acme.pk).update(
+        trial_ends_at=timezone.now() - dt.timedelta(days=1)
+    )
+    world.acme.refresh_from_db()
+    assert world.acme.is_read_only
+
+
+def test_a_read_only_organization_exports_and_erases_an_active_person(rich, world):
+    """Data rights are legal duties: an expired trial cannot deactivate anyone, so erasing
+    an active person there deactivates them first, in the same transaction, audited."""
+    _read_only(world)
+    emma = rich.team.emma
+    assert emma.is_active and erasure.refusal(emma, world.hr) == ""
+    client = world.client_for(world.hr)
+    export = client.get(reverse("datarights:person_export", args=[emma.public_id, "json"]))
+    assert export.status_code == 200
+    url = reverse("datarights:person_erase", args=[emma.public_id])
+    page = client.get(url).content.decode()
+    assert "Deactivate Emma Employee first" not in page
+    assert "read-only" in page and "deactivated first" in page
+    assert 'name="confirm"' in page  # the read-only filter leaves the form in place
+    done = client.post(url, {"confirm": "yes"})
+    assert done.status_code == 302, done.content
+    emma.refresh_from_db()
+    assert emma.erased_at and not emma.is_active and emma.name.startswith("Erased person ")
+    deactivated = AuditEntry.objects.get(action="person.deactivated", target_id=emma.public_id)
+    assert deactivated.actor_id == world.hr.pk
+    erased = AuditEntry.objects.get(action="person.erased")
+    assert erased.data["deactivated"] == "while read-only, to erase"
+    # the lock still holds for everything else
+    other = world.client_for(world.hr).post(
+        reverse("people:deactivate", args=[world.p_manager.public_id])
+    )
+    assert other.status_code == 403
+    world.p_manager.refresh_from_db()
+    assert world.p_manager.is_active
+
+
+def test_erasing_an_active_manager_while_read_only_moves_their_reports_up(rich, world):
+    _read_only(world)
+    max_ = Person.objects.get(pk=world.p_manager.pk)
+    reports = list(max_.reports.filter(is_active=True))
+    assert reports
+    plan = erasure.plan_erasure(max_)
+    assert plan.deactivates and [p.pk for p in plan.reports_moved] == [p.pk for p in reports]
+    above = max_.manager
+    assert above is not None and plan.reports_to == above
+    erasure.erase_person(max_, actor=world.owner)
+    for report in reports:
+        report.refresh_from_db()
+        assert report.manager_id == above.pk  # up to Max's manager
+    assert AuditEntry.objects.filter(
+        action="person.updated", target_id=reports[0].public_id
+    ).exists()
+
+
+def test_the_only_owner_is_not_erased_while_read_only(rich, world):
+    _read_only(world)
+    owner = Person.objects.get(pk=world.p_owner.pk)
+    assert "only owner" in erasure.refusal(owner, world.hr)
+    with pytest.raises(erasure.ErasureRefused):
+        erasure.erase_person(owner, actor=world.hr)
+    owner.refresh_from_db()
+    assert owner.is_active and owner.erased_at is None
