@@ -8,6 +8,7 @@ way back (`reviews.services.reopen_form`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -108,6 +109,16 @@ class ReviewForm(TenantModel):
     @property
     def phase(self) -> str:
         return {"self": "self", "manager": "manager", "peer": "peer", "upward": "peer"}[self.kind]
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.cycle.deadline(self.phase)
+
+    @property
+    def is_late(self) -> bool:
+        """Not submitted, and its phase's deadline has passed (as the completion pages count)."""
+        due = self.due
+        return not self.is_submitted and due is not None and due < timezone.localdate()
 
 
 class FormItem(TenantModel):

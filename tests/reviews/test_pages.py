@@ -282,3 +282,18 @@ def test_the_final_rating_page_shows_the_scale_beside_the_control(t, world):
     for point in scale["points"]:
         assert point["definition"] in page, point
     assert "meets the level" in page
+
+
+def test_a_reviewer_sees_which_of_their_reviews_are_late(t, world):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    with scope(world.acme):
+        open_cycle(
+            world,
+            t,
+            inputs={"self": True, "manager": True, "peers": 0},
+            deadlines={"self": yesterday, "manager": dt.date.today()},
+        )
+    late = world.client_for(world.employee).get(url("my_reviews")).content.decode()
+    assert re.search(r"Your self-review.*?due .*?Late</span>", late, re.S)
+    on_time = world.client_for(world.manager).get(url("my_reviews")).content.decode()
+    assert "Manager review for Emma Employee" in on_time and "Late</span>" not in on_time
