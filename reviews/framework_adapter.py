@@ -116,6 +116,15 @@ class VersionContent:
         return rows
 
 
+def level_uids(versions: Iterable[FrameworkVersion]) -> set[tuple[int, str]]:
+    """(version pk, level uid) of every level of these versions, in one query."""
+    return set(
+        Level.objects.filter(version_id__in=[v.pk for v in versions]).values_list(
+            "version_id", "uid"
+        )
+    )
+
+
 def load_contents(versions: Iterable[FrameworkVersion]) -> dict[int, VersionContent]:
     """The content of several versions in four queries."""
     by_pk: dict[int, FrameworkVersion] = {v.pk: v for v in versions}

@@ -26,23 +26,34 @@ class Problem:
 def pin_problems(cycle: ReviewCycle, participants: list[Participant]) -> list[Problem]:
     """Why some participants cannot be reviewed yet (no ladder, no published version, a
     level the published version does not have). Empty when all can be pinned."""
-    people = [p.person for p in participants]
-    places = fw.placements(people)
-    versions = fw.current_versions({pl.family_id for pl in places.values() if pl.family_id})
-    contents = fw.load_contents(versions.values())
-    problems = []
-    for part in participants:
-        place = places[part.person_id]
-        if place.family_id is None:
-            problems.append(Problem(part.person, "has no job family"))
+    found = placement_problems(
+        (p.person_id, p.person.job_family_id, p.person.level_uid) for p in participants
+    )
+    return [
+        Problem(part.person, found[part.person_id])
+        for part in participants
+        if part.person_id in found
+    ]
+
+
+def placement_problems(places: Iterable[tuple[int, int | None, str]]) -> dict[int, str]:
+    """`pin_problems` for plain (person id, job family id, level uid) rows, by person id:
+    two queries whatever the number of people, and no model built per person."""
+    places = list(places)
+    versions = fw.current_versions({family for _, family, _ in places if family})
+    levels = fw.level_uids(versions.values())
+    problems = {}
+    for person_id, family_id, level_uid in places:
+        if family_id is None:
+            problems[person_id] = "has no job family"
             continue
-        version = versions.get(place.family_id)
+        version = versions.get(family_id)
         if version is None:
-            problems.append(Problem(part.person, "is on a ladder that is not published yet"))
-        elif not place.level_uid:
-            problems.append(Problem(part.person, "has no level"))
-        elif contents[version.pk].level(place.level_uid) is None:
-            problems.append(Problem(part.person, f"is on a level that {version} does not have"))
+            problems[person_id] = "is on a ladder that is not published yet"
+        elif not level_uid:
+            problems[person_id] = "has no level"
+        elif (version.pk, level_uid) not in levels:
+            problems[person_id] = f"is on a level that {version} does not have"
     return problems
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -257,21 +258,69 @@ class PreviewRow:
     upward: int
 
 
-def who_reviews_whom(cycle: ReviewCycle) -> dict[str, Any]:
-    """Everything the check page shows, in a constant number of queries."""
-    participants = list(
-        Participant.objects.filter(cycle=cycle)
-        .select_related("person__job_family", "manager", "person__manager")
-        .order_by("person__name")
+PREVIEW_PAGE_SIZE = 50
+
+
+class Listed(NamedTuple):
+    """A participant as the check page's totals need them (no model built per person)."""
+
+    pk: int
+    person_id: int
+    name: str
+    manager_id: int | None
+    family_id: int | None
+    level_uid: str
+
+
+def who_reviews_whom(cycle: ReviewCycle, page_number: Any = None) -> dict[str, Any]:
+    """Everything the check page shows, in a constant number of queries: the totals and
+    the problems over every participant (read lightly), the table one page at a time."""
+    everyone = Participant.objects.filter(cycle=cycle)
+    light = [
+        Listed(*row)
+        for row in everyone.order_by("person__name", "pk").values_list(
+            "pk",
+            "person_id",
+            "person__name",
+            "manager_id",
+            "person__job_family_id",
+            "person__level_uid",
+        )
+    ]
+    problems = generation.placement_problems((p.person_id, p.family_id, p.level_uid) for p in light)
+    approved: dict[int, int] = {}
+    if cycle.peers_on:
+        approved = dict(
+            PeerNomination.objects.filter(
+                participant__cycle=cycle, status=PeerNomination.Status.APPROVED
+            )
+            .values("participant_id")
+            .annotate(n=Count("pk"))
+            .values_list("participant_id", "n")
+        )
+    reports = generation.direct_reports(p.person_id for p in light) if cycle.upward else {}
+    forms = sum(
+        int(cycle.self_review)
+        + int(cycle.manager_review and bool(p.manager_id))
+        + approved.get(p.pk, 0)
+        + len(reports.get(p.person_id, []))
+        for p in light
+        if p.person_id not in problems
     )
-    attach(p.person for p in participants)  # every level in one go, not a query per person
-    problems = {p.person.pk: p.message for p in generation.pin_problems(cycle, participants)}
+    reviewers = {p.person_id for p in light if cycle.self_review} | {
+        p.manager_id for p in light if cycle.manager_review and p.manager_id
+    }
+    page = Paginator(
+        everyone.select_related("person__job_family", "manager").order_by("person__name", "pk"),
+        PREVIEW_PAGE_SIZE,
+    ).get_page(page_number)
+    shown = list(page.object_list)
+    attach(p.person for p in shown)  # the page's levels in one go, not a query per person
     nominations: dict[int, list[PeerNomination]] = {}
-    for n in PeerNomination.objects.filter(participant__cycle=cycle).select_related("peer"):
+    for n in PeerNomination.objects.filter(participant__in=[p.pk for p in shown]):
         nominations.setdefault(n.participant_id, []).append(n)
-    reports = generation.direct_reports(p.person_id for p in participants) if cycle.upward else {}
     rows = []
-    for part in participants:
+    for part in shown:
         noms = nominations.get(part.pk, [])
         rows.append(
             PreviewRow(
@@ -282,21 +331,12 @@ def who_reviews_whom(cycle: ReviewCycle) -> dict[str, Any]:
                 upward=len(reports.get(part.person_id, [])),
             )
         )
-    forms = sum(
-        int(cycle.self_review)
-        + int(cycle.manager_review and bool(r.part.manager_id))
-        + (len(r.approved) if cycle.peers_on else 0)
-        + r.upward
-        for r in rows
-        if not r.problem
-    )
-    reviewers = {r.part.person_id for r in rows if cycle.self_review} | {
-        r.part.manager_id for r in rows if cycle.manager_review and r.part.manager_id
-    }
     return {
         "rows": rows,
-        "problems": [r for r in rows if r.problem],
-        "no_manager": [r for r in rows if cycle.manager_review and not r.part.manager_id],
+        "page": page,
+        "participant_count": len(light),
+        "problems": [(p.name, problems[p.person_id]) for p in light if p.person_id in problems],
+        "no_manager": [p.name for p in light if cycle.manager_review and not p.manager_id],
         "form_count": forms,
         "reviewer_count": len(reviewers),
     }
@@ -319,7 +359,7 @@ def setup_preview(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     context = {
         **steps_context(cycle, "preview"),
-        **who_reviews_whom(cycle),
+        **who_reviews_whom(cycle, request.GET.get("page")),
         "add_form": AddPeopleForm(initial={"revision": cycle.revision}, people=_addable(cycle)),
         "deadline_phases": deadline_phases(cycle),
         "peer_names": dict(_peer_competency_choices(cycle)),

@@ -98,6 +98,36 @@ def test_guided_set_up_then_launch(t, world):
         assert world.client_for(world.employee).get(url(name)).status_code == 403
 
 
+def test_check_page_counts_everyone_and_shows_one_page_of_rows(t, world, monkeypatch):
+    from reviews import services
+    from reviews.views import setup
+
+    monkeypatch.setattr(setup, "PREVIEW_PAGE_SIZE", 2)
+    people = [t.emma, t.max, *t.peers, world.p_hr]
+    with scope(world.acme):
+        cycle = services.create_cycle(
+            world.acme,
+            name="Paged",
+            actor=world.hr,
+            participants=people,
+            inputs={"self": True, "manager": True, "peers": 0},
+        )
+    hr = world.client_for(world.hr)
+    first = hr.get(url("setup_preview", cycle_id=cycle.public_id)).content.decode()
+    n = len(people)
+    assert f"<dd>{n} people</dd>" in first
+    pages = -(-n // 2)
+    assert f"Page 1 of {pages}" in first
+    # the totals and problems cover everyone, not only the page's rows
+    assert "1 person cannot be reviewed yet" in first
+    assert "<li>Hana Hr has no job family.</li>" in first
+    names = sorted(p.name for p in people)
+    shown = [name for name in names if f"<strong>{name}</strong>" in first]
+    assert shown == names[:2]
+    last = hr.get(url("setup_preview", cycle_id=cycle.public_id) + f"?page={pages}")
+    assert f"<strong>{names[-1]}</strong>" in last.content.decode()
+
+
 def test_autosave_revisions_and_submit(t, world):
     with scope(world.acme):
         cycle = open_cycle(world, t, inputs={"self": True, "manager": True, "peers": 0})
