@@ -199,6 +199,25 @@ def test_pdf_is_a_pdf_with_the_report(world, setup):
     assert response.content.startswith(b"%PDF") and len(response.content) > 20_000
 
 
+def test_the_pdf_prints_readiness_once_without_a_progress_bar(world, setup, monkeypatch):
+    """WeasyPrint prints a <progress> element's fallback text ("80%") under the figure
+    that already says it; the PDF leaves the bar out."""
+    from django.template.loader import render_to_string
+
+    from growth.views import reports
+
+    seen = {}
+
+    def html_only(template, context, *, request):
+        seen["html"] = render_to_string(template, context, request=request)
+        return b"%PDF"
+
+    monkeypatch.setattr(reports, "render_pdf", html_only)
+    _t, part, _ = setup
+    world.client_for(world.manager).get(reverse("growth:report_pdf", args=[part.public_id]))
+    assert "4 of 5 statements, 80%" in seen["html"] and "<progress" not in seen["html"]
+
+
 def test_person_page_shows_the_plan_to_the_line_only(world, setup):
     t, _, _ = setup
     url = reverse("people:detail", args=[t.emma.public_id])
