@@ -196,3 +196,27 @@ def test_ratings_and_completion_take_constant_queries(t, world, django_assert_ma
     assert (self_phase.counts.total, self_phase.counts.late) == (16, 15)
     assert done.late_total == 15
     assert [g.label for g in done.by_manager] == ["Max Manager"]
+
+
+def test_upward_comments_reach_the_manager_only_combined(t, world):
+    from reviews.selectors.results import results
+
+    cycle = services.create_cycle(
+        world.acme,
+        name="Upward",
+        actor=world.hr,
+        participants=[t.max],
+        inputs={"self": False, "manager": False, "upward": True},
+    )
+    services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    part = Participant.objects.get(cycle=cycle, person=t.max)
+    reviewers = [(t.emma, world.employee), *zip(t.peers, t.peer_users, strict=True)]
+    for n, (person, user) in enumerate(reviewers[:2]):
+        fill(form_of(cycle, "upward", reviewer=person), user, 3, comment=f"Upward note {n}")
+    assert not any(row.upward_comments for row in results(part).rows)  # 2 < 3
+    person, user = reviewers[2]
+    fill(form_of(cycle, "upward", reviewer=person), user, 3, comment="Upward note 2")
+    rows = results(part).rows
+    notes = {"Upward note 0", "Upward note 1", "Upward note 2"}
+    assert rows and all(set(row.upward_comments) == notes for row in rows)
+    assert not any(row.peer_comments for row in rows)
