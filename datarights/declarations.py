@@ -500,6 +500,18 @@ def load() -> None:
         pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
     )
     declare(
+        "Readiness for promotion",
+        "promotions.ReadinessRecord",
+        delete(
+            "person",
+            "Their readiness figures: a copy of their released reviews' ratings, "
+            "recomputed from them.",
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+        siblings=("participant",),  # their own participation, deleted with them
+    )
+    declare(
         "Promotion committee seats",
         "promotions.RoundMember",
         keep("person", "The committee of a round stays as it was, under the pseudonym."),

@@ -8,7 +8,10 @@ class PromotionsConfig(AppConfig):
 
     def ready(self) -> None:
         from organizations import db_guards
-        from promotions import audit_words
+        from promotions import (
+            audit_words,
+            receivers,  # noqa: F401  (connects the signal receivers)
+        )
         from promotions import db_guards as promotion_guards
 
         audit_words.register()

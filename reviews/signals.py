@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import Signal
+
 from organizations.models import Organization
 from organizations.scoping import scope
+
+# sent by `reviews.services.release_cycle` inside its transaction, once the cycle is
+# released (promotions stores its participants' readiness). Keyword arguments: `cycle`.
+cycle_released = Signal()
 
 
 def give_new_organization_a_scale(

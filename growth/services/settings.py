@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from growth.models import GrowthSettings, Rater
+from growth.signals import readiness_rule_changed
 from organizations.audit import record
 from organizations.models import Organization
 from reviews.errors import ReviewError, StaleError
@@ -17,6 +18,7 @@ from reviews.services import ensure_scale
 from reviews.services.common import require_admin
 
 FIELDS = ["readiness_percent", "readiness_rating", "readiness_rater", "suggestions"]
+RULE_FIELDS = {"readiness_percent", "readiness_rating", "readiness_rater"}
 MAX_SUGGESTIONS = 10
 
 
@@ -87,6 +89,8 @@ def update_settings(
                 target_label="growth settings",
                 changes=changes,
             )
+        if set(changes) & RULE_FIELDS:
+            readiness_rule_changed.send(sender=GrowthSettings, organization=org)
     return row
 
 

@@ -7,6 +7,7 @@ from promotions.models.cases import (
     GapAcceptance,
     PromotionCase,
 )
+from promotions.models.readiness import ReadinessRecord
 from promotions.models.rounds import PromotionRound, RoundMember
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "GapAcceptance",
     "PromotionCase",
     "PromotionRound",
+    "ReadinessRecord",
     "RoundMember",
 ]

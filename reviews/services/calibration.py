@@ -15,6 +15,7 @@ from reviews.errors import NotAllowed, ReviewError, StaleError
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, Scale
 from reviews.selectors.ratings import as_rating, competency_ratings
 from reviews.services.common import check_status, is_admin, lock_cycle, person_of, require_admin
+from reviews.signals import cycle_released
 
 Status = ReviewCycle.Status
 
@@ -179,6 +180,7 @@ def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> 
         cycle.released_at = timezone.now()
         cycle.save(update_fields=["status", "released_at"])
         record(org, actor, "review_cycle.released", cycle)
+        cycle_released.send(sender=ReviewCycle, cycle=cycle)
         transaction.on_commit(
             lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "released")  # type: ignore[attr-defined]
         )
