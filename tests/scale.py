@@ -32,6 +32,9 @@ Fix = Callable[[models.Model, int], None]
 PEOPLE_APPS = ("people", "reviews", "growth", "promotions", "fairness", "organizations")
 HISTORY_APPS = ("reviews", "growth", "promotions", "fairness")
 SPACING = dt.timedelta(days=182)
+# one row per person, read from their latest cycle: a copy of a cycle makes no other one
+# (a copied person gets a copy of theirs)
+PER_PERSON = ("promotions.readinessrecord",)
 # rows the database locks once in these states (db_guards: nothing may be added to a
 # submitted form or a decided case) are written in another state, set back at the end
 HELD = {
@@ -41,14 +44,17 @@ HELD = {
 _held: dict[int, dict[tuple[Any, str, str], list[Any]]] = {}  # per copy run (its maps)
 
 
-def _models(app_labels: Iterable[str]) -> list[type[models.Model]]:
-    """The apps' concrete models, parents before the rows that point at them."""
+def _models(app_labels: Iterable[str], skip: Iterable[str] = ()) -> list[type[models.Model]]:
+    """The apps' concrete models (but `skip`), parents before the rows that point at them."""
     from organizations.models import Organization
 
     chosen = {
         m
         for m in django_apps.get_models()
-        if m._meta.app_label in set(app_labels) and not m._meta.proxy and m is not Organization
+        if m._meta.app_label in set(app_labels)
+        and not m._meta.proxy
+        and m is not Organization
+        and m._meta.label_lower not in set(skip)
     }
     graph = {
         m: {
@@ -176,7 +182,7 @@ def copy_cycle(
 
     maps: Maps = {}
     _clone(ReviewCycle, [cycle], copies, maps, fix)
-    _spread(_models(apps), copies, maps, fix)
+    _spread(_models(apps, PER_PERSON), copies, maps, fix)
     return list(ReviewCycle.objects.filter(pk__in=maps[ReviewCycle][cycle.pk]))
 
 
@@ -199,4 +205,4 @@ def add_cycles_of_history(org: Any, count: int) -> None:
 
     maps: Maps = {}
     _clone(ReviewCycle, [first], count, maps, fix)
-    _spread(_models(HISTORY_APPS), count, maps, fix)
+    _spread(_models(HISTORY_APPS, PER_PERSON), count, maps, fix)

@@ -12,22 +12,29 @@ Targets, for someone on a ladder:
   their rank. A cycle rates only the levels one step up on the person's own track, so a
   track change usually reads "Not rated in this cycle" until a cycle rates it.
 
-A constant number of queries whatever the number of people (one more per distinct
-review cycle in which the people were last reviewed).
+`candidates_for` computes it: a constant number of queries whatever the number of
+people (one more per distinct review cycle in which the people were last reviewed), but
+time and memory grow with them. So `promotions.services.readiness` stores its result per
+person when it can change (a release, the rule, a new level), and `readiness_list` — the
+list page and its API — reads a page of the stored rows, sorted and filtered in SQL.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
+
+from django.db.models import QuerySet
 
 from frameworks.ladder import IC, MANAGER, Ladder
+from growth.models import GrowthSettings
 from growth.selectors import RELEASED, Readiness, ReadinessRule, rule_for
-from growth.selectors.rules import settings_row
+from growth.selectors.rules import StatementCheck, settings_row
 from organizations.models import Organization
 from people.models import Person
-from promotions.models import PromotionCase
+from promotions.models import PromotionCase, ReadinessRecord
 from reviews import framework_adapter as fw
 from reviews.models import FormItem, Participant, ReviewCycle, ReviewForm, Scale
 from reviews.selectors import StatementRatings, statement_ratings
@@ -119,7 +126,7 @@ class Option:
 
 @dataclass
 class ReadinessList:
-    candidates: list[Candidate]
+    candidates: Candidates
     families: list[Option]
     levels: list[Option]
     managers: list[Option]
@@ -129,7 +136,7 @@ class ReadinessList:
 
     @property
     def ready_count(self) -> int:
-        return sum(1 for c in self.candidates if c.ready)
+        return self.candidates.ready_count
 
 
 def _latest_participations(people: list[Person]) -> dict[int, Participant]:
@@ -284,16 +291,119 @@ def candidate_for(person: Person) -> Candidate | None:
     return found[0] if found else None
 
 
-def _visible_people(viewer: object) -> list[Person]:
+def _visible_people(viewer: object) -> QuerySet[Person]:
     from promotions.access import Viewer
 
     assert isinstance(viewer, Viewer)
-    people = Person.objects.filter(is_active=True).select_related("manager", "job_family")
+    people = Person.objects.filter(is_active=True)
     if not viewer.is_admin:
         people = people.filter(pk__in=viewer.reports)
     if viewer.pk is not None:
         people = people.exclude(pk=viewer.pk)
-    return list(people.order_by("name", "id"))
+    return people
+
+
+def _candidate(record: ReadinessRecord, rule: ReadinessRule) -> Candidate:
+    """A stored row as the `Candidate` `candidates_for` computed (the same figures)."""
+    return Candidate(
+        person=record.person,
+        family_id=record.family_id or 0,
+        family_name=record.family.name if record.family else "",
+        level_uid=record.level_uid,
+        level_code=record.level_code,
+        level_title=record.level_title,
+        track=record.track,
+        cycle=record.cycle,
+        participant=record.participant,
+        rule=rule,
+        targets=[
+            Target(
+                level_uid=t["level_uid"],
+                level_code=t["level_code"],
+                level_title=t["level_title"],
+                track=t["track"],
+                changes_track=t["changes_track"],
+                readiness=Readiness(
+                    level_uid=t["level_uid"],
+                    level_code=t["level_code"],
+                    level_title=t["level_title"],
+                    rule=rule,
+                    statements=[StatementCheck(**s) for s in t["statements"]],
+                ),
+            )
+            for t in record.targets
+        ],
+    )
+
+
+class Candidates(Sequence[Candidate]):
+    """The readiness list's people, read from the stored rows a page at a time: its length
+    and each slice are one SQL query (and a slice two more: notes and open cases), whatever
+    the number of people. Slice it (a paginator, the API's `page_of`), or iterate it all."""
+
+    def __init__(self, org: Organization, rows: QuerySet[ReadinessRecord]) -> None:
+        self.org = org
+        self.rows = rows
+        self._count: int | None = None
+        self._settings: GrowthSettings | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return self._hydrate(list(self.rows[index]))
+        return self._hydrate([self.rows[index]])[0]
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._hydrate(list(self.rows)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, list | Candidates) else False
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def ready_count(self) -> int:
+        return self.rows.filter(ready=True).count()
+
+    def rule(self, scale: Scale | None) -> ReadinessRule:
+        """The rule worded with `scale` (one query the first time, none after)."""
+        if self._settings is None:
+            # no row: the defaults (an unsaved row has them), without asking again
+            self._settings = settings_row(self.org) or GrowthSettings()
+        return rule_for(self.org, scale, row=self._settings)
+
+    def _hydrate(self, records: list[ReadinessRecord]) -> list[Candidate]:
+        rules: dict[int, ReadinessRule] = {}
+        found = []
+        for record in records:
+            key = record.cycle_id or 0
+            if key not in rules:
+                rules[key] = self.rule(Scale(record.cycle.scale) if record.cycle else None)
+            found.append(_candidate(record, rules[key]))
+        notes = _notes([r.participant for r in records if r.participant is not None])
+        open_cases = {
+            c.person_id: c
+            for c in PromotionCase.objects.filter(
+                person__in=[r.person_id for r in records], status__in=PromotionCase.OPEN
+            )
+        }
+        for c in found:
+            c.notes = notes.get(c.participant.pk, {}) if c.participant else {}
+            c.open_case = open_cases.get(c.person.pk)
+        return found
 
 
 def readiness_list(
@@ -307,33 +417,40 @@ def readiness_list(
 ) -> ReadinessList:
     """The readiness list a viewer sees (HR: everyone; a manager: the people below
     them), filtered by family (public id), level (code) and manager (public id); only
-    the people who are ready unless `everyone`."""
+    the people who are ready unless `everyone`. Read from the stored rows
+    (`promotions.services.readiness`): `candidates` is paged in SQL, so the list costs
+    the same number of queries, and about the same time, at any size."""
+    from promotions.services.readiness import refresh_stale
+
     people = _visible_people(viewer)
-    places = fw.placements(people)
-    placed = [p for p in people if places[p.pk].level_uid]
-    families = {p.job_family.public_id: p.job_family.name for p in placed if p.job_family}
-    managers = {p.manager.public_id: p.manager.name for p in placed if p.manager}
-    wanted = [
-        p
-        for p in placed
-        if (not family or (p.job_family and p.job_family.public_id == family))
-        and (not manager or (p.manager and p.manager.public_id == manager))
-    ]
-    candidates = candidates_for(org, wanted)
-    codes = sorted({c.level_code for c in candidates})
-    if level:
-        candidates = [c for c in candidates if c.level_code == level]
-    if not everyone:
-        candidates = [c for c in candidates if c.ready]
-    candidates.sort(
-        key=lambda c: (
-            not c.ready,
-            not c.assessed,
-            -(c.best.readiness.exact_percent if c.best else 0),
-            c.person.name,
-        )
+    refresh_stale(org, people)
+    placed = people.exclude(level_uid="")
+    families = dict(
+        placed.filter(job_family__isnull=False)
+        .values_list("job_family__public_id", "job_family__name")
+        .distinct()
     )
-    rule = candidates[0].rule if candidates else rule_for(org, None)
+    managers = dict(
+        placed.filter(manager__isnull=False)
+        .values_list("manager__public_id", "manager__name")
+        .distinct()
+    )
+    rows = ReadinessRecord.objects.filter(listed=True, person__in=people)
+    if family:
+        rows = rows.filter(person__job_family__public_id=family)
+    if manager:
+        rows = rows.filter(person__manager__public_id=manager)
+    codes = sorted(set(rows.values_list("level_code", flat=True).distinct()))
+    if level:
+        rows = rows.filter(level_code=level)
+    if not everyone:
+        rows = rows.filter(ready=True)
+    rows = rows.select_related(
+        "person__manager", "person__job_family", "family", "cycle", "participant"
+    ).order_by("-ready", "-assessed", "-best_percent", "person__name", "person_id")
+    candidates = Candidates(org, rows)
+    first = rows.values_list("cycle__scale", flat=True).first()
+    rule = candidates.rule(Scale(first) if first is not None else None)
     return ReadinessList(
         candidates=candidates,
         families=[Option(k, v) for k, v in sorted(families.items(), key=lambda kv: kv[1])],
@@ -341,5 +458,5 @@ def readiness_list(
         managers=[Option(k, v) for k, v in sorted(managers.items(), key=lambda kv: kv[1])],
         rule_words=rule.describe(),
         shown_everyone=everyone,
-        total_people=len(placed),
+        total_people=placed.count(),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_GET
 from organizations.access import org_required
 from promotions.selectors import readiness_list
 from promotions.views.common import is_lead, viewer
+
+PAGE_SIZE = 50
 
 
 @org_required()
@@ -28,6 +31,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
         everyone=everyone,
         **wanted,
     )
+    filters = {k: v for k, v in wanted.items() if v}
     return render(
         request,
         "promotions/readiness.html",
@@ -35,7 +39,9 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "data": data,
             "wanted": wanted,
             "everyone": everyone,
-            "query": urlencode({k: v for k, v in wanted.items() if v}),
+            "page": Paginator(data.candidates, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": urlencode(filters),
+            "page_query": urlencode({**filters, "show": "everyone"} if everyone else filters),
             "me": viewer(request),
         },
     )
