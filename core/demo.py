@@ -154,6 +154,9 @@ def seed(
             seed_promotions(org, rng)
             _promoted_report_higher(owner)
             seed_fairness(org, owner, rng, dt.date.today())
+            from promotions.services.readiness import refresh_stale
+
+            refresh_stale(org, Person.objects.all())  # the readiness of anyone no cycle had
         for role, email in [
             ("owner", f"owner@{slug}.test"),
             ("HR admin", f"hr@{slug}.test"),

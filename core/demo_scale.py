@@ -489,6 +489,10 @@ def seed_scale(
             org, hr, everyone, rng, skill, today, name=f"{today.year} current review", finish=False
         )
         _fairness(org, hr, rng, today)
+        from promotions.services.readiness import refresh_stale
+
+        # people are written in bulk: those no released cycle had get their readiness here
+        refresh_stale(org, Person.objects.all())
         from reviews.models import ReviewForm
 
         result.people = Person.objects.count()
