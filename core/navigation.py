@@ -19,8 +19,9 @@ NAV: list[tuple[str, str, str]] = [
     ("people:team", "My team", "manager"),
     ("people:list", "People", "admin"),
     ("frameworks:index", "Frameworks", "admin"),
-    # employees read their own ladder; choosing a template is for HR and managers
-    ("frameworks:library", "Templates", "manager"),
+    # employees and managers read ladders; choosing a template is for HR (the pages
+    # refuse everyone else: tests/test_access_roles.py)
+    ("frameworks:library", "Templates", "admin"),
     ("spreadsheets:index", "Import & export", "admin"),
 ]
 

@@ -1,5 +1,5 @@
 """The template library hub: browse, look at and compare ready-made ladders, and start
-a job family from one. Members may browse; HR admins may use a template."""
+a job family from one. HR admins and owners only (the menu offers it to them alone)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _info_or_404(key: str) -> TemplateInfo:
         raise Http404("No such template") from None
 
 
-@org_required(Role.MEMBER)
+@org_required(Role.HR_ADMIN)
 def library(request: HttpRequest) -> HttpResponse:
     templates = list_templates()
     families = _families_for(templates)
@@ -68,7 +68,7 @@ def library(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/library/hub.html", {"cards": cards})
 
 
-@org_required(Role.MEMBER)
+@org_required(Role.HR_ADMIN)
 def template_detail(request: HttpRequest, key: str) -> HttpResponse:
     info = _info_or_404(key)
     data = load_template(key)
@@ -105,7 +105,7 @@ class CompareForm(forms.Form):
         return keys
 
 
-@org_required(Role.MEMBER)
+@org_required(Role.HR_ADMIN)
 def template_compare(request: HttpRequest) -> HttpResponse:
     templates = list_templates()
     if "keys" in request.GET:

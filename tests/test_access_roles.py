@@ -53,6 +53,9 @@ def test_admin_routes_were_found():
     assert len(ADMIN_ROUTES) > 30
     assert "people:edit" in ADMIN_ROUTES and "frameworks:cell" in ADMIN_ROUTES
     assert "organizations:change_role" in OWNER_ROUTES
+    # the template library is for HR, as its menu item is (employees and managers: 403)
+    library = {"frameworks:library", "frameworks:template_detail", "frameworks:template_compare"}
+    assert library <= set(ADMIN_ROUTES)
 
 
 @pytest.mark.parametrize("name", ADMIN_ROUTES)

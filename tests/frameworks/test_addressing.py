@@ -76,7 +76,9 @@ def test_own_pages_ask_you_and_others_pages_ask_they(world, placed):
 
 
 def test_employees_get_no_templates_menu_item(world):
+    """Nor managers: the template library is for HR (tests/test_access_roles.py)."""
     library = f'href="{reverse("frameworks:library")}"'
-    assert library not in world.client_for(world.employee).get("/home/").content.decode()
-    for user in (world.manager, world.hr, world.owner):
+    for user in (world.employee, world.manager):
+        assert library not in world.client_for(user).get("/home/").content.decode()
+    for user in (world.hr, world.owner):
         assert library in world.client_for(user).get("/home/").content.decode()

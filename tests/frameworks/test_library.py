@@ -264,8 +264,8 @@ def test_using_a_template_after_publishing_starts_a_new_draft(world: Any, acme_s
 # --- the pages ---------------------------------------------------------------------------
 
 
-def test_members_can_browse_the_hub(world: Any):
-    client = world.client_for(world.employee)
+def test_hr_browses_the_hub(world: Any):
+    client = world.client_for(world.hr)
     response = client.get(reverse("frameworks:library"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -276,7 +276,7 @@ def test_members_can_browse_the_hub(world: Any):
 
 
 def test_detail_shows_the_whole_ladder(world: Any):
-    client = world.client_for(world.employee)
+    client = world.client_for(world.hr)
     response = client.get(reverse("frameworks:template_detail", args=["product-management"]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -286,12 +286,11 @@ def test_detail_shows_the_whole_ladder(world: Any):
     first = data.competencies[0].statements["APM"][0].text
     assert first.replace("'", "&#x27;") in body
     assert 'class="matrix"' in body
-    # members may look but not use
-    assert reverse("frameworks:template_use", args=["product-management"]) not in body
+    assert reverse("frameworks:template_use", args=["product-management"]) in body
 
 
 def test_detail_for_an_unknown_template_is_not_found(world: Any):
-    client = world.client_for(world.employee)
+    client = world.client_for(world.hr)
     assert client.get(reverse("frameworks:template_detail", args=["nope"])).status_code == 404
     hr = world.client_for(world.hr)
     assert hr.get(reverse("frameworks:template_use", args=["nope"])).status_code == 404
@@ -300,7 +299,7 @@ def test_detail_for_an_unknown_template_is_not_found(world: Any):
 
 def test_compare_two_templates(world: Any):
     keys = KEYS[:2]
-    client = world.client_for(world.employee)
+    client = world.client_for(world.hr)
     response = client.get(reverse("frameworks:template_compare"), {"keys": keys})
     assert response.status_code == 200
     assert [t.key for t in response.context["chosen"]] == keys
@@ -312,7 +311,7 @@ def test_compare_two_templates(world: Any):
 
 
 def test_compare_needs_two_or_three(world: Any):
-    client = world.client_for(world.employee)
+    client = world.client_for(world.hr)
     url = reverse("frameworks:template_compare")
     one = client.get(url, {"keys": ["product-management"]})
     assert one.status_code == 200 and not one.context["chosen"]
@@ -427,3 +426,22 @@ def test_outsider_sees_templates_but_nothing_of_acme(world: Any):
         assert FrameworkVersion.objects.count() == 1
     with scope(world.globex):
         assert FrameworkVersion.objects.get().source == "template:product-management"
+
+
+def test_the_template_library_is_for_hr_only(world: Any):
+    """The menu offers it to HR admins and owners only; typing its address as an employee
+    or a manager gets the same 403 as every other HR page."""
+    pages = [
+        reverse("frameworks:library"),
+        reverse("frameworks:template_detail", args=["product-management"]),
+        reverse("frameworks:template_compare") + "?keys=product-management&keys=engineering",
+    ]
+    for user in (world.employee, world.manager):
+        client = world.client_for(user)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 403, (user, url)
+            assert "Only an HR admin or an owner can open this page" in response.content.decode()
+    for user in (world.hr, world.owner):
+        client = world.client_for(user)
+        assert [client.get(url).status_code for url in pages] == [200, 200, 200]
