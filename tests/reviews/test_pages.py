@@ -327,3 +327,16 @@ def test_a_reviewer_sees_which_of_their_reviews_are_late(t, world):
     assert re.search(r"Your self-review.*?due .*?Late</span>", late, re.S)
     on_time = world.client_for(world.manager).get(url("my_reviews")).content.decode()
     assert "Manager review for Emma Employee" in on_time and "Late</span>" not in on_time
+
+
+def test_an_upward_form_says_how_the_manager_sees_it(t, world):
+    with scope(world.acme):
+        cycle = open_cycle(
+            world, t, people=[t.max], inputs={"upward": True, "self": False, "peers": 0}
+        )
+        form = form_of(cycle, "upward", reviewer=t.emma)
+    page = world.client_for(world.employee).get(url("form", form_id=form.public_id))
+    html = page.content.decode()
+    assert "Your answers stay anonymous." in html
+    assert "only ever see their reports’ feedback combined" in html
+    assert "at least 3 of their reports have answered" in html and "peers have answered" not in html
