@@ -54,7 +54,8 @@ def person_ladder(request: HttpRequest, person_id: str) -> HttpResponse:
 @org_required()
 def ladder_pdf(request: HttpRequest, person_id: str) -> HttpResponse:
     person = _visible_person(request, person_id)
-    context = _context(request, person, own=False)
+    me = person_for_user(request.user)  # one's own PDF says "you", as the page does
+    context = _context(request, person, own=me is not None and me.pk == person.pk)
     if context["ladder"] is None or context["ladder"].version is None:
         messages.info(request, f"{person.name} has no published ladder to download yet.")
         return redirect("frameworks:person_ladder", person.public_id)

@@ -82,3 +82,44 @@ def test_employees_get_no_templates_menu_item(world):
         assert library not in world.client_for(user).get("/home/").content.decode()
     for user in (world.hr, world.owner):
         assert library in world.client_for(user).get("/home/").content.decode()
+
+
+def _pdf_text(response) -> str:
+    import shutil
+    import subprocess
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(text.split())
+
+
+def test_the_pdf_of_ones_own_ladder_asks_you_as_the_page_does(world, placed, monkeypatch):
+    """Emma's PDF of her own ladder reads like her page ("Do you…", "You are here"); the
+    same PDF downloaded by HR or her manager keeps the third person."""
+    from django.template.loader import render_to_string
+
+    from frameworks import views_ladder
+
+    rendered: list[str] = []
+    real = views_ladder.render_pdf
+
+    def spy(template, context, *, request):
+        rendered.append(render_to_string(template, context, request=request))
+        return real(template, context, request=request)
+
+    monkeypatch.setattr(views_ladder, "render_pdf", spy)
+    url = reverse("frameworks:ladder_pdf", args=[world.p_employee.public_id])
+    own = world.client_for(world.employee).get(url)
+    assert YOU in rendered[-1] and THEY not in rendered[-1]
+    assert "Where you are" in rendered[-1] and "You are here" in rendered[-1]
+    for user in (world.hr, world.manager):
+        world.client_for(user).get(url)
+        assert THEY in rendered[-1] and YOU not in rendered[-1]
+        assert "Emma Employee is here" in rendered[-1]
+    text = _pdf_text(own)
+    assert "Do you find and rank the problems in your area" in text
+    assert "Do they find" not in text
