@@ -8,12 +8,13 @@ people (benchmarked at 2,000), then paged in memory."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, partial
+from typing import NamedTuple
 
 from growth.selectors.report import RELEASED
-from people.models import Person
 from reviews.models import FinalRating, Participant, ReviewCycle, Scale
 from reviews.selectors.ratings import mean
 
@@ -74,9 +75,13 @@ class HeatRow:
     key: str
     label: str
     detail: str  # family · level · manager, or how many people
-    cells: list[Cell]
-    person: Person | None = None
+    build: Callable[[], list[Cell]] = field(repr=False, compare=False)
     participant_public_id: str = ""
+
+    @cached_property
+    def cells(self) -> list[Cell]:
+        """Built when first read: a page shows 50 rows of the thousands sorted."""
+        return self.build()
 
     @property
     def total_gap(self) -> Decimal:
@@ -85,6 +90,22 @@ class HeatRow:
     @property
     def gap_count(self) -> int:
         return sum(1 for c in self.cells if c.gap is not None and c.gap > 0)
+
+
+class Part(NamedTuple):
+    """A participant as the heatmap needs them: read as plain values, not models."""
+
+    pk: int
+    public_id: str
+    person_id: int
+    name: str
+    manager_id: int | None
+    manager_name: str | None
+    family_id: int | None
+    family_name: str | None
+    level_uid: str
+    level_code: str
+    level_title: str
 
 
 @dataclass
@@ -140,12 +161,25 @@ def heatmap(
     parts = Participant.objects.filter(cycle=cycle)
     if visible is not None:
         parts = parts.filter(person_id__in=list(visible))
-    all_parts = list(
-        parts.select_related("person", "manager", "family").order_by("person__name", "id")
-    )
+    all_parts = [
+        Part(*row)
+        for row in parts.order_by("person__name", "id").values_list(
+            "pk",
+            "public_id",
+            "person_id",
+            "person__name",
+            "manager_id",
+            "manager__name",
+            "family_id",
+            "family__name",
+            "level_uid",
+            "level_code",
+            "level_title",
+        )
+    ]
     # the filter choices come from everyone visible, before filtering
     families = sorted(
-        {(p.family_id, p.family.name) for p in all_parts if p.family_id and p.family},
+        {(p.family_id, p.family_name or "") for p in all_parts if p.family_id},
         key=lambda f: f[1].casefold(),
     )
     levels = sorted(
@@ -157,7 +191,7 @@ def heatmap(
         key=lambda x: x[1],
     )
     managers = sorted(
-        {(p.manager_id, p.manager.name) for p in all_parts if p.manager_id and p.manager},
+        {(p.manager_id, p.manager_name or "") for p in all_parts if p.manager_id},
         key=lambda m: m[1].casefold(),
     )
     under_ids = set(under) if under is not None else None
@@ -172,7 +206,11 @@ def heatmap(
     finals: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     columns: dict[str, tuple[int, str, str]] = {}
     rows = FinalRating.objects.filter(participant__in=parts)
-    family_of = {p.pk: (p.family.name if p.family else "") for p in chosen}
+    if family_id is not None:
+        rows = rows.filter(participant__family_id=family_id)
+    if level_uid:
+        rows = rows.filter(participant__level_uid=level_uid)
+    family_of = {p.pk: p.family_name or "" for p in chosen}
     for part_id, uid, name, position, final in rows.values_list(
         "participant_id", "competency_uid", "competency_name", "position", "final"
     ):
@@ -198,43 +236,60 @@ def heatmap(
             short=sum(1 for v in rated if v < expected),
         )
 
+    def person_cells(values: dict[str, Decimal | None]) -> list[Cell]:
+        return [cell([values.get(c.key)]) for c in cols]
+
+    def group_cells(members: list[Part]) -> list[Cell]:
+        return [cell([finals[m.pk].get(c.key) for m in members]) for c in cols]
+
     heat_rows: list[HeatRow] = []
     if group_by == "person":
         for p in chosen:
             heat_rows.append(
                 HeatRow(
                     key=p.public_id,
-                    label=p.person.name,
+                    label=p.name,
                     detail=" · ".join(
                         x
                         for x in (
-                            p.family.name if p.family else "",
+                            p.family_name or "",
                             p.level_code,
-                            p.manager.name if p.manager else "",
+                            p.manager_name or "",
                         )
                         if x
                     ),
-                    cells=[cell([finals[p.pk].get(c.key)]) for c in cols],
-                    person=p.person,
+                    build=partial(person_cells, finals[p.pk]),
                     participant_public_id=p.public_id,
                 )
             )
-        heat_rows.sort(key=lambda r: (-r.total_gap, r.label.casefold()))
+        # the sum of a person's shortfalls, read from the ratings (not from built cells)
+        shortfall = {
+            p.public_id: sum(
+                (
+                    expected - v
+                    for c in cols
+                    if (v := finals[p.pk].get(c.key)) is not None and v < expected
+                ),
+                Decimal(0),
+            )
+            for p in chosen
+        }
+        heat_rows.sort(key=lambda r: (-shortfall[r.key], r.label.casefold()))
     else:
-        groups: dict[str, list[Participant]] = defaultdict(list)
+        groups: dict[str, list[Part]] = defaultdict(list)
         labels: dict[str, str] = {}
         for p in chosen:
             if group_by == "team":
                 key = str(p.manager_id or 0)
-                labels[key] = f"{p.manager.name}’s team" if p.manager else "No manager"
+                labels[key] = f"{p.manager_name}’s team" if p.manager_id else "No manager"
             elif group_by == "level":
                 key = f"{p.family_id}:{p.level_code}"
                 labels[key] = f"{p.level_code} {p.level_title}".strip()
-                if not by_uid and p.family:
-                    labels[key] += f" ({p.family.name})"
+                if not by_uid and p.family_id:
+                    labels[key] += f" ({p.family_name})"
             else:
                 key = str(p.family_id or 0)
-                labels[key] = p.family.name if p.family else "No job family"
+                labels[key] = (p.family_name or "") if p.family_id else "No job family"
             groups[key].append(p)
         for key, members in groups.items():
             n = len(members)
@@ -243,7 +298,7 @@ def heatmap(
                     key=key,
                     label=labels[key],
                     detail=f"{n} {'person' if n == 1 else 'people'}",
-                    cells=[cell([finals[m.pk].get(c.key) for m in members]) for c in cols],
+                    build=partial(group_cells, members),
                 )
             )
         heat_rows.sort(key=lambda r: r.label.casefold())
