@@ -8,9 +8,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
+
 from frameworks.models import EvidenceKind
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm, Scale
-from reviews.selectors.ratings import CompetencyRatings, competency_ratings, mean
+from reviews.selectors.ratings import CompetencyRatings, as_rating, competency_ratings
 
 KINDS = dict(EvidenceKind.choices)
 
@@ -144,25 +146,38 @@ def session(cycle: ReviewCycle, group: GroupKey, sort: str = "name") -> list[Com
     return sorted(by_comp.values(), key=lambda c: order[c.uid])
 
 
+def weighted_mean(counts: Counter[Decimal]) -> Decimal | None:
+    """`mean` of values given as value → how many times."""
+    total = counts.total()
+    return as_rating(sum(v * n for v, n in counts.items()) / total) if total else None
+
+
 def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]:
     """Everyone's proposed ratings by scale point, then each manager's (who rates
     leniently or harshly), from the manager reviews' competency ratings."""
     scale = Scale(cycle.scale)
-    rows = FinalRating.objects.filter(participant__cycle=cycle, proposed__isnull=False).values_list(
-        "participant__manager__name", "proposed"
+    # counted in the database: a row per manager and rating, not per rating (24,000 at
+    # 2,000 people)
+    rows = (
+        FinalRating.objects.filter(participant__cycle=cycle, proposed__isnull=False)
+        .values("participant__manager__name", "proposed")
+        .annotate(n=Count("pk"))
+        .values_list("participant__manager__name", "proposed", "n")
     )
-    per: dict[str, list[Decimal]] = defaultdict(list)
-    everyone: list[Decimal] = []
-    for name, proposed in rows:
+    per: dict[str, Counter[Decimal]] = defaultdict(Counter)
+    everyone: Counter[Decimal] = Counter()
+    for name, proposed, n in rows:
         if proposed is None:
             continue
-        per[name or "No manager"].append(proposed)
-        everyone.append(proposed)
+        per[name or "No manager"][proposed] += n
+        everyone[proposed] += n
 
-    def build(name: str, values: list[Decimal], overall: Decimal | None) -> Distribution:
-        counts = Counter(round(v) for v in values)
-        total = len(values)
-        avg = mean(values)
+    def build(name: str, values: Counter[Decimal], overall: Decimal | None) -> Distribution:
+        counts: Counter[int] = Counter()
+        for value, n in values.items():
+            counts[round(value)] += n
+        total = values.total()
+        avg = weighted_mean(values)
         return Distribution(
             manager=name,
             counts=[
@@ -173,7 +188,7 @@ def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]
             difference=(avg - overall) if avg is not None and overall is not None else None,
         )
 
-    overall = mean(everyone)
+    overall = weighted_mean(everyone)
     return build("Everyone", everyone, overall), [
         build(name, values, overall) for name, values in sorted(per.items())
     ]
