@@ -220,3 +220,30 @@ def test_upward_comments_reach_the_manager_only_combined(t, world):
     notes = {"Upward note 0", "Upward note 1", "Upward note 2"}
     assert rows and all(set(row.upward_comments) == notes for row in rows)
     assert not any(row.peer_comments for row in rows)
+
+
+def test_calibration_sorts_people_and_compares_each_managers_ratings(t, world):
+    from reviews.selectors import calibration as cal
+
+    cycle = open_cycle(
+        world, t, people=[t.emma, *t.peers], inputs={"self": False, "manager": True, "peers": 0}
+    )
+    given = {t.emma: 2, t.peers[0]: 4, t.peers[1]: 1, t.peers[2]: 3}  # Pia, Paul, Petra
+    for person, rating in given.items():
+        fill(form_of(cycle, "manager", person=person), world.manager, rating)
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    [group] = cal.groups(cycle)
+    assert group.people == 4
+
+    def order(sort):
+        comp = cal.session(cycle, group, sort)[0]
+        return [row.part.person.name.split()[0] for row in comp.rows]
+
+    assert order("name") == ["Emma", "Paul", "Petra", "Pia"]
+    assert order("proposed") == ["Paul", "Emma", "Petra", "Pia"]  # lowest first
+    everyone, managers = cal.distributions(cycle)
+    assert [m.manager for m in managers] == ["Max Manager"]
+    # two competencies each: 8 proposed ratings, 2 on each of 1–4, mean 2.5
+    assert everyone.total == 8 and everyone.mean == Decimal("2.50")
+    assert [(p, n) for p, n, _ in everyone.counts] == [(1, 2), (2, 2), (3, 2), (4, 2), (5, 0)]
+    assert managers[0].difference == 0
