@@ -440,7 +440,7 @@ def readiness_list(
         rows = rows.filter(person__job_family__public_id=family)
     if manager:
         rows = rows.filter(person__manager__public_id=manager)
-    codes = sorted(set(rows.values_list("level_code", flat=True).distinct()))
+    codes = sorted(rows.order_by().values_list("level_code", flat=True).distinct())
     if level:
         rows = rows.filter(level_code=level)
     if not everyone:
