@@ -16,6 +16,11 @@ from django.test import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The real-process fixtures (tests/processes.py), registered here once: imported into
+# each module that uses them, a session fixture is made once per module, and the migrated
+# file database (about 35 s of CPU in a subprocess) was made six times a run.
+from tests.processes import file_db, migrated_file_db, queue_prefix  # noqa: F401
+
 PASSWORD = "correct-horse-battery"
 
 
@@ -61,6 +66,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.nodeid in seen:
             raise pytest.UsageError(f"two tests share the node id {item.nodeid}")
         seen[item.nodeid] = item
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> Iterator[None]:
+    """The migrated SQLite test database comes from a cache between runs (tests/schema_cache.py)."""
+    from tests.schema_cache import cached_sqlite_test_db
+
+    with cached_sqlite_test_db():
+        yield
 
 
 @pytest.fixture

@@ -73,11 +73,16 @@ def manage(db: Path, *args: str, timeout: float = 300, **extra: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def migrated_file_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the cache table; copy it per test (`file_db`)."""
+def migrated_file_db(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) -> Path:
+    """A migrated SQLite file with the cache table; copy it per test (`file_db`). A copy
+    of the fresh in-memory test database when there is one (tests/schema_cache.py),
+    otherwise (the PostgreSQL pass) `migrate` in a subprocess."""
+    from tests.schema_cache import pristine_copy
+
     db = tmp_path_factory.mktemp("filedb") / "template.sqlite3"
-    manage(db, "migrate", "--noinput", "-v", "0")
-    manage(db, "createcachetable")
+    if not pristine_copy("default", db):
+        manage(db, "migrate", "--noinput", "-v", "0")
+        manage(db, "createcachetable")
     return db
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from core.checks import check_shared_cache
 from organizations.clientip import client_ip
 from tests.conftest import PASSWORD
-from tests.processes import ROOT, file_db, migrated_file_db, process_env, run_python  # noqa: F401
+from tests.processes import ROOT, process_env, run_python
 
 TOO_MANY = "Too many failed login attempts"
 FAIL_LOGINS = """
@@ -45,7 +45,7 @@ def _clean_cache(db) -> None:
 
 
 @pytest.mark.parametrize("backend", ["database", "locmem"])
-def test_two_processes_share_the_failed_login_limit(file_db, backend):  # noqa: F811
+def test_two_processes_share_the_failed_login_limit(file_db, backend):
     """5 failures per account in 5 minutes: two web processes together get 5, not 10, on
     the shared database cache. With a per-process cache (how it was) each got its own 5."""
     first = _failures(file_db, 3, "198.51.100.1", CACHE_BACKEND=backend)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import file_db, manage, migrated_file_db, run, run_python  # noqa: F401
+from tests.processes import manage, run, run_python
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
@@ -37,7 +37,7 @@ def fingerprint_of(db: Path, **extra: str) -> dict[str, list]:
     return json.loads(run_python(db, FINGERPRINT, **extra).strip().splitlines()[-1])
 
 
-def test_sqlite_backup_while_writing_restores_every_row(file_db, tmp_path):  # noqa: F811
+def test_sqlite_backup_while_writing_restores_every_row(file_db, tmp_path):
     run_python(file_db, DATA)
     before = fingerprint_of(file_db)
     assert before["people_person"][0] == 26  # the owner and 25 people
@@ -58,7 +58,7 @@ def test_sqlite_backup_while_writing_restores_every_row(file_db, tmp_path):  # n
     assert after == before  # every table: the same row count and checksum
 
 
-def test_restore_asks_first_and_refuses_what_is_not_a_backup(file_db, tmp_path):  # noqa: F811
+def test_restore_asks_first_and_refuses_what_is_not_a_backup(file_db, tmp_path):
     backup = tmp_path / "backup.sqlite3"
     manage(file_db, "backup", "--out", str(backup), timeout=120)
     target = tmp_path / "other.sqlite3"

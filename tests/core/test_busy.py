@@ -9,7 +9,7 @@ import json
 from django.db import OperationalError
 from django.urls import reverse
 
-from tests.processes import file_db, migrated_file_db, run_python  # noqa: F401
+from tests.processes import run_python
 
 LOCKED_WRITE = """
 import json, sqlite3, time
@@ -43,7 +43,7 @@ print(json.dumps({
 """
 
 
-def test_a_write_blocked_by_another_import_says_busy_not_500(file_db):  # noqa: F811
+def test_a_write_blocked_by_another_import_says_busy_not_500(file_db):
     out = json.loads(run_python(file_db, LOCKED_WRITE, SQLITE_TIMEOUT="0.5").splitlines()[-1])
     assert out["status"] == 503 and out["busy"] and out["retry"] == "5", out
     assert not out["saved"]

@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 
 from jobs.schedule import jobs
-from tests.processes import REDIS_URL, listening, queue_prefix  # noqa: F401
+from tests.processes import REDIS_URL, listening
 from tests.spreadsheets.workbooks import design_with_people
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -313,7 +313,7 @@ def _wait(predicate: Callable[[], Any], timeout: float, what: Callable[[], str])
 def test_gunicorn_postgresql_redis_and_a_worker_serve_for_real(
     database,
     tmp_path,
-    queue_prefix,  # noqa: F811
+    queue_prefix,
 ):
     import psycopg
 

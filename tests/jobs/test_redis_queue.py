@@ -18,17 +18,7 @@ from typing import Any
 import pytest
 from django.tasks import task
 
-from tests.processes import (  # noqa: F401
-    REDIS_URL,
-    ROOT,
-    file_db,
-    listening,
-    migrated_file_db,
-    process_env,
-    queue_prefix,
-    run,
-    run_python,
-)
+from tests.processes import REDIS_URL, ROOT, listening, process_env, run, run_python
 
 pytestmark = pytest.mark.skipif(not listening(6379), reason="needs Redis on 127.0.0.1:6379")
 
@@ -60,7 +50,7 @@ print(result.id, result.status, run.pk)
 """
 
 
-def test_a_task_goes_through_redis_to_the_worker_and_back(file_db, queue_prefix):  # noqa: F811
+def test_a_task_goes_through_redis_to_the_worker_and_back(file_db, queue_prefix):
     import sqlite3
 
     env = process_env(
@@ -132,7 +122,7 @@ def boom(n: int) -> None:
 
 
 @pytest.fixture
-def on_redis(settings, queue_prefix):  # noqa: F811
+def on_redis(settings, queue_prefix):
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_redis.RedisTaskBackend",

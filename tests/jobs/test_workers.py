@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from jobs.schedule import jobs
-from tests.processes import ROOT, file_db, migrated_file_db, process_env  # noqa: F401
+from tests.processes import ROOT, process_env
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 if ON_POSTGRES:

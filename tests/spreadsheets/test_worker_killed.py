@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.processes import ROOT, file_db, migrated_file_db, process_env, run_python  # noqa: F401
+from tests.processes import ROOT, process_env, run_python
 
 PEOPLE = 4000
 WORKER_ARGS = ("--interval", "0.2", "--no-startup-delay")
@@ -98,7 +98,7 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file_db):  # noqa: F811
+def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file_db):
     db = file_db
     job, org = map(int, run_python(db, SETUP, timeout=300).split()[-2:])
     before = _state(db, org)
