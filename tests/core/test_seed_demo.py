@@ -94,3 +94,10 @@ def test_the_demo_has_people_ready_for_the_next_level(capsys):
         people = list(Person.objects.filter(is_active=True))
         ready = [c for c in candidates_for(org, people) if c.ready]
         assert len(ready) >= 2, [c.person.name for c in ready]
+        # the seed stored them: the list page reads those rows, with nothing to repair
+        from promotions.models import ReadinessRecord
+        from promotions.services.readiness import stale_people
+
+        assert not stale_people(Person.objects.filter(is_active=True)).exists()
+        stored = ReadinessRecord.objects.filter(ready=True, person__is_active=True)
+        assert {r.person_id for r in stored} == {c.person.pk for c in ready}
