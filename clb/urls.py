@@ -5,6 +5,10 @@ from core.converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "pid")
 
+# imported once "pid" is registered: their patterns use it
+from frameworks import urls as framework_urls  # noqa: E402
+from people import ladder_urls  # noqa: E402
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("sso.urls")),
@@ -13,7 +17,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organization/", include("organizations.urls")),
     path("people/", include("people.urls")),
-    path("frameworks/", include("frameworks.urls")),
+    # a person's ladder pages are people's views under the frameworks' paths and names
+    path(
+        "frameworks/",
+        include((ladder_urls.urlpatterns + framework_urls.urlpatterns, "frameworks")),
+    ),
     path("onet/", include("onet.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("api/", include("api.urls")),

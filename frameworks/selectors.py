@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from frameworks import occupancy
 from frameworks.ladder import TRACK_LABELS, Ladder
 from frameworks.models import (
     Competency,
@@ -235,18 +236,15 @@ def families_with_status() -> list[FamilyStatus]:
 
 
 def people_in_family(family: JobFamily) -> int:
-    from people.models import Person
-
-    return Person.objects.filter(job_family=family, is_active=True).count()
+    return occupancy.active_count(family)
 
 
 def people_moving(draft: FrameworkVersion) -> int:
     """How many people stand on this draft's levels once it is published (placed in the
     family by a uid the draft has)."""
-    from people.models import Person
-
-    uids = Level.objects.filter(version=draft).values_list("uid", flat=True)
-    return Person.objects.filter(job_family=draft.family, level_uid__in=uids).count()
+    placed = occupancy.placed_uids(draft.family)
+    uids = Level.objects.filter(version=draft, uid__in=list(placed)).values_list("uid", flat=True)
+    return sum(placed[uid] for uid in uids)
 
 
 # --- a person's ladder -----------------------------------------------------------------

@@ -1,14 +1,13 @@
 from django.urls import path
 
-from frameworks import library_views, lint_views, views, views_editor, views_ladder
+from frameworks import library_views, lint_views, views, views_editor
 
+# A person's ladder pages (my-ladder/, ladder/<person>/, ladder/<person>/pdf/) are people's
+# views (`people/ladder_urls.py`), mounted under these paths and this namespace by clb/urls.py.
 app_name = "frameworks"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.family_new, name="family_new"),
-    path("my-ladder/", views_ladder.my_ladder, name="my_ladder"),
-    path("ladder/<pid:person_id>/", views_ladder.person_ladder, name="person_ladder"),
-    path("ladder/<pid:person_id>/pdf/", views_ladder.ladder_pdf, name="ladder_pdf"),
     path("guide/<slug:slug>/", views.guide, name="guide"),
     path("versions/<pid:version_id>/", views.version, name="version"),
     path("lint/", lint_views.lint, name="lint"),

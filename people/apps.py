@@ -6,4 +6,8 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from frameworks import occupancy
         from people import receivers  # noqa: F401  (connects the signal receivers)
+        from people.occupancy import PeopleOccupancy
+
+        occupancy.register(PeopleOccupancy())

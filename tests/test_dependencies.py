@@ -35,13 +35,7 @@ LAYER = {app: n for n, apps in enumerate(LAYERS) for app in apps}
 
 # Imports that still point up, each with the reason and the work that removes it. The
 # test fails when one of them disappears, so this list only shrinks.
-KNOWN: dict[tuple[str, str], str] = {
-    ("frameworks", "people"): (
-        "publishing moves people to the new version's levels and counts who moves; "
-        "the person's ladder pages (frameworks/views_ladder.py) — both reworked by "
-        "issue 7's placement by level uid"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def imports_by_app() -> dict[tuple[str, str], list[str]]:

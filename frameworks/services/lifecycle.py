@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from frameworks import limits
+from frameworks import limits, occupancy
 from frameworks.errors import FrameworkError
 from frameworks.models import DraftEdit, FrameworkVersion, JobFamily, Level
 from frameworks.selectors import current_version
@@ -20,7 +20,7 @@ from frameworks.services.versions import (
     current_draft,
     ladder_problems,
     next_number,
-    pending_people,
+    pending_uids,
 )
 from organizations.audit import record
 from organizations.models import Organization
@@ -79,7 +79,7 @@ def discard_draft(
     with transaction.atomic():
         if expected_revision is not None:
             bump_revision(draft, expected_revision)
-        if pending_people(draft).exists():
+        if pending_uids(draft):
             raise FrameworkError(
                 "People are placed on levels only this draft has (pending until it is "
                 "published); it cannot be discarded. Move them to another level first."
@@ -102,8 +102,6 @@ def publish_draft(
     people are on is refused. `open_flags`: how many statements the checker still flags
     (the publish page counts them); publishing them anyway needs a `reason`, kept in the
     version note and the audit entry."""
-    from people.models import LevelChange, Person
-
     org = draft.organization
     org.ensure_writable()
     note = note.strip()
@@ -135,12 +133,7 @@ def publish_draft(
         new_levels = {lv.uid: lv for lv in Level.objects.filter(version=draft)}
         previous = current_version(draft.family)
         old_levels = {lv.uid: lv for lv in Level.objects.filter(version=previous)}
-        placed = list(
-            Person.objects.filter(job_family=draft.family)
-            .exclude(level_uid="")
-            .only("pk", "organization_id", "job_family_id", "level_uid")
-        )
-        if stranded := {p.level_uid for p in placed} - set(new_levels):
+        if stranded := set(occupancy.placed_uids(draft.family)) - set(new_levels):
             codes = sorted(
                 set(
                     Level.objects.filter(version__family=draft.family, uid__in=stranded)
@@ -159,33 +152,8 @@ def publish_draft(
         draft.published_by = actor if getattr(actor, "pk", None) else None
         draft.save(update_fields=["status", "number", "note", "published_at", "published_by"])
         DraftEdit.objects.filter(version=draft).delete()
-        # people are placed by uid: nobody's row changes. Their history notes a pending
-        # placement taking effect, and a level renamed by this version.
-        history = []
-        for person in placed:
-            new, old = new_levels[person.level_uid], old_levels.get(person.level_uid)
-            if old is None:
-                reason = f"{draft.label} published: the placement took effect"
-            elif (old.code, old.title) != (new.code, new.title):
-                reason = f"{draft.label} published: the level was renamed"
-            else:
-                continue
-            history.append(
-                LevelChange(
-                    organization=org,
-                    person=person,
-                    job_family=draft.family,
-                    version=draft,
-                    level_uid=new.uid,
-                    level_code=new.code,
-                    level_title=new.title,
-                    effective_date=timezone.localdate(),
-                    reason=reason,
-                    changed_by=actor if getattr(actor, "pk", None) else None,
-                )
-            )
-        # a person's level history shows the name their level had at each time
-        LevelChange.objects.bulk_create(history)
+        # people are placed by uid: nobody's row changes; the directory writes its history
+        history = occupancy.published(draft, before=old_levels, after=new_levels, actor=actor)
         record(
             org,
             actor,
@@ -193,21 +161,15 @@ def publish_draft(
             draft,
             data={
                 "note": note,
-                "people_level_history": len(history),
+                "people_level_history": history,
                 **({"open_flags": open_flags, "reason": reason} if open_flags else {}),
             },
         )
     return draft
 
 
-def _people_in(family: JobFamily) -> int:
-    from people.models import Person
-
-    return Person.objects.filter(job_family=family, is_active=True).count()
-
-
 def _refuse_while_people_in(family: JobFamily) -> None:
-    if n := _people_in(family):
+    if n := occupancy.active_count(family):
         raise FrameworkError(
             f"{n} {'person is' if n == 1 else 'people are'} placed in {family.name}. "
             "Move them to another job family first."

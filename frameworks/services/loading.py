@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from frameworks import occupancy
 from frameworks.errors import FrameworkError
 from frameworks.identity import carry_uids, drop_repeated_uids
 from frameworks.ladder import validate as validate_ladder
@@ -81,13 +82,11 @@ def version_to_data(version: FrameworkVersion) -> FamilyData:
 
 def write_content(draft: FrameworkVersion, data: FamilyData) -> None:
     """Replace a draft's rows with `data` (uids kept where `data` carries them)."""
-    from people.models import Person
-
     org = draft.organization
     Statement.objects.filter(version=draft).delete()
     Competency.objects.filter(version=draft).delete()
     CompetencyCategory.objects.filter(version=draft).delete()
-    placed = Person.objects.filter(job_family=draft.family).values_list("level_uid", flat=True)
+    placed = list(occupancy.placed_uids(draft.family))
     Level.objects.filter(version=draft).exclude(
         uid__in=[lv.uid for lv in data.levels if lv.uid]
     ).exclude(uid__in=placed).delete()

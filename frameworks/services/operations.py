@@ -38,7 +38,7 @@ from frameworks.models import (
     Statement,
     Track,
 )
-from frameworks.services.versions import bump_revision, ladder_problems, pending_people
+from frameworks.services.versions import bump_revision, ladder_problems, pending_uids
 from organizations.audit import record
 from organizations.scoping import new_public_id
 
@@ -307,7 +307,7 @@ def _create(kind: ItemKind) -> Handler:
 def _delete(kind: ItemKind) -> Handler:
     def delete(draft: FrameworkVersion, op: Operation) -> Operation:
         item = kind.get(draft, op["uid"])
-        if kind is LEVEL and pending_people(draft).filter(level_uid=item.uid).exists():
+        if kind is LEVEL and item.uid in pending_uids(draft):
             raise EditError(f"People are placed on {item.code}. Move them to another level first.")
         inverse = {
             "op": f"create_{kind.name}",

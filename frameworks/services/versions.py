@@ -11,7 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from frameworks import limits
+from frameworks import limits, occupancy
 from frameworks.errors import ConcurrentEditError, FrameworkError
 from frameworks.ladder import LadderProblem
 from frameworks.ladder import validate as validate_ladder
@@ -90,13 +90,13 @@ def create_family(
     return family
 
 
-def pending_people(draft: FrameworkVersion) -> Any:
-    """People placed on a level that only this draft has: pending until it is published."""
-    from people.models import Person
-
+def pending_uids(draft: FrameworkVersion) -> set[str]:
+    """Uids of levels only this draft has that people are placed on: pending until it is
+    published."""
+    placed = occupancy.placed_uids(draft.family)
+    if not placed:
+        return set()
     current = current_version(draft.family)
     known = Level.objects.filter(version=current).values_list("uid", flat=True)
-    only_here = Level.objects.filter(version=draft).exclude(uid__in=known)
-    return Person.objects.filter(
-        job_family=draft.family, level_uid__in=only_here.values_list("uid", flat=True)
-    )
+    only_here = Level.objects.filter(version=draft, uid__in=list(placed)).exclude(uid__in=known)
+    return set(only_here.values_list("uid", flat=True))

@@ -102,7 +102,7 @@ def test_the_pdf_of_ones_own_ladder_asks_you_as_the_page_does(world, placed, mon
     same PDF downloaded by HR or her manager keeps the third person."""
     from django.template.loader import render_to_string
 
-    from frameworks import views_ladder
+    from people import views_ladder
 
     rendered: list[str] = []
     real = views_ladder.render_pdf
