@@ -1,0 +1,45 @@
+"""/analytics/promotions: the promotion-fairness figures (`fairness.selectors`), HR only."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from api.common import ListOut, Page, page_of, require_role
+from fairness.selectors import fairness_analysis
+
+router = Router()
+
+
+class FairnessGroupOut(Schema):
+    attribute: str = Field(description="The question, e.g. “Gender”")
+    group: str = Field(description="The answer, e.g. “Woman”")
+    n: int | None = Field(description="People considered (null when suppressed)")
+    promoted: int | None
+    rate: float | None = Field(description="promoted / n")
+    impact_ratio: float | None = Field(description="rate / the highest rate; flagged < 0.80")
+    test: Literal["fisher_exact", "two_proportion_z"] | None
+    p_value: float | None
+    flag: bool = Field(description="Flagged for review (impact ratio under 0.80)")
+    suppressed: bool = Field(description="Fewer than 5 people (or hidden with such a group)")
+
+
+class FairnessList(ListOut):
+    items: list[FairnessGroupOut]
+
+
+@router.get(
+    "/analytics/promotions",
+    response=FairnessList,
+    summary="Promotion fairness by group (HR admins)",
+)
+def promotion_analytics(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    """Per volunteered attribute and group: how many were considered and promoted, the
+    rate, the impact ratio against the best-treated group (flagged under 0.80), and
+    Fisher's exact test or the two-proportion z-test. Groups under 5 people are
+    suppressed. A flag is a prompt to review, not a finding of discrimination."""
+    require_role(request)
+    analysis, _sources = fairness_analysis()
+    return page_of(request, analysis.as_json()["groups"], page, lambda g: g)
