@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Q
 
@@ -52,12 +52,21 @@ def drafts_of(family_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
     return {v.family_id: v for v in qs.select_related("family")}
 
 
+# The matrix's parts, shared with the template library's matrix (`frameworks.library.
+# matrix`), whose levels, competencies and statements are plain views, not rows.
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass
-class Cell:
-    level: Level
-    statements: list[Statement]
-    carried: list[Statement] = field(default_factory=list)
-    carried_from: Level | None = None
+class Cell[L, S]:
+    level: L
+    statements: list[S]
+    carried: list[S] = field(default_factory=list)
+    carried_from: L | None = None
     state: str = ""  # "current" / "next" for a person's ladder
 
     @property
@@ -66,17 +75,17 @@ class Cell:
 
 
 @dataclass
-class Row:
-    competency: Competency
-    cells: list[Cell]
+class Row[C, L, S]:
+    competency: C
+    cells: list[Cell[L, S]]
     first: bool = False
     last: bool = False
 
 
 @dataclass
-class Group:
-    category: CompetencyCategory | None
-    rows: list[Row]
+class Group[G: _Named, C, L, S]:
+    category: G | None
+    rows: list[Row[C, L, S]]
     first: bool = False
     last: bool = False
 
@@ -86,10 +95,10 @@ class Group:
 
 
 @dataclass
-class TrackGroup:
+class TrackGroup[L]:
     track: str
     label: str
-    levels: list[Level]
+    levels: list[L]
 
     @property
     def span(self) -> int:
@@ -100,8 +109,8 @@ class TrackGroup:
 class Matrix:
     version: FrameworkVersion
     levels: list[Level]
-    tracks: list[TrackGroup]
-    groups: list[Group]
+    tracks: list[TrackGroup[Level]]
+    groups: list[Group[CompetencyCategory, Competency, Level, Statement]]
     categories: list[CompetencyCategory]
     current: Level | None = None
     next_levels: list[Level] = field(default_factory=list)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from frameworks import selectors as ladder_matrix
 from frameworks.ladder import TRACK_LABELS, Ladder
 from frameworks.models import EvidenceKind
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
@@ -63,48 +64,10 @@ class CategoryView:
     uid: str
 
 
-@dataclass
-class Cell:
-    level: LevelView
-    statements: list[StatementView]
-    carried: list[StatementView] = field(default_factory=list)
-    carried_from: LevelView | None = None
-    state: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.statements
-
-
-@dataclass
-class Row:
-    competency: CompetencyView
-    cells: list[Cell]
-    first: bool = False
-    last: bool = False
-
-
-@dataclass
-class Group:
-    category: CategoryView | None
-    rows: list[Row]
-    first: bool = False
-    last: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.category.name if self.category else "Other competencies"
-
-
-@dataclass
-class TrackGroup:
-    track: str
-    label: str
-    levels: list[LevelView]
-
-    @property
-    def span(self) -> int:
-        return len(self.levels)
+Cell = ladder_matrix.Cell[LevelView, StatementView]
+Row = ladder_matrix.Row[CompetencyView, LevelView, StatementView]
+Group = ladder_matrix.Group[CategoryView, CompetencyView, LevelView, StatementView]
+TrackGroup = ladder_matrix.TrackGroup[LevelView]
 
 
 @dataclass(frozen=True)
