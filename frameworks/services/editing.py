@@ -101,14 +101,8 @@ def edit_cell(
     Empty text means "no new expectation at this level". The evidence kinds apply to every
     statement, except that lines left as they were keep their own evidence when the
     evidence boxes were not changed."""
-    comp = COMPETENCY.get(draft, competency_uid)
-    level = LEVEL.get(draft, level_uid)
+    comp, level, existing = _cell(draft, competency_uid, level_uid)
     evidence = [kind for kind in EVIDENCE_VALUES if kind in set(evidence)]
-    existing = list(
-        Statement.objects.filter(version=draft, competency=comp, level=level).order_by(
-            "position", "id"
-        )
-    )
     union = [k for k in EVIDENCE_VALUES if any(k in st.evidence for st in existing)]
     kept = {st.text: list(st.evidence) for st in existing}
     statements = [
@@ -130,19 +124,23 @@ def edit_cell_statements(
     """Set what a competency expects at a level, statement by statement: (text, evidence
     kinds) for each, in order. Blank texts are left out; a text of several lines gives a
     statement per line, each with that statement's evidence."""
-    comp = COMPETENCY.get(draft, competency_uid)
-    level = LEVEL.get(draft, level_uid)
-    existing = list(
-        Statement.objects.filter(version=draft, competency=comp, level=level).order_by(
-            "position", "id"
-        )
-    )
+    comp, level, existing = _cell(draft, competency_uid, level_uid)
     rows = [
         [line, [kind for kind in EVIDENCE_VALUES if kind in set(evidence)]]
         for text, evidence in statements
         for line in _split_statements(text)
     ]
     _set_cell(draft, comp, level, existing, rows, actor, expected_revision)
+
+
+def _cell(
+    draft: FrameworkVersion, competency_uid: str, level_uid: str
+) -> tuple[Competency, Level, list[Statement]]:
+    """A cell of the draft: its competency, its level and its statements, in order."""
+    comp = COMPETENCY.get(draft, competency_uid)
+    level = LEVEL.get(draft, level_uid)
+    existing = Statement.objects.filter(version=draft, competency=comp, level=level)
+    return comp, level, list(existing.order_by("position", "id"))
 
 
 def _set_cell(
