@@ -85,20 +85,32 @@ def create_round(
             created_at=now,
             updated_at=now,
         )
-        _set_members(round, committee)
-        _set_cases(round, cases)
-        record(
-            org,
-            actor,
-            "promotion_round.created",
-            round,
-            data={
-                "committee": [p.name for p in committee],
-                "cases": [c.person.name for c in cases],
-                "decide_by": decide_by,
-            },
-        )
+        _set_people_and_cases(round, committee, cases, actor=actor, action="created")
     return round
+
+
+def _set_people_and_cases(
+    round: PromotionRound,
+    committee: list[Person],
+    cases: list[PromotionCase],
+    *,
+    actor: Any,
+    action: str,
+) -> None:
+    """The round's committee and cases, and the audit entry of its creation or change."""
+    _set_members(round, committee)
+    _set_cases(round, cases)
+    record(
+        round.organization,
+        actor,
+        f"promotion_round.{action}",
+        round,
+        data={
+            "committee": [p.name for p in committee],
+            "cases": [c.person.name for c in cases],
+            "decide_by": round.decide_by,
+        },
+    )
 
 
 def update_round(
@@ -125,19 +137,7 @@ def update_round(
         )
         round.name, round.decide_by, round.notes = words(name, 120), decide_by, words(notes)
         round.save(update_fields=["name", "decide_by", "notes"])
-        _set_members(round, committee)
-        _set_cases(round, cases)
-        record(
-            org,
-            actor,
-            "promotion_round.changed",
-            round,
-            data={
-                "committee": [p.name for p in committee],
-                "cases": [c.person.name for c in cases],
-                "decide_by": decide_by,
-            },
-        )
+        _set_people_and_cases(round, committee, cases, actor=actor, action="changed")
     return round
 
 
