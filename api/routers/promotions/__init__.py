@@ -6,7 +6,7 @@ committee decide; the nominee reads only the outcome of their own decided case.
 
 /analytics/promotions: the promotion-fairness figures (`fairness.selectors`), HR only.
 
-The routers by part: `cases` (readiness, list, read, open, write, verdicts, decision),
+The routers by part: `readiness`, `cases` (list, read, open, write, verdicts, decision),
 `analytics`, `evidence` (what a case may cite, gaps accepted), `rounds`, `files`; the
 shapes of a case and the cases a caller may read are in `shapes`."""
 
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from api.routers.promotions import analytics, cases, evidence, files, rounds
+from api.routers.promotions import analytics, cases, evidence, files, readiness, rounds
 
 router = Router(tags=["promotions"])
-for part in (cases, analytics, evidence, rounds, files):
+# /promotions/readiness before /promotions/{id}
+for part in (readiness, cases, analytics, evidence, rounds, files):
     router.add_router("", part.router)
