@@ -160,22 +160,27 @@ def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]
     # 2,000 people)
     rows = (
         FinalRating.objects.filter(participant__cycle=cycle, proposed__isnull=False)
-        .values("participant__manager__name", "proposed")
+        .values("participant__manager_id", "participant__manager__name", "proposed")
         .annotate(n=Count("pk"))
-        .values_list("participant__manager__name", "proposed", "n")
+        .values_list("participant__manager_id", "participant__manager__name", "proposed", "n")
     )
-    per: dict[str, Counter[Decimal]] = defaultdict(Counter)
+    # by manager, not by name: two managers who share a name are two distributions
+    per: dict[int | None, Counter[Decimal]] = defaultdict(Counter)
+    names: dict[int | None, str] = {}
     everyone: Counter[Decimal] = Counter()
-    for name, proposed, n in rows:
+    for manager_id, name, proposed, n in rows:
         if proposed is None:
             continue
-        per[name or "No manager"][proposed] += n
+        names[manager_id] = name or "No manager"
+        per[manager_id][proposed] += n
         everyone[proposed] += n
 
     def build(name: str, values: Counter[Decimal], overall: Decimal | None) -> Distribution:
         counts: Counter[int] = Counter()
         for value, n in values.items():
-            counts[round(value)] += n
+            point = scale.point(value)  # halves up (2.5 → 3), as every other page
+            if point is not None:
+                counts[int(point["value"])] += n
         total = values.total()
         avg = weighted_mean(values)
         return Distribution(
@@ -190,5 +195,6 @@ def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]
 
     overall = weighted_mean(everyone)
     return build("Everyone", everyone, overall), [
-        build(name, values, overall) for name, values in sorted(per.items())
+        build(names[key], values, overall)
+        for key, values in sorted(per.items(), key=lambda kv: (names[kv[0]].casefold(), kv[0] or 0))
     ]

@@ -247,3 +247,27 @@ def test_calibration_sorts_people_and_compares_each_managers_ratings(t, world):
     assert everyone.total == 8 and everyone.mean == Decimal("2.50")
     assert [(p, n) for p, n, _ in everyone.counts] == [(1, 2), (2, 2), (3, 2), (4, 2), (5, 0)]
     assert managers[0].difference == 0
+
+
+def test_manager_distributions_round_halves_up_and_keep_namesakes_apart(t, world):
+    """A proposed 2.50 is a 3 in the distribution, as on every other page; two managers
+    who share a name are two distributions, not one."""
+    from reviews.selectors import calibration as cal
+
+    cycle = open_cycle(
+        world, t, people=[t.emma, *t.peers], inputs={"self": False, "manager": True, "peers": 0}
+    )
+    for person in [t.emma, *t.peers]:
+        fill(form_of(cycle, "manager", person=person), world.manager, 2)
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    emma = Participant.objects.get(cycle=cycle, person=t.emma)
+    FinalRating.objects.filter(participant=emma).update(proposed=Decimal("2.50"))
+    # a second "Max Manager": Pia stands in as the manager of record of two people
+    namesake = t.peers[0]
+    type(namesake).objects.filter(pk=namesake.pk).update(name="Max Manager")
+    Participant.objects.filter(cycle=cycle, person__in=t.peers[1:]).update(manager=namesake)
+
+    everyone, managers = cal.distributions(cycle)
+    assert [m.manager for m in managers] == ["Max Manager", "Max Manager"]
+    assert sorted(m.total for m in managers) == [4, 4]
+    assert [(p, n) for p, n, _ in everyone.counts] == [(1, 0), (2, 6), (3, 2), (4, 0), (5, 0)]
