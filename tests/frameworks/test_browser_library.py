@@ -75,7 +75,7 @@ def test_hr_admin_compares_and_uses_a_template(page: Any, live_server: Any, worl
 
 
 def test_compare_without_a_choice_explains_itself(page: Any, live_server: Any, world: Any):
-    login(page, live_server, world.employee)
+    login(page, live_server, world.hr)
     page.goto(f"{live_server.url}/frameworks/templates/compare/?keys=product-management")
     expect(page.locator(".error-summary")).to_be_visible()
     shoot_both(page, "library-compare-error")
