@@ -13,7 +13,7 @@ from organizations.audit import changes_between, record, snapshot
 from organizations.models import Organization
 from people.models import LevelChange, PeopleImport, Person
 from people.placement import attach, check_placeable
-from people.signals import person_deactivated, placement_changed
+from people.signals import person_deactivated, placements_held, send_placement_changed
 
 AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
 
@@ -124,7 +124,7 @@ def create_person(
         )
         if level is not None or job_family is not None:
             _log_level(person, actor, start_date, "Added to the directory")
-            placement_changed.send(sender=Person, person=person)
+            send_placement_changed(person)
         record(
             org,
             actor,
@@ -195,7 +195,7 @@ def update_person(
         after = snapshot(person, AUDITED_FIELDS)
         if (person.job_family_id, person.level_uid) != old_level:
             _log_level(person, actor, level_effective_date, level_reason or "Level changed")
-            placement_changed.send(sender=Person, person=person)
+            send_placement_changed(person)
         changes = changes_between(before, after)
         if changes:
             record(org, actor, "person.updated", person, changes=changes)
@@ -372,7 +372,8 @@ def apply_import(
 
     org = people_import.organization
     org.ensure_writable()
-    with transaction.atomic():
+    # readiness is recomputed once for everyone placed, not once per person
+    with transaction.atomic(), placements_held(people_import.organization):
         locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
         if locked.applied_at is not None:
             raise PersonError("This file has already been imported.")

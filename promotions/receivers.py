@@ -9,7 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from growth.signals import readiness_rule_changed
-from people.signals import placement_changed
+from people.signals import placement_changed, placements_changed
 from promotions.services.readiness import refresh_readiness
 from reviews.models import Participant
 from reviews.signals import cycle_released
@@ -30,3 +30,9 @@ def readiness_on_rule(sender: Any, organization: Any, **kwargs: Any) -> None:
 @receiver(placement_changed, dispatch_uid="promotions.readiness_on_placement")
 def readiness_on_placement(sender: Any, person: Any, **kwargs: Any) -> None:
     refresh_readiness(person.organization, [person.pk])
+
+
+@receiver(placements_changed, dispatch_uid="promotions.readiness_on_placements")
+def readiness_on_placements(sender: Any, organization: Any, person_ids: Any, **kwargs: Any) -> None:
+    """A bulk import's people, recomputed together (in batches) once it is written."""
+    refresh_readiness(organization, person_ids)

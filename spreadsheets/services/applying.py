@@ -19,6 +19,7 @@ from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
 from people.services import PersonError, create_person, update_person
+from people.signals import placements_held
 from spreadsheets.models import ImportJob
 from spreadsheets.reader import normalize_name
 from spreadsheets.services.checking import ImportError_
@@ -83,7 +84,9 @@ def apply_import(
             for data in families:
                 draft = apply_family_data(org, data, actor=actor, source=source)
                 drafts[normalize_name(data.name)] = draft
-            created, updated = _apply_people(org, people or [], drafts, actor)
+            # readiness is recomputed once for everyone placed, not once per person
+            with placements_held(org):
+                created, updated = _apply_people(org, people or [], drafts, actor)
         except (FrameworkError, PersonError) as exc:
             raise ImportError_(str(exc)) from exc
         result: dict[str, Any] = {

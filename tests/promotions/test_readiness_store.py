@@ -184,3 +184,23 @@ def test_the_page_and_the_api_are_paged_in_sql(t, world, monkeypatch):
     assert api["count"] == 8 and len(api["items"]) == 2
     assert api["items"][0]["name"] == "Emma Employee" and api["items"][0]["ready"]
     assert "offset=2" in api["next"]
+
+
+def test_an_import_recomputes_readiness_once_for_everyone_it_placed(world, monkeypatch):
+    """Not once per person: a 2,000-person import spent most of its time there."""
+    from promotions import receivers
+    from spreadsheets import services as sheets
+    from spreadsheets.writer import blank_template, example_people
+
+    calls: list[list[int]] = []
+    monkeypatch.setattr(receivers, "refresh_readiness", lambda org, ids=None: calls.append(ids))
+    with scope(world.acme):
+        result = sheets.check_workbook(blank_template(), name="master-template.xlsx")
+        families, people = result.parsed.families, result.parsed.people  # type: ignore[union-attr]
+        sheets.apply_import(world.acme, families, people, actor=world.hr)
+        placed = set(
+            Person.objects.filter(email__in=[p.email for p in example_people()]).values_list(
+                "pk", flat=True
+            )
+        )
+    assert len(calls) == 1 and set(calls[0]) == placed and placed
