@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from people.services import create_person
 from promotions import services
 from promotions.models import CaseStatement, PromotionCase
 
@@ -38,3 +39,17 @@ def case_in_review(
     services.submit_case(case, actor=world.manager, expected_revision=case.revision)
     case.refresh_from_db()
     return case
+
+
+def add_people(world: Any, t: Any, n: int, start: int, code: str = "G2") -> None:
+    """`n` more people on the team's ladder at level `code`, under Max."""
+    for i in range(start, start + n):
+        create_person(
+            world.acme,
+            actor=world.owner,
+            name=f"Extra {i:03}",
+            email=f"extra{i}@acme.test",
+            manager=t.max,
+            job_family=t.family,
+            level=t.levels[code],
+        )

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from growth import services as growth_services
 from growth.selectors import gap_report
-from people.services import create_person, update_person
+from people.services import update_person
 from promotions.access import viewer_of
 from promotions.selectors import candidate_for, readiness_list
 from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.promotions.helpers import add_people
 
 pytestmark = pytest.mark.django_db
 
@@ -110,25 +111,12 @@ def test_filters_and_everyone(t, world):
     assert {c.person for c in fam} == {t.emma, t.max}
 
 
-def _add_people(world, t, n, start, code):
-    for i in range(start, start + n):
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Extra {i}",
-            email=f"extra{i}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels[code],
-        )
-
-
 def test_query_count_does_not_grow_with_people(t, world):
     reviewed(world, t, READY)
-    _add_people(world, t, 2, 0, "G2")
+    add_people(world, t, 2, 0, "G2")
     with CaptureQueriesContext(connection) as small:
         readiness_list(world.acme, viewer_of(world.hr), everyone=True)
-    _add_people(world, t, 12, 2, "G3")
+    add_people(world, t, 12, 2, "G3")
     with CaptureQueriesContext(connection) as large:
         result = readiness_list(world.acme, viewer_of(world.hr), everyone=True)
     assert len(result.candidates) == 16  # Emma, Max and the 14 extra people

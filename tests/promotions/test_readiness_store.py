@@ -12,12 +12,13 @@ from django.urls import reverse
 from growth import services as growth_services
 from organizations.scoping import scope
 from people.models import Person
-from people.services import create_person, update_person
+from people.services import update_person
 from promotions.access import viewer_of
 from promotions.models import ReadinessRecord
 from promotions.selectors import candidates_for, readiness_list
 from promotions.services.readiness import refresh_readiness, stale_people
 from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.promotions.helpers import add_people
 
 pytestmark = pytest.mark.django_db
 
@@ -140,23 +141,10 @@ def test_the_rows_are_the_organizations_own(t, world):
     assert ReadinessRecord.objects.filter(organization=world.acme).count() >= 2
 
 
-def _add_people(world, t, n, start, code="G2"):
-    for i in range(start, start + n):
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Zed {i:03}",
-            email=f"zed{i}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels[code],
-        )
-
-
 def test_the_page_and_the_api_are_paged_in_sql(t, world, monkeypatch):
     monkeypatch.setattr("promotions.views.readiness.PAGE_SIZE", 3)
     reviewed(world, t, READY)
-    _add_people(world, t, 3, 0)  # 5 on a ladder: Emma, Max and 3 more
+    add_people(world, t, 3, 0)  # 5 on a ladder: Emma, Max and 3 more
     client = world.client_for(world.hr)
     url = reverse("promotions:readiness") + "?show=everyone"
     first = client.get(url)
@@ -169,7 +157,7 @@ def test_the_page_and_the_api_are_paged_in_sql(t, world, monkeypatch):
     assert "Page 2 of 2" in second and second.count("Start a case<span") == 2
     with CaptureQueriesContext(connection) as small:
         assert client.get(url + "&page=2").status_code == 200
-    _add_people(world, t, 3, 100)
+    add_people(world, t, 3, 100)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url + "&page=2").status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
