@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from reviews.hooks import form_notes
 from reviews.models import FormItem, ReviewForm, Scale
 from reviews.selectors.ratings import mean
 
@@ -17,6 +19,7 @@ class CompetencyBlock:
     category: str
     items: list[FormItem] = field(default_factory=list)
     summary: str = ""
+    notes: list[dict[str, Any]] = field(default_factory=list)  # from `reviews.hooks`
 
     @property
     def mean(self) -> Decimal | None:
@@ -105,3 +108,14 @@ def form_page(form: ReviewForm) -> FormPage:
         rated=rated,
         to_redo=sum(1 for it in live if it.needs_new_rating),
     )
+
+
+def with_notes(page: FormPage) -> FormPage:
+    """Put beside each competency (its first block) what other apps keep for it through
+    `reviews.hooks` — the person's open and completed action items. For the full page,
+    not for an autosave's answer."""
+    notes = form_notes(page.form)
+    for section in page.sections:
+        for block in section.competencies:
+            block.notes = notes.pop(block.uid, [])
+    return page

@@ -26,7 +26,7 @@ from reviews.models import (
     ReviewCycle,
     ReviewForm,
 )
-from reviews.selectors.form_page import form_page
+from reviews.selectors.form_page import form_page, with_notes
 from reviews.views.common import get_form, get_participant, post_only, viewer
 
 Status = ReviewCycle.Status
@@ -117,7 +117,7 @@ def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewFo
 
 
 def _context(request: HttpRequest, form: ReviewForm, mode: str, **extra: Any) -> dict[str, Any]:
-    page = form_page(form)
+    page = with_notes(form_page(form))
     return {
         "form": form,
         "mode": mode,

@@ -1,9 +1,12 @@
 """The next review: each competency on a self or manager review shows the person's open
-and completed action items for it (through `reviews.hooks`); peers never see them."""
+and completed action items for it (through `reviews.hooks`), on the page; peers never see
+them."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from lxml import html
 
 from growth import services
 from growth.selectors import targets_for
@@ -13,6 +16,10 @@ from reviews.models import Participant, ReviewForm
 from tests.growth.factories import growth_team
 
 pytestmark = pytest.mark.django_db
+
+
+def form_url(form: ReviewForm) -> str:
+    return reverse("reviews:form", kwargs={"form_id": form.public_id})
 
 
 def test_review_forms_show_the_plan_beside_each_competency(acme_scope, world):
@@ -54,5 +61,21 @@ def test_review_forms_show_the_plan_beside_each_competency(acme_scope, world):
         assert [i.pk for i in notes[comps["Craft"]][0]["done"]] == [done.pk]
         assert notes[comps["Craft"]][0]["live"] == []  # the dropped one is not shown
         assert comps["Communication"] not in notes
-    peer_form = ReviewForm.objects.filter(cycle=cycle, kind="peer").first()
+    peer_form = ReviewForm.objects.get(cycle=cycle, kind="peer", reviewer=t.peers[0])
     assert form_notes(peer_form) == {}
+
+    # and the form pages show them, inside each competency's block
+    def plan_on_page(user, form):
+        response = world.client_for(user).get(form_url(form))
+        assert response.status_code == 200
+        tree = html.fromstring(response.content)
+        return {
+            block.get("id")[2:]: [li.text_content().split(" (")[0] for li in block.xpath(".//li")]
+            for block in tree.xpath('//section[contains(@class, "competency-block")]')
+            if block.xpath('.//aside[@class="form-plan"]')
+        }
+
+    expected = {comps["Delivery"]: ["→ Ship it"], comps["Craft"]: ["✓ Add tests"]}
+    assert plan_on_page(world.employee, forms["self"]) == expected
+    assert plan_on_page(world.manager, forms["manager"]) == expected
+    assert plan_on_page(t.peer_users[0], peer_form) == {}
