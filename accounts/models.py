@@ -4,12 +4,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from organizations.models import Role
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 INVITATION_DAYS = 14
 
@@ -35,13 +34,7 @@ class Invitation(TenantModel):
         related_name="invitations",
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    invited_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

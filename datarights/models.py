@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import PublicIdField, TenantModel
+from organizations.scoping import PublicIdField, TenantModel, user_link
 
 
 def export_path(instance: OrganizationExport, filename: str) -> str:
@@ -31,9 +30,7 @@ class OrganizationExport(TenantModel):
     size = models.PositiveBigIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -70,14 +67,10 @@ class OrganizationDeletion(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     due_at = models.DateTimeField()
     notify = models.JSONField(default=list, blank=True, help_text="The owners' addresses")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cancelled_by = user_link()
     done_at = models.DateTimeField(null=True, blank=True)
     deleted_rows = models.PositiveIntegerField(default=0)
 

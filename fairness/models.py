@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantManager, TenantModel
+from organizations.scoping import TenantManager, TenantModel, user_link
 
 PREFER_NOT = "Prefer not to say"
 PURPOSES = ("self", "analytics")
@@ -112,9 +111,7 @@ class PastDecisionUpload(TenantModel):
     filename = models.CharField(max_length=200)
     default_attribute = models.CharField(max_length=80)
     rows = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from frameworks import limits
 from frameworks.errors import PublishedVersionError
-from organizations.scoping import TenantManager, TenantModel, TenantQuerySet, new_public_id
+from organizations.scoping import (
+    TenantManager,
+    TenantModel,
+    TenantQuerySet,
+    new_public_id,
+    user_link,
+)
 
 
 class Track(models.TextChoices):
@@ -87,22 +92,10 @@ class FrameworkVersion(TenantModel):
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped on every edit of a draft; guards concurrent edits."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_link()
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -358,13 +351,7 @@ class DraftEdit(TenantModel):
     seq = models.PositiveIntegerField()
     label = models.CharField(max_length=200)
     payload = models.JSONField(default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_link()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

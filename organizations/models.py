@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import PublicIdField, TenantManager, TenantQuerySet
+from organizations.scoping import PublicIdField, TenantManager, TenantQuerySet, user_link
 
 _LEGAL_DUTY: ContextVar[bool] = ContextVar("legal_duty", default=False)
 
@@ -175,13 +175,7 @@ class AuditEntry(models.Model):
     )
     public_id = PublicIdField()
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_link()
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=80)
     target_type = models.CharField(max_length=60, blank=True)

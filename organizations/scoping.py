@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
@@ -248,6 +249,18 @@ class PublicIdField(models.CharField):
         kwargs.setdefault("editable", False)
         kwargs.setdefault("unique", True)
         super().__init__(*args, **kwargs)
+
+
+def user_link() -> Any:
+    """A model's link to the user who did something (created, decided, requested…):
+    optional, cleared when the user is deleted, with no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class TenantModel(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantManager, TenantModel, TenantQuerySet
+from organizations.scoping import TenantManager, TenantModel, TenantQuerySet, user_link
 
 if TYPE_CHECKING:
     from frameworks.models import Level
@@ -163,13 +163,7 @@ class LevelChange(TenantModel):
     level_title = models.CharField(max_length=120, blank=True)
     effective_date = models.DateField(default=timezone.localdate)
     reason = models.CharField(max_length=200, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -190,13 +184,7 @@ class PeopleImport(TenantModel):
     filename = models.CharField(max_length=200, blank=True)
     header = models.JSONField(default=list, blank=True)
     rows = models.JSONField(default=list, blank=True, help_text="Raw cells, one list a row")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
 

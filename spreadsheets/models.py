@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 
 def upload_path(job: ImportJob, filename: str) -> str:
@@ -40,9 +39,7 @@ class ImportJob(TenantModel):
     errors = models.JSONField(default=list, blank=True, help_text="Problems found in the file")
     payload = models.JSONField(default=dict, blank=True, help_text="The validated content")
     result = models.JSONField(default=dict, blank=True, help_text="What the import created")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     # the lease: whoever runs the job stamps this while it works; a running job whose

@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 
 def hash_secret(value: str) -> str:
@@ -155,9 +154,7 @@ class ScimToken(TenantModel):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=24, help_text="The first characters, to recognise it.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

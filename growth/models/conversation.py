@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 
 class CareerConversation(TenantModel):
@@ -26,9 +25,7 @@ class CareerConversation(TenantModel):
     held_on = models.DateField()
     notes = models.TextField(blank=True)
     next_follow_up = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 
 class ActionItem(TenantModel):
@@ -64,9 +63,7 @@ class ActionItem(TenantModel):
         related_name="+",
         help_text="The review cycle whose gap report it came from.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -109,9 +106,7 @@ class ActionItemEvent(TenantModel):
     )
     item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_link()
     actor_label = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
     note = models.TextField(blank=True)

@@ -3,11 +3,10 @@ gap report and reused by promotions."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, user_link
 
 DEFAULT_PERCENT = 80
 DEFAULT_SUGGESTIONS = 3
@@ -41,9 +40,7 @@ class GrowthSettings(TenantModel):
     )
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_link()
 
     class Meta:
         verbose_name_plural = "growth settings"
