@@ -5,7 +5,6 @@ dictionaries out (they are stored on the ImportJob and shown on the preview page
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from frameworks.identity import carry_uids
 from frameworks.schema import FamilyData
 from spreadsheets.reader import normalize_name
 from spreadsheets.validator import PersonRow
+from spreadsheets.writer import PersonOut
 
 
 def _level_sig(lv: Any) -> tuple[Any, ...]:
@@ -121,13 +121,9 @@ def compare_family(
 
 
 @dataclass
-class ExistingPerson:
-    email: str
-    name: str
-    manager_email: str
-    family: str
-    level: str
-    start_date: dt.date | None
+class ExistingPerson(PersonOut):
+    """A person the organization has: their People sheet row, and whether they are active."""
+
     is_active: bool = True
 
 

@@ -3,6 +3,7 @@ workbook, see its problems or a preview, confirm, follow the progress."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -129,25 +130,24 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
     return render(request, "spreadsheets/job.html", context)
 
 
-@org_required(Role.HR_ADMIN)
-def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+def _act_on_job(request: HttpRequest, job_id: str, action: Callable[..., object]) -> HttpResponse:
+    """POST only: `action` on one of the organization's import jobs (another
+    organization's is a 404); a refusal becomes a message on the job page."""
     item = get_object_or_404(ImportJob, public_id=job_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        confirm_import(item, actor=request.user)
+        action(item, actor=request.user)
     except ImportError_ as exc:
         messages.error(request, str(exc))
     return redirect("spreadsheets:job", job_id=item.public_id)
 
 
 @org_required(Role.HR_ADMIN)
+def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+    return _act_on_job(request, job_id, confirm_import)
+
+
+@org_required(Role.HR_ADMIN)
 def retry(request: HttpRequest, job_id: str) -> HttpResponse:
-    item = get_object_or_404(ImportJob, public_id=job_id)  # another organization's: 404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        retry_import(item, actor=request.user)
-    except ImportError_ as exc:
-        messages.error(request, str(exc))
-    return redirect("spreadsheets:job", job_id=item.public_id)
+    return _act_on_job(request, job_id, retry_import)

@@ -12,6 +12,7 @@ from frameworks.services import current_draft, version_to_data
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
+from spreadsheets.services.selectors import person_out
 from spreadsheets.writer import PersonOut, build_workbook
 
 
@@ -40,14 +41,7 @@ def people_rows(family: JobFamily | None = None) -> list[PersonOut]:
     if family is not None:
         people = people.filter(job_family=family)
     return [
-        PersonOut(
-            email=p.email,
-            name=p.name,
-            manager_email=p.manager.email if p.manager else "",
-            family=p.job_family.name if p.job_family else "",
-            level=p.level.code if p.level else "",
-            start_date=p.start_date,
-        )
+        person_out(p)
         for p in people.select_related("manager", "job_family").order_by("name", "email")
         if p.job_family and p.level
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
@@ -13,6 +14,7 @@ from frameworks.services import current_draft
 from people.models import Person
 from spreadsheets.diff import ExistingPerson
 from spreadsheets.validator import ExistingFamily, OrgContext
+from spreadsheets.writer import PersonOut
 
 
 def people_version(family: JobFamily) -> FrameworkVersion | None:
@@ -38,20 +40,21 @@ def org_context() -> OrgContext:
     )
 
 
+def person_out(p: Person) -> PersonOut:
+    """A person as a row of the People sheet (select the manager and job family)."""
+    return PersonOut(
+        email=p.email,
+        name=p.name,
+        manager_email=p.manager.email if p.manager else "",
+        family=p.job_family.name if p.job_family else "",
+        level=p.level.code if p.level else "",
+        start_date=p.start_date,
+    )
+
+
 def existing_people() -> dict[str, ExistingPerson]:
     rows = Person.objects.select_related("manager", "job_family")
-    return {
-        p.email: ExistingPerson(
-            email=p.email,
-            name=p.name,
-            manager_email=p.manager.email if p.manager else "",
-            family=p.job_family.name if p.job_family else "",
-            level=p.level.code if p.level else "",
-            start_date=p.start_date,
-            is_active=p.is_active,
-        )
-        for p in rows
-    }
+    return {p.email: ExistingPerson(**asdict(person_out(p)), is_active=p.is_active) for p in rows}
 
 
 def target_family(data: FamilyData) -> JobFamily | None:

@@ -128,23 +128,22 @@ class PeopleSheet(SheetParser):
         in_sheet = set(rows_by_email)
         known = in_sheet | self.context.people_emails
         manager_of = {p.email: p.manager_email for p in links}
+
+        def manager_problem(p: PersonRow, message: str) -> None:
+            column = "manager email"
+            self.problem(sheet.name, p.row, table.label(column), table.cell(p.row, column), message)
+
         for p in links:  # reporting lines are checked even on rows with other problems
             if p.manager_email and p.manager_email not in known:
-                self.problem(
-                    sheet.name,
-                    p.row,
-                    table.label("manager email"),
-                    table.cell(p.row, "manager email"),
+                manager_problem(
+                    p,
                     f"The manager {p.manager_email} is not on this sheet or in your people "
                     "directory. Add them as a row, or correct the address.",
                 )
                 continue
             if p.manager_email in self.context.inactive_emails and p.manager_email not in in_sheet:
-                self.problem(
-                    sheet.name,
-                    p.row,
-                    table.label("manager email"),
-                    table.cell(p.row, "manager email"),
+                manager_problem(
+                    p,
                     f"The manager {p.manager_email} is deactivated in your people directory and "
                     "cannot manage anyone. Choose another manager, or reactivate them first.",
                 )
@@ -153,11 +152,8 @@ class PeopleSheet(SheetParser):
             current = p.manager_email
             while current and current in manager_of:
                 if current in seen:
-                    self.problem(
-                        sheet.name,
-                        p.row,
-                        table.label("manager email"),
-                        table.cell(p.row, "manager email"),
+                    manager_problem(
+                        p,
                         f"The reporting lines loop back to {p.email}: {p.email} cannot (even "
                         "indirectly) manage their own manager.",
                     )
