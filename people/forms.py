@@ -23,17 +23,30 @@ LEVEL_HELP = (
     "pending until the draft is published."
 )
 
+DATE = forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+
 
 def level_label(level: Level) -> str:
     return f"{level.code} · {level.title} ({level.get_track_display()} track)"
 
 
-class LevelChoiceField(forms.ModelChoiceField):
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """An optional choice of one of the organization's rows, posted as its public id. The
+    form sets the queryset in `__init__`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", None)
+        kwargs.setdefault("to_field_name", "public_id")
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class LevelChoiceField(PublicIdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return level_label(obj)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(PublicIdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.title})" if obj.title else obj.name
 
@@ -72,30 +85,21 @@ class PersonForm(forms.Form):
     )
     manager = PersonChoiceField(
         label="Manager",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         empty_label="No manager (top of the organization)",
     )
-    job_family: forms.ModelChoiceField = forms.ModelChoiceField(
+    job_family: forms.ModelChoiceField = PublicIdChoiceField(
         label="Job family",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         empty_label="Not placed on a ladder yet",
     )
     level = LevelChoiceField(
         label="Level",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         empty_label="No level yet",
         help_text=LEVEL_HELP,
     )
     start_date = forms.DateField(
         label="Start date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        widget=DATE,
         help_text="The day they joined the company.",
     )
 
@@ -157,7 +161,7 @@ class EditPersonForm(PersonForm):
     level_effective_date = forms.DateField(
         label="Date the new level takes effect",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        widget=DATE,
         help_text="Only needed when you change the job family or level. Recorded in their "
         "level history.",
     )
@@ -394,32 +398,23 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(widget=forms.HiddenInput)
     level = LevelChoiceField(
         label="New level",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         help_text="Each person moves to this level, in its job family.",
     )
-    family: forms.ModelChoiceField = forms.ModelChoiceField(
+    family: forms.ModelChoiceField = PublicIdChoiceField(
         label="New job family",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         empty_label="Choose a job family",
         help_text="Their level is cleared: a level belongs to one family's ladder. Place them "
         "on a level of the new family afterwards.",
     )
     manager = PersonChoiceField(
         label="New manager",
-        queryset=None,
-        to_field_name="public_id",
-        required=False,
         empty_label="No manager (top of the organization)",
     )
     choice = forms.ChoiceField(label="Invite them", required=False)
     effective_date = forms.DateField(
         label="Date the change takes effect",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        widget=DATE,
         help_text="Recorded in each person's level history.",
     )
     reason = forms.CharField(
