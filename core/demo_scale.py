@@ -308,8 +308,9 @@ def _cycle(
 ) -> Any:
     """A cycle for `people`: created, launched, answered and calibrated; released when
     `finish` (then dated in the past)."""
+    from growth.demo import release_in_the_past
     from reviews import services as rs
-    from reviews.models import FinalRating, ReviewCycle
+    from reviews.models import FinalRating
 
     cycle = rs.create_cycle(
         org,
@@ -336,17 +337,7 @@ def _cycle(
         )
     if not finish:
         return cycle
-    cycle.refresh_from_db()
-    rs.finalize_calibration(cycle, expected_revision=cycle.revision, actor=hr)
-    cycle.refresh_from_db()
-    rs.release_cycle(cycle, expected_revision=cycle.revision, actor=hr)
-    ReviewCycle.objects.filter(pk=cycle.pk).update(
-        created_at=_at(release - dt.timedelta(days=45)),
-        launched_at=_at(release - dt.timedelta(days=40)),
-        calibration_at=_at(release - dt.timedelta(days=10)),
-        finalized_at=_at(release - dt.timedelta(days=5)),
-        released_at=_at(release),
-    )
+    release_in_the_past(cycle, release, actor=hr)
     for person_id in list(skill):  # people grow between cycles
         skill[person_id] += 0.15 + rng.gauss(0, 0.1)
     cycle.refresh_from_db()

@@ -175,6 +175,22 @@ def _run_cycle(
     _answer(cycle, skills, rng, release - dt.timedelta(days=15))
     cycle.refresh_from_db()
     rs.open_calibration(cycle, expected_revision=cycle.revision, actor=actor)
+    release_in_the_past(
+        cycle,
+        release,
+        actor=actor,
+        self_due=release - dt.timedelta(days=25),
+        peer_due=release - dt.timedelta(days=25),
+        manager_due=release - dt.timedelta(days=18),
+        calibration_due=release - dt.timedelta(days=6),
+    )
+    cycle.refresh_from_db()
+    return cycle
+
+
+def release_in_the_past(cycle: ReviewCycle, release: dt.date, *, actor: Any, **dates: Any) -> None:
+    """Finalize and release a cycle in calibration, then date its steps as if it was
+    released on `release` (`dates`: more of the cycle's dates to set, e.g. due dates)."""
     cycle.refresh_from_db()
     rs.finalize_calibration(cycle, expected_revision=cycle.revision, actor=actor)
     cycle.refresh_from_db()
@@ -185,13 +201,8 @@ def _run_cycle(
         calibration_at=_at(release - dt.timedelta(days=10)),
         finalized_at=_at(release - dt.timedelta(days=5)),
         released_at=_at(release),
-        self_due=release - dt.timedelta(days=25),
-        peer_due=release - dt.timedelta(days=25),
-        manager_due=release - dt.timedelta(days=18),
-        calibration_due=release - dt.timedelta(days=6),
+        **dates,
     )
-    cycle.refresh_from_db()
-    return cycle
 
 
 def _backdate(item: ActionItem, created: dt.date, due: dt.date) -> None:
