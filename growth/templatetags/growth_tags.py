@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from reviews.templatetags import reviews_tags
+
 register = template.Library()
 
 
@@ -39,12 +41,8 @@ def days_overdue(due: dt.date | None) -> int:
     return max((timezone.localdate() - due).days, 0)
 
 
-@register.filter
-def get(mapping: Any, key: Any) -> Any:
-    try:
-        return mapping.get(key)
-    except AttributeError:
-        return None
+# `mapping|get:key`, the same lookup as the review pages
+register.filter("get", reviews_tags.get)
 
 
 @register.filter
