@@ -11,6 +11,17 @@ from frameworks import limits
 from frameworks.models import SCOPE_SUGGESTIONS, Track
 
 
+def optional_text(label: str, *, max_length: int, rows: int, help_text: str) -> forms.CharField:
+    """An optional text of a few lines."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class RevisionMixin(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput(attrs={"class": "draft-revision"}))
 
@@ -21,11 +32,10 @@ class FamilyForm(forms.Form):
         max_length=120,
         help_text="What people in this family do, e.g. Product Management or Engineering.",
     )
-    description = forms.CharField(
-        label="Description",
-        required=False,
+    description = optional_text(
+        "Description",
         max_length=limits.FAMILY_DESCRIPTION,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="One or two sentences people see at the top of their ladder.",
     )
 
@@ -59,18 +69,16 @@ class LevelForm(RevisionMixin):
         help_text="How far this level's work reaches: " + ", ".join(SCOPE_SUGGESTIONS) + ".",
         widget=forms.TextInput(attrs={"list": "scope-suggestions", "class": "input--medium"}),
     )
-    summary = forms.CharField(
-        label="Summary",
-        required=False,
+    summary = optional_text(
+        "Summary",
         max_length=limits.LEVEL_SUMMARY,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="What someone at this level does, in two or three sentences.",
     )
-    key_question = forms.CharField(
-        label="Key developmental question",
-        required=False,
+    key_question = optional_text(
+        "Key developmental question",
         max_length=limits.KEY_QUESTION,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="The question someone at this level works on, e.g. “How do I make my "
         "product area succeed without me in every decision?”",
     )
@@ -92,11 +100,10 @@ class CompetencyForm(RevisionMixin):
         label="Competency name", max_length=160, help_text="e.g. Prioritization."
     )
     category = forms.ChoiceField(label="Category", required=False)
-    description = forms.CharField(
-        label="Description",
-        required=False,
+    description = optional_text(
+        "Description",
         max_length=limits.COMPETENCY_DESCRIPTION,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="What this competency covers, in a sentence or two.",
     )
 
@@ -121,11 +128,10 @@ class PublishForm(RevisionMixin):
         "Strategy at PM3 and PM4”.",
         error_messages={"required": "Say in a sentence what changed in this version."},
     )
-    reason = forms.CharField(
-        label="Why publish with flagged statements?",
-        required=False,
+    reason = optional_text(
+        "Why publish with flagged statements?",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="Kept in the version note and the audit log, e.g. “Wording agreed with "
         "the managers; we fix it in v4”.",
     )
