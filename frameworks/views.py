@@ -20,6 +20,7 @@ from frameworks.selectors import (
     people_in_family,
     people_moving,
 )
+from frameworks.views_editor import family_and_draft
 from organizations.access import org_required
 from organizations.models import Role
 
@@ -159,13 +160,16 @@ def start_draft(request: HttpRequest, family_id: str) -> HttpResponse:
     return redirect("frameworks:editor", family.public_id)
 
 
+def _no_draft(request: HttpRequest, family: JobFamily, doing: str) -> HttpResponse:
+    messages.info(request, f"{family.name} has no draft to {doing}.")
+    return redirect("frameworks:family", family.public_id)
+
+
 @org_required(Role.HR_ADMIN)
 def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
-    family = get_object_or_404(JobFamily, public_id=family_id)
-    draft = services.current_draft(family)
+    family, draft = family_and_draft(family_id)
     if draft is None:
-        messages.info(request, f"{family.name} has no draft to discard.")
-        return redirect("frameworks:family", family.public_id)
+        return _no_draft(request, family, "discard")
     if request.method == "POST":
         revision = request.POST.get("revision", "")
         try:
@@ -188,11 +192,9 @@ def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 def publish(request: HttpRequest, family_id: str) -> HttpResponse:
-    family = get_object_or_404(JobFamily, public_id=family_id)
-    draft = services.current_draft(family)
+    family, draft = family_and_draft(family_id)
     if draft is None:
-        messages.info(request, f"{family.name} has no draft to publish.")
-        return redirect("frameworks:family", family.public_id)
+        return _no_draft(request, family, "publish")
     flagged = lint_version(draft).flagged
     form = PublishForm(
         request.POST or None, initial={"revision": draft.revision}, open_flags=len(flagged)

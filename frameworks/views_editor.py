@@ -50,7 +50,8 @@ def posted_statements(data: Any) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _draft(family_id: str) -> tuple[JobFamily, FrameworkVersion | None]:
+def family_and_draft(family_id: str) -> tuple[JobFamily, FrameworkVersion | None]:
+    """The organization's family (404 when it has none by that id) and its draft, if any."""
     family = get_object_or_404(JobFamily, public_id=family_id)
     return family, services.current_draft(family)
 
@@ -117,7 +118,7 @@ def _refused(request: HttpRequest, family: JobFamily, error: Exception) -> HttpR
 
 @org_required(Role.HR_ADMIN)
 def editor(request: HttpRequest, family_id: str) -> HttpResponse:
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None:
         messages.info(request, f"{family.name} has no draft. Start one to make changes.")
         return redirect("frameworks:family", family.public_id)
@@ -128,7 +129,7 @@ def editor(request: HttpRequest, family_id: str) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 def undo(request: HttpRequest, family_id: str) -> HttpResponse:
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None or request.method != "POST":
         return redirect("frameworks:editor", family.public_id)
     try:
@@ -166,7 +167,7 @@ def _cell_context(
 @org_required(Role.HR_ADMIN)
 def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: str) -> HttpResponse:
     """GET: the cell (with `?edit=1`, its editor); POST: save the cell, answer the row."""
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
     get_object_or_404(Level, version=draft, uid=level_uid)
@@ -244,7 +245,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
 @org_required(Role.HR_ADMIN)
 def statement_accept(request: HttpRequest, family_id: str, statement_uid: str) -> HttpResponse:
     """POST: keep a machine-drafted statement as written (it is no longer flagged)."""
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
     get_object_or_404(Statement, version=draft, uid=statement_uid)
@@ -421,7 +422,7 @@ PAGES = {
 def _item_form(request: HttpRequest, family_id: str, kind: str, uid: str = "") -> HttpResponse:
     """Add (no `uid`) or edit a level, category or competency of the draft."""
     page = PAGES[kind]
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
     item = get_object_or_404(page.model, version=draft, uid=uid) if uid else None
@@ -479,7 +480,7 @@ def item_action(request: HttpRequest, family_id: str, verb: str, **uid: str) -> 
     ((key, value),) = uid.items()  # level_uid=…, category_uid=… or competency_uid=…
     kind = key.removesuffix("_uid")
     page = PAGES[kind]
-    family, draft = _draft(family_id)
+    family, draft = family_and_draft(family_id)
     if draft is None:
         return redirect("frameworks:family", family.public_id)
     item = get_object_or_404(page.model, version=draft, uid=value)
