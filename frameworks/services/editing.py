@@ -56,6 +56,32 @@ def _item_edit(
     )
 
 
+def _edit_fields(
+    draft: FrameworkVersion,
+    kind: ItemKind,
+    item: Any,
+    changes: dict[str, Any],
+    *,
+    actor: Any,
+    expected_revision: int | None,
+) -> Any:
+    """The edit "Edit <kind> <label>": new values for some of the item's fields (no
+    changes, no edit). Returns the item as it is now."""
+    if changes:
+        name = kind.label(item)
+        _item_edit(
+            draft,
+            kind,
+            "Edit",
+            name,
+            {"op": f"update_{kind.name}", "changes": {item.uid: changes}},
+            actor=actor,
+            expected_revision=expected_revision,
+            data={kind.name: name, "fields": sorted(changes)},
+        )
+    return kind.get(draft, item.uid)
+
+
 def _add(
     kind: ItemKind,
     draft: FrameworkVersion,
@@ -232,18 +258,9 @@ def update_level(
 ) -> Level:
     level = LEVEL.get(draft, level_uid)
     clean = {k: v for k, v in _level_fields(fields).items() if getattr(level, k) != v}
-    if clean:
-        _item_edit(
-            draft,
-            LEVEL,
-            "Edit",
-            level.code,
-            {"op": "update_level", "changes": {level.uid: clean}},
-            actor=actor,
-            expected_revision=expected_revision,
-            data={"level": level.code, "fields": sorted(clean)},
-        )
-    return LEVEL.get(draft, level_uid)
+    return _edit_fields(
+        draft, LEVEL, level, clean, actor=actor, expected_revision=expected_revision
+    )
 
 
 # --- categories --------------------------------------------------------------------------------
@@ -395,18 +412,9 @@ def update_competency(
     if wanted.get("category"):
         CATEGORY.get(draft, wanted["category"])
     changes = {k: v for k, v in wanted.items() if snap[k] != (v or "")}
-    if changes:
-        _item_edit(
-            draft,
-            COMPETENCY,
-            "Edit",
-            comp.name,
-            {"op": "update_competency", "changes": {comp.uid: changes}},
-            actor=actor,
-            expected_revision=expected_revision,
-            data={"competency": comp.name, "fields": sorted(changes)},
-        )
-    return COMPETENCY.get(draft, competency_uid)
+    return _edit_fields(
+        draft, COMPETENCY, comp, changes, actor=actor, expected_revision=expected_revision
+    )
 
 
 # --- moving and removing any item ------------------------------------------------------------
