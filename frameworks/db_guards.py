@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from organizations.db_guards import PG_NOT_PURGING, SQLITE_NOT_PURGING, Trigger
+from organizations.db_guards import (
+    PG_NOT_PURGING,
+    SQLITE_NOT_PURGING,
+    Trigger,
+    closed_row_fixed,
+)
 
 ITEMS = [
     "frameworks_level",
@@ -35,15 +40,6 @@ def _published(ref: str) -> str:
 
 
 PG_SETUP = f"""
-CREATE OR REPLACE FUNCTION clb_version_published_fixed() RETURNS trigger AS $$
-BEGIN
-  IF OLD.status = 'published'
-     AND (to_jsonb(NEW) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}')
-         IS DISTINCT FROM (to_jsonb(OLD) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}') THEN
-    RAISE EXCEPTION '{MESSAGE}';
-  END IF;
-  RETURN NEW;
-END; $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION clb_published_item_guard() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -71,24 +67,16 @@ END; $$ LANGUAGE plpgsql;
 """  # noqa: S608 (constants only)
 
 
-def _version_columns() -> list[str]:
+def triggers() -> Iterator[Trigger]:
     from frameworks.models import FrameworkVersion
 
-    columns = [f.column for f in FrameworkVersion._meta.concrete_fields]
-    return [c for c in columns if c and c not in LOOSE]
-
-
-def triggers() -> Iterator[Trigger]:
     abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _version_columns())
-    yield Trigger(
-        name="clb_version_published_fixed",
-        table=VERSIONS,
-        sqlite=f"CREATE TRIGGER clb_version_published_fixed BEFORE UPDATE ON {VERSIONS} "
-        f"WHEN OLD.status = 'published' AND ({changed}) {abort}",
-        postgresql=f"CREATE TRIGGER clb_version_published_fixed BEFORE UPDATE ON {VERSIONS} "
-        "FOR EACH ROW EXECUTE FUNCTION clb_version_published_fixed()",
-        postgresql_setup=PG_SETUP,
+    yield closed_row_fixed(
+        "clb_version_published_fixed",
+        FrameworkVersion,
+        closed="OLD.status = 'published'",
+        loose=LOOSE,
+        message=MESSAGE,
     )
     yield Trigger(
         name="clb_version_published_kept",

@@ -72,6 +72,45 @@ class Trigger:
     postgresql_setup: str = ""
 
 
+def closed_row_fixed(
+    name: str,
+    model: Any,
+    *,
+    closed: str,
+    loose: list[str],
+    message: str,
+    purge_passes: bool = False,
+) -> Trigger:
+    """A trigger `name` that refuses to change a closed row of `model` (`closed`: the SQL
+    condition on `OLD`, e.g. "OLD.status = 'published'") in any column but the `loose`
+    ones (nullable links a deleted user clears). With `purge_passes`, `purging()` lets an
+    update through."""
+    table = model._meta.db_table
+    columns = [f.column for f in model._meta.concrete_fields if f.column and f.column not in loose]
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+    others = "".join(f" - '{c}'" for c in loose)
+    pg_when = f"{PG_NOT_PURGING} AND {closed}" if purge_passes else closed
+    sqlite_when = f"{SQLITE_NOT_PURGING} AND {closed}" if purge_passes else closed
+    return Trigger(
+        name=name,
+        table=table,
+        sqlite=f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} "
+        f"WHEN {sqlite_when} AND ({changed}) BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        postgresql=f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+        postgresql_setup=f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+  IF {pg_when}
+     AND (to_jsonb(NEW){others}) IS DISTINCT FROM (to_jsonb(OLD){others}) THEN
+    RAISE EXCEPTION '{message}';
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+""",
+    )
+
+
 Provider = Callable[[], Iterable[Trigger]]
 _providers: list[Provider] = []
 

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from organizations.db_guards import PG_NOT_PURGING, SQLITE_NOT_PURGING, Trigger
+from organizations.db_guards import (
+    PG_NOT_PURGING,
+    SQLITE_NOT_PURGING,
+    Trigger,
+    closed_row_fixed,
+)
 
 CASES = "promotions_promotioncase"
 PARTS = [
@@ -38,15 +43,6 @@ def _closed(ref: str) -> str:
 
 
 PG_SETUP = f"""
-CREATE OR REPLACE FUNCTION clb_promotion_case_fixed() RETURNS trigger AS $$
-BEGIN
-  IF {PG_NOT_PURGING} AND OLD.status IN {CLOSED}
-     AND (to_jsonb(NEW) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}')
-         IS DISTINCT FROM (to_jsonb(OLD) - '{LOOSE[0]}' - '{LOOSE[1]}' - '{LOOSE[2]}') THEN
-    RAISE EXCEPTION '{MESSAGE}';
-  END IF;
-  RETURN NEW;
-END; $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION clb_promotion_part_guard() RETURNS trigger AS $$
 BEGIN
   IF {PG_NOT_PURGING} AND ((TG_OP = 'UPDATE' AND EXISTS (
@@ -60,24 +56,17 @@ END; $$ LANGUAGE plpgsql;
 """  # noqa: S608 (constants only)
 
 
-def _case_columns() -> list[str]:
+def triggers() -> Iterator[Trigger]:
     from promotions.models import PromotionCase
 
-    columns = [f.column for f in PromotionCase._meta.concrete_fields]
-    return [c for c in columns if c and c not in LOOSE]
-
-
-def triggers() -> Iterator[Trigger]:
     abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _case_columns())
-    yield Trigger(
-        name="clb_promotion_case_fixed",
-        table=CASES,
-        sqlite=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
-        f"WHEN {SQLITE_NOT_PURGING} AND OLD.status IN {CLOSED} AND ({changed}) {abort}",
-        postgresql=f"CREATE TRIGGER clb_promotion_case_fixed BEFORE UPDATE ON {CASES} "
-        "FOR EACH ROW EXECUTE FUNCTION clb_promotion_case_fixed()",
-        postgresql_setup=PG_SETUP,
+    yield closed_row_fixed(
+        "clb_promotion_case_fixed",
+        PromotionCase,
+        closed=f"OLD.status IN {CLOSED}",
+        loose=LOOSE,
+        message=MESSAGE,
+        purge_passes=True,
     )
     for table in PARTS:
         name = f"clb_{table.removeprefix('promotions_')}_closed"
