@@ -82,6 +82,20 @@ def apply_bulk(
     for p in people:
         if p.organization_id != org.pk:
             raise PersonError("Choose people from your own organization.")
+
+    def place(p: Person, on: JobFamily | None, at: Level | None, why: str) -> Any:
+        """One person onto family `on` at level `at`, in their level history with the
+        reason given (else `why`) and the effective date."""
+        return update_person(
+            p,
+            actor=actor,
+            expected_revision=None,
+            job_family=on,
+            level=at,
+            level_effective_date=effective_date,
+            level_reason=reason or why,
+        )
+
     one: Callable[[Person], Any]
     if action == "level":
         if level is None:
@@ -89,29 +103,13 @@ def apply_bulk(
         family_of_level = level.version.family
 
         def one(p: Person) -> Any:
-            return update_person(
-                p,
-                actor=actor,
-                expected_revision=None,
-                job_family=family_of_level,
-                level=level,
-                level_effective_date=effective_date,
-                level_reason=reason or "Changed for several people at once",
-            )
+            return place(p, family_of_level, level, "Changed for several people at once")
     elif action == "family":
 
         def one(p: Person) -> Any:
             if p.job_family_id == getattr(family, "pk", None):
                 return p
-            return update_person(
-                p,
-                actor=actor,
-                expected_revision=None,
-                job_family=family,
-                level=None,
-                level_effective_date=effective_date,
-                level_reason=reason or "Moved to another job family",
-            )
+            return place(p, family, None, "Moved to another job family")
     elif action == "manager":
 
         def one(p: Person) -> Any:
