@@ -277,24 +277,28 @@ class FinalRatingForm(forms.Form):
         self.fields["rating"].choices = scale_choices  # type: ignore[attr-defined]
 
 
-class ConversationForm(forms.Form):
-    held_on = forms.DateField(label="Date of the conversation", widget=DATE)
-    notes = forms.CharField(
-        label="Notes",
+def _optional_text(label: str, help_text: str) -> forms.CharField:
+    """Free text of up to 5,000 characters that may be left empty."""
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you agreed, in a few lines. The employee sees these notes.",
+        help_text=help_text,
+    )
+
+
+class ConversationForm(forms.Form):
+    held_on = forms.DateField(label="Date of the conversation", widget=DATE)
+    notes = _optional_text(
+        "Notes", "What you agreed, in a few lines. The employee sees these notes."
     )
 
 
 class AcknowledgeForm(forms.Form):
-    comment = forms.CharField(
-        label="Your comment",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Anything you want on record about these results. Your manager and HR see it.",
+    comment = _optional_text(
+        "Your comment",
+        "Anything you want on record about these results. Your manager and HR see it.",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import forms, results, running, setup
+from reviews.views import forms, results, running, setup, transitions
 
 app_name = "reviews"
 
@@ -40,8 +40,8 @@ urlpatterns = [
     path("cycles/<pid:cycle_id>/", running.cycle, name="cycle"),
     path("cycles/<pid:cycle_id>/remind/", running.remind, name="remind"),
     path("cycles/<pid:cycle_id>/ladder-fixes/", running.fixes, name="fixes"),
-    path("cycles/<pid:cycle_id>/calibrate/", running.open_calibration, name="open_calibration"),
-    path("cycles/<pid:cycle_id>/close/", running.close, name="close"),
+    path("cycles/<pid:cycle_id>/calibrate/", transitions.open_calibration, name="open_calibration"),
+    path("cycles/<pid:cycle_id>/close/", transitions.close, name="close"),
     # HR: calibration and release
     path("cycles/<pid:cycle_id>/calibration/", results.calibration, name="calibration"),
     path(
@@ -49,7 +49,7 @@ urlpatterns = [
         results.adjust,
         name="adjust",
     ),
-    path("cycles/<pid:cycle_id>/finalize/", results.finalize, name="finalize"),
-    path("cycles/<pid:cycle_id>/release/", results.release, name="release"),
+    path("cycles/<pid:cycle_id>/finalize/", transitions.finalize, name="finalize"),
+    path("cycles/<pid:cycle_id>/release/", transitions.release, name="release"),
     path("scale/", results.scale, name="scale"),
 ]

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from organizations.audit import record
+from organizations.models import Organization
 from reviews.errors import NotAllowed, ReviewError, StaleError
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, Scale
 from reviews.selectors.ratings import as_rating, competency_ratings
@@ -20,13 +21,26 @@ from reviews.signals import cycle_released
 Status = ReviewCycle.Status
 
 
+def _writable_by_admin(cycle: ReviewCycle, actor: Any) -> Organization:
+    """The cycle's organization, once it may be written and `actor` is an HR admin."""
+    org = cycle.organization
+    org.ensure_writable()
+    require_admin(actor)
+    return org
+
+
+def _move(cycle: ReviewCycle, status: str, stamp: str) -> None:
+    """Put the cycle in `status`, noting when in its `stamp` field."""
+    cycle.status = status
+    setattr(cycle, stamp, timezone.now())
+    cycle.save(update_fields=["status", stamp])
+
+
 def open_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
     """Close the forms (unsubmitted ones stay as they are, and no longer count) and open
     calibration: each participant gets a proposed rating per competency — their manager's
     — which starts as the final rating."""
-    org = cycle.organization
-    org.ensure_writable()
-    require_admin(actor)
+    org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
         lock_cycle(cycle, expected_revision, Status.OPEN)
         participants = list(Participant.objects.filter(cycle=cycle))
@@ -72,9 +86,7 @@ def open_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Any) 
                 )
         FinalRating.objects.filter(participant__cycle=cycle).delete()
         FinalRating.objects.bulk_create(rows.values(), batch_size=1000)
-        cycle.status = Status.CALIBRATION
-        cycle.calibration_at = timezone.now()
-        cycle.save(update_fields=["status", "calibration_at"])
+        _move(cycle, Status.CALIBRATION, "calibration_at")
         record(
             org,
             actor,
@@ -153,9 +165,7 @@ def set_final_rating(
 
 def finalize_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
     """Fix the final ratings. Results can then be released."""
-    org = cycle.organization
-    org.ensure_writable()
-    require_admin(actor)
+    org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
         lock_cycle(cycle, expected_revision, Status.CALIBRATION)
         cycle.finalized_at = timezone.now()
@@ -169,16 +179,12 @@ def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> 
     """Show each employee their results; they are e-mailed once this has committed."""
     from reviews.tasks import send_cycle_emails
 
-    org = cycle.organization
-    org.ensure_writable()
-    require_admin(actor)
+    org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
         if not ReviewCycle.objects.filter(pk=cycle.pk, finalized_at__isnull=False).exists():
             raise ReviewError("Finalize calibration before releasing the results.")
         lock_cycle(cycle, expected_revision, Status.CALIBRATION)
-        cycle.status = Status.RELEASED
-        cycle.released_at = timezone.now()
-        cycle.save(update_fields=["status", "released_at"])
+        _move(cycle, Status.RELEASED, "released_at")
         record(org, actor, "review_cycle.released", cycle)
         cycle_released.send(sender=ReviewCycle, cycle=cycle)
         transaction.on_commit(
@@ -188,14 +194,10 @@ def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> 
 
 
 def close_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
-    org = cycle.organization
-    org.ensure_writable()
-    require_admin(actor)
+    org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
         lock_cycle(cycle, expected_revision, Status.RELEASED)
-        cycle.status = Status.CLOSED
-        cycle.closed_at = timezone.now()
-        cycle.save(update_fields=["status", "closed_at"])
+        _move(cycle, Status.CLOSED, "closed_at")
         record(org, actor, "review_cycle.closed", cycle)
     return cycle
 

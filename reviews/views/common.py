@@ -6,10 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from reviews import access
@@ -61,6 +62,14 @@ def get_form(request: HttpRequest, form_id: str) -> tuple[ReviewForm, str]:
     if mode is None:
         raise Http404("Not found")
     return form, mode
+
+
+def get_editable_form(request: HttpRequest, form_id: str) -> ReviewForm:
+    """The form, when this viewer may write it (404 otherwise, even for its readers)."""
+    form, mode = get_form(request, form_id)
+    if mode != "edit":
+        raise Http404("Not found")
+    return form
 
 
 def step_url(cycle: ReviewCycle, step: str) -> str:
@@ -129,22 +138,21 @@ def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def transition(
+def run_form(
     request: HttpRequest,
-    cycle: ReviewCycle,
-    service: Callable[..., Any],
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
     *,
+    invalid: str,
     done: str,
-    then: str,
-    back: str = "reviews:cycle",
-) -> HttpResponse:
-    """A button that moves a cycle on (calibration, finalize, release, close): call the
-    service with the revision the page showed; say what happened; go to `then` (or back
-    to `back` when the service refused)."""
+) -> None:
+    """A small form posted from a page (a reason, a date, a comment): hand its data to the
+    service in `act` and say how that went; `invalid` when the form is not valid."""
     try:
-        service(cycle, expected_revision=int(request.POST.get("revision", -1)), actor=request.user)
+        if not form.is_valid():
+            raise ReviewError(invalid)
+        act(form.cleaned_data)
     except ReviewError as err:
         messages.error(request, err.message)
-        return redirect(back, cycle_id=cycle.public_id)
-    messages.success(request, done)
-    return redirect(then, cycle_id=cycle.public_id)
+    else:
+        messages.success(request, done)

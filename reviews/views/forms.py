@@ -27,7 +27,14 @@ from reviews.models import (
     ReviewForm,
 )
 from reviews.selectors.form_page import form_page, with_notes
-from reviews.views.common import get_form, get_participant, post_only, viewer
+from reviews.views.common import (
+    get_editable_form,
+    get_form,
+    get_participant,
+    post_only,
+    run_form,
+    viewer,
+)
 
 Status = ReviewCycle.Status
 ANSWER_FIELDS = ["status", "revision", "overall_comment", "summaries", "updated_at"]
@@ -179,9 +186,7 @@ def _save(request: HttpRequest, review: ReviewForm) -> int:
 @post_only
 def save(request: HttpRequest, form_id: str) -> HttpResponse:
     """Autosave (htmx) — or "Save and come back later" without JavaScript."""
-    review, mode = get_form(request, form_id)
-    if mode != "edit":
-        raise Http404("Not found")
+    review = get_editable_form(request, form_id)
     status: dict[str, Any] = {}
     try:
         _save(request, review)
@@ -207,9 +212,7 @@ def save(request: HttpRequest, form_id: str) -> HttpResponse:
 @org_required()
 @post_only
 def submit(request: HttpRequest, form_id: str) -> HttpResponse:
-    review, mode = get_form(request, form_id)
-    if mode != "edit":
-        raise Http404("Not found")
+    review = get_editable_form(request, form_id)
     problems: list[tuple[str, str]] = []
     try:
         revision = _save(request, review)
@@ -220,7 +223,7 @@ def submit(request: HttpRequest, form_id: str) -> HttpResponse:
     except ReviewError as err:
         problems = err.errors or [("", err.message)]
         review.refresh_from_db()
-        context = _context(request, review, mode, problems=problems, problem_title=err.message)
+        context = _context(request, review, "edit", problems=problems, problem_title=err.message)
         return render(request, "reviews/form.html", context, status=400)
     who = review.participant.person.name
     messages.success(
@@ -236,17 +239,13 @@ def submit(request: HttpRequest, form_id: str) -> HttpResponse:
 @post_only
 def reopen(request: HttpRequest, form_id: str) -> HttpResponse:
     review, _mode = get_form(request, form_id)
-    form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ReviewError("Say why the review is reopened.")
-        services.reopen_form(review, reason=form.cleaned_data["reason"], actor=request.user)
-    except ReviewError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(
-            request, "The review is open again. Its reviewer can change it and submit it."
-        )
+    run_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.reopen_form(review, reason=data["reason"], actor=request.user),
+        invalid="Say why the review is reopened.",
+        done="The review is open again. Its reviewer can change it and submit it.",
+    )
     return redirect("reviews:form", form_id=review.public_id)
 
 

@@ -1,4 +1,4 @@
-"""Calibration (HR), release, each person's results, the conversation and the
+"""Calibration (HR), each person's results, the conversation and the
 acknowledgement; and the organization's rating scale."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from reviews.forms import AcknowledgeForm, ConversationForm, FinalRatingForm, Sc
 from reviews.models import FinalRating, ReviewCycle, Scale
 from reviews.selectors import calibration as cal
 from reviews.selectors.results import results as results_of
-from reviews.views.common import get_cycle, get_participant, post_only, transition, viewer
+from reviews.views.common import get_cycle, get_participant, post_only, run_form, viewer
 
 Status = ReviewCycle.Status
 admin = org_required(Role.HR_ADMIN)
@@ -111,32 +111,6 @@ def adjust(request: HttpRequest, participant_id: str, competency_uid: str) -> Ht
     return render(request, "reviews/adjust.html", context)
 
 
-@admin
-@post_only
-def finalize(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    return transition(
-        request,
-        get_cycle(cycle_id, Status.CALIBRATION),
-        services.finalize_calibration,
-        done="Calibration is finalized. Release the results when you are ready.",
-        then="reviews:calibration",
-        back="reviews:calibration",
-    )
-
-
-@admin
-@post_only
-def release(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    return transition(
-        request,
-        get_cycle(cycle_id, Status.CALIBRATION),
-        services.release_cycle,
-        done="The results are released. Everyone reviewed has been e-mailed.",
-        then="reviews:cycle",
-        back="reviews:calibration",
-    )
-
-
 def _visible(request: HttpRequest, participant_id: str):  # type: ignore[no-untyped-def]
     part = get_participant(participant_id)
     if not access.results_visible(part, viewer(request)):
@@ -168,20 +142,15 @@ def results(request: HttpRequest, participant_id: str) -> HttpResponse:
 @post_only
 def conversation(request: HttpRequest, participant_id: str) -> HttpResponse:
     part = _visible(request, participant_id)
-    form = ConversationForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ReviewError("Enter the date of the conversation.")
-        services.record_conversation(
-            part,
-            held_on=form.cleaned_data["held_on"],
-            notes=form.cleaned_data["notes"],
-            actor=request.user,
-        )
-    except ReviewError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, "The conversation is recorded.")
+    run_form(
+        request,
+        ConversationForm(request.POST),
+        lambda data: services.record_conversation(
+            part, held_on=data["held_on"], notes=data["notes"], actor=request.user
+        ),
+        invalid="Enter the date of the conversation.",
+        done="The conversation is recorded.",
+    )
     return redirect("reviews:results", participant_id=part.public_id)
 
 
@@ -189,15 +158,13 @@ def conversation(request: HttpRequest, participant_id: str) -> HttpResponse:
 @post_only
 def acknowledge(request: HttpRequest, participant_id: str) -> HttpResponse:
     part = _visible(request, participant_id)
-    form = AcknowledgeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ReviewError("Keep the comment under 5,000 characters.")
-        services.acknowledge(part, comment=form.cleaned_data["comment"], actor=request.user)
-    except ReviewError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, "Thank you. Your acknowledgement is recorded.")
+    run_form(
+        request,
+        AcknowledgeForm(request.POST),
+        lambda data: services.acknowledge(part, comment=data["comment"], actor=request.user),
+        invalid="Keep the comment under 5,000 characters.",
+        done="Thank you. Your acknowledgement is recorded.",
+    )
     return redirect("reviews:results", participant_id=part.public_id)
 
 

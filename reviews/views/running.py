@@ -1,5 +1,5 @@
 """Running a cycle: the list of cycles, HR's completion dashboard, reminders, framework
-fixes reaching open forms, moving to calibration, and a manager's team view."""
+fixes reaching open forms, and a manager's team view."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from reviews import access, selectors, services
 from reviews.errors import ReviewError
 from reviews.forms import AddPeopleForm, ReminderForm
 from reviews.models import FixApplication, Participant, PeerNomination, ReviewCycle, ReviewForm
-from reviews.views.common import get_cycle, post_only, transition, viewer
+from reviews.views.common import get_cycle, post_only, viewer
 from reviews.views.setup import _addable
 
 Status = ReviewCycle.Status
@@ -125,31 +125,6 @@ def fixes(request: HttpRequest, cycle_id: str) -> HttpResponse:
         ),
     }
     return render(request, "reviews/fixes.html", context)
-
-
-@admin
-@post_only
-def open_calibration(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    return transition(
-        request,
-        get_cycle(cycle_id, Status.OPEN),
-        services.open_calibration,
-        done="The forms are closed. Calibration is open.",
-        then="reviews:calibration",
-    )
-
-
-@admin
-@post_only
-def close(request: HttpRequest, cycle_id: str) -> HttpResponse:
-    cycle = get_cycle(cycle_id, Status.RELEASED)
-    return transition(
-        request,
-        cycle,
-        services.close_cycle,
-        done=f"“{cycle.name}” is closed.",
-        then="reviews:cycle",
-    )
 
 
 @org_required()
