@@ -38,6 +38,7 @@ from promotions.services.artifacts import ACCEPT, KINDS_IN_WORDS, max_bytes
 from promotions.views.common import (
     artifact_or_404,
     case_or_404,
+    case_post,
     date_or_none,
     fail,
     full_case_or_404,
@@ -46,6 +47,7 @@ from promotions.views.common import (
     people_choices,
     person_or_404,
     revision,
+    to_case,
     viewer,
 )
 from reviews.errors import ReviewError, StaleError
@@ -256,11 +258,8 @@ def case(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def save(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
+@case_post
+def save(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     uids = list(CaseStatement.objects.filter(case=found).values_list("statement_uid", flat=True))
     post = request.POST
     kwargs: dict[str, Any] = {
@@ -286,29 +285,37 @@ def save(request: HttpRequest, case_id: str) -> HttpResponse:
     if post.get("then") == "submit":
         found.refresh_from_db()
         return _submit(request, found)
-    return redirect("promotions:case", case_id=found.public_id)
+    return to_case(found)
+
+
+def _change(
+    request: HttpRequest, found: PromotionCase, act: Callable[[], Any], done: str
+) -> HttpResponse:
+    """Change a case through a service, then back to the case with the service's refusal
+    or `done`."""
+    try:
+        act()
+    except ReviewError as exc:
+        return fail(request, exc, "promotions:case", case_id=found.public_id)
+    messages.success(request, done)
+    return to_case(found)
 
 
 def _submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
-    try:
-        services.submit_case(found, actor=request.user, expected_revision=found.revision)
-    except ReviewError as exc:
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
-    messages.success(
-        request, "The case was sent for review. Its reviewers and approvers can give a verdict."
+    return _change(
+        request,
+        found,
+        lambda: services.submit_case(found, actor=request.user, expected_revision=found.revision),
+        "The case was sent for review. Its reviewers and approvers can give a verdict.",
     )
-    return redirect("promotions:case", case_id=found.public_id)
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
+@case_post
+def submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     if found.revision != revision(request):
         messages.error(request, "The case changed since you opened it. Check it and send again.")
-        return redirect("promotions:case", case_id=found.public_id)
+        return to_case(found)
     return _submit(request, found)
 
 
@@ -316,30 +323,15 @@ def _people(ids: list[str]) -> list[Person]:
     return list(Person.objects.filter(public_id__in=[i[:20] for i in ids][:50]))
 
 
-def _case_action(
-    request: HttpRequest, case_id: str, act: Callable[[PromotionCase], Any], done: str
-) -> HttpResponse:
-    """A POST that changes a case through a service, then back to the case with the
-    service's refusal or `done` (a GET just shows the case)."""
-    found = full_case_or_404(request, case_id)
-    if request.method == "POST":
-        try:
-            act(found)
-        except ReviewError as exc:
-            return fail(request, exc, "promotions:case", case_id=found.public_id)
-        messages.success(request, done)
-    return redirect("promotions:case", case_id=found.public_id)
-
-
 @org_required()
-@require_http_methods(["GET", "POST"])
-def people(request: HttpRequest, case_id: str) -> HttpResponse:
+@case_post
+def people(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     post = request.POST
-    return _case_action(
+    return _change(
         request,
-        case_id,
-        lambda case: services.set_case_people(
-            case,
+        found,
+        lambda: services.set_case_people(
+            found,
             actor=request.user,
             expected_revision=revision(request),
             reviewers=_people(post.getlist("reviewers")),
@@ -350,37 +342,32 @@ def people(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
+@case_post
+def upload(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, "Choose a file to attach.")
-        return redirect("promotions:case", case_id=found.public_id)
+        return to_case(found)
     if file.size and file.size > max_bytes():
         messages.error(
             request,
             f"“{file.name}” is larger than {max_bytes() // (1024 * 1024)} MB. "
             "Attach a smaller file.",
         )
-        return redirect("promotions:case", case_id=found.public_id)
-    try:
-        services.upload_artifact(
+        return to_case(found)
+    return _change(
+        request,
+        found,
+        lambda: services.upload_artifact(
             found,
             actor=request.user,
             expected_revision=revision(request),
             name=file.name or "file",
             data=file.read(),
             description=request.POST.get("description", ""),
-        )
-    except ReviewError as exc:
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
-    messages.success(
-        request, f"“{file.name}” was attached. Tick it as evidence for the statements it shows."
+        ),
+        f"“{file.name}” was attached. Tick it as evidence for the statements it shows.",
     )
-    return redirect("promotions:case", case_id=found.public_id)
 
 
 @org_required()
@@ -411,13 +398,13 @@ def remove_file(request: HttpRequest, artifact_id: str) -> HttpResponse:
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(
+@case_post
+def withdraw(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+    return _change(
         request,
-        case_id,
-        lambda case: services.withdraw_case(
-            case,
+        found,
+        lambda: services.withdraw_case(
+            found,
             actor=request.user,
             expected_revision=revision(request),
             reason=request.POST.get("reason", ""),
@@ -427,13 +414,13 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def verdict(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(
+@case_post
+def verdict(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+    return _change(
         request,
-        case_id,
-        lambda case: services.record_verdict(
-            case,
+        found,
+        lambda: services.record_verdict(
+            found,
             actor=request.user,
             verdict=request.POST.get("verdict", ""),
             comment=request.POST.get("comment", ""),
@@ -469,11 +456,8 @@ def decided_message(found: PromotionCase) -> str:
 
 
 @org_required()
-@require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, case_id: str) -> HttpResponse:
-    found = full_case_or_404(request, case_id)
-    if request.method != "POST":
-        return redirect("promotions:case", case_id=found.public_id)
+@case_post
+def decide(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     round_back = found.round if request.POST.get("back") == "round" else None
     try:
         decide_from_post(request, found)
@@ -485,7 +469,7 @@ def decide(request: HttpRequest, case_id: str) -> HttpResponse:
     messages.success(request, decided_message(found))
     if round_back:
         return redirect("promotions:round", round_id=round_back.public_id)
-    return redirect("promotions:case", case_id=found.public_id)
+    return to_case(found)
 
 
 @org_required()

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods
 
 from people.models import Person
 from promotions import access
@@ -51,6 +54,27 @@ def full_case_or_404(request: HttpRequest, case_id: str) -> PromotionCase:
     if mode != "full":
         raise Http404("Not found")
     return case
+
+
+def case_post(
+    view: Callable[[HttpRequest, PromotionCase], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A change to a case the viewer fully sees (404 otherwise, like `full_case_or_404`).
+    The view gets the case; it is changed by POST, and a GET just goes to the case."""
+
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapped(request: HttpRequest, case_id: str) -> HttpResponse:
+        found = full_case_or_404(request, case_id)
+        if request.method != "POST":
+            return to_case(found)
+        return view(request, found)
+
+    return wrapped
+
+
+def to_case(case: PromotionCase) -> HttpResponse:
+    return redirect("promotions:case", case_id=case.public_id)
 
 
 def artifact_or_404(request: HttpRequest, artifact_id: str) -> CaseArtifact:
