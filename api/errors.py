@@ -26,7 +26,7 @@ API_PREFIX = "/api/"
 
 
 class ApiError(Exception):
-    """Raise from a handler to answer a problem."""
+    """A problem: raise it from a handler, or answer with its `response()`."""
 
     def __init__(
         self,
@@ -44,6 +44,21 @@ class ApiError(Exception):
         self.errors = errors
         self.headers = headers or {}
 
+    def response(self) -> HttpResponse:
+        """This problem as the answer."""
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "status": self.status,
+            "title": self.title or HTTPStatus(self.status).phrase,
+            "detail": self.detail,
+        }
+        if self.errors is not None:
+            body["errors"] = self.errors
+        response = JsonResponse(body, status=self.status, content_type=PROBLEM)
+        for key, value in self.headers.items():
+            response[key] = value
+        return response
+
 
 def invalid(field: str, message: str) -> ApiError:
     """One invalid input field (422)."""
@@ -52,28 +67,6 @@ def invalid(field: str, message: str) -> ApiError:
 
 def conflict(detail: str) -> ApiError:
     return ApiError(409, detail)
-
-
-def problem(
-    status: int,
-    detail: str,
-    *,
-    title: str = "",
-    errors: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> HttpResponse:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "status": status,
-        "title": title or HTTPStatus(status).phrase,
-        "detail": detail,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    response = JsonResponse(body, status=status, content_type=PROBLEM)
-    for key, value in (headers or {}).items():
-        response[key] = value
-    return response
 
 
 # --- ninja's validation errors ---------------------------------------------------------
@@ -120,11 +113,11 @@ def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = validation_errors(exc.errors)
-    return problem(422, "Some of the input is not valid; see errors.", errors=errors)
+    return ApiError(422, "Some of the input is not valid; see errors.", errors=errors).response()
 
 
 def _on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return problem(exc.status, exc.detail, title=exc.title, errors=exc.errors, headers=exc.headers)
+    return exc.response()
 
 
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -133,20 +126,24 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, AuthenticationError):
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return problem(exc.status_code, str(exc), headers=headers)
+    return ApiError(exc.status_code, str(exc), headers=headers).response()
 
 
 def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem(404, "Not found. Check the id; it may belong to another organization.")
+    return ApiError(
+        404, "Not found. Check the id; it may belong to another organization."
+    ).response()
 
 
 def _on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return problem(403, str(exc) or "Your role does not allow this.")
+    return ApiError(403, str(exc) or "Your role does not allow this.").response()
 
 
 def _on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API request %s %s failed", request.method, request.path)
-    return problem(500, "Something went wrong on our side; nothing was changed. Try again.")
+    return ApiError(
+        500, "Something went wrong on our side; nothing was changed. Try again."
+    ).response()
 
 
 def review_field(field: str) -> str:
@@ -172,12 +169,12 @@ def domain_handlers() -> dict[type[Exception], Callable[[HttpRequest, Any], Http
     field_words = {"job_family": "family"}
 
     def stale(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem(409, str(exc).replace("Reload the page", "Read it again"))
+        return ApiError(409, str(exc).replace("Reload the page", "Read it again")).response()
 
     def rule(request: HttpRequest, exc: Exception) -> HttpResponse:
         field = getattr(exc, "field", None)
         errors = [{"field": field_words.get(field, field), "message": str(exc)}] if field else []
-        return problem(422, str(exc), errors=errors or None)
+        return ApiError(422, str(exc), errors=errors or None).response()
 
     def review(request: HttpRequest, exc: Any) -> HttpResponse:
         """Problems per field are invalid input (422); without any, the cycle's or form's
@@ -185,7 +182,7 @@ def domain_handlers() -> dict[type[Exception], Callable[[HttpRequest, Any], Http
         errors = [
             {"field": review_field(field), "message": message} for field, message in exc.errors
         ]
-        return problem(422 if errors else 409, exc.message, errors=errors or None)
+        return ApiError(422 if errors else 409, exc.message, errors=errors or None).response()
 
     return {
         StaleEditError: stale,
@@ -228,4 +225,4 @@ def as_problem(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     headers = {"Allow": response["Allow"]} if response.has_header("Allow") else {}
     if status >= 500:
         detail = "Something went wrong on our side; nothing was changed. Try again."
-    return problem(status, detail, headers=headers)
+    return ApiError(status, detail, headers=headers).response()
