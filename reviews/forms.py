@@ -65,6 +65,9 @@ RULE_CHOICES = [
 ]
 
 
+KEEP = "kept"  # the people step's choice to leave the people chosen one by one as they are
+
+
 class ParticipantsForm(forms.Form):
     kind = forms.ChoiceField(
         label="Who takes part?", choices=RULE_CHOICES, widget=forms.RadioSelect
@@ -86,15 +89,27 @@ class ParticipantsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        choices: dict[str, list[tuple[str, str]]],
+        kept: int = 0,
+        **kwargs: Any,
+    ):
+        """`kept`: how many people were chosen one by one (a copied cycle, or one made
+        through the API) — keeping them is then the first choice, so that walking
+        through the steps does not swap them for everyone."""
         super().__init__(*args, **kwargs)
         for name, options in choices.items():
             self.fields[name].choices = options  # type: ignore[attr-defined]
+        if kept:
+            label = f"Keep the {kept} {'person' if kept == 1 else 'people'} chosen one by one"
+            self.fields["kind"].choices = [(KEEP, label), *RULE_CHOICES]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        if kind and kind != "everyone" and not data.get(kind):
+        if kind and kind not in ("everyone", KEEP) and not data.get(kind):
             self.add_error(kind, "Choose at least one.")
         return data
 

@@ -24,6 +24,7 @@ from reviews import framework_adapter as fw
 from reviews import services
 from reviews.errors import ReviewError
 from reviews.forms import (
+    KEEP,
     AddPeopleForm,
     DeadlinesForm,
     InputsForm,
@@ -153,7 +154,16 @@ def setup_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
         "kind": rule.get("kind", "everyone"),
         rule.get("kind", "everyone"): rule.get("ids", []),
     }
-    form = ParticipantsForm(request.POST or None, initial=initial, choices=_rule_choices())
+    kept = 0
+    if not cycle.participant_rule or rule.get("kind") == "people":  # chosen one by one
+        kept = Participant.objects.filter(cycle=cycle).count()
+        if kept:
+            initial = {"kind": KEEP}
+    form = ParticipantsForm(
+        request.POST or None, initial=initial, choices=_rule_choices(), kept=kept
+    )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["kind"] == KEEP:
+        return redirect(next_step(request, cycle, "people"))
     if request.method == "POST" and form.is_valid():
         try:
             services.choose_participants(

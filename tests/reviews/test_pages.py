@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.scoping import scope
+from reviews import services
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
 from tests.reviews.factories import more_people, publish_fix, team
 from tests.reviews.helpers import fill, form_of, open_cycle
@@ -126,6 +127,31 @@ def test_check_page_counts_everyone_and_shows_one_page_of_rows(t, world, monkeyp
     assert shown == names[:2]
     last = hr.get(url("setup_preview", cycle_id=cycle.public_id) + f"?page={pages}")
     assert f"<strong>{names[-1]}</strong>" in last.content.decode()
+
+
+def test_people_chosen_one_by_one_stay_through_the_people_step(t, world):
+    """A cycle whose people were chosen one by one (copied from such a cycle, or made
+    through the API) keeps them when HR walks through the steps: the people step
+    offers to keep them, chosen, instead of "everyone"."""
+    with scope(world.acme):
+        cycle = services.create_cycle(
+            world.acme, name="Two of us", actor=world.hr, participants=[t.emma, t.peers[0]]
+        )
+    hr = world.client_for(world.hr)
+    step = url("setup_people", cycle_id=cycle.public_id)
+    page = hr.get(step).content.decode()
+    assert re.search(r'value="kept" id="[^"]+" checked>\s*<label[^>]*>Keep the 2 people', page)
+    assert 'value="everyone" id="id_kind_1">' in page  # not chosen
+    response = hr.post(step, {"kind": "kept", "revision": revision_of(cycle)})
+    assert response.url == url("setup_inputs", cycle_id=cycle.public_id)
+    with scope(world.acme):
+        kept = set(Participant.objects.filter(cycle=cycle).values_list("person_id", flat=True))
+    assert kept == {t.emma.pk, t.peers[0].pk}
+    # a rule still replaces them, and then the step shows the rule
+    hr.post(step, {"kind": "everyone", "revision": revision_of(cycle)})
+    with scope(world.acme):
+        assert Participant.objects.filter(cycle=cycle).count() > 2
+    assert "Keep the" not in hr.get(step).content.decode()
 
 
 def test_autosave_revisions_and_submit(t, world):
