@@ -138,6 +138,32 @@ def run_cycle(
         rs.nominate_peer(part, peer, actor=world.manager)
     cycle.refresh_from_db()
     rs.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    return finish_cycle(
+        world,
+        t,
+        cycle,
+        manager=manager,
+        self_ratings=self_ratings,
+        peers=peers,
+        adjust=adjust,
+        comments=comments,
+    )
+
+
+def finish_cycle(
+    world: Any,
+    t: GrowthTeam,
+    cycle: ReviewCycle,
+    *,
+    manager: dict[str, int],
+    self_ratings: dict[str, int] | None = None,
+    peers: list[dict[str, int]] | None = None,
+    adjust: dict[str, tuple[int, str]] | None = None,
+    comments: dict[str, str] | None = None,
+) -> Participant:
+    """Fill in Emma's forms of an open cycle, calibrate (adjustments by competency name),
+    finalize and release."""
+    part = Participant.objects.get(cycle=cycle, person=t.emma)
     forms = ReviewForm.objects.filter(cycle=cycle)
     rate(forms.get(kind="self"), world.employee, self_ratings or {}, comments=comments)
     rate(forms.get(kind="manager"), world.manager, manager, comments=comments)
