@@ -4,7 +4,8 @@ organization grows among many others?
 One throwaway SQLite database (or DATABASE_URL) holds 500 small organizations
 (`core.demo_scale.seed_small`) and organizations of 50, 200 and 2,000 people
 (`core.demo_scale.seed_scale`: three ladders, reporting lines, a released cycle, a cycle
-in calibration, action items, promotion cases, fairness answers). In each of those, a
+in calibration, action items, promotion cases, fairness answers; the employee whose gap
+report is measured has 5 released cycles more, so 6 cycles of history). In each of those, a
 new cycle for everyone is set up and launched (timed), a third of its forms submitted
 and a third started. Then, through the Django test client and the full middleware
 stack, each main page and API list is requested RUNS times (after a warm-up) as the
@@ -68,7 +69,7 @@ def prepare(size: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from api.tokens import create_token
-    from core.demo_scale import seed_scale
+    from core.demo_scale import add_history, seed_scale
     from frameworks.models import JobFamily
     from frameworks.services import start_draft
     from growth.models import ActionItem
@@ -93,6 +94,9 @@ def prepare(size: int) -> dict[str, Any]:
         start_draft(family, actor=users["hr"])
         employee = Person.objects.get(email=f"employee@{slug}.test")
         released = ReviewCycle.objects.get(status="released")
+        # the employee's gap report is measured with 6 cycles of history (issue 15): 5 more
+        # released cycles before that one, for the employee alone
+        add_history(org, users["hr"], [employee], cycles=5, before=released.released_at.date())
         calibrating = ReviewCycle.objects.get(status="calibration")
         everyone = list(Person.objects.exclude(level_uid="").order_by("pk"))
         draft = services.create_cycle(

@@ -501,6 +501,22 @@ def seed_scale(
     return result
 
 
+def add_history(
+    org: Organization, hr: Any, people: list[Person], *, cycles: int, before: dt.date, seed: int = 7
+) -> None:
+    """`cycles` more released cycles for `people` alone, half a year apart, the last one
+    half a year before `before`: a few people's trend history (a gap report of 6 cycles)
+    without a cycle of the whole organization for each."""
+    rng = random.Random(f"{org.slug}:history:{seed}")
+    skill: dict[int, float] = {}
+    with scope(org), transaction.atomic():
+        for n in range(cycles, 0, -1):
+            release = before - dt.timedelta(days=182 * n)
+            end = release - dt.timedelta(days=20)
+            label = f"{end.year} {'mid-year' if end.month <= 8 else 'year-end'} review (history)"
+            _cycle(org, hr, people, rng, skill, release, name=label, finish=True)
+
+
 def seed_small(prefix: str, count: int, *, people: int = 5) -> list[Organization]:
     """`count` quick tenants (`{prefix}-1` …), each an owner and `people - 1` more people
     who report to them, written in bulk (a few queries per 500 organizations): the other
