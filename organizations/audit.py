@@ -81,3 +81,37 @@ def record(
         entry.data.setdefault("via", via)
     entry.save()
     return entry
+
+
+def record_many(
+    organization: Organization,
+    actor: Any,
+    action: str,
+    target_type: str,
+    entries: Iterable[tuple[str, str, dict[str, list[Any]]]],
+) -> int:
+    """`record` for many targets at once (a big import's people), in one statement:
+    each `(public_id, label, changes)` of a `target_type` ("person") becomes the entry
+    `record(organization, actor, action, target, changes=changes)` would write."""
+    from core.rows import insert_rows
+
+    common = {
+        "organization_id": organization.pk,
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_label": actor_label(actor),
+        "action": action,
+        "target_type": target_type,
+        "data": {"via": via} if (via := _via.get()) else {},
+    }
+    return insert_rows(
+        AuditEntry,
+        (
+            {
+                **common,
+                "target_id": public_id,
+                "target_label": label[:300],
+                "changes": {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
+            }
+            for public_id, label, changes in entries
+        ),
+    )

@@ -100,16 +100,19 @@ def _store(org: Organization, people: list[Person]) -> int:
         for p in people
         if p.level_uid and p.job_family_id
     ]
-    ReadinessRecord.objects.filter(person__in=people).delete()
-    # a concurrent request repairing the same stale rows writes the same figures
-    ReadinessRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    with transaction.atomic():  # computed first: the write transaction stays short
+        ReadinessRecord.objects.filter(person__in=people).delete()
+        # a concurrent request repairing the same stale rows writes the same figures
+        ReadinessRecord.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
 def refresh_readiness(org: Organization, person_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored readiness of the people `person_ids` (default: everyone in
-    `org`), in batches; returns the number of rows written."""
-    with scope(org), transaction.atomic():
+    `org`), in batches; returns the number of rows written. Outside a transaction (after
+    a big import) each batch is a short transaction of its own, so other organizations'
+    writes are not kept waiting on SQLite."""
+    with scope(org):
         if person_ids is None:
             ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
         else:
