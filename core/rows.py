@@ -43,7 +43,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quote(str(f.column)) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     with connection.cursor() as cursor:

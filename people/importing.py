@@ -5,8 +5,8 @@ for 20,000 people that held SQLite's only write lock for half a minute, and ever
 organization's write waited, then failed (issue 9, finding 5). `write_people` makes the
 same rows — the people, their level history (`LevelChange`) and one audit entry each
 (`person.created` / `person.updated`) — with one `executemany` per table, inside the
-caller's transaction, so the import stays all or nothing and the lock is held for a
-fraction of a second. What the per-person checks guard is checked here once for all:
+caller's transaction, so the import stays all or nothing and holds the lock for a
+fraction of the time. What the per-person checks guard is checked here once for all:
 the families and levels are the organization's own, placeable, and every manager is an
 active person of the organization (the workbook's validator has refused loops, and the
 caller's fingerprint that nothing changed since). Readiness is left to the caller: it

@@ -2,11 +2,11 @@
 (`frameworks.services.apply_family_data`), every person is created or updated
 (`people.importing.write_people`: a few statements for any number of people).
 
-On SQLite one connection writes at a time, so the transaction is kept short: 19,990
-people are written in a fraction of a second, and the readiness of the people placed is
+On SQLite one connection writes at a time, so the transaction is kept short (issue 9,
+finding 5): the people are written in bulk, and the readiness of the people placed is
 recomputed after the commit, in batches of their own short transactions (a process that
 dies in between leaves rows the readiness list repairs: `promotions.services.readiness.
-refresh_stale`). Another organization's write never waits long (issue 9, finding 5)."""
+refresh_stale`). The transaction still grows with the import (docs/performance.md)."""
 
 from __future__ import annotations
 
