@@ -22,10 +22,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "TRIAL_DAYS": settings.TRIAL_DAYS,
     }
     if membership is not None:
-        from people.selectors import is_manager, person_for_user
+        from people.selectors import is_manager, person_for_request
 
-        me = getattr(request, "_me", None) or person_for_user(request.user)
-        request._me = me  # type: ignore[attr-defined]
+        me = person_for_request(request)
         manager = is_manager(me)
         context.update(
             me=me,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from organizations.scoping import active_organization
 from people import panels
 from people.models import Person
 
@@ -17,6 +18,32 @@ def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return None
     return Person.objects.filter(user=user).select_related("job_family").first()
+
+
+def person_for_request(request) -> Person | None:  # type: ignore[no-untyped-def]
+    """`person_for_user` once per request: the view, the app shell and the services the
+    view calls with `request.user` (see `known_person`) share one lookup."""
+    try:
+        return request._me  # type: ignore[no-any-return]
+    except AttributeError:
+        pass
+    me = person_for_user(request.user)
+    request._me = me
+    org = active_organization()
+    if org is not None and request.user.is_authenticated:
+        # request.user is this request's own object: the note lives as long as the request
+        request.user._person_in = (org.pk, me)
+    return me
+
+
+def known_person(user) -> tuple[bool, Person | None]:  # type: ignore[no-untyped-def]
+    """(True, the person) that `person_for_request` found for this user object in the
+    active organization, or (False, None) when it did not look (then query)."""
+    note = getattr(user, "_person_in", None)
+    org = active_organization()
+    if note is None or org is None or note[0] != org.pk:
+        return False, None
+    return True, note[1]
 
 
 def report_ids(person: Person | None, *, direct_only: bool = False) -> set[int]:

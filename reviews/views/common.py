@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from people.selectors import person_for_request
 from reviews import access
 from reviews.errors import ReviewError
 from reviews.models import Participant, PeerNomination, ReviewCycle, ReviewForm
@@ -30,7 +31,11 @@ STEPS = [
 def viewer(request: HttpRequest) -> access.Viewer:
     found = getattr(request, "_review_viewer", None)
     if found is None:
-        found = access.viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+        found = access.Viewer(
+            user=request.user,
+            person=person_for_request(request),
+            is_admin=bool(request.membership.is_admin),  # type: ignore[attr-defined]
+        )
         request._review_viewer = found  # type: ignore[attr-defined]
     return found
 
@@ -58,6 +63,7 @@ def get_form(request: HttpRequest, form_id: str) -> tuple[ReviewForm, str]:
         ),
         public_id=form_id,
     )
+    form.organization = request.organization  # type: ignore[attr-defined]  # (the scope's)
     mode = access.form_access(form, viewer(request))
     if mode is None:
         raise Http404("Not found")
