@@ -1,5 +1,6 @@
 """A review form as its page shows it: sections (the person's level, then the next
-level), competencies in the ladder's order, items, progress. Two queries."""
+level), competencies in the ladder's order, items, progress. The items in one query
+(none when they are given)."""
 
 from __future__ import annotations
 
@@ -68,8 +69,13 @@ def _blocks(items: list[FormItem], summaries: dict[str, str]) -> list[Competency
     return list(blocks.values())
 
 
-def form_page(form: ReviewForm) -> FormPage:
-    items = list(FormItem.objects.filter(form=form).order_by("position", "id"))
+def form_page(form: ReviewForm, live_items: list[FormItem] | None = None) -> FormPage:
+    """`live_items`: the form's items that are not archived, already in hand (what an
+    autosave just wrote, for its answer; the page then lists no archived items)."""
+    if live_items is None:
+        items = list(FormItem.objects.filter(form=form).order_by("position", "id"))
+    else:
+        items = sorted(live_items, key=lambda it: (it.position, it.pk))
     live = [it for it in items if not it.archived]
     part = form.participant
     level = [it for it in live if it.section == FormItem.Section.LEVEL]

@@ -24,10 +24,11 @@ def _label(form: ReviewForm) -> str:
 
 def _claim_form(form: ReviewForm, expected_revision: int, **changes: Any) -> None:
     """Bump the form's revision if nobody else has, and it is not submitted."""
+    now = timezone.now()
     updated = (
         ReviewForm.objects.filter(pk=form.pk, revision=expected_revision)
         .exclude(status=ReviewForm.Status.SUBMITTED)
-        .update(revision=F("revision") + 1, updated_at=timezone.now(), **changes)
+        .update(revision=F("revision") + 1, updated_at=now, **changes)
     )
     if not updated:
         stored = ReviewForm.objects.filter(pk=form.pk).values_list("status", flat=True).first()
@@ -35,6 +36,7 @@ def _claim_form(form: ReviewForm, expected_revision: int, **changes: Any) -> Non
             raise FormLocked()
         raise StaleError("this review")
     form.revision = expected_revision + 1
+    form.updated_at = now
     for key, value in changes.items():
         setattr(form, key, value)
 
@@ -82,6 +84,26 @@ def _clean_answer(
     return changes, errors
 
 
+# more distinct sets of values than this in one save: one bulk_update instead
+MAX_UPDATE_GROUPS = 8
+
+
+def _write_items(items: list[FormItem], fields: list[str], now: Any) -> None:
+    """Write `fields` of the changed items: one UPDATE per distinct set of values (an
+    autosave's new ratings come from a small scale, so a handful), which is half the CPU of
+    bulk_update's CASE per row and field; many distinct values (comments) use that."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for item in items:
+        item.updated_at = now
+        groups.setdefault(tuple(getattr(item, name) for name in fields), []).append(item.pk)
+    if len(groups) > MAX_UPDATE_GROUPS:
+        FormItem.objects.bulk_update(items, [*fields, "updated_at"])
+        return
+    for values, ids in groups.items():
+        changes = dict(zip(fields, values, strict=True))
+        FormItem.objects.filter(pk__in=ids).update(updated_at=now, **changes)
+
+
 def save_answers(
     form: ReviewForm,
     *,
@@ -90,10 +112,13 @@ def save_answers(
     actor: Any,
     overall_comment: str | None = None,
     summaries: dict[str, str] | None = None,
+    skip_unknown: bool = False,
 ) -> int:
     """Save some answers of an open form: each answer names its `statement` (uid) and any
     of `rating`, `comment`, `evidence`, `evidence_kind`. Only what is given changes. A stale
-    revision or a submitted form changes nothing. Returns the form's new revision."""
+    revision or a submitted form changes nothing. Returns the form's new revision.
+    An answer or summary for a statement or competency not on the form is refused, or
+    with `skip_unknown` (the page's own post, from before a ladder fix) left out."""
     org = form.organization
     org.ensure_writable()
     _check_reviewer(form, actor)
@@ -107,6 +132,8 @@ def save_answers(
         for answer in answers:
             uid = str(answer.get("statement", ""))
             item = items.get(uid)
+            if item is None and skip_unknown:
+                continue
             if item is None:
                 errors.append(
                     (f"statement-{uid}", "This statement is not on the form (reload the page).")
@@ -128,6 +155,8 @@ def save_answers(
             known = {it.competency_uid for it in items.values()}
             merged = dict(form.summaries)
             for uid, text in summaries.items():
+                if uid not in known and skip_unknown:
+                    continue
                 if uid not in known:
                     errors.append((f"summary-{uid}", "This competency is not on the form."))
                 elif (text or "").strip() != merged.get(uid, ""):
@@ -144,15 +173,13 @@ def save_answers(
                 raise FormLocked()
             if stored[1] != expected_revision:
                 raise StaleError("this review")
+            form.saved_items = list(items.values())  # type: ignore[attr-defined]
             return expected_revision
         if form.status == ReviewForm.Status.NOT_STARTED:
             form_changes["status"] = ReviewForm.Status.IN_PROGRESS
         _claim_form(form, expected_revision, **form_changes)
         if changed:
-            now = timezone.now()
-            for item in changed:
-                item.updated_at = now
-            FormItem.objects.bulk_update(changed, [*sorted(fields), "updated_at"])
+            _write_items(changed, sorted(fields), form.updated_at)
         record(
             org,
             actor,
@@ -161,6 +188,8 @@ def save_answers(
             target_label=_label(form),
             data={"answers": len(changed)},
         )
+    # the live items as this save left them: the autosave's answer shows them (no query)
+    form.saved_items = list(items.values())  # type: ignore[attr-defined]
     return form.revision
 
 

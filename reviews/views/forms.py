@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +20,6 @@ from reviews import access, services
 from reviews.errors import ReviewError, StaleError
 from reviews.forms import EVIDENCE_CHOICES, NominateForm, ReasonForm, add_errors
 from reviews.models import (
-    FormItem,
     FormLocked,
     Participant,
     PeerNomination,
@@ -146,32 +146,28 @@ def form(request: HttpRequest, form_id: str) -> HttpResponse:
     return render(request, "reviews/form.html", _context(request, review, mode))
 
 
-def _answers(
-    request: HttpRequest, review: ReviewForm
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The answers in a posted form, field by field (a rating only when one is chosen)."""
-    post = request.POST
-    answers = []
-    blocks: set[str] = set()
-    for item in FormItem.objects.filter(form=review, archived=False).only(
-        "statement_uid", "competency_uid"
-    ):
-        uid = item.statement_uid
-        blocks.add(item.competency_uid)
-        answer: dict[str, Any] = {"statement": uid}
-        if f"rating-{uid}" in post:
-            answer["rating"] = post[f"rating-{uid}"]
-        for key in ("comment", "evidence", "evidence_kind"):
-            if f"{key}-{uid}" in post:
-                answer[key] = post[f"{key}-{uid}"]
-        if len(answer) > 1:
-            answers.append(answer)
-    summaries = {uid: post[f"summary-{uid}"] for uid in blocks if f"summary-{uid}" in post}
-    return answers, summaries
+ANSWER_KEYS = ("rating", "comment", "evidence", "evidence_kind")
+
+
+def _answers(request: HttpRequest) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The answers in a posted form, field by field (a rating only when one is chosen), in
+    the page's order. Statements and competencies no longer on the form (a page from
+    before a ladder fix) are left out by save_answers(skip_unknown=True)."""
+    answers: dict[str, dict[str, Any]] = {}
+    summaries: dict[str, str] = {}
+    for name, value in request.POST.items():
+        key, _dash, uid = name.partition("-")
+        if not uid:
+            continue
+        if key in ANSWER_KEYS:
+            answers.setdefault(uid, {"statement": uid})[key] = value
+        elif key == "summary":
+            summaries[uid] = str(value)
+    return list(answers.values()), summaries
 
 
 def _save(request: HttpRequest, review: ReviewForm) -> int:
-    answers, summaries = _answers(request, review)
+    answers, summaries = _answers(request)
     return services.save_answers(
         review,
         answers=answers,
@@ -179,6 +175,7 @@ def _save(request: HttpRequest, review: ReviewForm) -> int:
         overall_comment=request.POST.get("overall_comment"),
         expected_revision=int(request.POST.get("revision", -1)),
         actor=request.user,
+        skip_unknown=True,
     )
 
 
@@ -202,11 +199,16 @@ def save(request: HttpRequest, form_id: str) -> HttpResponse:
         else:
             messages.success(request, "Saved. You can come back and finish later.")
         return redirect("reviews:form", form_id=review.public_id)
-    # what a save changes (and a stale one shows as stored); the cycle, participant and
-    # person get_form loaded stay, so the answer is 3 queries cheaper on deadline day
-    review.refresh_from_db(fields=ANSWER_FIELDS)
-    context = {"form": review, "page": form_page(review), "status": status}
-    return render(request, "reviews/form.html#save_status", context)
+    if "error" in status:
+        # a refused save shows the form as stored; a saved one is what this request wrote
+        # (save_answers keeps `review` up to date). The cycle, participant and person
+        # get_form loaded stay, so the answer is cheaper on deadline day
+        review.refresh_from_db(fields=ANSWER_FIELDS)
+    saved = None if "error" in status else review.saved_items  # type: ignore[attr-defined]
+    page = form_page(review, saved)
+    context = {"form": review, "page": page, "status": status}
+    # the status partial uses nothing of the app shell: no context processors
+    return HttpResponse(render_to_string("reviews/form.html#save_status", context))
 
 
 @org_required()
