@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from reviews.models import Scale
 
@@ -65,3 +66,51 @@ def evidence_label(kind: str) -> str:
     from frameworks.models import EvidenceKind
 
     return str(dict(EvidenceKind.choices).get(kind, kind))
+
+
+RATING_OPTION = (
+    '\n        <div class="rating-option rating-option--{value}">'
+    '\n          <input type="radio" name="rating-{uid}" id="r-{uid}-{value}" value="{value}"'
+    "{checked}>"
+    '\n          <label for="r-{uid}-{value}"><span class="rating-option__value">{value}</span>'
+    '<span class="rating-option__label">{label}{meets}</span>'
+    '<span class="rating-option__def">{definition}</span></label>'
+    "\n        </div>\n        "
+)
+MEETS = ' <span class="rating-option__meets">meets the level</span>'
+
+
+@register.simple_tag
+def rating_options(item: Any, scale: Scale) -> str:
+    """The radio buttons of one statement on the review form, one per point of the scale
+    (what a template loop wrote, in Python: a form has a few hundred of them)."""
+    uid = conditional_escape(item.statement_uid)
+    chosen = None if item.needs_new_rating else item.rating
+    return mark_safe(  # every value is escaped above or here
+        "".join(
+            RATING_OPTION.format(
+                value=conditional_escape(p["value"]),
+                uid=uid,
+                checked=" checked" if chosen == p["value"] else "",
+                label=conditional_escape(p["label"]),
+                meets=MEETS if p["value"] == scale.meets else "",
+                definition=conditional_escape(p["definition"]),
+            )
+            for p in scale.points
+        )
+    )
+
+
+@register.simple_tag
+def evidence_options(chosen: str, choices: Any) -> str:
+    """The options of a statement's evidence-kind select (as the template loop wrote)."""
+    return mark_safe(  # every value is escaped
+        "".join(
+            '<option value="{}"{}>{}</option>'.format(
+                conditional_escape(value),
+                " selected" if chosen == value else "",
+                conditional_escape(label),
+            )
+            for value, label in choices
+        )
+    )
