@@ -17,7 +17,8 @@ def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
     """The directory entry of the logged-in user in the active organization."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(user=user).select_related("job_family").first()
+    # one at most (uniq_person_user): ordered by the key, not the default name
+    return Person.objects.filter(user=user).select_related("job_family").order_by("pk").first()
 
 
 def person_for_request(request) -> Person | None:  # type: ignore[no-untyped-def]

@@ -61,12 +61,20 @@ def _self_review_visible(form: ReviewForm, viewer: Viewer) -> bool:
         return False
     if form.cycle.manager_sees_self == ReviewCycle.SelfVisibility.WHEN_SUBMITTED:
         return True
-    own = ReviewForm.objects.filter(
-        participant=part, kind=ReviewForm.Kind.MANAGER, reviewer_id=viewer.pk
-    ).first()
+    own = (
+        ReviewForm.objects.filter(
+            participant=part, kind=ReviewForm.Kind.MANAGER, reviewer_id=viewer.pk
+        )
+        .order_by("pk")
+        .first()
+    )
     # a manager above the reviewer (no form of their own) waits for the reviewer's one
     if own is None:
-        own = ReviewForm.objects.filter(participant=part, kind=ReviewForm.Kind.MANAGER).first()
+        own = (
+            ReviewForm.objects.filter(participant=part, kind=ReviewForm.Kind.MANAGER)
+            .order_by("pk")
+            .first()
+        )
     return own is None or own.is_submitted
 
 

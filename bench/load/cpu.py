@@ -245,16 +245,17 @@ def main() -> int:
         kind: {
             "requests": len(ts),
             "queries": queries[kind],
+            "cpu_min_ms": round(min(ts), 1),
             "cpu_p50_ms": round(statistics.median(ts), 1),
             "cpu_p95_ms": round(sorted(ts)[max(0, round(0.95 * len(ts)) - 1)], 1),
         }
         for kind, ts in times.items()
     }
-    print(f"{'request':<12} {'n':>4} {'queries':>8} {'CPU p50 ms':>11} {'CPU p95 ms':>11}")
+    print(f"{'request':<12} {'n':>4} {'queries':>8} {'CPU min':>8} {'p50':>6} {'p95 ms':>7}")
     for kind, row in result.items():
         print(
-            f"{kind:<12} {row['requests']:>4} {row['queries']:>8} "
-            f"{row['cpu_p50_ms']:>11} {row['cpu_p95_ms']:>11}"
+            f"{kind:<12} {row['requests']:>4} {row['queries']:>8} {row['cpu_min_ms']:>8} "
+            f"{row['cpu_p50_ms']:>6} {row['cpu_p95_ms']:>7}"
         )
     print(f"load average: {os.getloadavg()[0]:.2f}")
     if args.sql:

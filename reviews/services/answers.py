@@ -125,7 +125,9 @@ def save_answers(
     scale = Scale(form.cycle.scale)
     with transaction.atomic():
         check_status(form.cycle, ReviewCycle.Status.OPEN)
-        items = {it.statement_uid: it for it in FormItem.objects.filter(form=form, archived=False)}
+        # no ordering: the default one (form → cycle, participant) joins three tables
+        live = FormItem.objects.filter(form=form, archived=False).order_by()
+        items = {it.statement_uid: it for it in live}
         changed: list[FormItem] = []
         fields: set[str] = set()
         errors: list[tuple[str, str]] = []

@@ -37,7 +37,9 @@ def claim_revision(
 
 def check_status(cycle: ReviewCycle, *statuses: str) -> str:
     """The cycle's status as stored now; refuse if it is not one of `statuses`."""
-    fresh = ReviewCycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).first()
+    fresh = (
+        ReviewCycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).order_by().first()
+    )
     if fresh is None:
         raise ReviewError("This review cycle no longer exists.")
     if statuses and fresh not in statuses:
@@ -84,4 +86,4 @@ def person_of(user: Any) -> Person | None:
     known, person = known_person(user)  # the request's own lookup, when the view made it
     if known:
         return person
-    return Person.objects.filter(user=user).first()
+    return Person.objects.filter(user=user).order_by("pk").first()  # one at most

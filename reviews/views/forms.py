@@ -116,6 +116,7 @@ def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewFo
     own = (
         ReviewForm.objects.filter(participant=form.participant, kind=ReviewForm.Kind.SELF)
         .select_related("cycle", "participant")
+        .order_by("pk")  # one per participant; the default ordering joins two tables
         .first()
     )
     if own is None:
