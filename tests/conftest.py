@@ -51,12 +51,17 @@ def make_user(email: str, name: str = "") -> Any:
     return create_user(email, password=PASSWORD, name=name)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test has its own node id. schemathesis 4.32 builds one item per API operation
     with the same id under pytest 9 (the operation is in the name, not the id), and
     xdist's --dist loadgroup keys its work by id: it ran one operation of
     tests/api/test_schema.py and silently dropped the other 48. The operation goes into
-    the id here; any other repeated id stops the run rather than skip tests unreported."""
+    the id here; any other repeated id stops the run rather than skip tests unreported.
+
+    Then the `xdist_group` marks, which xdist 3.8 no longer applies under pytest 9: it
+    sets `item._nodeid`, but the id is now `item._id`, so every test of a group went to
+    either worker and tests/test_query_counts.py built its module data on both. The
+    group goes into the id here (`…@name`), as xdist meant to."""
     from _pytest.nodeid import NodeId
 
     seen: dict[str, pytest.Item] = {}
@@ -66,6 +71,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.nodeid in seen:
             raise pytest.UsageError(f"two tests share the node id {item.nodeid}")
         seen[item.nodeid] = item
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        for item in items:
+            marks = item.iter_markers("xdist_group")
+            groups = sorted({str(m.args[0] if m.args else m.kwargs["name"]) for m in marks})
+            group = "_".join(groups)
+            if group and not item.nodeid.endswith(f"@{group}"):
+                item._id = NodeId.parse(f"{item.nodeid}@{group}")  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="session")
