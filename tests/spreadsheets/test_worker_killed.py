@@ -1,9 +1,20 @@
 """Finding 4, for real: a background worker (`manage.py db_worker` on a SQLite file) is
-killed with SIGKILL in the middle of a 4,000-person import. Nothing is half-applied; a
-restarted worker marks the job failed exactly once (audited); trying again imports it."""
+killed with SIGKILL in the middle of an import, inside the one transaction that writes its
+people. Nothing is half-applied; a restarted worker marks the job failed exactly once
+(audited); trying again imports it.
+
+The import is just big enough to go to the worker (INLINE_MAX_PEOPLE + 20 people). The
+killed worker is the ordinary command with one checkpoint (`PAUSING_WORKER`): once it
+has written the people, still inside the transaction, it says so on its standard output
+and sleeps until it is killed. So the kill always lands mid-apply, with no timing
+guess, and the test waits for that line rather than polling. It used to import 4,000
+people twice and sleep through the apply (166 s)."""
 
 from __future__ import annotations
 
+import os
+import re
+import select
 import signal
 import sqlite3
 import subprocess
@@ -11,11 +22,13 @@ import sys
 import time
 from pathlib import Path
 
+from spreadsheets.services.jobs import INLINE_MAX_PEOPLE
 from tests.processes import ROOT, process_env, run_python
 
-PEOPLE = 4000
+PEOPLE = INLINE_MAX_PEOPLE + 20
 WORKER_ARGS = ("--interval", "0.2", "--no-startup-delay")
-LEASE = {"IMPORT_HEARTBEAT_SECONDS": "0.5", "IMPORT_STALE_SECONDS": "3"}
+STALE = 1.0
+LEASE = {"IMPORT_HEARTBEAT_SECONDS": "0.2", "IMPORT_STALE_SECONDS": str(STALE)}
 
 SETUP = f"""
 from django.core.files.base import ContentFile
@@ -35,10 +48,32 @@ with scope(org):
     run_check(job)
     job.refresh_from_db()
     assert job.status == "ready", job.errors
-    confirm_import(job, actor=user)  # 4,000 people: queued for the worker
+    confirm_import(job, actor=user)  # too many people to apply within a request
     job.refresh_from_db()
     assert job.status == "applying"
 print(job.pk, org.pk)
+"""
+
+# `manage.py db_worker` whose apply stops for good once it has written the people
+PAUSING_WORKER = f"""
+import time
+from django.core.management import execute_from_command_line
+from people.models import Person
+from spreadsheets.services import applying
+
+real = applying.write_people
+
+
+def write_people(org, *args, **kwargs):
+    done = real(org, *args, **kwargs)
+    # the organization's people as the import's own transaction sees them
+    print("paused", Person.objects.filter(organization=org).count(), flush=True)
+    time.sleep(600)  # killed here, before the import commits
+    return done
+
+
+applying.write_people = write_people
+execute_from_command_line(["manage.py", "db_worker", *{WORKER_ARGS!r}])
 """
 
 RETRY = """
@@ -89,13 +124,32 @@ def _worker(db: Path, *extra: str) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+def _pausing_worker(db: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "import django; django.setup()\n" + PAUSING_WORKER],
+        cwd=ROOT,
+        env=process_env(db, **LEASE),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _checkpoint(process: subprocess.Popen[bytes], timeout: float) -> int:
+    """Wait (at most `timeout` seconds) for the worker to say it paused; the number of
+    people its transaction sees then."""
+    assert process.stdout is not None
+    out, deadline = b"", time.monotonic() + timeout
+    while select.select([process.stdout], [], [], max(0, deadline - time.monotonic()))[0]:
+        chunk = os.read(process.stdout.fileno(), 4096)
+        if not chunk:
+            break  # it ended
+        out += chunk
+        paused = re.search(rb"^paused (\d+)$", out, re.M)
+        if paused:
+            return int(paused.group(1))
+    process.kill()
+    _, err = process.communicate(timeout=30)
+    raise AssertionError(f"the worker never reached the checkpoint:\n{err[-3000:]!r}")
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file_db):
@@ -103,21 +157,26 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file
     job, org = map(int, run_python(db, SETUP, timeout=300).split()[-2:])
     before = _state(db, org)
 
-    worker = _worker(db)
+    worker = _pausing_worker(db)
     try:
-        _wait_for(lambda: _job(db, job)[1] == "Creating drafts and people", 120, "the apply")
-        time.sleep(1.0)  # well inside the one transaction that writes 4,000 people
+        written = _checkpoint(worker, 300)
+        # the worker is inside the apply's transaction, which has written people
+        assert written == before["people"] + PEOPLE
+        assert _job(db, job)[:2] == ("applying", "Creating drafts and people")
+        assert _state(db, org) == before  # nobody else sees them
         worker.send_signal(signal.SIGKILL)
         worker.wait(30)
     finally:
         if worker.poll() is None:
             worker.kill()
+        worker.communicate(timeout=30)
+    assert worker.returncode == -signal.SIGKILL
     status, _, interrupted, _ = _job(db, job)
-    assert status == "applying", "the import finished before the kill; make it bigger"
+    assert (status, interrupted) == ("applying", 0)
     assert _state(db, org) == before  # nothing half-applied
     assert _audits(db, org, "import.applied") == 0
 
-    time.sleep(3.5)  # the lease runs out
+    time.sleep(STALE + 0.5)  # the lease runs out (its last stamp was before the kill)
     for _ in range(2):  # a restarted worker, then another restart
         restarted = _worker(db, "--batch")
         assert restarted.wait(120) == 0, restarted.stderr.read() if restarted.stderr else ""
@@ -128,7 +187,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file
 
     run_python(db, RETRY.format(job=job), **LEASE)
     retried = _worker(db, "--batch")
-    assert retried.wait(600) == 0
+    assert retried.wait(600) == 0, retried.stderr.read() if retried.stderr else ""
     assert _job(db, job)[0] == "done"
     assert _state(db, org) == {"people": before["people"] + PEOPLE, "families": 1}
     assert _audits(db, org, "import.applied") == 1
