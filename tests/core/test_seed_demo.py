@@ -21,12 +21,12 @@ def roster(slug):
 def test_seed_demo_is_deterministic_and_complete(capsys):
     from frameworks.models import FrameworkVersion
 
-    call_command("seed_demo", "--org", "one", "--people", "25", "--seed", "3")
+    call_command("seed_demo", "--org", "one", "--people", "12", "--seed", "3")
     out = capsys.readouterr().out
     assert "hr@one.test" in out and "employee@one.test" in out and "password" in out
-    call_command("seed_demo", "--org", "two", "--people", "25", "--seed", "3")
+    call_command("seed_demo", "--org", "two", "--people", "12", "--seed", "3")
     assert roster("one") == roster("two")
-    assert len(roster("one")) == 25
+    assert len(roster("one")) == 12
     with unscoped():
         org = Organization.objects.get(slug="one")
     with scope(org):
@@ -39,9 +39,9 @@ def test_seed_demo_is_deterministic_and_complete(capsys):
 
         people = list(Person.objects.filter(is_active=True).select_related("user"))
         assert people and all(p.user and p.user.check_password(DEMO_PASSWORD) for p in people)
-    call_command("seed_demo", "--org", "one", "--people", "25", "--seed", "3")
+    call_command("seed_demo", "--org", "one", "--people", "12", "--seed", "3")
     assert "Found" in capsys.readouterr().out
-    assert len(roster("one")) == 25
+    assert len(roster("one")) == 12
 
 
 def test_if_empty_leaves_existing_installations_alone(world, capsys):
