@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
@@ -89,8 +89,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings: None) -> Iterator
         yield
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
     from organizations.models import Role
     from organizations.scoping import scope
     from organizations.services import add_member, create_organization
@@ -134,6 +133,63 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+# --- data built once per module ---------------------------------------------------------
+# A module whose tests each need the same costly data (the access walks: one test per
+# route, each meeting every kind of Acme object) builds it once: `module_db` holds one
+# transaction open for the module, each test runs in a savepoint inside it (pytest-django
+# nests its per-test atomic block) that is rolled back, and the module's transaction is
+# rolled back after its last test. Such a module overrides `world` with `fresh_world`.
+
+
+def fast_settings() -> Any:
+    from django.test import override_settings
+
+    return override_settings(**FAST_SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_world(module_db: Any) -> World:
+    with module_db.unblock(), fast_settings():
+        return build_world()
+
+
+def fresh(value: Any) -> Any:
+    """`value` read again from the database if it is a row (a test may have changed it in
+    memory; its changes to the database were rolled back)."""
+    from django.db import models
+
+    from organizations.scoping import unscoped
+
+    if not isinstance(value, models.Model):
+        return value
+    with unscoped():
+        return type(value)._default_manager.get(pk=value.pk)
+
+
+def fresh_world(module_world: World) -> World:
+    return World(*(fresh(getattr(module_world, f.name)) for f in fields(World)))
+
+
+@pytest.fixture
 def acme_scope(world: World) -> Iterator[Any]:
     from organizations.scoping import scope
 
@@ -141,10 +197,16 @@ def acme_scope(world: World) -> Iterator[Any]:
         yield world.acme
 
 
+FAST_SETTINGS: dict[str, Any] = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+}
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in FAST_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 # --- browser tests ----------------------------------------------------------------------

@@ -17,16 +17,23 @@ from organizations.models import Organization, Role
 from organizations.scoping import scope, unscoped
 from people.models import Person
 from tests import access_routes
+from tests.conftest import World, fresh, fresh_world
 from tests.test_access_matrix import _kwargs, acme_fingerprint
 
 
 @pytest.fixture
-def acme_objects(world: Any) -> dict[str, Any]:
-    built: dict[str, Any] = {}
-    with scope(world.acme):
-        for name, fn in access_routes.BUILDERS.items():
-            built[name] = fn(world)
-    return built
+def world(module_world: World, db: Any) -> World:
+    return fresh_world(module_world)
+
+
+@pytest.fixture(scope="module")
+def module_objects(module_world: World, module_db: Any) -> dict[str, Any]:
+    return access_routes.build_all(module_world, module_db)
+
+
+@pytest.fixture
+def acme_objects(module_objects: dict[str, Any], world: World) -> dict[str, Any]:
+    return {name: fresh(value) for name, value in module_objects.items()}
 
 
 def _view_role(name: str) -> str | None:

@@ -31,10 +31,21 @@ run in the order they were registered (review cycles before promotion cases).
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from tests.access_routes.registry import BUILDERS, ROUTES, Route
 
 for _area in ("core", "frameworks", "integrations", "reviews", "promotions"):
     importlib.import_module(f"{__name__}.{_area}")
 
-__all__ = ["BUILDERS", "ROUTES", "Route"]
+
+def build_all(world: Any, module_db: Any) -> dict[str, Any]:
+    """Every builder's object, made once for a module's tests (tests/conftest.py `module_db`)."""
+    from organizations.scoping import scope
+    from tests.conftest import fast_settings
+
+    with module_db.unblock(), fast_settings(), scope(world.acme):
+        return {name: fn(world) for name, fn in BUILDERS.items()}
+
+
+__all__ = ["BUILDERS", "ROUTES", "Route", "build_all"]

@@ -1,22 +1,27 @@
 """Every API operation for every role, and for another organization's token.
 
 The operations come from the served OpenAPI schema, so a new route is covered (and fails
-until classified in tests/api/routes.py) by default. The objects are built once per
-operation; each caller's request runs inside a savepoint that is rolled back, so every
-caller meets the same state (a write by the owner does not change what HR meets)."""
+until classified in tests/api/routes.py) by default. The objects are built once for
+the module (tests/conftest.py `module_db`); each test, and in it each caller's request,
+runs inside a savepoint that is rolled back, so every caller meets the same state (a write
+by the owner does not change what HR meets, nor what the next operation's test meets)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from api.main import api
 from organizations.scoping import scope
 from tests.api import routes
 from tests.api.conftest import ApiClient, make_token
+from tests.conftest import World, fast_settings, fresh, fresh_world
 from tests.test_access_matrix import ACME_MARKERS, acme_fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +62,64 @@ def rolled_back(check: Callable[[], None]) -> None:
         transaction.set_rollback(True)
 
 
+@dataclass
+class Built:
+    objects: dict[str, Any]
+    tokens: dict[str, str]  # Acme's, by role
+    outsider: str  # Globex's owner's
+    reader: str  # Acme's owner's read-only token
+
+
+def _storages(location: Path) -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: Any) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, media_dir: Path) -> None:
+    """The module's uploads (the import built once below) stay readable by every test."""
+    settings.STORAGES = _storages(media_dir)
+
+
+@pytest.fixture
+def world(module_world: World, db: Any) -> World:
+    return fresh_world(module_world)
+
+
+@pytest.fixture(scope="module")
+def built(module_world: World, module_db: Any, media_dir: Path) -> Built:
+    """The objects the operations name and the callers' tokens, built once for the module."""
+    w = module_world
+    with module_db.unblock(), fast_settings(), override_settings(STORAGES=_storages(media_dir)):
+        with scope(w.acme):
+            objects = routes.build_objects(w)
+        return Built(
+            objects,
+            {role: make_token(w.acme, getattr(w, role)) for role in routes.ROLES},
+            make_token(w.globex, w.outsider),
+            make_token(w.acme, w.owner, write=False),
+        )
+
+
 @pytest.mark.parametrize(("method", "path"), operations())
-def test_every_caller_gets_what_the_pages_allow(world, method, path):
+def test_every_caller_gets_what_the_pages_allow(world, built, method, path):
     op = routes.OPS[(method, path)]
-    with scope(world.acme):
-        objects = routes.build_objects(world)
-    tokens = {role: make_token(world.acme, getattr(world, role)) for role in routes.ROLES}
-    outsider = ApiClient(make_token(world.globex, world.outsider))
-    reader = ApiClient(make_token(world.acme, world.owner, write=False))
+    objects = {name: fresh(value) for name, value in built.objects.items()}
+    tokens = built.tokens
+    outsider = ApiClient(built.outsider)
+    reader = ApiClient(built.reader)
     reader.get("me")  # notes the token's first use (a write to the token's row)
 
     for role in routes.ROLES:  # each Acme role gets what the pages give it
