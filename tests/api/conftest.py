@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from organizations.scoping import scope
 
@@ -43,16 +45,57 @@ class ApiClient:
         return self._call("delete", path, **kw)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    """Uploaded workbooks go to a temporary folder."""
-    settings.STORAGES = {
+@dataclass
+class Built:
+    """What the API walks need of Acme, built once per module (`built`)."""
+
+    objects: dict[str, Any]  # tests/api/routes.py build_objects
+    tokens: dict[str, str]  # Acme's write tokens, by role
+    outsider: str  # Globex's owner's
+    reader: str  # Acme's owner's read-only token
+
+
+def storages(location: Path) -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
+            "OPTIONS": {"location": str(location)},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: Any) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, media_dir: Path) -> None:
+    """Uploaded workbooks go to a temporary folder, one per module, so what a module
+    fixture uploaded (`built`) stays readable by each of its tests."""
+    settings.STORAGES = storages(media_dir)
+
+
+@pytest.fixture(scope="module")
+def built(module_world: Any, module_db: Any, media_dir: Path) -> Built:
+    """The objects the operations name and the callers' tokens, built once for the module
+    (tests/conftest.py `module_db`); a module using it overrides `world` with `fresh_world`."""
+    from tests.api import routes
+    from tests.conftest import fast_settings
+
+    w = module_world
+    with module_db.unblock(), fast_settings(), override_settings(STORAGES=storages(media_dir)):
+        with scope(w.acme):
+            objects = routes.build_objects(w)
+        return Built(
+            objects,
+            {role: make_token(w.acme, getattr(w, role)) for role in routes.ROLES},
+            make_token(w.globex, w.outsider),
+            make_token(w.acme, w.owner, write=False),
+        )
 
 
 def make_token(org: Any, user: Any, *, write: bool = True, days: int = 30) -> str:

@@ -9,19 +9,15 @@ by the owner does not change what HR meets, nor what the next operation's test m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 
 from api.main import api
-from organizations.scoping import scope
 from tests.api import routes
-from tests.api.conftest import ApiClient, make_token
-from tests.conftest import World, fast_settings, fresh, fresh_world
+from tests.api.conftest import ApiClient
+from tests.conftest import World, fresh, fresh_world
 from tests.test_access_matrix import ACME_MARKERS, acme_fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -62,55 +58,9 @@ def rolled_back(check: Callable[[], None]) -> None:
         transaction.set_rollback(True)
 
 
-@dataclass
-class Built:
-    objects: dict[str, Any]
-    tokens: dict[str, str]  # Acme's, by role
-    outsider: str  # Globex's owner's
-    reader: str  # Acme's owner's read-only token
-
-
-def _storages(location: Path) -> dict[str, Any]:
-    from django.conf import settings
-
-    return {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
-
-
-@pytest.fixture(scope="module")
-def media_dir(tmp_path_factory: Any) -> Path:
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, media_dir: Path) -> None:
-    """The module's uploads (the import built once below) stay readable by every test."""
-    settings.STORAGES = _storages(media_dir)
-
-
 @pytest.fixture
 def world(module_world: World, db: Any) -> World:
     return fresh_world(module_world)
-
-
-@pytest.fixture(scope="module")
-def built(module_world: World, module_db: Any, media_dir: Path) -> Built:
-    """The objects the operations name and the callers' tokens, built once for the module."""
-    w = module_world
-    with module_db.unblock(), fast_settings(), override_settings(STORAGES=_storages(media_dir)):
-        with scope(w.acme):
-            objects = routes.build_objects(w)
-        return Built(
-            objects,
-            {role: make_token(w.acme, getattr(w, role)) for role in routes.ROLES},
-            make_token(w.globex, w.outsider),
-            make_token(w.acme, w.owner, write=False),
-        )
 
 
 @pytest.mark.parametrize(("method", "path"), operations())

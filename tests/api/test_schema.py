@@ -19,9 +19,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks as oa_checks
 
 from api.main import api
-from organizations.scoping import scope
-from tests.api import routes
-from tests.api.conftest import make_token
+from tests.api.conftest import Built
+from tests.conftest import World, fresh_world
 
 app = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -93,11 +92,16 @@ def _keep_the_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def hr_token(world: Any, settings: Any, _keep_the_connection: None) -> str:
+def world(module_world: World, db: Any) -> World:
+    return fresh_world(module_world)
+
+
+@pytest.fixture
+def hr_token(world: World, built: Built, settings: Any, _keep_the_connection: None) -> str:
+    """HR's write token, with every kind of Acme object the operations name (built once
+    for the module, tests/api/conftest.py)."""
     settings.API_RATE_LIMIT = "100000/m"
-    with scope(world.acme):
-        routes.build_objects(world)
-    return make_token(world.acme, world.hr)
+    return built.tokens["hr"]
 
 
 @pytest.mark.django_db(transaction=False)
