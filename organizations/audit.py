@@ -93,7 +93,7 @@ def record_many(
     """`record` for many targets at once (a big import's people), in one statement:
     each `(public_id, label, changes)` of a `target_type` ("person") becomes the entry
     `record(organization, actor, action, target, changes=changes)` would write."""
-    from core.rows import insert_rows
+    from organizations.rows import insert_rows
 
     common = {
         "organization_id": organization.pk,

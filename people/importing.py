@@ -21,10 +21,10 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from core.rows import insert_rows
 from frameworks.models import JobFamily, Level
 from organizations.audit import _jsonable, record_many
 from organizations.models import Organization
+from organizations.rows import insert_rows
 from people.models import LevelChange, Person
 from people.services import PersonError, check_level
 

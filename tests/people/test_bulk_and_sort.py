@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Invitation
 from organizations.models import AuditEntry
@@ -175,7 +176,7 @@ def test_bulk_level_change_is_audited_and_goes_back_to_the_list(world, team):
         "level",
         chosen,
         level=levels["P2"].public_id,
-        effective_date="2026-12-01",
+        effective_date=timezone.localdate().isoformat(),
         reason="Re-levelled",
     )
     assert response.status_code == 302 and response["Location"] == f"{LIST}?sort=level"
@@ -230,7 +231,7 @@ def test_bulk_family_change_clears_the_level(world, team):
         "family",
         [people["Mia Mid"]],
         family=design.public_id,
-        effective_date="2026-12-01",
+        effective_date=timezone.localdate().isoformat(),
         reason="Team moved",
     )
     assert response.status_code == 302
