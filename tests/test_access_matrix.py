@@ -20,7 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from organizations.models import AuditEntry
 from organizations.scoping import TenantModel, scope, unscoped
 from tests import access_routes
-from tests.conftest import World, fresh, fresh_world
+from tests.access_routes.fixtures import (  # noqa: F401 (fixtures)
+    access_module_objects,
+    access_objects,
+    access_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,21 +122,6 @@ def _kwargs(route: access_routes.Route, objects: dict[str, Any]) -> dict[str, st
         value = objects[builder_name]
         out[param] = str(getattr(value, "public_id", value))
     return out
-
-
-@pytest.fixture
-def world(module_world: World, db: Any) -> World:
-    return fresh_world(module_world)
-
-
-@pytest.fixture(scope="module")
-def module_objects(module_world: World, module_db: Any) -> dict[str, Any]:
-    return access_routes.build_all(module_world, module_db)
-
-
-@pytest.fixture
-def objects(module_objects: dict[str, Any], world: World) -> dict[str, Any]:
-    return {name: fresh(value) for name, value in module_objects.items()}
 
 
 TENANT_ROUTES = sorted(

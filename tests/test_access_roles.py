@@ -17,23 +17,12 @@ from organizations.models import Organization, Role
 from organizations.scoping import scope, unscoped
 from people.models import Person
 from tests import access_routes
-from tests.conftest import World, fresh, fresh_world
+from tests.access_routes.fixtures import (  # noqa: F401 (fixtures)
+    access_module_objects,
+    access_objects,
+    access_world,
+)
 from tests.test_access_matrix import _kwargs, acme_fingerprint
-
-
-@pytest.fixture
-def world(module_world: World, db: Any) -> World:
-    return fresh_world(module_world)
-
-
-@pytest.fixture(scope="module")
-def module_objects(module_world: World, module_db: Any) -> dict[str, Any]:
-    return access_routes.build_all(module_world, module_db)
-
-
-@pytest.fixture
-def acme_objects(module_objects: dict[str, Any], world: World) -> dict[str, Any]:
-    return {name: fresh(value) for name, value in module_objects.items()}
 
 
 def _view_role(name: str) -> str | None:
@@ -66,9 +55,9 @@ def test_admin_routes_were_found():
 
 
 @pytest.mark.parametrize("name", ADMIN_ROUTES)
-def test_members_get_403_on_admin_routes(name: str, world: Any, acme_objects: dict[str, Any]):
+def test_members_get_403_on_admin_routes(name: str, world: Any, objects: dict[str, Any]):
     route = access_routes.ROUTES[name]
-    url = reverse(name, kwargs=_kwargs(route, acme_objects))
+    url = reverse(name, kwargs=_kwargs(route, objects))
     before = acme_fingerprint(world.acme)
     users = [world.employee, world.manager]
     if name in OWNER_ROUTES:
@@ -113,11 +102,9 @@ READ_ONLY_ALLOWED |= {
         if r.kind in ("tenant", "catalog") and n not in READ_ONLY_ALLOWED
     ),
 )
-def test_read_only_organization_refuses_every_post(
-    name: str, world: Any, acme_objects: dict[str, Any]
-):
+def test_read_only_organization_refuses_every_post(name: str, world: Any, objects: dict[str, Any]):
     route = access_routes.ROUTES[name]
-    url = reverse(name, kwargs=_kwargs(route, acme_objects))
+    url = reverse(name, kwargs=_kwargs(route, objects))
     with unscoped():
         Organization.objects.filter(pk=world.acme.pk).update(
             trial_ends_at=timezone.now() - timedelta(days=1)
@@ -202,14 +189,12 @@ WRITE_ROUTES = [
 
 
 @pytest.mark.parametrize("name", WRITE_ROUTES)
-def test_outsider_payload_would_write_for_the_owner(
-    name: str, world: Any, acme_objects: dict[str, Any]
-):
+def test_outsider_payload_would_write_for_the_owner(name: str, world: Any, objects: dict[str, Any]):
     """The outsider's refused POST carries data that does change Acme when the owner
     sends it, so the 404 in the isolation test is what stops it."""
     route = access_routes.ROUTES[name]
-    url = reverse(name, kwargs=_kwargs(route, acme_objects))
-    payload = _realistic_payloads(world, acme_objects)[name]
+    url = reverse(name, kwargs=_kwargs(route, objects))
+    payload = _realistic_payloads(world, objects)[name]
     before = acme_fingerprint(world.acme)
     response = world.client_for(world.outsider).post(url, payload)
     assert response.status_code == 404, f"POST {url} → {response.status_code}"
