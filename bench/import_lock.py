@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCK_PROBE = ROOT / "bench" / "lock_probe.py"  # takes the write lock, says how long it waited
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")
 os.environ.setdefault("TESTING", "1")
@@ -55,18 +56,6 @@ while not os.path.exists(sys.argv[1]):
 print(json.dumps(out))
 """
 
-PROBE = """
-import json, os, sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[2], timeout=60, isolation_level=None)
-waits = []
-while not os.path.exists(sys.argv[1]):
-    started = time.monotonic()
-    conn.execute("BEGIN IMMEDIATE")
-    waits.append(time.monotonic() - started)
-    conn.execute("ROLLBACK")
-    time.sleep(0.05)
-print(json.dumps(waits))
-"""
 
 import django  # noqa: E402
 
@@ -137,7 +126,7 @@ def main() -> None:
             [sys.executable, "-c", WRITER, str(stop)], env=env, stdout=subprocess.PIPE, text=True
         )
         probe = subprocess.Popen(
-            [sys.executable, "-c", PROBE, str(stop), str(db)], stdout=subprocess.PIPE, text=True
+            [sys.executable, str(LOCK_PROBE), str(stop), str(db)], stdout=subprocess.PIPE, text=True
         )
         while not Path(f"{stop}.ready").exists():  # the writer has signed in
             time.sleep(0.1)

@@ -70,26 +70,14 @@ print(json.dumps(answers))
 """
 
 
-# and a bare SQLite connection takes the write lock every 0.05 s: how long it waits is
-# what the import makes everyone wait, whatever the machine's load does to Django
-PROBE = """
-import json, os, sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[2], timeout=60, isolation_level=None)
-waits = []
-while not os.path.exists(sys.argv[1]):
-    started = time.monotonic()
-    conn.execute("BEGIN IMMEDIATE")
-    waits.append(time.monotonic() - started)
-    conn.execute("ROLLBACK")
-    time.sleep(0.05)
-print(json.dumps(waits))
-"""
+# and a bare SQLite connection takes the write lock every 0.05 s (the bench's probe): how
+# long it waits is what the import makes everyone wait, whatever the load does to Django
+LOCK_PROBE = ROOT / "bench" / "lock_probe.py"
 
 
-def _start(db, code: str, *args: str, setup: bool = True) -> subprocess.Popen[str]:
-    prelude = "import django; django.setup()\n" if setup else ""
+def _start(db, code: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", prelude + code, *args],
+        [sys.executable, "-c", "import django; django.setup()\n" + code, *args],
         cwd=ROOT,
         env=process_env(db),
         stdout=subprocess.PIPE,
@@ -111,7 +99,11 @@ def test_another_organizations_write_answers_within_a_second_during_a_big_import
     writer = _start(file_db, WRITE, str(writing), str(done))
     try:
         _wait_for(writing, 120)
-        probe = _start(file_db, PROBE, str(done), str(file_db), setup=False)
+        probe = subprocess.Popen(
+            [sys.executable, str(LOCK_PROBE), str(done), str(file_db)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         importer = _start(file_db, APPLY.format(job=job), str(applying))
         out, err = importer.communicate(timeout=600)
         assert importer.returncode == 0, err[-3000:]
