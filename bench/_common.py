@@ -31,3 +31,28 @@ def summary(times_ms: list[float]) -> dict[str, float]:
         "p95_ms": round(percentile(times_ms, 0.95), 2),
         "runs": len(times_ms),
     }
+
+
+def approve_peers(org: Any, cycle: Any, peers: int) -> int:
+    """Give every participant of the draft `cycle` up to `peers` approved peers: the next
+    colleagues under the same manager (set-up, not what a benchmark measures). Returns how
+    many nominations were made."""
+    from reviews.models import Participant, PeerNomination
+
+    parts = list(Participant.objects.filter(cycle=cycle).select_related("person"))
+    by_team: dict[int | None, list[int]] = {}
+    for part in parts:
+        by_team.setdefault(part.person.manager_id, []).append(part.person_id)
+    made = PeerNomination.objects.bulk_create(
+        PeerNomination(
+            organization=org,
+            participant=part,
+            peer_id=mates[(i + k) % len(mates)],
+            status="approved",
+        )
+        for part in parts
+        for mates in [by_team[part.person.manager_id]]
+        for i in [mates.index(part.person_id)]
+        for k in range(1, min(peers, len(mates) - 1) + 1)
+    )
+    return len(made)

@@ -50,7 +50,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from bench._common import save_figures, summary  # noqa: E402
+from bench._common import approve_peers, save_figures, summary  # noqa: E402
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50,200,2000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
@@ -58,6 +58,7 @@ TENANTS = int(os.environ.get("BENCH_TENANTS", "500"))
 TARGET_SIZE = max(SIZES)
 TARGET_RATIO = 3.0
 RSS_TARGET_MB = 200
+PEERS = 3  # approved peers per participant in the launched cycle
 
 errors: list[str] = []
 lost: list[str] = []
@@ -104,9 +105,10 @@ def prepare(size: int) -> dict[str, Any]:
             name="Deadline-day review",
             actor=users["hr"],
             participants=everyone,
-            inputs={"self": True, "manager": True, "peers": 0},
+            inputs={"self": True, "manager": True, "peers": PEERS},
             include_next_level=True,
         )
+        nominations = approve_peers(org, draft, PEERS)  # issue 10: self, manager, 3 peers
         draft.refresh_from_db()
         _token, raw = create_token(org, user=users["hr"], actor=users["hr"], name="bench")
     ids = {
@@ -142,6 +144,7 @@ def prepare(size: int) -> dict[str, Any]:
             "seconds": round(launch_s, 2),
             "queries": len(queries),
             "participants": len(everyone),
+            "peer_nominations": nominations,
             "forms": len(forms),
             "items": FormItem.objects.filter(form__cycle=draft).count(),
         }
@@ -367,12 +370,15 @@ def report(figures: dict[str, Any]) -> None:
             )
             flat = "yes" if len({by[s]["queries"] for s in sizes}) == 1 else "NO"
             print(f"{label[:35]:<36}{cells}  {flat}")
-    print(f"\n{'cycle launch':<36}{'seconds':>9}{'queries':>9}{'forms':>8}{'items':>9}")
+    print(
+        f"\n{'cycle launch (self, manager, peers)':<36}{'seconds':>9}{'queries':>9}"
+        f"{'forms':>8}{'items':>9}{'peers':>8}"
+    )
     for s in sizes:
         row = figures["launch"][s]
         print(
             f"{s + ' people':<36}{row['seconds']:>9.1f}{row['queries']:>9}"
-            f"{row['forms']:>8}{row['items']:>9}"
+            f"{row['forms']:>8}{row['items']:>9}{row.get('peer_nominations', 0):>8}"
         )
     mem = figures["memory"]
     if mem:

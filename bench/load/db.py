@@ -35,6 +35,7 @@ def seed(people: int, team: int, peers: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from bench._common import approve_peers
     from frameworks.library import start_from_template
     from frameworks.models import Level
     from frameworks.services import publish_draft
@@ -43,7 +44,7 @@ def seed(people: int, team: int, peers: int) -> dict[str, Any]:
     from organizations.services import add_member, create_organization, create_user
     from people.models import Person
     from reviews import services
-    from reviews.models import Participant, PeerNomination, ReviewForm
+    from reviews.models import ReviewForm
 
     User = get_user_model()
     password = secrets.token_urlsafe(12)
@@ -105,23 +106,7 @@ def seed(people: int, team: int, peers: int) -> dict[str, Any]:
             rule={"kind": "people", "ids": [p.public_id for p in [*managers, *staff]]},
             inputs={"self": True, "manager": True, "peers": peers},
         )
-        # approved peers: colleagues in the same team (set-up, not what is measured)
-        parts = list(Participant.objects.filter(cycle=cycle).select_related("person"))
-        by_team: dict[int | None, list[int]] = {}
-        for part in parts:
-            by_team.setdefault(part.person.manager_id, []).append(part.person_id)
-        PeerNomination.objects.bulk_create(
-            PeerNomination(
-                organization=org,
-                participant=part,
-                peer_id=mates[(i + k) % len(mates)],
-                status="approved",
-            )
-            for part in parts
-            for mates in [by_team[part.person.manager_id]]
-            for i in [mates.index(part.person_id)]
-            for k in range(1, min(peers, len(mates) - 1) + 1)
-        )
+        approve_peers(org, cycle, peers)  # colleagues in the same team
         cycle.refresh_from_db()
         services.launch_cycle(cycle, expected_revision=cycle.revision, actor=hr)
         forms: dict[int, list[str]] = {}
