@@ -14,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
+from tests.browser import SHOTS
 from tests.reviews.factories import publish_fix, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +41,11 @@ def rate_everything(page: Any, value: int) -> None:
     expect(page.locator("#save-status")).to_contain_text("Saved")
     total = groups.count()
     expect(page.locator("#progress-text")).to_have_text(f"{total} of {total} rated")
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def submit(page: Any) -> None:
@@ -74,6 +80,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     page.get_by_text("Yes — see who is ready for the next level").click()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="Who reviews whom")).to_be_visible()
+    shot(page, "cycle-1-who-reviews-whom")
     page.get_by_role("link", name="Choose peers for Emma Employee").click()
     for peer in ("Pia Peer", "Paul Peer", "Petra Peer"):
         page.get_by_label("Colleague").select_option(label=peer)
@@ -92,6 +99,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     page.locator("details.statement__more").first.locator("summary").click()
     page.locator("textarea[name^=comment-]").first.fill("I ran the planning for the team.")
     expect(page.locator("#save-status")).to_contain_text("Saved")
+    shot(page, "cycle-2-self-review")
     submit(page)
     for user in t.peer_users:
         login(page, live_server, user)
@@ -118,12 +126,14 @@ def test_a_cycle_end_to_end(page, live_server, world):
     page.get_by_role("link", name="2026 mid-year review").click()
     page.get_by_role("link", name="See what changed and apply it").click()
     expect(page.locator(".fix-list ins")).to_contain_text("the whole team reads")
+    shot(page, "cycle-3-ladder-fix")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name=re.compile(r"Apply v2 to")).click()
     expect(page.locator(".notice--success")).to_contain_text("now reaches")
     login(page, live_server, world.manager)
     page.goto(manager_url)
     expect(page.locator(".statement--changed")).to_contain_text("The wording changed")
+    shot(page, "cycle-4-changed-statement")
     page.locator(".statement--changed .rating-option--3 label").click()
     expect(page.locator("#save-status")).to_contain_text("Saved")
     submit(page)
@@ -144,6 +154,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     page.get_by_label("Final rating").select_option("3")
     page.get_by_role("button", name="Save the final rating").click()
     expect(page.locator(".error-summary")).to_contain_text("Enter the reason")
+    shot(page, "cycle-5-calibration-reason")
     page.get_by_label("Reason").fill("Ran the quarterly planning the whole team now follows.")
     page.get_by_role("button", name="Save the final rating").click()
     expect(page.locator(".notice--success")).to_contain_text("Prioritization is now 3")
@@ -162,6 +173,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     expect(prioritization).to_contain_text("Consistently shows this")
     expect(prioritization).to_contain_text("Ran the quarterly planning")
     expect(page.get_by_text("3 peers answered")).to_be_visible()
+    shot(page, "cycle-6-results")
     for peer in ("Pia Peer", "Paul Peer", "Petra Peer"):
         expect(page.locator("main")).not_to_contain_text(peer)
     page.get_by_label("Your comment").fill("Thanks — agreed on the planning work.")
