@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser import login
 from tests.people.test_people import make_ladder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,15 +24,6 @@ BAD_CSV = (
     "Lena Ortiz,lena@acme.test,Product Manager,tom@acme.tset,Product Management,P2,2024-01-08\n"
 )
 GOOD_CSV = BAD_CSV.replace("tom@acme.tset", "tom@acme.test")
-
-
-def login(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def shoot(page: Any, name: str) -> None:

@@ -10,13 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
 from spreadsheets.models import ImportJob
 from spreadsheets.writer import blank_template
+from tests.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,15 +32,6 @@ def _media(settings: Any, tmp_path: Path) -> None:
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
-
-
-def login(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def shoot(page: Any, name: str) -> None:
