@@ -1,5 +1,5 @@
 """A review cycle end to end in Chromium: HR sets it up and launches it; Emma, three
-peers and Max fill in and submit; a ladder fix is published and applied to Max's open
+peers and Max fill in and submit; a ladder fix is published in the editor and applied to Max's open
 review; calibration changes one rating with a reason; HR releases; Emma reads her
 results and acknowledges them."""
 
@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from organizations.scoping import scope
 from tests.browser import SHOTS, login
-from tests.reviews.factories import publish_fix, team
+from tests.reviews.factories import team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,14 +102,24 @@ def test_a_cycle_end_to_end(page, live_server, world):
     manager_url = page.url
     rate_everything(page, 2)  # filled in, not submitted yet
 
-    # --- a ladder fix is published and applied to Max's open review ------------------------------
-    with scope(world.acme):
-        publish_fix(
-            t.family,
-            world.hr,
-            cells={("Communication", "PM2"): ["Writes a weekly update that the whole team reads."]},
-        )
+    # --- a ladder fix is published in the editor and applied to Max's open review -------------
     login(page, live_server, world.hr)
+    page.goto(base + "/frameworks/")
+    page.get_by_role("button", name="Start a draft").click()
+    page.locator(
+        "#matrix td:not(.is-carried)", has_text="Writes a weekly update for the team."
+    ).click()
+    editing = page.locator("td.matrix__cell--editing textarea").first
+    editing.fill("Writes a weekly update that the whole team reads.")
+    editing.press("Control+Enter")
+    expect(page.locator("#editor-status")).to_contain_text("Saved at")
+    page.get_by_role("link", name="Publish v2…").click()
+    page.get_by_label("What changed in this version?").fill("Fix wording")
+    flagged = page.get_by_label("Why publish with flagged statements?")
+    if flagged.count():  # the checker flags the short test statements
+        flagged.fill("Test ladder.")
+    page.get_by_role("button", name="Publish v2").click()
+    expect(page.get_by_role("heading", name="Version history")).to_be_visible()
     page.goto(base + "/reviews/cycles/")
     page.get_by_role("link", name="2026 mid-year review").click()
     page.get_by_role("link", name="See what changed and apply it").click()
