@@ -51,7 +51,7 @@ DEFS = (
 def gap_chart(competencies: Sequence[CompetencyGap], scale: Scale) -> str:
     """Each competency's final rating as a bar against the expectation line, with the
     self rating (○) and the peers' (◇) where shown."""
-    label_w, plot_w, right_w = 230, 330, 130
+    label_w, plot_w, right_w = 230, 330, 170  # room for "4.67 · above by 1.67"
     top, row_h, bottom = 34, 30, 40
     width = label_w + plot_w + right_w
     height = top + row_h * max(len(competencies), 1) + bottom
@@ -117,14 +117,20 @@ def gap_chart(competencies: Sequence[CompetencyGap], scale: Scale) -> str:
         f'<line x1="{ex:.1f}" y1="{top - 4}" x2="{ex:.1f}" y2="{height - bottom + 4}" '
         f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>'
     )
-    legend_y = height - 14
-    parts.append(
-        f'<text x="{label_w}" y="{legend_y}" fill="{MUTED}">'
-        f"Dashed line: expected ({scale.meets}). Hatched: gap. Dark: above. "
-        "○ self-review  ◇ peers</text>"
-    )
+    key = escape(legend(competencies, scale))
+    parts.append(f'<text x="{label_w}" y="{height - 14}" fill="{MUTED}">{key}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def legend(competencies: Sequence[CompetencyGap], scale: Scale) -> str:
+    """The gap chart's key, naming only the marks the chart draws."""
+    text = f"Dashed line: expected ({scale.meets}). Hatched: gap. Dark: above."
+    if any(c.self is not None and c.final is not None for c in competencies):
+        text += "  ○ self-review"
+    if any(c.peers is not None and c.final is not None for c in competencies):
+        text += "  ◇ peers"
+    return text
 
 
 def gap_chart_alt(competencies: Sequence[CompetencyGap], expected: Decimal) -> str:
