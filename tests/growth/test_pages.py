@@ -143,6 +143,19 @@ def test_the_report_page_shows_figures_the_chart_and_suggestions(world, setup):
     assert "style=" not in html  # strict CSP: no inline style attributes
 
 
+def test_a_cycle_without_peers_says_so_instead_of_too_few_answered(world, setup):
+    t, part, _ = setup
+    html = world.client_for(world.employee).get(reverse("growth:report", args=[part.public_id]))
+    assert '<th scope="col" class="num">Peers</th>' in html.content.decode()
+    with scope(world.acme):
+        second = run_cycle(world, t, name="2026 H2", manager=MANAGER)  # self + manager
+    url = reverse("growth:report", args=[second.public_id])
+    html = world.client_for(world.employee).get(url).content.decode()
+    assert "This cycle did not ask for peer feedback." in html
+    assert "too few peers answered" not in html
+    assert '<th scope="col" class="num">Peers</th>' not in html
+
+
 def test_suggestions_become_items_from_the_page(world, setup):
     _t, part, _ = setup
     with scope(world.acme):
