@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -21,3 +22,19 @@ def login(page: Any, live_server: Any, user: Any) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
+
+
+def submit(page: Any) -> None:
+    """Submit the open review form, accepting the confirmation."""
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.locator(".notice--success")).to_contain_text("submitted")
+
+
+def finalize_and_release(page: Any) -> None:
+    """On the calibration page: finalize the ratings and release the results."""
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Finalize calibration").click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Release the results").click()
+    expect(page.locator(".notice--success")).to_contain_text("released")

@@ -1,25 +1,42 @@
 """In Chromium, the loop closes: from a released cycle to the gap report, action items
-created from it, one completed; HR copies the finished cycle as the next one and
-launches it, publishes a ladder fix in the framework editor and applies it to the open
-forms; Emma's next self-review shows the new wording and, beside each competency, her
-open and completed items; then the closed gap and the trend in the new report. No
-console errors (a CSP violation would be one); fits a phone."""
+created from it, one completed; HR copies the finished cycle as the next one (self and
+manager reviews this time) and launches it, publishes a ladder fix in the framework
+editor and applies it to the open forms; Emma's next self-review shows the new wording
+and, beside each competency, her open and completed items; Emma and Max fill in and
+submit, HR closes the forms, finalizes and releases; Emma's new report shows the closed
+gap with the completed item behind it, the carried-over item and the trend. The first
+cycle is set up in code; everything after it happens in the browser. Screenshots of the
+next review, the new report, its PDF and the plan go to screenshots/. No console errors
+(a CSP violation would be one); fits a phone."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
-from reviews.models import ReviewCycle
-from tests.browser import SHOTS
-from tests.core.test_browser_pages import errors_of, login
-from tests.growth.factories import finish_cycle, growth_team, run_cycle
+from tests.browser import SHOTS, finalize_and_release, login, submit
+from tests.core.test_browser_pages import errors_of
+from tests.growth.factories import growth_team, run_cycle
 from tests.growth.test_gap_report import MANAGER, PEERS, SELF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def rate_by_code(page: Any, ratings: dict[str, int], default: int = 3) -> None:
+    """Click each statement's rating by the code that starts it ("d2a"), `default` for
+    the others, waiting for the autosave."""
+    groups = page.locator("fieldset.statement")
+    expect(groups.first).to_be_visible()
+    texts = groups.locator(".statement__text").all_inner_texts()
+    for n, text in enumerate(texts):
+        value = ratings.get(text.split()[0], default)
+        groups.nth(n).locator(f".rating-option--{value} label").click()
+    expect(page.locator("#progress-text")).to_have_text(f"{len(texts)} of {len(texts)} rated")
+    expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
 def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
@@ -67,6 +84,8 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
     for step in range(2, 7):  # each step as copied
         page.get_by_role("button", name="Save and continue").click()
         expect(page.get_by_text(f"Step {step} of 6")).to_be_visible()
+        if step == 3:  # self and manager reviews only: no peers this time
+            page.get_by_label("Peers per person").fill("0")
         if step == 2:  # Emma alone, as before (not everyone placed on a ladder)
             expect(page.get_by_label("Keep the 1 person chosen one by one")).to_be_checked()
             page.screenshot(path=str(SHOTS / "growth-copied-cycle-people.png"))
@@ -79,9 +98,11 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
     # a ladder fix, published in the framework editor, reaches the open forms
     page.goto(live_server.url + "/frameworks/")
     page.get_by_role("button", name="Start a draft").click()
+    expect(page.locator("#editor-status")).to_be_visible()
+    page.wait_for_load_state()  # htmx has wired the cells: a click opens the editor
     page.locator("#matrix td", has_text="c2a Writes clear updates.").click()
     editing = page.locator("td.matrix__cell--editing textarea").first
-    editing.fill("c2a Writes a weekly update the whole team reads.\nc2b Explains trade-offs.")
+    editing.fill("c2a Writes a weekly update the whole team reads.")  # one box a statement
     editing.press("Control+Enter")
     expect(page.locator("#editor-status")).to_contain_text("Saved at")
     page.get_by_role("link", name="Publish v2…").click()
@@ -105,6 +126,7 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
     expect(page.locator("fieldset.statement").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("c2a Writes a weekly update the whole team reads.")
     expect(page.locator("main")).not_to_contain_text("c2a Writes clear updates.")
+    expect(page.locator(".statement__text", has_text="c2b Explains trade-offs.")).to_have_count(1)
 
     def plan_beside(name: str):
         heading = page.get_by_role("heading", name=name, exact=True)
@@ -120,11 +142,36 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
         block = plan_beside(name).locator("xpath=..")
         block.screenshot(path=str(SHOTS / f"growth-next-review-{name.lower()}.png"))
 
-    # the rest of the cycle through the services: Craft meets the level again
-    with scope(world.acme):
-        cycle = ReviewCycle.objects.get(name="2026 H2")
-        second = finish_cycle(world, t, cycle, manager=MANAGER, self_ratings=SELF)
-    page.goto(f"{live_server.url}/growth/reports/{second.public_id}/")
+    page.screenshot(path=str(SHOTS / "growth-next-review-form.png"), full_page=True)
+    rate_by_code(page, SELF)
+    submit(page)
+
+    # Max's review: Craft meets the level now, Delivery still falls short
+    login(page, live_server, world.manager)
+    page.goto(live_server.url + "/reviews/")
+    to_write = page.locator("section[aria-labelledby=todo-heading]")
+    to_write.get_by_role("link", name="Manager review for Emma Employee", exact=True).click()
+    rate_by_code(page, MANAGER)
+    submit(page)
+
+    # HR closes the forms, finalizes the calibration as proposed and releases
+    login(page, live_server, world.hr)
+    page.goto(next_cycle)
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Close forms and open calibration").click()
+    expect(page.get_by_role("heading", name="Calibration")).to_be_visible()
+    finalize_and_release(page)
+
+    # Emma opens her new gap report: the closed gap, the item behind it, the trend
+    login(page, live_server, world.employee)
+    page.goto(live_server.url + "/growth/")
+    reports = page.locator("section[aria-labelledby=reports-heading] li")
+    expect(reports).to_have_text([re.compile("^2026 H2"), re.compile("^2026 H1")])
+    reports.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
+    expect(page.locator(".page-header")).to_contain_text("2026 H2")
+    gaps = page.locator("#gaps-heading + article h3")
+    expect(gaps).to_have_text(["Delivery"])  # Craft is no longer a gap
     since = page.locator("#since-heading").locator("xpath=..")
     expect(since).to_contain_text("Compared with 2026 H1")
     expect(since.locator("h3", has_text="Gaps closed").locator("xpath=..")).to_contain_text("Craft")
@@ -137,13 +184,29 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
     craft_trend = page.locator(".trend-table tr", has_text="Craft")
     expect(craft_trend).to_contain_text("Improved +1")
     expect(craft_trend).to_contain_text("Gap closed")
+    expect(craft_trend).to_contain_text(re.compile(r"✓ k1 Writes tested code.*\(done\)"))
     expect(craft_trend.locator("img.sparkline")).to_have_attribute(
         "alt", "Craft: 2026 H1 2, 2026 H2 3."
     )
+    delivery_trend = page.locator(".trend-table tr", has_text="Delivery")
+    expect(delivery_trend).to_contain_text("= No change")
+    expect(delivery_trend).to_contain_text(re.compile(r"→ d2a Ships features.*\(not started\)"))
+    expect(page.locator("article.gap-card", has_text="Delivery")).to_contain_text(
+        re.compile("In the plan: d2a Ships features")
+    )
+    page.screenshot(path=str(SHOTS / "growth-second-report.png"), full_page=True)
+    report_url = page.url
+    pdf_path = page.get_by_role("link", name="Download PDF").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{pdf_path}")
+    assert pdf.headers["content-type"] == "application/pdf"
+    (SHOTS / "growth-second-report.pdf").write_bytes(pdf.body())
+    page.get_by_role("link", name="Development plan").first.click()
+    expect(page.locator(".plan-item", has_text="k1 Writes tested code")).to_contain_text("Done")
+    page.screenshot(path=str(SHOTS / "growth-plan-after.png"), full_page=True)
 
     # on a phone the report fits the screen (the wide chart scrolls inside its frame)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.reload()
+    page.goto(report_url)
     expect(page.get_by_role("heading", name="Your gap report")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []

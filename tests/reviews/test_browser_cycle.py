@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
-from tests.browser import SHOTS, login
+from tests.browser import SHOTS, finalize_and_release, login, submit
 from tests.reviews.factories import team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,12 +34,6 @@ def rate_everything(page: Any, value: int) -> None:
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def submit(page: Any) -> None:
-    page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Submit review").click()
-    expect(page.locator(".notice--success")).to_contain_text("submitted")
 
 
 def test_a_cycle_end_to_end(page, live_server, world):
@@ -156,11 +150,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     page.get_by_label("Reason").fill("Ran the quarterly planning the whole team now follows.")
     page.get_by_role("button", name="Save the final rating").click()
     expect(page.locator(".notice--success")).to_contain_text("Prioritization is now 3")
-    page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Finalize calibration").click()
-    page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Release the results").click()
-    expect(page.locator(".notice--success")).to_contain_text("released")
+    finalize_and_release(page)
 
     # --- Emma reads her results and acknowledges them -------------------------------------------
     login(page, live_server, world.employee)
