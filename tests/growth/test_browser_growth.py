@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
-from tests.browser import SHOTS, finalize_and_release, login, submit
+from tests.browser import SHOTS, finalize_and_release, login, publish_in_editor, submit
 from tests.core.test_browser_pages import errors_of
 from tests.growth.factories import growth_team, run_cycle
 from tests.growth.test_gap_report import MANAGER, PEERS, SELF
@@ -96,22 +96,13 @@ def test_gap_report_to_plan_to_the_next_review(page, live_server, world):
     next_cycle = page.url
 
     # a ladder fix, published in the framework editor, reaches the open forms
-    page.goto(live_server.url + "/frameworks/")
-    page.get_by_role("button", name="Start a draft").click()
-    expect(page.locator("#editor-status")).to_be_visible()
-    page.wait_for_load_state()  # htmx has wired the cells: a click opens the editor
-    page.locator("#matrix td", has_text="c2a Writes clear updates.").click()
-    editing = page.locator("td.matrix__cell--editing textarea").first
-    editing.fill("c2a Writes a weekly update the whole team reads.")  # one box a statement
-    editing.press("Control+Enter")
-    expect(page.locator("#editor-status")).to_contain_text("Saved at")
-    page.get_by_role("link", name="Publish v2…").click()
-    page.get_by_label("What changed in this version?").fill("Clearer update expectations")
-    reason = page.get_by_label("Why publish with flagged statements?")
-    if reason.count():  # the checker flags the short test statements
-        reason.fill("Test ladder.")
-    page.get_by_role("button", name="Publish v2").click()
-    expect(page.get_by_role("heading", name="Version history")).to_be_visible()
+    publish_in_editor(
+        page,
+        live_server.url,
+        cell="c2a Writes clear updates.",
+        text="c2a Writes a weekly update the whole team reads.",
+        note="Clearer update expectations",
+    )
     page.goto(next_cycle)
     page.get_by_role("link", name="See what changed and apply it").click()
     expect(page.locator(".fix-list ins").first).to_contain_text("the whole team reads")

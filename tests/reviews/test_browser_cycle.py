@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.scoping import scope
-from tests.browser import SHOTS, finalize_and_release, login, submit
+from tests.browser import SHOTS, finalize_and_release, login, publish_in_editor, submit
 from tests.reviews.factories import team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,22 +98,13 @@ def test_a_cycle_end_to_end(page, live_server, world):
 
     # --- a ladder fix is published in the editor and applied to Max's open review -------------
     login(page, live_server, world.hr)
-    page.goto(base + "/frameworks/")
-    page.get_by_role("button", name="Start a draft").click()
-    page.locator(
-        "#matrix td:not(.is-carried)", has_text="Writes a weekly update for the team."
-    ).click()
-    editing = page.locator("td.matrix__cell--editing textarea").first
-    editing.fill("Writes a weekly update that the whole team reads.")
-    editing.press("Control+Enter")
-    expect(page.locator("#editor-status")).to_contain_text("Saved at")
-    page.get_by_role("link", name="Publish v2…").click()
-    page.get_by_label("What changed in this version?").fill("Fix wording")
-    flagged = page.get_by_label("Why publish with flagged statements?")
-    if flagged.count():  # the checker flags the short test statements
-        flagged.fill("Test ladder.")
-    page.get_by_role("button", name="Publish v2").click()
-    expect(page.get_by_role("heading", name="Version history")).to_be_visible()
+    publish_in_editor(
+        page,
+        base,
+        cell="Writes a weekly update for the team.",
+        text="Writes a weekly update that the whole team reads.",
+        note="Fix wording",
+    )
     page.goto(base + "/reviews/cycles/")
     page.get_by_role("link", name="2026 mid-year review").click()
     page.get_by_role("link", name="See what changed and apply it").click()
