@@ -192,6 +192,9 @@ def test_autosave_revisions_and_submit(t, world):
     assert done.url == url("my_reviews")
     with scope(world.acme):
         assert ReviewForm.objects.get(pk=form.pk).status == "submitted"
+    # a written review's link names its cycle: not one more link called "Your self-review"
+    written = emma.get(url("my_reviews")).content.decode()
+    assert re.search(rf"Your self-review<span[^>]*> · {re.escape(cycle.name)}</span></a>", written)
     late = emma.post(
         url("form_save", form_id=form.public_id), {"revision": 2}, HTTP_HX_REQUEST="true"
     )
