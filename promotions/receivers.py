@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from growth.signals import readiness_rule_changed
 from people.signals import placement_changed, placements_changed
-from promotions.services.readiness import refresh_readiness
+from promotions.services.readiness import refresh_person, refresh_readiness
 from reviews.models import Participant
 from reviews.signals import cycle_released
 
@@ -29,7 +29,8 @@ def readiness_on_rule(sender: Any, organization: Any, **kwargs: Any) -> None:
 
 @receiver(placement_changed, dispatch_uid="promotions.readiness_on_placement")
 def readiness_on_placement(sender: Any, person: Any, **kwargs: Any) -> None:
-    refresh_readiness(person.organization, [person.pk])
+    """That person alone, from the row the sender just wrote (a handful of queries)."""
+    refresh_person(person)
 
 
 @receiver(placements_changed, dispatch_uid="promotions.readiness_on_placements")

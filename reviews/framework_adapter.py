@@ -125,6 +125,48 @@ def level_uids(versions: Iterable[FrameworkVersion]) -> set[tuple[int, str]]:
     )
 
 
+def levels_of(versions: Iterable[FrameworkVersion]) -> dict[int, list[Level]]:
+    """Each version's levels, by version pk (one query): a ladder without its content."""
+    found: dict[int, list[Level]] = {v.pk: [] for v in versions}
+    if found:
+        for lv in Level.objects.filter(version_id__in=list(found)):
+            found[lv.version_id].append(lv)
+    return found
+
+
+def own_statements_of(levels: Iterable[Level]) -> dict[int, list[StatementRow]]:
+    """The statements written at each of `levels` (by level pk), in the order
+    `VersionContent.own_statements` gives them — competency by competency — in one query,
+    whatever the size of the rest of the ladder."""
+    by_pk = {lv.pk: lv for lv in levels}
+    found: dict[int, list[StatementRow]] = {pk: [] for pk in by_pk}
+    if not by_pk:
+        return found
+    rows = (
+        Statement.objects.filter(
+            version_id__in={lv.version_id for lv in by_pk.values()}, level_id__in=list(by_pk)
+        )
+        .select_related("competency__category")
+        .order_by("competency__position", "competency_id", "position", "id")
+    )
+    for st in rows:
+        comp, level = st.competency, by_pk[st.level_id]
+        found[level.pk].append(
+            StatementRow(
+                uid=st.uid,
+                text=st.text,
+                evidence=tuple(st.evidence or ()),
+                competency_uid=comp.uid,
+                competency_name=comp.name,
+                category_name=comp.category.name if comp.category else "",
+                level_uid=level.uid,
+                level_code=level.code,
+                position=st.position,
+            )
+        )
+    return found
+
+
 def load_contents(versions: Iterable[FrameworkVersion]) -> dict[int, VersionContent]:
     """The content of several versions in four queries."""
     by_pk: dict[int, FrameworkVersion] = {v.pk: v for v in versions}

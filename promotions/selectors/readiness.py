@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any, cast, overload
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from frameworks.ladder import IC, MANAGER, Ladder
+from frameworks.models import FrameworkVersion, Level
 from growth.models import GrowthSettings
 from growth.selectors import RELEASED, Readiness, ReadinessRule, rule_for
 from growth.selectors.rules import StatementCheck, settings_row
@@ -140,16 +141,17 @@ class ReadinessList:
 
 
 def _latest_participations(people: list[Person]) -> dict[int, Participant]:
-    """Each person's participation in their latest released cycle (one query)."""
-    found: dict[int, Participant] = {}
-    rows = (
-        Participant.objects.filter(person__in=people, cycle__status__in=RELEASED)
-        .select_related("cycle")
+    """Each person's participation in their latest released cycle (one query, one row a
+    person however many cycles they were in)."""
+    latest = (
+        Participant.objects.filter(person_id=OuterRef("person_id"), cycle__status__in=RELEASED)
         .order_by("-cycle__released_at", "-cycle__created_at", "-id")
+        .values("pk")[:1]
     )
-    for part in rows:
-        found.setdefault(part.person_id, part)
-    return found
+    rows = Participant.objects.filter(person__in=people, pk=Subquery(latest)).select_related(
+        "cycle"
+    )
+    return {part.person_id: part for part in rows}
 
 
 def _notes(participants: Iterable[Participant]) -> dict[int, dict[str, list[Note]]]:
@@ -174,20 +176,23 @@ def _notes(participants: Iterable[Participant]) -> dict[int, dict[str, list[Note
     return {pk: dict(v) for pk, v in found.items()}
 
 
+def _ups(ladder: Ladder[Any], level: Level) -> list[Level]:
+    """The levels one step up on the person's track and, above the split, the other
+    track's first level above their rank."""
+    ups: list[Level] = list(ladder.next_levels(cast(Any, level)))
+    if level.track in OTHER_TRACK:
+        ups += [lv for lv in ladder.track(OTHER_TRACK[level.track]) if lv.rank > level.rank][:1]
+    return ups
+
+
 def _targets(
-    content: fw.VersionContent,
-    level_uid: str,
+    level: Level,
+    ups: list[Level],
+    own: dict[int, list[fw.StatementRow]],
     part: Participant | None,
     rated: list[StatementRatings],
     rule: ReadinessRule,
 ) -> list[Target]:
-    level = content.level(level_uid)
-    if level is None:
-        return []
-    ladder = Ladder.from_levels(content.levels)
-    ups = list(ladder.next_levels(level))
-    if level.track in OTHER_TRACK:
-        ups += [lv for lv in ladder.track(OTHER_TRACK[level.track]) if lv.rank > level.rank][:1]
     pinned = {n["uid"] for n in (part.next_levels if part else []) or []}
     by_uid = {s.uid: s for s in rated}
     targets = []
@@ -209,7 +214,7 @@ def _targets(
                     section=FormItem.Section.NEXT,
                     text=row.text,
                 )
-                for row in content.own_statements(up.uid)
+                for row in own[up.pk]
             ]
         targets.append(
             Target(
@@ -226,14 +231,41 @@ def _targets(
     return targets
 
 
-def candidates_for(org: Organization, people: list[Person]) -> list[Candidate]:
-    """Readiness of each of `people` who is on a ladder (a constant number of queries,
-    plus one per distinct latest review cycle)."""
-    places = fw.placements(people)
-    versions = fw.current_versions({p.family_id for p in places.values() if p.family_id})
-    contents = fw.load_contents(versions.values())
-    latest = _latest_participations(people)
-    row = settings_row(org)
+@dataclass
+class Computed:
+    """`compute`'s answer: the candidates, and the current version of each family they
+    were computed on (the stored rows keep it)."""
+
+    candidates: list[Candidate]
+    versions: dict[int, FrameworkVersion]
+
+
+def compute(org: Organization, people: list[Person], *, details: bool = True) -> Computed:
+    """Readiness of each of `people` who is on a ladder. Reads only what those people
+    need: their families' current versions and levels, the statements of the levels one
+    step up from theirs, their latest released participation and its ratings, the rule —
+    a constant number of queries (plus one per distinct latest review cycle), none past
+    the first two when nobody is on a level of a published version. `details` adds the
+    reviewers' notes and open cases (two queries), which the stored rows do not keep."""
+    placed = [p for p in people if p.pk is not None and p.job_family_id and p.level_uid]
+    versions = fw.current_versions({p.job_family_id or 0 for p in placed}) if placed else {}
+    levels = fw.levels_of(versions.values())
+    ladders = {pk: Ladder[Any].from_levels(lvs) for pk, lvs in levels.items()}
+    by_uid = {pk: {lv.uid: lv for lv in lvs} for pk, lvs in levels.items()}
+    on_level: list[tuple[Person, FrameworkVersion, Level, list[Level]]] = []
+    for person in placed:
+        version = versions.get(person.job_family_id or 0)
+        if version is None:
+            continue
+        ladder = ladders[version.pk]
+        level = by_uid[version.pk].get(person.level_uid)
+        if level is not None:
+            on_level.append((person, version, level, _ups(ladder, level)))
+    if not on_level:
+        return Computed([], versions)
+    own = fw.own_statements_of({up.pk: up for *_, ups in on_level for up in ups}.values())
+    latest = _latest_participations([p for p, *_ in on_level])
+    row = settings_row(org) or GrowthSettings()  # no row: the defaults, without asking again
     by_cycle: dict[int, list[Participant]] = defaultdict(list)
     for latest_part in latest.values():
         by_cycle[latest_part.cycle_id].append(latest_part)
@@ -241,23 +273,20 @@ def candidates_for(org: Organization, people: list[Person]) -> list[Candidate]:
     for parts in by_cycle.values():
         rated.update(statement_ratings(parts[0].cycle, [p.pk for p in parts], section=None))
     rules: dict[int, ReadinessRule] = {}
-    notes = _notes(latest.values())
-    open_cases = {
-        c.person_id: c
-        for c in PromotionCase.objects.filter(person__in=people, status__in=PromotionCase.OPEN)
-    }
+    notes: dict[int, dict[str, list[Note]]] = {}
+    open_cases: dict[int, PromotionCase] = {}
+    if details:
+        notes = _notes(latest.values())
+        open_cases = {
+            c.person_id: c
+            for c in PromotionCase.objects.filter(
+                person__in=[p for p, *_ in on_level], status__in=PromotionCase.OPEN
+            )
+        }
     found = []
-    for person in people:
-        place = places[person.pk]
-        version = versions.get(place.family_id or 0)
-        if version is None or not place.level_uid:
-            continue
-        content = contents[version.pk]
-        level = content.level(place.level_uid)
-        if level is None:
-            continue
+    for person, version, level, ups in on_level:
         part: Participant | None = latest.get(person.pk)
-        if part is not None and part.level_uid != place.level_uid:
+        if part is not None and part.level_uid != level.uid:
             part = None  # reviewed on another level: that cycle says nothing about this one
         cycle = part.cycle if part else None
         key = cycle.pk if cycle else 0
@@ -277,13 +306,19 @@ def candidates_for(org: Organization, people: list[Person]) -> list[Candidate]:
                 participant=part,
                 rule=rule,
                 targets=_targets(
-                    content, level.uid, part, rated.get(part.pk, []) if part else [], rule
+                    level, ups, own, part, rated.get(part.pk, []) if part else [], rule
                 ),
                 notes=notes.get(part.pk, {}) if part else {},
                 open_case=open_cases.get(person.pk),
             )
         )
-    return found
+    return Computed(found, versions)
+
+
+def candidates_for(org: Organization, people: list[Person]) -> list[Candidate]:
+    """Readiness of each of `people` who is on a ladder, with notes and open cases (see
+    `compute`)."""
+    return compute(org, people).candidates
 
 
 def candidate_for(person: Person) -> Candidate | None:

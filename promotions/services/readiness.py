@@ -1,6 +1,6 @@
 """Store each person's readiness (`promotions.models.ReadinessRecord`) when it can change.
 
-The figure is `promotions.selectors.readiness.candidates_for`'s — the same as the gap
+The figure is `promotions.selectors.readiness.candidates_for`'s (`compute`) — the same as the gap
 report's — computed here, not on each request: the readiness list and its API read a page
 of the stored rows. It changes only when
 
@@ -25,12 +25,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion
-from frameworks.selectors import current_versions
 from organizations.models import Organization
 from organizations.scoping import scope
 from people.models import Person
 from promotions.models import ReadinessRecord
-from promotions.selectors.readiness import Candidate, Target, candidates_for
+from promotions.selectors.readiness import Candidate, Target, compute
 
 BATCH = 200  # people computed at once: bounds the memory of a large organization
 
@@ -62,16 +61,22 @@ def _target_row(t: Target) -> dict[str, Any]:
     }
 
 
-def _row(org: Organization, person: Person, c: Candidate | None, version_id: int | None) -> Any:
+def _row(
+    org: Organization, person: Person, c: Candidate | None, version: FrameworkVersion | None
+) -> Any:
     row = ReadinessRecord(
         organization=org,
         person=person,
-        family_id=person.job_family_id,
         level_uid=person.level_uid,
-        version_id=version_id,
         listed=c is not None,
         computed_at=timezone.now(),
     )
+    # the loaded objects, not bare ids: the tenant fence then checks them without a query
+    if version is not None:
+        row.family = version.family
+        row.version = version
+    else:
+        row.family_id = person.job_family_id
     if c is not None:
         best = c.best
         row.level_code = c.level_code
@@ -87,24 +92,32 @@ def _row(org: Organization, person: Person, c: Candidate | None, version_id: int
 
 
 def _store(org: Organization, people: list[Person]) -> int:
-    """Recompute and replace the rows of `people` (a constant number of queries)."""
-    found = {c.person.pk: c for c in candidates_for(org, people)}
-    versions = current_versions({p.job_family_id for p in people if p.job_family_id})
+    """Recompute and replace the rows of `people`: a constant number of queries, and
+    only what these people need (`compute`), so one person costs a handful."""
+    computed = compute(org, people, details=False)
+    found = {c.person.pk: c for c in computed.candidates}
     rows = [
-        _row(
-            org,
-            p,
-            found.get(p.pk),
-            versions[p.job_family_id].pk if p.job_family_id in versions else None,
-        )
+        _row(org, p, found.get(p.pk), computed.versions.get(p.job_family_id or 0))
         for p in people
         if p.level_uid and p.job_family_id
     ]
-    with transaction.atomic():  # computed first: the write transaction stays short
+    # computed first: the write transaction stays short. Inside the caller's transaction
+    # (a create_person) no savepoint: an error here undoes the caller's change anyway.
+    with transaction.atomic(savepoint=False):
         ReadinessRecord.objects.filter(person__in=people).delete()
         # a concurrent request repairing the same stale rows writes the same figures
         ReadinessRecord.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def refresh_person(person: Person) -> int:
+    """Recompute one person's stored readiness, from the `person` given (as
+    `create_person` and `update_person` just wrote it): that person alone, in a handful
+    of queries whatever the size of the organization (none for the organization's
+    other people)."""
+    org = person.organization
+    with scope(org):
+        return _store(org, [person])
 
 
 def refresh_readiness(org: Organization, person_ids: Iterable[int] | None = None) -> int:
@@ -119,11 +132,7 @@ def refresh_readiness(org: Organization, person_ids: Iterable[int] | None = None
             ids = sorted(set(person_ids))
         written = 0
         for start in range(0, len(ids), BATCH):
-            batch = list(
-                Person.objects.filter(pk__in=ids[start : start + BATCH]).select_related(
-                    "job_family"
-                )
-            )
+            batch = list(Person.objects.filter(pk__in=ids[start : start + BATCH]))
             written += _store(org, batch)
         return written
 

@@ -192,3 +192,56 @@ def test_an_import_recomputes_readiness_once_for_everyone_it_placed(world, monke
             )
         )
     assert len(calls) == 1 and set(calls[0]) == placed and placed
+
+
+def _queries(action) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        action()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _recompute(person) -> list[str]:
+    """The queries of one person's recompute, as `create_person` and `update_person` run
+    it (the receiver of `people.signals.placement_changed`)."""
+    from promotions.receivers import readiness_on_placement
+
+    person = Person.objects.select_related("organization").get(pk=person.pk)
+    return _queries(lambda: readiness_on_placement(sender=Person, person=person))
+
+
+def test_one_persons_recompute_costs_the_same_few_queries_at_any_size(t, world):
+    """Adding or moving one person recomputes their readiness alone, in a handful of
+    queries: the same at 5 people and 50, with one released cycle and three."""
+    serial = iter(range(1000))
+
+    def create():
+        add_people(world, t, 1, next(serial))  # one create_person, on G2 under Max
+
+    def move(code):
+        return lambda: update_person(
+            t.emma, actor=world.owner, expected_revision=None, level=t.levels[code]
+        )
+
+    def counts():
+        return {
+            "create": len(_queries(create)),
+            "move up": len(_queries(move("G3"))),
+            "move back": len(_queries(move("G2"))),  # back onto the reviewed level
+            "recompute": len(_recompute(t.emma)),
+        }
+
+    no_cycle = counts()
+    reviewed(world, t, NOT_READY, name="2026 H1")
+    small = counts()
+    add_people(world, t, 45, 100)
+    reviewed(world, t, NOT_READY, name="2026 H2")
+    reviewed(world, t, READY, name="2027 H1")
+    large = counts()
+    print(
+        "queries (no cycle, 1 cycle and 5 people, 3 cycles and 50 people):", no_cycle, small, large
+    )
+    assert large == small
+    # the family's current version, its levels, the statements one step up, the latest
+    # release (and its ratings), the rule; then delete and insert the row
+    assert (no_cycle["recompute"], small["recompute"]) == (7, 8)
+    assert ReadinessRecord.objects.get(person=t.emma).ready
