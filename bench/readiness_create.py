@@ -4,7 +4,8 @@ promotions tests' path) in an organization with published ladders and a released
 cycle, then the same with the readiness receiver disconnected; and the queries of one
 create in that organization and in one with no ladder at all.
 
-    .venv/bin/python bench/readiness_create.py      (BENCH_PEOPLE=200 BENCH_CREATES=60)
+    .venv/bin/python bench/readiness_create.py      (BENCH_PEOPLE=200 BENCH_CREATES=60,
+                                                     BENCH_LADDER=big: a 12 × 20 ladder)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bench._common import save_figures  # noqa: E402
 SIZE = int(os.environ.get("BENCH_PEOPLE", "200"))
 CREATES = int(os.environ.get("BENCH_CREATES", "60"))
 PROFILE = os.environ.get("BENCH_PROFILE", "")
+BIG = os.environ.get("BENCH_LADDER", "") == "big"
 
 
 def main() -> None:
@@ -53,7 +55,15 @@ def main() -> None:
     bare = seed_small("bare", 1, people=5)[0]
     with scope(org):
         owner = Person.objects.get(email="owner@ready.test")
-        family = JobFamily.objects.get(key="engineering")
+        if BIG:  # 12 levels × 20 competencies, as the Master Template benchmark's families
+            from tests.framework_fixtures import big_family, load
+
+            data = big_family()
+            data.name, data.key = "Big ladder", "big-ladder"
+            load(org, data, actor=owner.user, publish=True)
+            family = JobFamily.objects.get(key="big-ladder")
+        else:
+            family = JobFamily.objects.get(key="engineering")
         version = family.versions.filter(status="published").latest("number")
         level = version.levels.order_by("rank", "pk")[1]
         manager = Person.objects.filter(job_family=family).exclude(level_uid="").first()
@@ -92,21 +102,36 @@ def main() -> None:
             add(bare, placed=False)
         figures["queries_one_create_no_ladder"] = len(q.captured_queries)
 
-    def run() -> float:
+    def block(n: int) -> tuple[float, float]:
         with scope(org):
-            start = time.perf_counter()
-            for _ in range(CREATES):
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(n):
                 add(org)
-            return time.perf_counter() - start
+            return time.perf_counter() - wall, time.process_time() - cpu
 
-    figures["seconds_with_readiness"] = round(run(), 2)
-    signals.placement_changed.disconnect(dispatch_uid="promotions.readiness_on_placement")
-    try:
-        figures["seconds_without_readiness"] = round(run(), 2)
-    finally:
-        signals.placement_changed.connect(
-            receivers.readiness_on_placement, dispatch_uid="promotions.readiness_on_placement"
-        )
+    def disconnected(n: int) -> tuple[float, float]:
+        signals.placement_changed.disconnect(dispatch_uid="promotions.readiness_on_placement")
+        try:
+            return block(n)
+        finally:
+            signals.placement_changed.connect(
+                receivers.readiness_on_placement, dispatch_uid="promotions.readiness_on_placement"
+            )
+
+    # with and without the recompute in alternating blocks of 10, so that a change in the
+    # machine's load during the run weighs on both alike; wall and CPU seconds
+    totals = {"with": [0.0, 0.0], "without": [0.0, 0.0]}
+    for _ in range(0, CREATES, 10):
+        for side, fn in (("with", block), ("without", disconnected)):
+            wall, cpu = fn(10)
+            totals[side][0] += wall
+            totals[side][1] += cpu
+    for side, (wall, cpu) in totals.items():
+        figures[f"seconds_{side}_readiness"] = round(wall, 2)
+        figures[f"cpu_seconds_{side}_readiness"] = round(cpu, 2)
+    figures["ms_readiness_per_person_cpu"] = round(
+        1000 * (totals["with"][1] - totals["without"][1]) / CREATES, 1
+    )
     figures["load"] = os.getloadavg()
     for k, v in figures.items():
         print(f"{k}: {v}")
