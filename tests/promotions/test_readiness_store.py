@@ -245,3 +245,9 @@ def test_one_persons_recompute_costs_the_same_few_queries_at_any_size(t, world):
     # release (and its ratings), the rule; then delete and insert the row
     assert (no_cycle["recompute"], small["recompute"]) == (7, 8)
     assert ReadinessRecord.objects.get(person=t.emma).ready
+    # and the rows written one person at a time hold the figures computed for everyone
+    assert not stale_people(Person.objects.all()).exists()
+    people = list(Person.objects.filter(is_active=True).order_by("name", "id"))
+    computed = {c.person.pk: _figures(c) for c in candidates_for(world.acme, people)}
+    assert {c.person.pk: _figures(c) for c in _stored(world)} == computed
+    assert len(computed) == 2 + 3 + 45  # Emma, Max, those created one by one and in bulk
