@@ -12,6 +12,7 @@ from django.db import models
 
 from organizations.models import AuditEntry, Organization
 
+_PLAIN = frozenset({str, int, float, bool})
 _via: ContextVar[str] = ContextVar("audit_via", default="")
 
 
@@ -27,6 +28,8 @@ def acting_via(label: str) -> Iterator[None]:
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in _PLAIN:  # most values: at once
+        return value
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, dt.date | dt.datetime):
@@ -89,12 +92,19 @@ def record_many(
     action: str,
     target_type: str,
     entries: Iterable[tuple[str, str, dict[str, list[Any]]]],
+    *,
+    public_ids: Iterator[str] | None = None,
+    plain: bool = False,
 ) -> int:
     """`record` for many targets at once (a big import's people), in one statement:
     each `(public_id, label, changes)` of a `target_type` ("person") becomes the entry
-    `record(organization, actor, action, target, changes=changes)` would write."""
+    `record(organization, actor, action, target, changes=changes)` would write. The
+    entries' own public ids may come from `public_ids` (made before the transaction);
+    `plain`: the changes hold JSON values already (strings, numbers, None), as they are."""
     from organizations.rows import insert_rows
+    from organizations.scoping import new_public_id
 
+    ids = public_ids if public_ids is not None else iter(())
     common = {
         "organization_id": organization.pk,
         "actor_id": actor.pk if getattr(actor, "pk", None) else None,
@@ -107,11 +117,14 @@ def record_many(
         AuditEntry,
         (
             {
-                **common,
+                "public_id": next(ids, None) or new_public_id(),
                 "target_id": public_id,
                 "target_label": label[:300],
-                "changes": {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
+                "changes": changes
+                if plain
+                else {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
             }
             for public_id, label, changes in entries
         ),
+        common=common,
     )
