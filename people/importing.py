@@ -5,16 +5,22 @@ for 20,000 people that held SQLite's only write lock for half a minute, and ever
 organization's write waited, then failed (issue 9, finding 5). `write_people` makes the
 same rows — the people, their level history (`LevelChange`) and one audit entry each
 (`person.created` / `person.updated`) — with one `executemany` per table, inside the
-caller's transaction, so the import stays all or nothing and holds the lock for a
-fraction of the time. What the per-person checks guard is checked here once for all:
-the families and levels are the organization's own, placeable, and every manager is an
-active person of the organization (the workbook's validator has refused loops, and the
-caller's fingerprint that nothing changed since). Readiness is left to the caller: it
-gets the ids of the people whose place changed (`people.signals.placements_changed`)."""
+caller's transaction, so the import stays all or nothing. What can be done before that
+transaction is (`read_directory`): the organization's people and the labels of their
+places are read, and the public ids of the rows to write are made, so the transaction
+holds the lock for the writes (the caller's fingerprint shows nothing changed in
+between). The new people get their primary keys first (`organizations.rows.reserve_ids`),
+so a new manager and their reports are inserted in one statement, not inserted and then
+updated. What the per-person checks guard is checked here once for all: the families
+and levels are the organization's own, placeable, and every manager is an active person
+of the organization (the workbook's validator has refused loops). Readiness is left to
+the caller: it gets the ids of the people whose place changed
+(`people.signals.placements_changed`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +30,8 @@ from django.utils import timezone
 from frameworks.models import JobFamily, Level
 from organizations.audit import _jsonable, record_many
 from organizations.models import Organization
-from organizations.rows import insert_rows
+from organizations.rows import insert_rows, reserve_ids
+from organizations.scoping import new_public_id
 from people.models import LevelChange, Person
 from people.services import PersonError, check_level
 
@@ -48,43 +55,78 @@ class Written:
     placed: list[int]  # the people whose place on a ladder changed (readiness)
 
 
+COLUMNS = (
+    "pk", "public_id", "email", "name", "manager_id", "job_family_id", "level_uid",
+    "start_date", "revision", "is_active", "erased_at", "title",
+)  # fmt: skip
+
+
+@dataclass
+class Directory:
+    """The organization's people as an import finds them, read before its write
+    transaction (`read_directory`): every person's row by e-mail, the labels of their
+    places, and public ids made ahead for the rows the import may write. The caller makes
+    sure nothing changed in between (the import compares its fingerprint)."""
+
+    people: dict[str, dict[str, Any]]
+    labels: dict[tuple[int | None, str], tuple[str | None, str | None]]
+    public_ids: Iterator[str]
+
+
+def read_directory(org: Organization, *, rows: int = 0) -> Directory:
+    """What `write_people` reads, for an import of `rows` people: done before the
+    transaction, so the write lock is held for the writes only."""
+    people = {r["email"]: r for r in Person.objects.values(*COLUMNS)}
+    labels = _places_of(org, [(p["job_family_id"], p["level_uid"]) for p in people.values()])
+    # a person, their level history and their audit entry each
+    public_ids = iter([new_public_id() for _ in range(3 * rows)])
+    return Directory(people=people, labels=labels, public_ids=public_ids)
+
+
 def _label(level: Level) -> str:
     return str(level)
 
 
-def write_people(org: Organization, rows: list[Incoming], *, actor: Any, reason: str) -> Written:
+def write_people(
+    org: Organization,
+    rows: list[Incoming],
+    *,
+    actor: Any,
+    reason: str,
+    directory: Directory | None = None,
+) -> Written:
     """Create the people of `rows` who are new, update the others where they differ
-    (name, place, start date, manager), all within the caller's transaction."""
+    (name, place, start date, manager), all within the caller's transaction. With
+    `directory` (read before the transaction) only the writes are left to do here."""
     now, today = timezone.now(), timezone.localdate()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
+    if directory is None:
+        directory = read_directory(org, rows=len(rows))
     _check_places(org, rows)
-    columns = (
-        "pk", "public_id", "email", "name", "manager_id", "job_family_id", "level_uid",
-        "start_date", "revision", "is_active", "erased_at", "title",
-    )  # fmt: skip
-    existing = {r["email"]: r for r in Person.objects.values(*columns)}
-    labels = _places_of(org, [(p["job_family_id"], p["level_uid"]) for p in existing.values()])
-    new = [r for r in rows if r.email not in existing]
-    insert_rows(
-        Person,
-        (
-            {
-                "organization_id": org.pk,
-                "name": r.name.strip(),
-                "email": r.email,
-                "job_family_id": r.family.pk,
-                "level_uid": r.level.uid,
-                "start_date": r.start_date,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for r in new
-        ),
-    )
-    for row in Person.objects.filter(email__in=[r.email for r in new]).values(*columns):
-        existing[row["email"]] = {**row, "new": True}
-    by_pk = {p["pk"]: p for p in existing.values()}
+    existing = dict(directory.people)
+    labels = directory.labels
+    ids = directory.public_ids
 
+    def public_id() -> str:
+        return next(ids, None) or new_public_id()
+
+    # the new people get their keys now, so a new manager is written with their reports
+    new = [r for r in rows if r.email not in existing]
+    for r, pk in zip(new, reserve_ids(Person, len(new)), strict=True):
+        existing[r.email] = {
+            "pk": pk, "public_id": public_id(), "email": r.email, "name": r.name.strip(),
+            "manager_id": None, "job_family_id": r.family.pk, "level_uid": r.level.uid,
+            "start_date": r.start_date, "revision": 0, "is_active": True,
+            "erased_at": None, "title": "", "new": True,
+        }  # fmt: skip
+    by_pk = {p["pk"]: p for p in existing.values()}
+    # each place's values once (the rows share their family and level objects)
+    level_labels = {id(r.level): _label(r.level) for r in {id(r.level): r for r in rows}.values()}
+
+    def label_of(level: Level) -> str:
+        return level_labels[id(level)]
+
+    inserted: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     created: list[tuple[str, str, dict[str, list[Any]]]] = []
     updated: list[tuple[str, str, dict[str, list[Any]]]] = []
@@ -96,32 +138,45 @@ def write_people(org: Organization, rows: list[Incoming], *, actor: Any, reason:
         if r.manager_email and (manager is None or not manager["is_active"]):
             raise PersonError(f"The manager {r.manager_email} cannot manage anyone.")
         manager_id = manager["pk"] if manager else None
-        moved = (person["job_family_id"], person["level_uid"]) != (r.family.pk, r.level.uid)
         if person.get("new"):
+            start = r.start_date.isoformat() if r.start_date else None
             changes = {
                 "name": [None, person["name"]],
                 "email": [None, r.email],
                 "title": [None, ""],
                 "manager": [None, manager["name"] if manager else None],
                 "job_family": [None, r.family.name],
-                "level": [None, _label(r.level)],
-                "start_date": [None, r.start_date],
+                "level": [None, label_of(r.level)],
+                "start_date": [None, start],
             }
             created.append((person["public_id"], person["name"], changes))
-            if manager is None:
-                placed.append(person["pk"])
-                history.append(_history(org, person, r, today, "Added to the directory", actor_id))
-                continue  # inserted as it is
-        else:
-            changes = _changes(person, r, manager, by_pk, moved, labels)
-            if not changes:
-                continue
-            if person["erased_at"] is not None:
-                raise PersonError(
-                    f"{r.email}: this person's personal data was erased; add them again as "
-                    "a new person instead."
-                )
-            updated.append((person["public_id"], r.name, changes))
+            inserted.append(
+                {
+                    "id": person["pk"],
+                    "public_id": person["public_id"],
+                    "name": person["name"],
+                    "email": r.email,
+                    "job_family_id": r.family.pk,
+                    "level_uid": r.level.uid,
+                    "start_date": r.start_date,
+                    "manager_id": manager_id,
+                }
+            )
+            placed.append(person["pk"])
+            history.append(
+                _history(person, r, today, "Added to the directory", actor_id, public_id())
+            )
+            continue
+        moved = (person["job_family_id"], person["level_uid"]) != (r.family.pk, r.level.uid)
+        changes = _changes(person, r, manager, by_pk, moved, labels)
+        if not changes:
+            continue
+        if person["erased_at"] is not None:
+            raise PersonError(
+                f"{r.email}: this person's personal data was erased; add them again as "
+                "a new person instead."
+            )
+        updated.append((person["public_id"], r.name, changes))
         changed.append(
             [
                 r.name,
@@ -129,29 +184,31 @@ def write_people(org: Organization, rows: list[Incoming], *, actor: Any, reason:
                 r.level.uid if moved else person["level_uid"],
                 r.start_date if "start_date" in changes else person["start_date"],
                 manager_id,
-                person["revision"] + (0 if person.get("new") else 1),
+                person["revision"] + 1,
                 now,
                 person["pk"],
                 org.pk,
             ]
         )
-        if moved or person.get("new"):
+        if moved:
             placed.append(person["pk"])
-            why = "Added to the directory" if person.get("new") else reason
-            history.append(_history(org, person, r, today, why, actor_id))
+            history.append(_history(person, r, today, reason, actor_id, public_id()))
+    insert_rows(
+        Person, inserted, common={"organization_id": org.pk, "created_at": now, "updated_at": now}
+    )
     _update(changed)
-    insert_rows(LevelChange, history)
-    record_many(org, actor, "person.created", "person", created)
-    record_many(org, actor, "person.updated", "person", updated)
+    insert_rows(LevelChange, history, common={"organization_id": org.pk, "changed_by_id": actor_id})
+    record_many(org, actor, "person.created", "person", created, public_ids=ids, plain=True)
+    record_many(org, actor, "person.updated", "person", updated, public_ids=ids, plain=True)
     return Written(created=len(created), updated=len(updated), placed=placed)
 
 
 def _history(
-    org: Organization, person: dict[str, Any], r: Incoming, today: dt.date, why: str, by: Any
+    person: dict[str, Any], r: Incoming, today: dt.date, why: str, by: Any, public_id: str
 ) -> dict[str, Any]:
     """The level history row `_log_level` writes for a person placed on `r.level`."""
     return {
-        "organization_id": org.pk,
+        "public_id": public_id,
         "person_id": person["pk"],
         "job_family_id": r.family.pk,
         "level_uid": r.level.uid,
@@ -160,7 +217,6 @@ def _history(
         "level_title": r.level.title,
         "effective_date": (r.start_date or today) if person.get("new") else today,
         "reason": why,
-        "changed_by_id": by,
     }
 
 
@@ -215,7 +271,7 @@ def _changes(
 
 def _check_places(org: Organization, rows: list[Incoming]) -> None:
     """Each family and level once: the organization's own, and a place people may take."""
-    for family, level in {(r.family, r.level) for r in rows}:
+    for family, level in {(id(r.family), id(r.level)): (r.family, r.level) for r in rows}.values():
         if family.organization_id != org.pk or level.organization_id != org.pk:
             raise PersonError("Choose one from your own organization.", "level")
         check_level(family, level)

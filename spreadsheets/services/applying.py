@@ -3,14 +3,22 @@
 (`people.importing.write_people`: a few statements for any number of people).
 
 On SQLite one connection writes at a time, so the transaction is kept short (issue 9,
-finding 5): the people are written in bulk, and the readiness of the people placed is
-recomputed after the commit, in batches of their own short transactions (a process that
-dies in between leaves rows the readiness list repairs: `promotions.services.readiness.
-refresh_stale`). The transaction still grows with the import (docs/performance.md)."""
+finding 5): what can be read and worked out first is, before the transaction (the
+fingerprint, the organization's people: `people.importing.read_directory`); the
+transaction checks the fingerprint again — anything changed in between refuses the
+import as a stale preview — and writes the people in bulk; the readiness of the people
+placed is recomputed after the commit, in batches of their own short transactions (a
+process that dies in between leaves rows the readiness list repairs:
+`promotions.services.readiness.refresh_stale`). The transaction still grows with the
+import: 4.6 s for 19,990 new people on the shared 2-core machine at load 6
+(docs/performance.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
@@ -23,7 +31,7 @@ from frameworks.selectors import current_version
 from frameworks.services import FrameworkError, apply_family_data
 from organizations.audit import record
 from organizations.models import Organization
-from people.importing import Incoming, write_people
+from people.importing import Directory, Incoming, read_directory, write_people
 from people.services import PersonError
 from people.signals import placements_changed
 from spreadsheets.models import ImportJob
@@ -31,6 +39,26 @@ from spreadsheets.reader import normalize_name
 from spreadsheets.services.checking import ImportError_
 from spreadsheets.services.selectors import fingerprint, people_version
 from spreadsheets.validator import ParsedWorkbook, PersonRow
+
+STALE = (
+    "Your frameworks or people changed after this file was checked, so the preview is out "
+    "of date. Upload the file again to see the changes as they are now."
+)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the write lock is held: a 20,000-person import
+    makes about a million objects in its transaction, and the collections they set off
+    walk the whole heap (the parsed workbook included) — seconds of the lock, measured.
+    Reference counting frees what the transaction makes; cycles wait until after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def payload_of(parsed: ParsedWorkbook) -> dict[str, Any]:
@@ -78,19 +106,21 @@ def apply_import(
     `job_id`, the job is marked done in the same transaction, and only if it is still
     importing (a job marked interrupted meanwhile rolls everything back)."""
     org.ensure_writable()
-    with transaction.atomic():
-        if expected_fingerprint is not None and expected_fingerprint != fingerprint():
-            raise ImportError_(
-                "Your frameworks or people changed after this file was checked, so the "
-                "preview is out of date. Upload the file again to see the changes as they "
-                "are now."
-            )
+    # read before the transaction, so SQLite's one write lock is held for the writes only;
+    # the transaction then checks that nothing changed in between
+    seen = fingerprint()
+    if expected_fingerprint is not None and expected_fingerprint != seen:
+        raise ImportError_(STALE)
+    directory = read_directory(org, rows=len(people)) if people else None
+    with collector_paused(), transaction.atomic():
+        if fingerprint() != seen:
+            raise ImportError_(STALE)
         drafts: dict[str, FrameworkVersion] = {}
         try:
             for data in families:
                 draft = apply_family_data(org, data, actor=actor, source=source)
                 drafts[normalize_name(data.name)] = draft
-            created, updated, placed = _apply_people(org, people or [], drafts, actor)
+            created, updated, placed = _apply_people(org, people or [], drafts, actor, directory)
         except (FrameworkError, PersonError) as exc:
             raise ImportError_(str(exc)) from exc
         result: dict[str, Any] = {
@@ -145,6 +175,7 @@ def _apply_people(
     rows: list[PersonRow],
     drafts: dict[str, FrameworkVersion],
     actor: Any,
+    directory: Directory | None,
 ) -> tuple[int, int, list[int]]:
     if not rows:
         return 0, 0, []
@@ -169,18 +200,24 @@ def _apply_people(
             level_cache[key] = level
         return level_cache[key]
 
+    places: dict[tuple[str, str], tuple[JobFamily, Level]] = {}
     incoming = []
     for row in rows:
-        family = families[normalize_name(row.family)]
+        place = places.get((row.family, row.level))
+        if place is None:
+            family = families[normalize_name(row.family)]
+            place = places[(row.family, row.level)] = (family, level_for(family, row.level))
         incoming.append(
             Incoming(
                 email=row.email.strip().lower(),
                 name=row.name,
-                family=family,
-                level=level_for(family, row.level),
+                family=place[0],
+                level=place[1],
                 start_date=row.start_date,
                 manager_email=(row.manager_email or "").strip().lower(),
             )
         )
-    done = write_people(org, incoming, actor=actor, reason="Master Template import")
+    done = write_people(
+        org, incoming, actor=actor, reason="Master Template import", directory=directory
+    )
     return done.created, done.updated, done.placed
