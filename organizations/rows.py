@@ -8,15 +8,19 @@ column once per kind — a value shared by every row (`common`) or a constant de
 once — and sends one `executemany`. No `save()`, no signals: the caller does what the
 model's `save` would (the people import normalizes e-mails itself). `reserve_ids` gives
 the primary keys of rows about to be inserted, so rows that point at each other (a
-manager among the new people) are written in one go, not inserted then updated."""
+manager among the new people) are written in one go, not inserted then updated.
+`update_rows` is the same for UPDATEs by primary key, and `check_rows` keeps, for such
+rows, the tenant fence `bulk_create` keeps (`organizations.scoping.check_write`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
+
+from organizations.scoping import TenantWriteError, active_organization, owners_of, tenant_keys
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -28,6 +32,23 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if isinstance(field, models.JSONField):
         return lambda value: field.get_db_prep_save(value, db)
     return None  # passed as it is
+
+
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, done once per value object: rows that share one value (a launch's
+    ~125,000 items share their statement's evidence kinds) convert it once. The value is
+    kept with its result, so its id is not reused meanwhile."""
+    done: dict[int, tuple[Any, Any]] = {}
+
+    def converted(value: Any) -> Any:
+        seen = done.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        result = convert(value)
+        done[id(value)] = (value, result)
+        return result
+
+    return converted
 
 
 def _per_row(field: models.Field) -> bool:
@@ -61,6 +82,7 @@ def insert_rows(
             template.append(conv(value) if conv else value)
         else:  # the row's own value, or a default made afresh for each row (a public id)
             template.append(None)
+            conv = _memo(conv) if conv and f.attname in given else conv
             per_row.append((i, f.attname if f.attname in given else None, f, conv))
     params = []
     for row in rows:
@@ -104,3 +126,80 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
             seq = cursor.fetchone()
             top = max(top, seq[0] if seq else 0)
     return list(range(top + 1, top + 1 + count))
+
+
+def update_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[dict[str, Any]]
+) -> int:
+    """UPDATE the fields `names` (attnames: `<name>_id` for a foreign key) of `model`'s rows
+    by primary key, one `executemany`: each row gives "pk" and every one of `names`.
+    Returns how many rows were given."""
+    meta = model._meta
+    fields: list[models.Field] = []
+    for name in names:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)
+        fields.append(field)
+    pk = meta.pk
+    assert pk is not None
+    plan = [(f.attname, _memo(conv) if (conv := _converter(f)) else None) for f in fields]
+    params = [
+        [*(conv(row[name]) if conv else row[name] for name, conv in plan), row["pk"]]
+        for row in rows
+    ]
+    if not params:
+        return 0
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from the model)
+        quote(meta.db_table),
+        ", ".join(f"{quote(str(f.column))} = %s" for f in fields),
+        quote(str(pk.column)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(params)
+
+
+def owners(*objs: models.Model) -> dict[type[models.Model], dict[Any, int]]:
+    """What `check_rows` may take as known: the organization of loaded rows, by model and
+    primary key."""
+    known: dict[type[models.Model], dict[Any, int]] = {}
+    for obj in objs:
+        model = obj._meta.concrete_model
+        assert model is not None
+        known.setdefault(model, {})[obj.pk] = obj.organization_id  # type: ignore[attr-defined]
+    return known
+
+
+def check_rows(
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    known: Mapping[type[models.Model], Mapping[Any, int | None]] | None = None,
+) -> None:
+    """Refuse plain rows of `model` (as `insert_rows` and `update_rows` take them, each with
+    its "organization_id") for another organization than the active one, or with a tenant
+    key into another organization's rows: `check_write`'s fence for `bulk_create`. The
+    organization of a key's target is taken from `known` (rows the caller loaded, see
+    `owners`), otherwise looked up: one query per key and 500 values."""
+    if not rows:
+        return
+    active = active_organization()
+    if active is not None and any(row["organization_id"] != active.pk for row in rows):
+        raise TenantWriteError(
+            f"A {model.__name__} of another organization cannot be saved inside scope({active})."
+        )
+    for field in tenant_keys(model):
+        if field.attname not in rows[0]:
+            continue
+        target = field.related_model._meta.concrete_model  # type: ignore[union-attr]
+        found: dict[Any, int | None] = {}
+        if field.target_field.primary_key:  # type: ignore[union-attr]
+            found.update((known or {}).get(target, {}))  # type: ignore[arg-type]
+        wanted = {row[field.attname] for row in rows} - found.keys() - {None}
+        found.update(owners_of(field, wanted))
+        for row in rows:
+            owner = found.get(row[field.attname])
+            if owner is not None and owner != row["organization_id"]:
+                raise TenantWriteError(
+                    f"{model.__name__}.{field.name} points into another organization."
+                )

@@ -114,14 +114,24 @@ def _owners(
             cached = field.get_cached_value(obj, default=None)
             if value is not None and (cached is None or getattr(cached, target) != value):
                 wanted.add(value)
-        values = sorted(wanted)
-        manager = field.related_model._base_manager  # type: ignore[union-attr]
-        for n in range(0, len(values), 500):
-            rows = manager.filter(**{f"{target}__in": values[n : n + 500]}).values_list(
+        known.update({(field.name, value): owner for value, owner in owners_of(field, wanted)})
+    return known
+
+
+def owners_of(field: models.ForeignKey, values: Any) -> list[tuple[Any, int | None]]:
+    """(value, organization) of the rows `values` name through `field`, one query per 500
+    values (a value that names no row is left out)."""
+    target = field.target_field.attname  # type: ignore[union-attr]
+    ordered = sorted(values)
+    manager = field.related_model._base_manager  # type: ignore[union-attr]
+    found: list[tuple[Any, int | None]] = []
+    for n in range(0, len(ordered), 500):
+        found.extend(
+            manager.filter(**{f"{target}__in": ordered[n : n + 500]}).values_list(
                 target, "organization_id"
             )
-            known.update({(field.name, value): owner for value, owner in rows})
-    return known
+        )
+    return found
 
 
 def check_write(
@@ -228,18 +238,26 @@ ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 _BASE = len(ALPHABET)
 _SPACE = _BASE**12
+_BITS = _SPACE.bit_length()
+# every two-digit number in base 31, least significant digit first (961 strings)
+_PAIRS = tuple(ALPHABET[n % _BASE] + ALPHABET[n // _BASE] for n in range(_BASE**2))
+_PAIR = _BASE**2
 
 
 def new_public_id() -> str:
     """A random, URL-safe public id (12 characters, ~59 bits): one draw from the
-    operating system's generator written in base 31 (12 draws cost 4x as much, and a
-    launch makes a public id for each of 100,000 form items)."""
-    n = secrets.randbelow(_SPACE)
-    chars = []
-    for _ in range(12):
-        n, digit = divmod(n, _BASE)
-        chars.append(ALPHABET[digit])
-    return "".join(chars)
+    operating system's generator, as `secrets.randbelow` draws (the bits a number below
+    31**12 needs, drawn again when it is not below), written in base 31 two digits at a
+    time (a launch makes a public id for each of 125,000 form items)."""
+    n = secrets.randbits(_BITS)
+    while n >= _SPACE:
+        n = secrets.randbits(_BITS)
+    n, a = divmod(n, _PAIR)
+    n, b = divmod(n, _PAIR)
+    n, c = divmod(n, _PAIR)
+    n, d = divmod(n, _PAIR)
+    f, e = divmod(n, _PAIR)
+    return _PAIRS[a] + _PAIRS[b] + _PAIRS[c] + _PAIRS[d] + _PAIRS[e] + _PAIRS[f]
 
 
 class PublicIdField(models.CharField):
