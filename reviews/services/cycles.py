@@ -496,7 +496,7 @@ def launch_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> R
                 [("participants", f"{p.person.name} {p.message}.") for p in problems],
             )
         cycle.scale = ensure_scale(org).snapshot()
-        forms = generation.start_reviews(cycle, participants)
+        forms = generation.start_reviews(cycle, participants)  # how many
         cycle.status = Status.OPEN
         cycle.launched_at = timezone.now()
         cycle.save(update_fields=["status", "launched_at", "scale"])
@@ -505,7 +505,7 @@ def launch_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> R
             actor,
             "review_cycle.launched",
             cycle,
-            data={"participants": len(participants), "forms": len(forms)},
+            data={"participants": len(participants), "forms": forms},
         )
         transaction.on_commit(
             lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "launched")  # type: ignore[attr-defined]

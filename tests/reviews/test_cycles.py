@@ -151,6 +151,44 @@ def test_launch_pins_the_published_version_and_creates_the_forms(t, world):
         FrameworkVersion.objects.filter(pk=t.v1.pk).delete()
 
 
+def test_launch_writes_each_form_and_item_as_a_model_instance_would(t, world):
+    """Forms and items are written as plain rows (`organizations.rows`): every field as
+    `ReviewForm(...)`/`FormItem(...)` would have it, items in the ladder's order."""
+    from frameworks.models import Statement
+
+    cycle = new_cycle(world, [t.emma, t.max, *t.peers], include_next_level=True)
+    approve_peers(cycle, t, world)
+    services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    forms = list(ReviewForm.objects.filter(cycle=cycle))
+    entry = AuditEntry.objects.get(action="review_cycle.launched")
+    assert entry.data == {"participants": 5, "forms": len(forms)}
+    assert all(
+        (f.status, f.revision, f.summaries, f.overall_comment, f.submitted_at)
+        == ("not_started", 0, {}, "", None)
+        and f.created_at
+        and f.version_id == t.v1.pk
+        for f in forms
+    )
+    items = list(FormItem.objects.filter(form__cycle=cycle).select_related("form"))
+    statements = {s.uid: s for s in Statement.objects.filter(version=t.v1)}
+    for item in items:
+        statement = statements[item.statement_uid]
+        assert item.text == statement.text
+        assert item.evidence_kinds == list(statement.evidence or [])
+        assert (item.rating, item.comment, item.needs_new_rating, item.archived) == (
+            None,
+            "",
+            False,
+            False,
+        )
+        assert item.organization_id == world.acme.pk and item.updated_at
+    for form in forms:
+        positions = [i.position for i in items if i.form_id == form.pk]
+        assert sorted(positions) == list(range(len(positions))) and positions
+    public_ids = [i.public_id for i in items] + [f.public_id for f in forms]
+    assert len(set(public_ids)) == len(public_ids)
+
+
 def test_launch_refuses_people_who_are_not_on_a_published_ladder(t, world):
     cycle = new_cycle(world, [t.emma, world.p_hr])
     with pytest.raises(ReviewError) as err:
