@@ -26,7 +26,8 @@ def scripts() -> list[Path]:
     only = {s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()}
     found = []
     for script in sorted(HERE.glob("*.py")):
-        if script.name in {"run.py", "__init__.py"} or script.name.startswith("_"):
+        # launch.py is a tool for working on the launch (bench/scale.py times it too)
+        if script.name in {"run.py", "__init__.py", "launch.py"} or script.name.startswith("_"):
             continue
         if only and script.stem not in only:
             continue
