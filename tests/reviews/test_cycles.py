@@ -189,6 +189,43 @@ def test_launch_writes_each_form_and_item_as_a_model_instance_would(t, world):
     assert len(set(public_ids)) == len(public_ids)
 
 
+def test_a_launch_makes_as_many_queries_for_many_people_as_for_a_few(t, world):
+    """Forms and items are written in bulk: ten more people (each with peers) add rows,
+    not queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.services import create_person
+
+    def launched(people):
+        cycle = new_cycle(world, people, include_next_level=True)
+        for part in Participant.objects.filter(cycle=cycle).exclude(person=t.max):
+            for peer in [p for p in [t.emma, *t.peers] if p != part.person][:3]:
+                services.nominate_peer(part, peer, actor=world.manager)
+        cycle.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            services.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+        return len(queries), ReviewForm.objects.filter(cycle=cycle).count()
+
+    few = [t.emma, t.max, *t.peers]
+    small, small_forms = launched(few)
+    more = [
+        create_person(
+            world.acme,
+            actor=world.owner,
+            name=f"Extra {n}",
+            email=f"extra{n}@acme.test",
+            manager=t.max,
+            job_family=t.family,
+            level=t.levels["PM2"],
+        )
+        for n in range(10)
+    ]
+    large, large_forms = launched(few + more)
+    assert large_forms > small_forms + 40
+    assert large == small
+
+
 def test_launch_refuses_people_who_are_not_on_a_published_ladder(t, world):
     cycle = new_cycle(world, [t.emma, world.p_hr])
     with pytest.raises(ReviewError) as err:
