@@ -68,7 +68,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
         page.get_by_label("Colleague").select_option(label=peer)
         page.get_by_role("button", name="Ask for feedback").click()
         expect(page.locator(".nomination", has_text=peer)).to_contain_text("Approved")
-    page.get_by_role("link", name="2026 mid-year review").click()
+    page.get_by_role("link", name="2026 mid-year review", exact=True).click()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Launch the cycle").click()
     expect(page.locator(".notice--success")).to_contain_text("is open")
@@ -106,7 +106,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
         note="Fix wording",
     )
     page.goto(base + "/reviews/cycles/")
-    page.get_by_role("link", name="2026 mid-year review").click()
+    page.get_by_role("link", name="2026 mid-year review", exact=True).click()
     page.get_by_role("link", name="See what changed and apply it").click()
     expect(page.locator(".fix-list ins")).to_contain_text("the whole team reads")
     shot(page, "cycle-3-ladder-fix")
@@ -125,7 +125,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     # --- calibration: one rating changes, with a reason; then release ---------------------------
     login(page, live_server, world.hr)
     page.goto(base + "/reviews/cycles/")
-    page.get_by_role("link", name="2026 mid-year review").click()
+    page.get_by_role("link", name="2026 mid-year review", exact=True).click()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Close forms and open calibration").click()
     expect(page.get_by_role("heading", name="Calibration")).to_be_visible()
@@ -146,7 +146,7 @@ def test_a_cycle_end_to_end(page, live_server, world):
     # --- Emma reads her results and acknowledges them -------------------------------------------
     login(page, live_server, world.employee)
     page.goto(base + "/reviews/")
-    page.get_by_role("link", name="2026 mid-year review").click()
+    page.get_by_role("link", name="2026 mid-year review", exact=True).click()
     expect(page.get_by_role("heading", name="Your results")).to_be_visible()
     prioritization = page.locator(".result", has_text="Prioritization")
     expect(prioritization).to_contain_text("Consistently shows this")
