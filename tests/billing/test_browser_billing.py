@@ -7,6 +7,7 @@ state, and of the ROI calculator with and without JavaScript, go to screenshots/
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -160,12 +161,16 @@ def test_the_roi_calculator_updates_as_you_type(page, live_server):
     assert "headcount=200" in page.url
     chart = results.get_by_role("img")
     expect(chart).to_have_attribute("alt", re.compile(r"^Bar chart\. The status quo costs"))
-    # the chart is an <img> whose src follows the figures: wait for the new one to load
-    page.wait_for_function(
-        "document.querySelector('.roi__chart').complete && "
-        "document.querySelector('.roi__chart').naturalWidth > 0",
-        timeout=10_000,
-    )
+    # the chart is an <img> whose src follows the figures: wait for the new one to load.
+    # Polled with evaluate, not wait_for_function: a predicate still false at its first
+    # check is re-run by eval() in the page, which the strict CSP refuses (a flaky failure).
+    deadline = time.monotonic() + 10
+    while not page.evaluate(
+        "() => { const c = document.querySelector('.roi__chart');"
+        " return c.complete && c.naturalWidth > 0; }"
+    ):
+        assert time.monotonic() < deadline, "the chart image did not load"
+        page.wait_for_timeout(100)
     shoot(page, "roi")
     no_overflow(page)
 
