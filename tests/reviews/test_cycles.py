@@ -22,7 +22,7 @@ from reviews.models import (
 )
 from reviews.services import NotAllowed, ReviewError, StaleError
 from tests.conftest import make_user
-from tests.reviews.factories import publish_fix, team
+from tests.reviews.factories import more_people, publish_fix, team
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +195,6 @@ def test_a_launch_makes_as_many_queries_for_many_people_as_for_a_few(t, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from people.services import create_person
-
     def launched(people):
         cycle = new_cycle(world, people, include_next_level=True)
         for part in Participant.objects.filter(cycle=cycle).exclude(person=t.max):
@@ -209,19 +207,7 @@ def test_a_launch_makes_as_many_queries_for_many_people_as_for_a_few(t, world):
 
     few = [t.emma, t.max, *t.peers]
     small, small_forms = launched(few)
-    more = [
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Extra {n}",
-            email=f"extra{n}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels["PM2"],
-        )
-        for n in range(10)
-    ]
-    large, large_forms = launched(few + more)
+    large, large_forms = launched(few + more_people(world, t, 10))
     assert large_forms > small_forms + 40
     assert large == small
 
