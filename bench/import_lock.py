@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK_PROBE = ROOT / "bench" / "lock_probe.py"  # takes the write lock, says how long it waited
+LOCK_PROBE = ROOT / "bench" / "_lock_probe.py"  # takes the write lock, says how long it waited
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")
 os.environ.setdefault("TESTING", "1")

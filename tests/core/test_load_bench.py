@@ -103,3 +103,21 @@ def test_an_answer_that_differs_from_the_last_acknowledged_save_is_caught():
     assert result["answers_mismatched"] == [
         {"form": "f2", "statement": "s1", "saved": [2, "hi"], "stored": [2, "an older comment"]}
     ]
+
+
+def test_make_bench_runs_the_benchmarks_and_no_helper_script():
+    """`make bench` (bench/run.py) runs every bench/*.py but run.py, launch.py and helpers
+    named with a leading underscore: a helper script it picked up failed the whole run."""
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    names = [script.stem for script in module.scripts()]
+    assert names == [
+        "editor",
+        "hostile",
+        "import_lock",
+        "readiness_create",
+        "scale",
+        "spreadsheets",
+    ]

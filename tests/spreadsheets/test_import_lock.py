@@ -72,7 +72,7 @@ print(json.dumps(answers))
 
 # and a bare SQLite connection takes the write lock every 0.05 s (the bench's probe): how
 # long it waits is what the import makes everyone wait, whatever the load does to Django
-LOCK_PROBE = ROOT / "bench" / "lock_probe.py"
+LOCK_PROBE = ROOT / "bench" / "_lock_probe.py"
 
 
 def _start(db, code: str, *args: str) -> subprocess.Popen[str]:

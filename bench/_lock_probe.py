@@ -3,7 +3,7 @@ each take waited (JSON). Run by bench/import_lock.py and tests/spreadsheets/test
 how long it waits is what an import makes everyone wait, whatever the machine's load does
 to Django.
 
-    python bench/lock_probe.py STOP_FILE DATABASE_FILE
+    python bench/_lock_probe.py STOP_FILE DATABASE_FILE
 """
 
 import json
