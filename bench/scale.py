@@ -17,12 +17,32 @@ page's query count the same at every size. A web process's peak RSS is measured 
 fresh process that serves the 2,000-person pages (bench/_web.py).
 
     TESTING=1 .venv/bin/python bench/scale.py        (BENCH_SIZES, BENCH_RUNS, BENCH_TENANTS)
+
+To work on a few pages, without `make bench`'s whole run (which takes no options):
+
+    .venv/bin/python bench/scale.py --sizes 2000 --only calibration,heatmap --cache
+
+`--sizes` and `--runs` override BENCH_SIZES and BENCH_RUNS; `--only` measures only the
+pages and API lists whose label contains one of its comma-separated words (the floor
+always); `--no-memory` skips the web process's peak RSS (with `--only` it serves only
+those pages). `--profile` prints, for each page measured, a cProfile of one more request
+(by cumulative and own time) and its queries, slowest first, with their times.
+`--cache` seeds once into a SQLite file kept in BENCH_SCALE_CACHE (default:
+the system's temporary directory), keyed by the sizes, the tenants, the seeding code and
+the migrations, with every organization seeded and its new cycle set up but not
+launched; each run works on a fresh copy of it (the set-up pages, the launch, the filled
+forms, `ANALYZE`), so runs compare.
 """
 
 from __future__ import annotations
 
+import argparse
+import atexit
+import hashlib
+import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,10 +52,27 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def _options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Pages and API lists at scale (issue 15).")
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "50,200,2000"))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "20")))
+    parser.add_argument("--only", default="", help="comma-separated words of the labels")
+    parser.add_argument("--no-memory", action="store_true", help="skip the web process RSS")
+    parser.add_argument("--cache", action="store_true", help="reuse a seeded SQLite copy")
+    parser.add_argument(
+        "--profile", action="store_true", help="a cProfile and the SQL of each page measured"
+    )
+    return parser.parse_args(argv)
+
+
+OPTIONS = _options(sys.argv[1:])
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench._settings"
 os.environ.setdefault("TESTING", "1")
 os.environ.setdefault("API_RATE_LIMIT", "1000000/m")
 _tmp = tempfile.mkdtemp(prefix="clb-bench-scale-")
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)  # the database: 160 MB at 2,000
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
 
 import warnings  # noqa: E402
@@ -52,8 +89,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from bench._common import approve_peers, save_figures, summary  # noqa: E402
 
-SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "50,200,2000").split(",")]
-RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+SIZES = [int(s) for s in OPTIONS.sizes.split(",")]
+RUNS = OPTIONS.runs
+ONLY = [word.strip().lower() for word in OPTIONS.only.split(",") if word.strip()]
+CACHE = Path(os.environ.get("BENCH_SCALE_CACHE", tempfile.gettempdir()))
 TENANTS = int(os.environ.get("BENCH_TENANTS", "500"))
 TARGET_SIZE = max(SIZES)
 TARGET_RATIO = 3.0
@@ -64,21 +103,19 @@ errors: list[str] = []
 lost: list[str] = []
 
 
-def prepare(size: int) -> dict[str, Any]:
-    """Seed the organization, set up a new cycle (the set-up page is read before the
-    launch), launch it (timed) and fill part of it. Returns what the pages need."""
+def seed(size: int) -> dict[str, Any]:
+    """Seed the organization and set up (not launch) a new cycle for everyone. Returns
+    what the rest needs, as JSON (kept beside a cached database)."""
     from django.contrib.auth import get_user_model
 
     from api.tokens import create_token
     from core.demo_scale import add_history, seed_scale
     from frameworks.models import JobFamily
     from frameworks.services import start_draft
-    from growth.models import ActionItem
     from organizations.scoping import scope, unscoped
     from people.models import Person
-    from promotions.models import PromotionCase
     from reviews import services
-    from reviews.models import FormItem, Participant, ReviewCycle, ReviewForm
+    from reviews.models import ReviewCycle
 
     slug = f"scale{size}"
     start = time.perf_counter()
@@ -86,31 +123,27 @@ def prepare(size: int) -> dict[str, Any]:
     seeded = time.perf_counter() - start
     org = result.org
     with unscoped():
-        users = {
-            who: get_user_model().objects.get(email=f"{who}@{slug}.test")
-            for who in ("hr", "manager", "employee")
-        }
+        hr = get_user_model().objects.get(email=f"hr@{slug}.test")
     with scope(org):
         family = JobFamily.objects.get(key="engineering")
-        start_draft(family, actor=users["hr"])
+        start_draft(family, actor=hr)
         employee = Person.objects.get(email=f"employee@{slug}.test")
         released = ReviewCycle.objects.get(status="released")
         # the employee's gap report is measured with 6 cycles of history (issue 15): 5 more
         # released cycles before that one, for the employee alone
-        add_history(org, users["hr"], [employee], cycles=5, before=released.released_at.date())
+        add_history(org, hr, [employee], cycles=5, before=released.released_at.date())
         calibrating = ReviewCycle.objects.get(status="calibration")
-        everyone = list(Person.objects.exclude(level_uid="").order_by("pk"))
+        everyone = Person.objects.exclude(level_uid="").order_by("pk")
         draft = services.create_cycle(
             org,
             name="Deadline-day review",
-            actor=users["hr"],
-            participants=everyone,
+            actor=hr,
+            participants=list(everyone),
             inputs={"self": True, "manager": True, "peers": PEERS},
             include_next_level=True,
         )
         nominations = approve_peers(org, draft, PEERS)  # issue 10: self, manager, 3 peers
-        draft.refresh_from_db()
-        _token, raw = create_token(org, user=users["hr"], actor=users["hr"], name="bench")
+        _token, raw = create_token(org, user=hr, actor=hr, name="bench")
     ids = {
         "family": family.public_id,
         "employee": employee.public_id,
@@ -118,6 +151,36 @@ def prepare(size: int) -> dict[str, Any]:
         "calibrating": calibrating.public_id,
         "draft": draft.public_id,
     }
+    return {"ids": ids, "token": raw, "nominations": nominations, "seconds": seeded}
+
+
+def prepare(size: int, seeded: dict[str, Any]) -> dict[str, Any]:
+    """Read the set-up pages of the seeded organization's new cycle, launch it (timed)
+    and fill part of it. Returns what the pages need."""
+    from django.contrib.auth import get_user_model
+
+    from growth.models import ActionItem
+    from organizations.models import Organization
+    from organizations.scoping import scope, unscoped
+    from people.models import Person
+    from promotions.models import PromotionCase
+    from reviews import services
+    from reviews.models import FormItem, Participant, ReviewCycle, ReviewForm
+
+    slug = f"scale{size}"
+    ids, raw, nominations = dict(seeded["ids"]), seeded["token"], seeded["nominations"]
+    seeded_s = seeded["seconds"]
+    with unscoped():
+        org = Organization.objects.get(slug=slug)
+        users = {
+            who: get_user_model().objects.get(email=f"{who}@{slug}.test")
+            for who in ("hr", "manager", "employee")
+        }
+    with scope(org):
+        employee = Person.objects.get(public_id=ids["employee"])
+        released = ReviewCycle.objects.get(public_id=ids["released"])
+        draft = ReviewCycle.objects.get(public_id=ids["draft"])
+        everyone = Person.objects.exclude(level_uid="").count()
     clients = {}
     for who, user in users.items():
         clients[who] = Client()
@@ -127,7 +190,11 @@ def prepare(size: int) -> dict[str, Any]:
         "Cycle set-up: people (HR)": ("hr", f"/reviews/cycles/{ids['draft']}/setup/people/"),
         "Cycle set-up: check (HR)": ("hr", f"/reviews/cycles/{ids['draft']}/setup/check/"),
     }
-    pages_before = {label: measure(clients[who], path) for label, (who, path) in setup.items()}
+    pages_before = {
+        label: measure(clients[who], path)
+        for label, (who, path) in setup.items()
+        if selected(label)
+    }
     queries: list[str] = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -151,7 +218,7 @@ def prepare(size: int) -> dict[str, Any]:
         launch = {
             "seconds": round(launch_s, 2),
             "queries": len(queries),
-            "participants": len(everyone),
+            "participants": everyone,
             "peer_nominations": nominations,
             "forms": len(forms),
             "items": FormItem.objects.filter(form__cycle=draft).count(),
@@ -162,13 +229,13 @@ def prepare(size: int) -> dict[str, Any]:
             "form_items": FormItem.objects.count(),
             "action_items": ActionItem.objects.count(),
             "promotion_cases": PromotionCase.objects.count(),
-            "seed_seconds": round(seeded, 1),
+            "seed_seconds": round(seeded_s, 1),
         }
     ids.update(open=draft.public_id, form=mine.public_id, participant=part.public_id)
     print(
         f"{slug}: {data['people']} people, {data['forms']} forms, {data['form_items']} items, "
         f"{data['action_items']} action items, {data['promotion_cases']} cases; seeded in "
-        f"{seeded:.0f} s; launch {launch_s:.1f} s",
+        f"{seeded_s:.0f} s; launch {launch_s:.1f} s",
         flush=True,
     )
     return {
@@ -223,6 +290,62 @@ def api_lists(ids: dict[str, str]) -> dict[str, str]:
     }
 
 
+def selected(label: str) -> bool:
+    """Whether `--only` (if given) asks for this page or API list."""
+    return not ONLY or any(word in label.lower() for word in ONLY)
+
+
+def _seed_key() -> str:
+    """Changes when what a cached database holds may: the sizes, the other organizations,
+    the seeding code (the demo's, `seed` here) and every migration."""
+    digest = hashlib.sha256(f"{SIZES}-{TENANTS}-{PEERS}".encode())
+    digest.update(inspect.getsource(seed).encode())
+    paths = [ROOT / "core" / "demo_scale.py", ROOT / "bench" / "_common.py"]
+    paths += sorted(ROOT.glob("*/migrations/*.py"))
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def seed_all() -> dict[int, dict[str, Any]]:
+    """Migrate, seed the other organizations and every size; with `--cache`, copy the
+    cached database instead when it exists, or keep a copy of this one for next time."""
+    cached = CACHE / f"clb-bench-scale-{_seed_key()}.sqlite3"
+    facts = cached.with_suffix(".json")
+    ours = Path(connection.settings_dict["NAME"])
+    if OPTIONS.cache and connection.vendor == "sqlite" and cached.exists() and facts.exists():
+        connection.close()
+        shutil.copyfile(cached, ours)
+        print(f"database: a copy of {cached}", flush=True)
+        seeded = json.loads(facts.read_text(encoding="utf-8"))
+        return {int(size): seeded[str(size)] for size in SIZES}
+    migrate_and_seed_tenants()
+    seeded = {size: seed(size) for size in SIZES}
+    if OPTIONS.cache and connection.vendor == "sqlite":
+        partial = cached.with_suffix(".partial")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(partial)])
+        partial.rename(cached)
+        facts.write_text(json.dumps(seeded), encoding="utf-8")
+        print(f"database: kept in {cached}", flush=True)
+    return seeded
+
+
+def migrate_and_seed_tenants() -> None:
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from core.demo_scale import seed_small
+
+    t = time.perf_counter()
+    seed_small("tenant", TENANTS)
+    print(
+        f"database: migrated in {t - start:.0f} s; {TENANTS} other organizations in "
+        f"{time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+
+
 def _get(client: Client, path: str, headers: dict[str, str] | None, label: str) -> int:
     try:
         response = client.get(path, headers=headers or {})
@@ -250,11 +373,35 @@ def measure(client: Client, path: str, headers: dict[str, str] | None = None) ->
     return {**summary(times), "queries": len(queries), "status": status}
 
 
+def profile(label: str, client: Client, path: str, headers: dict[str, str] | None = None) -> None:
+    """One more request under cProfile, then again with its queries and their times."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _get(client, path, headers, path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(25)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, path, headers, path)
+    timed = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+    total = sum(float(q["time"]) for q in timed)
+    print(f"\n##### {label}: {path}\n{out.getvalue()}")
+    print(f"{len(timed)} queries, {total * 1000:.1f} ms of SQL, slowest first:")
+    for query in timed:
+        print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:600]}")
+
+
 def memory(ids: dict[str, str], token: str) -> dict[str, Any]:
     """Peak RSS of a fresh process serving the largest organization's pages."""
     plan = {
-        "pages": pages(ids),
-        "api": api_lists(ids),
+        "pages": {label: page for label, page in pages(ids).items() if selected(label)},
+        "api": {label: path for label, path in api_lists(ids).items() if selected(label)},
         "token": token,
         "slug": f"scale{TARGET_SIZE}",
     }
@@ -276,17 +423,6 @@ def memory(ids: dict[str, str], token: str) -> dict[str, Any]:
 def main() -> None:
     setup_test_environment()
     start = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    from core.demo_scale import seed_small
-
-    t = time.perf_counter()
-    seed_small("tenant", TENANTS)
-    print(
-        f"database: migrated in {t - start:.0f} s; {TENANTS} other organizations in "
-        f"{time.perf_counter() - t:.1f} s",
-        flush=True,
-    )
     figures: dict[str, Any] = {
         "sizes": SIZES,
         "runs": RUNS,
@@ -298,7 +434,12 @@ def main() -> None:
         "launch": {},
         "data": {},
     }
-    prepared = {size: prepare(size) for size in SIZES}
+    if OPTIONS.cache:
+        seeded = seed_all()
+        prepared = {size: prepare(size, seeded[size]) for size in SIZES}
+    else:  # each size seeded, then its cycle launched, before the next size is seeded
+        migrate_and_seed_tenants()
+        prepared = {size: prepare(size, seed(size)) for size in SIZES}
     # table statistics, as PostgreSQL's autovacuum keeps them and a SQLite deployment's
     # `PRAGMA optimize` does: without them SQLite reads a person's form items through
     # the organization index (225,000 rows at 2,000 people) instead of the form's
@@ -310,9 +451,21 @@ def main() -> None:
         floor = measure(clients["hr"], "/bench/floor/")
         results = dict(ready["before"])
         for label, (who, path) in pages(ids).items():
-            results[label] = measure(clients[who], path)
+            if selected(label):
+                results[label] = measure(clients[who], path)
         auth = {"Authorization": f"Bearer {ready['token']}"}
-        apis = {label: measure(Client(), path, auth) for label, path in api_lists(ids).items()}
+        apis = {
+            label: measure(Client(), path, auth)
+            for label, path in api_lists(ids).items()
+            if selected(label)
+        }
+        if OPTIONS.profile:
+            for label, (who, path) in pages(ids).items():
+                if selected(label):
+                    profile(label, clients[who], path)
+            for label, path in api_lists(ids).items():
+                if selected(label):
+                    profile(label, Client(), path, auth)
         floor_after = measure(clients["hr"], "/bench/floor/")
         # the floor before and after the pages: the slower of the two (the machine is shared)
         if floor_after["p95_ms"] > floor["p95_ms"]:
@@ -326,7 +479,11 @@ def main() -> None:
         figures["api"][key] = apis
         figures["launch"][key] = ready["launch"]
         figures["data"][key] = ready["data"]
-    figures["memory"] = memory(prepared[TARGET_SIZE]["ids"], prepared[TARGET_SIZE]["token"])
+    figures["memory"] = (
+        {}
+        if OPTIONS.no_memory
+        else memory(prepared[TARGET_SIZE]["ids"], prepared[TARGET_SIZE]["token"])
+    )
     figures["targets"] = targets(figures)
     figures["lost"] = len(lost)
     figures["errors"] = len(errors)
