@@ -31,8 +31,14 @@ def too_long(what: str, value: str, limit: int) -> str:
     return f"{what} is {len(value):,} characters long; at most {limit:,} fit. Shorten it."
 
 
-def cell_problem(statements: list[str]) -> str:
-    """What is wrong with a cell's statements (too many, or one too long), or ""."""
+def same_statement(text: str) -> str:
+    """What two statements must differ in to be two: not case, spacing or a final stop."""
+    return " ".join(text.split()).casefold().rstrip(".;! ")
+
+
+def cell_problem(statements: list[str], *, repeats: bool = True) -> str:
+    """What is wrong with a cell's statements (too many, one too long, or, when `repeats`,
+    one there twice), or ""."""
     if len(statements) > STATEMENTS_PER_CELL:
         return (
             f"This cell has {len(statements):,} statements; at most {STATEMENTS_PER_CELL} fit. "
@@ -45,4 +51,11 @@ def cell_problem(statements: list[str]) -> str:
                 f"The statement “{start}…” is {len(text):,} characters long; at most "
                 f"{STATEMENT} fit. A statement is one observable behaviour, a sentence or two."
             )
+    seen: set[str] = set()
+    for text in statements if repeats else []:
+        key = same_statement(text)
+        if key in seen:
+            first = next(t for t in statements if same_statement(t) == key)
+            return f"“{' '.join(first.split())}” is in this cell twice. Keep one of them."
+        seen.add(key)
     return ""

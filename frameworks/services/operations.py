@@ -231,7 +231,9 @@ def _set_cell(draft: FrameworkVersion, op: Operation) -> Operation:
     old = [[st.text, list(st.evidence), st.uid, st.draft_note] for st in rows]
     # [text, evidence] or, from an undo, [text, evidence, uid, draft note]
     new = op["statements"]
-    problem = limits.cell_problem([str(item[0]) for item in new])
+    # an undo puts back what was there, even a cell written before repeats were refused
+    restoring = any(len(item) > 2 for item in new)
+    problem = limits.cell_problem([str(item[0]) for item in new], repeats=not restoring)
     if problem:
         raise EditError(problem, "text")
     matched = match_statement_uids([(st.uid, st.text) for st in rows], [i[0] for i in new])

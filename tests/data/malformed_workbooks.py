@@ -287,6 +287,18 @@ MALFORMED: dict[str, tuple[str, Any, str]] = {
         ),
         "at most 20 fit",
     ),
+    "repeated_statement": (
+        "repeated-statement.xlsx",
+        lambda: _edit(
+            _set("Design", "B2", "Ships work that is tested.\n• Ships work that is  tested")
+        ),
+        "is in this cell twice",
+    ),
+    "repeated_long_row": (
+        "repeated-long.xlsx",
+        lambda: _edit(_statements_sheet([["Design", "Craft", "D1", "Does the thing."]] * 2)),
+        "is in this cell twice",
+    ),
     "long_statement": (
         "long-statement.xlsx",
         lambda: _edit(_set("Design", "C2", "Leads " + "and keeps leading " * 60)),

@@ -114,3 +114,28 @@ def test_family_description_and_version_note_have_limits(world, draft):
         services.publish_draft(draft, actor=world.hr, note="n" * 2001)
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_the_same_statement_twice_in_a_cell_is_refused(world, draft):
+    """Two lines that say the same (case, spacing and a final full stop aside) would become
+    two statements that every review form asks twice."""
+    comp, level = _cell(draft)
+    before = _statements(draft, comp, level)
+    page = _post_cell(
+        world, draft, ["Ranks requests against the roadmap.", "ranks requests  against the roadmap"]
+    ).content.decode()
+    assert "“Ranks requests against the roadmap.” is in this cell twice" in page
+    assert "ranks requests  against the roadmap" in page  # what was typed stays on screen
+    assert _statements(draft, comp, level) == before
+    # one text of two lines, through the service
+    with pytest.raises(FrameworkError, match="is in this cell twice"):
+        services.edit_cell(
+            draft,
+            competency_uid=comp.uid,
+            level_uid=level.uid,
+            text="Writes specs.\nWrites specs.",
+            evidence=[],
+            actor=world.hr,
+            expected_revision=None,
+        )
+    assert _statements(draft, comp, level) == before
