@@ -7,18 +7,25 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from organizations.models import Membership
+from organizations.prepared import Prepared
 from organizations.scoping import scope, unscoped
 
 SESSION_KEY = "active_org"
 
+# every signed-in request: compiled once (organizations/prepared.py)
+MEMBERSHIPS = Prepared(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    ),
+    user_id=int,
+)
+
 
 def memberships_for(user) -> list[Membership]:
     with unscoped():
-        return list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+        return MEMBERSHIPS.all(user_id=user.pk)
 
 
 class TenantMiddleware:

@@ -8,17 +8,26 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from organizations.prepared import Prepared
 from organizations.scoping import active_organization
 from people import panels
 from people.models import Person
+
+# one at most (uniq_person_user): ordered by the key, not the default name. Every page
+# asks: compiled once (organizations/prepared.py)
+PERSON_OF_USER = Prepared(
+    lambda user_id: (
+        Person.objects.filter(user_id=user_id).select_related("job_family").order_by("pk")[:1]
+    ),
+    user_id=int,
+)
 
 
 def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
     """The directory entry of the logged-in user in the active organization."""
     if not user.is_authenticated:
         return None
-    # one at most (uniq_person_user): ordered by the key, not the default name
-    return Person.objects.filter(user=user).select_related("job_family").order_by("pk").first()
+    return PERSON_OF_USER.first(user_id=user.pk)
 
 
 def person_for_request(request) -> Person | None:  # type: ignore[no-untyped-def]

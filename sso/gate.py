@@ -14,7 +14,17 @@ from allauth.account.authentication import get_authentication_records
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from organizations.prepared import Prepared
 from sso.models import SignInSettings
+
+# every organization page asks (org_required): compiled once (organizations/prepared.py),
+# read afresh each time, so a change HR makes counts from the next request
+ENFORCING = Prepared(
+    lambda org_id: SignInSettings.objects.filter(
+        organization_id=org_id, enabled=True, password_login=False
+    ).order_by("pk")[:1],
+    org_id=int,
+)
 
 
 def signed_in_through(request: HttpRequest, row: SignInSettings) -> bool:
@@ -25,9 +35,7 @@ def signed_in_through(request: HttpRequest, row: SignInSettings) -> bool:
 
 
 def enforced_settings(org: Any) -> SignInSettings | None:
-    row = SignInSettings.objects.filter(
-        organization=org, enabled=True, password_login=False
-    ).first()
+    row = ENFORCING.first(org_id=org.pk)
     return row if row is not None and row.enforced else None
 
 

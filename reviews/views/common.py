@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from organizations.prepared import Prepared
 from people.selectors import person_for_request
 from reviews import access
 from reviews.errors import ReviewError
@@ -55,14 +56,24 @@ def get_participant(participant_id: str) -> Participant:
     )
 
 
-def get_form(request: HttpRequest, form_id: str) -> tuple[ReviewForm, str]:
-    """The form and 'edit'/'view' for this viewer; 404 for anyone else."""
-    form = get_object_or_404(
+# every form page, autosave and submit: compiled once (organizations/prepared.py)
+FORM = Prepared(
+    lambda form_id: (
         ReviewForm.objects.select_related(
             "cycle", "participant__person", "participant__manager", "reviewer", "version__family"
-        ),
-        public_id=form_id,
-    )
+        )
+        .filter(public_id=form_id)
+        .order_by()[:1]
+    ),  # one at most (a unique public id)
+    form_id=str,
+)
+
+
+def get_form(request: HttpRequest, form_id: str) -> tuple[ReviewForm, str]:
+    """The form and 'edit'/'view' for this viewer; 404 for anyone else."""
+    form = FORM.first(form_id=form_id)
+    if form is None:
+        raise Http404("Not found")
     form.organization = request.organization  # type: ignore[attr-defined]  # (the scope's)
     mode = access.form_access(form, viewer(request))
     if mode is None:

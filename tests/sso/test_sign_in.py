@@ -232,6 +232,18 @@ def test_a_password_session_of_a_member_must_sign_in_through_the_company(world: 
     assert client.get("/people/me/").status_code == 200
 
 
+def test_password_login_turned_off_applies_to_sessions_already_open(world: Any, oidc: Any):
+    """The gate reads the settings on every request: no web process keeps an old answer
+    (a cached "not enforced" would let this session through after HR's change)."""
+    client = world.client_for(world.employee)
+    assert client.get("/people/me/").status_code == 200
+    configure(world, password_login=False)
+    response = client.get("/people/me/")
+    assert response.status_code == 302 and response["Location"] == "/organization/sign-in/required/"
+    configure(world, password_login=True)
+    assert client.get("/people/me/").status_code == 200
+
+
 def test_turning_password_login_off_needs_company_sign_in_on(world: Any):
     from sso.services import SignInError
 
