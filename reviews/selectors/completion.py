@@ -103,35 +103,41 @@ def completion(
     forms = ReviewForm.objects.filter(cycle=cycle)
     if participant_ids is not None:
         forms = forms.filter(participant_id__in=list(participant_ids))
+    # one row per job family, team, kind and status: the overall figures, the phases, the
+    # families and the teams are all sums of these (a few hundred rows at 2,000 people)
+    family_key, team_key = "participant__family_id", "participant__person__manager_id"
+    rows = [
+        (row[family_key], row[team_key], row["kind"], row["status"], row["n"])
+        for row in forms.values(family_key, team_key, "kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    reviewer_rows = _grouped(forms.filter(kind=ReviewForm.Kind.MANAGER), "reviewer_id")
+    late_kinds = {kind: _is_late(cycle, kind, today) for kind in PHASE_OF_KIND}
     overall = Counts()
     phases = {p: Group(p, str(Phase(p).label)) for p in (Phase.SELF, Phase.PEER, Phase.MANAGER)}
-    for _key, kind, status, n in _grouped(forms, "kind"):
-        late = _is_late(cycle, kind, today)
+    for _family, _team, kind, status, n in rows:
+        late = late_kinds[kind]
         overall.add(status, n, late)
         phases[PHASE_OF_KIND[kind]].counts.add(status, n, late)
 
-    def groups(key: str, names: dict[Any, str], qs: QuerySet[ReviewForm]) -> list[Group]:
+    def groups(keyed: Iterable[tuple[Any, str, str, int]], names: dict[Any, str]) -> list[Group]:
         found: dict[Any, Group] = {}
-        for value, kind, status, n in _grouped(qs, key):
+        for value, kind, status, n in keyed:
             group = found.setdefault(value, Group(value, names.get(value, "No one")))
-            group.counts.add(status, n, _is_late(cycle, kind, today))
+            group.counts.add(status, n, late_kinds[kind])
         return sorted(found.values(), key=lambda g: (-g.counts.late, g.label.casefold()))
 
-    family_rows = _grouped(forms, "participant__family_id")
     families = dict(
-        JobFamily.objects.filter(pk__in={r[0] for r in family_rows if r[0]}).values_list(
-            "pk", "name"
-        )
+        JobFamily.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list("pk", "name")
     )
-    by_family = groups("participant__family_id", families, forms)
-    team_key = "participant__person__manager_id"
-    managers_forms = forms.filter(kind=ReviewForm.Kind.MANAGER)
-    manager_ids = set(forms.values_list(team_key, flat=True).distinct()) | set(
-        managers_forms.values_list("reviewer_id", flat=True).distinct()
-    )
+    by_family = groups(((r[0], r[2], r[3], r[4]) for r in rows), families)
+    manager_ids = {r[1] for r in rows} | {r[0] for r in reviewer_rows}
     names = dict(Person.objects.filter(pk__in=manager_ids - {None}).values_list("pk", "name"))
-    by_team = groups(team_key, {k: f"{v}’s team" for k, v in names.items()}, forms)
-    by_manager = groups("reviewer_id", names, managers_forms)
+    by_team = groups(
+        ((r[1], r[2], r[3], r[4]) for r in rows), {k: f"{v}’s team" for k, v in names.items()}
+    )
+    by_manager = groups(reviewer_rows, names)
     late_qs = forms.filter(late_filter(cycle, today))
     late_forms = list(
         late_qs.select_related("reviewer", "participant__person").order_by(

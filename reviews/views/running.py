@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,8 @@ from reviews.views.setup import _addable
 
 Status = ReviewCycle.Status
 admin = org_required(Role.HR_ADMIN)
+COMPLETION_PAGE_SIZE = 25  # teams, and managers, a page of the completion dashboard
+PEOPLE_PAGE_SIZE = 50  # people a page of a released cycle's page
 
 
 @admin
@@ -53,7 +56,14 @@ def cycle(request: HttpRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id)
     if cycle.is_draft:
         return redirect("reviews:setup_preview", cycle_id=cycle.public_id)
-    context: dict = {"cycle": cycle, "completion": selectors.completion(cycle)}
+    completion = selectors.completion(cycle)
+    context: dict = {
+        "cycle": cycle,
+        "completion": completion,
+        # a table each, paged on its own: 234 teams and 234 managers at 2,000 people
+        "teams": _paged(request, completion.by_team, "teams"),
+        "managers": _paged(request, completion.by_manager, "managers"),
+    }
     if cycle.is_open:
         context["fixes"] = services.pending_fixes(cycle)
         context["remind_form"] = ReminderForm()
@@ -61,15 +71,29 @@ def cycle(request: HttpRequest, cycle_id: str) -> HttpResponse:
             initial={"revision": cycle.revision}, people=_addable(cycle)
         )
     if cycle.status in (Status.RELEASED, Status.CLOSED):
-        parts = list(
-            Participant.objects.filter(cycle=cycle)
-            .select_related("person", "manager")
-            .order_by("person__name")
+        parts = Participant.objects.filter(cycle=cycle)
+        # counted over everyone, in the database; the table shows a page of them
+        context.update(
+            parts.aggregate(
+                reviewed=Count("pk"),
+                talked=Count("pk", filter=Q(conversation_on__isnull=False)),
+                acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            )
         )
-        context["participants"] = parts
-        context["talked"] = sum(1 for p in parts if p.conversation_on)
-        context["acknowledged"] = sum(1 for p in parts if p.acknowledged_at)
+        context["page"] = Paginator(
+            parts.select_related("person", "manager").order_by("person__name", "pk"),
+            PEOPLE_PAGE_SIZE,
+        ).get_page(request.GET.get("page"))
     return render(request, "reviews/cycle.html", context)
+
+
+def _paged(request: HttpRequest, groups: list, param: str) -> dict:
+    """One page of a completion table: its rows, and the query its pager links keep (the
+    other table's page)."""
+    page: Page = Paginator(groups, COMPLETION_PAGE_SIZE).get_page(request.GET.get(param))
+    others = request.GET.copy()
+    others.pop(param, None)
+    return {"page": page, "query": others.urlencode(), "param": param}
 
 
 @admin

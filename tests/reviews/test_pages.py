@@ -369,3 +369,106 @@ def test_an_upward_form_says_how_the_manager_sees_it(t, world):
     assert "Your answers stay anonymous." in html
     assert "only ever see their reports’ feedback combined" in html
     assert "at least 3 of their reports have answered" in html and "peers have answered" not in html
+
+
+def test_completion_dashboard_pages_its_team_and_manager_tables(t, world, monkeypatch):
+    """At 2,000 people the dashboard had 234 teams and 234 managers in two tables: each
+    table shows one page of rows (the latest first), paged on its own, and the figures
+    above them still count every form."""
+    from reviews.views import running
+
+    monkeypatch.setattr(running, "COMPLETION_PAGE_SIZE", 1)
+    with scope(world.acme):
+        cycle = open_cycle(
+            world,
+            t,
+            people=[t.emma, t.max, *t.peers],
+            inputs={"self": True, "manager": True, "peers": 0},
+        )
+    hr = world.client_for(world.hr)
+    page = url("cycle", cycle_id=cycle.public_id)
+
+    def rows(query=""):
+        text = hr.get(page + query).content.decode()
+        shown = re.findall(r'<th scope="row">([^<]+)</th>', text)
+        return text, shown
+
+    text, shown = rows()
+    assert "of 10 forms submitted" in text  # 5 self and 5 manager reviews, all of them
+    # by job family (one), by team (first of two), by manager (first of two)
+    assert shown == [t.family.name, "Max Manager’s team", "Max Manager"]
+    assert text.count("Page 1 of 2") == 2
+    assert 'href="?teams=2#team-heading"' in text
+    assert 'href="?managers=2#manager-heading"' in text
+    text, shown = rows("?teams=2")
+    assert shown == [t.family.name, "Olivia Owner’s team", "Max Manager"]
+    assert 'href="?teams=2&amp;managers=2#manager-heading"' in text  # keeps the other's page
+    _text, shown = rows("?teams=2&managers=2")
+    assert shown == [t.family.name, "Olivia Owner’s team", "Olivia Owner"]
+
+
+def test_completion_figures_by_family_team_and_manager(t, world):
+    """What each row of the dashboard counts (held while its queries were merged)."""
+    from reviews import selectors
+
+    with scope(world.acme):
+        cycle = open_cycle(
+            world,
+            t,
+            people=[t.emma, t.max, *t.peers],
+            inputs={"self": True, "manager": True, "peers": 0},
+            deadlines={"self": dt.date(2026, 1, 1)},
+        )
+        fill(form_of(cycle, "self", person=t.emma), world.employee, 3)
+        fill(form_of(cycle, "manager", person=t.emma), world.manager, 3, submit=False)
+        done = selectors.completion(cycle, today=dt.date(2026, 12, 31))
+
+    def figures(groups):
+        return {
+            g.label: (g.counts.total, g.counts.submitted, g.counts.in_progress, g.counts.late)
+            for g in groups
+        }
+
+    assert (done.overall.total, done.overall.submitted, done.overall.in_progress) == (10, 1, 1)
+    assert done.late_total == 4  # the four self-reviews not submitted
+    assert figures(done.by_phase) == {"Self-reviews": (5, 1, 0, 4), "Manager reviews": (5, 0, 1, 0)}
+    assert figures(done.by_family) == {t.family.name: (10, 1, 1, 4)}
+    assert figures(done.by_team) == {
+        "Max Manager’s team": (8, 1, 1, 3),
+        "Olivia Owner’s team": (2, 0, 0, 1),
+    }
+    assert figures(done.by_manager) == {"Max Manager": (4, 0, 1, 0), "Olivia Owner": (1, 0, 0, 0)}
+    late = [f.reviewer.name for f in done.late_forms]
+    assert late == ["Max Manager", "Paul Peer", "Petra Peer", "Pia Peer"]
+
+
+def test_a_released_cycles_page_pages_its_people_and_counts_everyone(t, world, monkeypatch):
+    """A released cycle's page listed every person reviewed (2,000 rows at 2,000 people):
+    it shows a page of them, by name, and its counts still cover everyone."""
+    from reviews.views import running
+
+    monkeypatch.setattr(running, "PEOPLE_PAGE_SIZE", 2)
+    people = [t.emma, t.max, *t.peers]
+    with scope(world.acme):
+        cycle = open_cycle(
+            world, t, people=people, inputs={"self": True, "manager": False, "peers": 0}
+        )
+        services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+        cycle.refresh_from_db()
+        services.finalize_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+        cycle.refresh_from_db()
+        services.release_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+        part = Participant.objects.get(cycle=cycle, person=t.emma)
+        services.record_conversation(
+            part, held_on=dt.date.today(), notes="Talked.", actor=world.manager
+        )
+    hr = world.client_for(world.hr)
+    page = url("cycle", cycle_id=cycle.public_id)
+    first = hr.get(page).content.decode()
+    assert '<span class="stat">5</span><span class="stat-label">people reviewed' in first
+    assert '<span class="stat">1</span><span class="stat-label">conversations recorded' in first
+    names = sorted(p.name for p in people)
+    assert re.findall(r'/results/">([^<]+)</a>', first) == names[:2]
+    assert "Page 1 of 3" in first
+    last = hr.get(page + "?page=3").content.decode()
+    assert re.findall(r'/results/">([^<]+)</a>', last) == names[4:]
