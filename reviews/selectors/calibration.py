@@ -71,16 +71,19 @@ class Distribution:
 
 
 def groups(cycle: ReviewCycle) -> list[GroupKey]:
+    """The cycle's job families and levels, with how many people each: counted in the
+    database (a row per family, level and label, not per person)."""
     found: dict[tuple[int | None, str], GroupKey] = {}
-    for fam_id, fam, uid, code, title in (
+    for fam_id, fam, uid, code, title, n in (
         Participant.objects.filter(cycle=cycle)
         .values_list("family_id", "family__name", "level_uid", "level_code", "level_title")
-        .order_by("family__name", "level_code")
+        .annotate(n=Count("pk"))
+        .order_by("family__name", "level_code", "level_title")
     ):
         key = (fam_id, uid)
         if key not in found:
             found[key] = GroupKey(fam_id, fam or "No job family", uid, code, title)
-        found[key].people += 1
+        found[key].people += n
     return list(found.values())
 
 

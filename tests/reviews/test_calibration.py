@@ -271,3 +271,57 @@ def test_manager_distributions_round_halves_up_and_keep_namesakes_apart(t, world
     assert [m.manager for m in managers] == ["Max Manager", "Max Manager"]
     assert sorted(m.total for m in managers) == [4, 4]
     assert [(p, n) for p, n, _ in everyone.counts] == [(1, 0), (2, 6), (3, 2), (4, 0), (5, 0)]
+
+
+def test_calibration_page_shows_the_managers_who_differ_most_first_a_page_at_a_time(
+    t, world, monkeypatch
+):
+    """At 2,000 people the page drew 234 managers' distributions beside the session: the
+    managers come a page at a time, those whose average differs most from everyone's
+    first, and everyone's distribution is always there."""
+    import re
+
+    from reviews.views import results
+
+    monkeypatch.setattr(results, "MANAGERS_PAGE_SIZE", 1)
+    cycle = open_cycle(
+        world, t, people=[t.emma, t.max, *t.peers], inputs={"self": False, "manager": True}
+    )
+    for person in [t.emma, *t.peers]:
+        fill(form_of(cycle, "manager", person=person), world.manager, 3)
+    fill(form_of(cycle, "manager", person=t.max), world.owner, 5)  # Olivia rates higher
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    hr = world.client_for(world.hr)
+    page = f"/reviews/cycles/{cycle.public_id}/calibration/"
+
+    def shown(query=""):
+        text = hr.get(page + query).content.decode()
+        return text, re.findall(r'class="distribution__name">([^<]+?) <span', text)
+
+    text, names = shown()
+    assert names == ["Olivia Owner", "Everyone"]  # 5 against everyone's 3.4
+    assert "Page 1 of 2" in text and 'href="?managers=2#dist-heading"' in text
+    text, names = shown("?managers=2")
+    assert names == ["Max Manager", "Everyone"]
+    _text, names = shown(f"?group={cal_group_key(cycle, t.max)}&managers=2")
+    assert names == ["Max Manager", "Everyone"]  # the group chosen stays as it is
+
+
+def cal_group_key(cycle, person):
+    part = Participant.objects.get(cycle=cycle, person=person)
+    return f"{part.family_id or 0}:{part.level_uid}"
+
+
+def test_calibration_groups_count_people_by_family_and_level(t, world):
+    from reviews.selectors import calibration as cal
+
+    cycle = open_cycle(
+        world, t, people=[t.emma, t.max, *t.peers], inputs={"self": False, "manager": True}
+    )
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=world.hr)
+    groups = cal.groups(cycle)
+    assert [(g.family, g.level_code, g.people) for g in groups] == [
+        (t.family.name, "PM2", 4),
+        (t.family.name, "PM3", 1),
+    ]
+    assert groups[0].key == cal_group_key(cycle, t.emma)
