@@ -4,15 +4,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Invitation
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.selectors import next_levels
+from growth.models import ActionItem
 from organizations.models import AuditEntry
 from people.models import Person
 from people.selectors import person_for_user, report_ids
+from promotions.models import PromotionCase, ReadinessRecord
+from reviews.models import ReviewCycle
+
+
+def _under_way() -> dict[str, Any]:
+    """The loop as it runs: cycles open or in calibration (forms submitted of all), promotion cases
+    in flight, people ready for promotion, action items open and overdue. Four queries."""
+    today = timezone.localdate()
+    live = [ReviewCycle.Status.OPEN, ReviewCycle.Status.CALIBRATION]
+    cycles = list(
+        ReviewCycle.objects.filter(status__in=live)
+        .annotate(
+            forms_total=Count("forms"),
+            forms_done=Count("forms", filter=Q(forms__status="submitted")),
+        )
+        .order_by("-launched_at", "-id")[:3]
+    )
+    for cycle in cycles:
+        total, done = cycle.forms_total, cycle.forms_done  # type: ignore[attr-defined]
+        cycle.percent = round(100 * done / total) if total else 0  # type: ignore[attr-defined]
+        due = [d for d in cycle.deadlines.values() if d is not None and d >= today]
+        cycle.next_due = min(due) if due else None  # type: ignore[attr-defined]
+    Status = PromotionCase.Status
+    cases = PromotionCase.objects.aggregate(
+        writing=Count("pk", filter=Q(status=Status.DRAFT)),
+        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
+    )
+    ready = ReadinessRecord.objects.filter(listed=True, ready=True).count()
+    items = ActionItem.objects.filter(status__in=ActionItem.LIVE).aggregate(
+        live=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today))
+    )
+    return {"cycles": cycles, "cases": cases, "ready": ready, "items": items}
 
 
 def _admin(request: HttpRequest) -> dict[str, Any]:
@@ -76,6 +110,7 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
             "pending": pending,
         },
         "recent": list(AuditEntry.objects.all()[:8]),
+        "under_way": _under_way(),
     }
 
 

@@ -4,7 +4,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_landing_and_pricing_are_public(client):
-    assert client.get("/").status_code == 200
+    landing = client.get("/")
+    assert landing.status_code == 200
+    # the whole loop is built: the page must not announce parts of it as coming
+    assert b"oming next" not in landing.content and b"Reviews against the ladder" in landing.content
     response = client.get("/pricing/")
     assert b"per organization" in response.content
 
@@ -29,6 +32,46 @@ def test_a_set_up_organization_sees_what_to_do_next_instead_of_the_checklist(cli
     client.force_login(hr)
     page = client.get("/home/").content.decode()
     assert "Your ladders are live" in page and "Getting started" not in page
+
+
+def test_hr_home_shows_the_loop_under_way(client):
+    """HR's home shows the running cycles with their forms submitted, people ready for
+    promotion, cases in review and open action items: the figures of the pages they
+    link to."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from growth.models import ActionItem
+    from organizations.scoping import scope, unscoped
+    from promotions.models import PromotionCase, ReadinessRecord
+    from reviews.models import ReviewCycle, ReviewForm
+
+    call_command("seed_demo", "--org", "loop", "--people", "12")
+    with unscoped():
+        hr = get_user_model().objects.get(email="hr@loop.test")
+        org = hr.memberships.get().organization
+    client.force_login(hr)
+    page = client.get("/home/").content.decode()
+    with scope(org):
+        running = ReviewCycle.objects.filter(status__in=["open", "calibration"]).order_by(
+            "-launched_at"
+        )
+        released = ReviewCycle.objects.filter(status="released").first()
+        assert running.exists(), "the demo has a cycle open"
+        cycle = running.first()
+        forms = ReviewForm.objects.filter(cycle=cycle)
+        done = forms.filter(status="submitted").count()
+        ready = ReadinessRecord.objects.filter(listed=True, ready=True).count()
+        in_review = PromotionCase.objects.filter(status="in_review").count()
+        live = ActionItem.objects.filter(status__in=ActionItem.LIVE).count()
+    assert "Under way" in page
+    assert cycle.name in page
+    if released is not None:  # finished cycles are on the Reviews page, not here
+        assert released.name not in page
+    assert f"{done} of {forms.count()} forms submitted" in page
+    assert f"{ready} {'person' if ready == 1 else 'people'} ready for promotion" in page
+    assert f"{in_review} promotion case" in page
+    assert f"{live} action item" in page
 
 
 def test_dashboard_counts_only_invitations_still_waiting(world):
