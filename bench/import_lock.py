@@ -6,8 +6,9 @@ managers ten to a team) is applied in this process while a second process, signe
 as another organization's HR admin, adds a person every 0.2 s through the web stack
 (POST /people/add/) and a third probe takes SQLite's write lock (BEGIN IMMEDIATE) every
 0.05 s. Prints the import's time, the longest wait for the write lock, and the other
-organization's write latencies and answers. Figures, not a test
-(the test: tests/spreadsheets/test_import_lock.py).
+organization's write latencies and answers, and the importing process's own
+transactions (how many, the longest: the import's steps, then readiness's batches).
+Figures, not a test (the test: tests/spreadsheets/test_import_lock.py).
 
     BENCH_IMPORT_PEOPLE=19990 TESTING=1 .venv/bin/python bench/import_lock.py
 """
@@ -93,6 +94,36 @@ def workbook(people: int) -> bytes:
     return buf.getvalue()
 
 
+def watch_transactions() -> list[float]:
+    """The duration of each outermost transaction this process's main thread runs, from
+    the moment it holds the lock (SQLite's BEGIN IMMEDIATE) to its end."""
+    import threading
+
+    from django.db import connection, transaction
+
+    spans: list[float] = []
+    started: list[float] = []
+    main = threading.main_thread()
+    enter, leave = transaction.Atomic.__enter__, transaction.Atomic.__exit__
+
+    def entered(self: Any) -> None:
+        outer = not connection.in_atomic_block
+        enter(self)
+        if outer and threading.current_thread() is main:
+            started.append(time.perf_counter())
+
+    def left(self: Any, *exc: Any) -> None:
+        try:
+            leave(self, *exc)
+        finally:
+            if started and not connection.in_atomic_block and threading.current_thread() is main:
+                spans.append(time.perf_counter() - started.pop())
+
+    transaction.Atomic.__enter__ = entered  # type: ignore[method-assign]
+    transaction.Atomic.__exit__ = left  # type: ignore[method-assign,assignment]
+    return spans
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -131,6 +162,7 @@ def main() -> None:
         while not Path(f"{stop}.ready").exists():  # the writer has signed in
             time.sleep(0.1)
         time.sleep(1)
+        spans = watch_transactions()
         started = time.perf_counter()
         confirm_import(job, actor=big_owner)
         took = time.perf_counter() - started
@@ -153,6 +185,10 @@ def main() -> None:
         "other_write_p50_s": latencies[len(latencies) // 2],
         "other_write_statuses": statuses,
         "errors": sum(n for status, n in statuses.items() if status != 302),
+        "transactions": len(spans),
+        "longest_transaction_s": round(max(spans), 3),
+        "transaction_spans_s": [round(x, 2) for x in spans],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(figures))
     save_figures("import_lock", figures)

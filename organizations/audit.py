@@ -14,6 +14,20 @@ from organizations.models import AuditEntry, Organization
 
 _PLAIN = frozenset({str, int, float, bool})
 _via: ContextVar[str] = ContextVar("audit_via", default="")
+_collected: ContextVar[list[int] | None] = ContextVar("audit_collected", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[int]]:
+    """The primary keys of the entries `record` writes inside this block (a big import's
+    step journals them, so an import that fails part-way can take them back:
+    `spreadsheets.services.undoing`)."""
+    pks: list[int] = []
+    token = _collected.set(pks)
+    try:
+        yield pks
+    finally:
+        _collected.reset(token)
 
 
 @contextmanager
@@ -83,6 +97,8 @@ def record(
     if via := _via.get():
         entry.data.setdefault("via", via)
     entry.save()
+    if (collected := _collected.get()) is not None:
+        collected.append(entry.pk)
     return entry
 
 
@@ -95,12 +111,14 @@ def record_many(
     *,
     public_ids: Iterator[str] | None = None,
     plain: bool = False,
+    pks: Iterable[int] | None = None,
 ) -> int:
     """`record` for many targets at once (a big import's people), in one statement:
     each `(public_id, label, changes)` of a `target_type` ("person") becomes the entry
     `record(organization, actor, action, target, changes=changes)` would write. The
     entries' own public ids may come from `public_ids` (made before the transaction);
-    `plain`: the changes hold JSON values already (strings, numbers, None), as they are."""
+    `plain`: the changes hold JSON values already (strings, numbers, None), as they are;
+    `pks`: the entries' primary keys (`organizations.rows.reserve_ids`), one per entry."""
     from organizations.rows import insert_rows
     from organizations.scoping import new_public_id
 
@@ -113,10 +131,12 @@ def record_many(
         "target_type": target_type,
         "data": {"via": via} if (via := _via.get()) else {},
     }
+    keys = iter(pks) if pks is not None else None
     return insert_rows(
         AuditEntry,
         (
             {
+                **({"id": next(keys)} if keys is not None else {}),
                 "public_id": next(ids, None) or new_public_id(),
                 "target_id": public_id,
                 "target_label": label[:300],

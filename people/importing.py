@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from frameworks.models import JobFamily, Level
 from organizations.audit import _jsonable, record_many
-from organizations.models import Organization
+from organizations.models import AuditEntry, Organization
 from organizations.rows import insert_rows, reserve_ids
 from organizations.scoping import new_public_id
 from people.models import LevelChange, Person
@@ -53,11 +53,25 @@ class Written:
     created: int
     updated: int
     placed: list[int]  # the people whose place on a ladder changed (readiness)
+    # what an undo needs (`spreadsheets.services.undoing`): the keys of the rows inserted
+    # (people, level history, audit entries) and each updated person's values before,
+    # as `RESTORED` lists (JSON values) with the revision the update gave them
+    people_ids: list[int] = field(default_factory=list)
+    history_ids: list[int] = field(default_factory=list)
+    audit_ids: list[int] = field(default_factory=list)
+    before: list[list[Any]] = field(default_factory=list)
+
+
+# an updated person's values as `Written.before` keeps them, then the revision it was given
+RESTORED = (
+    "name", "job_family_id", "level_uid", "start_date", "manager_id", "revision",
+    "updated_at",
+)  # fmt: skip
 
 
 COLUMNS = (
     "pk", "public_id", "email", "name", "manager_id", "job_family_id", "level_uid",
-    "start_date", "revision", "is_active", "erased_at", "title",
+    "start_date", "revision", "is_active", "erased_at", "title", "updated_at",
 )  # fmt: skip
 
 
@@ -97,7 +111,11 @@ def write_people(
 ) -> Written:
     """Create the people of `rows` who are new, update the others where they differ
     (name, place, start date, manager), all within the caller's transaction. With
-    `directory` (read before the transaction) only the writes are left to do here."""
+    `directory` (read before the transaction) only the writes are left to do here; the
+    people created are added to it, so a caller writing a big import in several
+    transactions (`spreadsheets.services.applying`) passes the same directory to each and
+    a later part finds the managers an earlier one created. Returns what an undo needs
+    too (`Written`)."""
     now, today = timezone.now(), timezone.localdate()
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     if directory is None:
@@ -117,7 +135,7 @@ def write_people(
             "pk": pk, "public_id": public_id(), "email": r.email, "name": r.name.strip(),
             "manager_id": None, "job_family_id": r.family.pk, "level_uid": r.level.uid,
             "start_date": r.start_date, "revision": 0, "is_active": True,
-            "erased_at": None, "title": "", "new": True,
+            "erased_at": None, "title": "", "updated_at": now, "new": True,
         }  # fmt: skip
     by_pk = {p["pk"]: p for p in existing.values()}
     # each place's values once (the rows share their family and level objects)
@@ -131,6 +149,7 @@ def write_people(
     created: list[tuple[str, str, dict[str, list[Any]]]] = []
     updated: list[tuple[str, str, dict[str, list[Any]]]] = []
     changed: list[list[Any]] = []  # the new values of each updated person
+    before: list[list[Any]] = []  # and their values before, for an undo
     placed: list[int] = []
     for r in rows:
         person = existing[r.email]
@@ -177,6 +196,9 @@ def write_people(
                 "a new person instead."
             )
         updated.append((person["public_id"], r.name, changes))
+        before.append(
+            [person["pk"], *(_jsonable(person[k]) for k in RESTORED), person["revision"] + 1]
+        )
         changed.append(
             [
                 r.name,
@@ -197,10 +219,31 @@ def write_people(
         Person, inserted, common={"organization_id": org.pk, "created_at": now, "updated_at": now}
     )
     _update(changed)
+    history_ids = reserve_ids(LevelChange, len(history))
+    for row, pk in zip(history, history_ids, strict=True):
+        row["id"] = pk
     insert_rows(LevelChange, history, common={"organization_id": org.pk, "changed_by_id": actor_id})
-    record_many(org, actor, "person.created", "person", created, public_ids=ids, plain=True)
-    record_many(org, actor, "person.updated", "person", updated, public_ids=ids, plain=True)
-    return Written(created=len(created), updated=len(updated), placed=placed)
+    audit_ids = reserve_ids(AuditEntry, len(created) + len(updated))
+    record_many(
+        org, actor, "person.created", "person", created, public_ids=ids, plain=True,
+        pks=audit_ids[: len(created)],
+    )  # fmt: skip
+    record_many(
+        org, actor, "person.updated", "person", updated, public_ids=ids, plain=True,
+        pks=audit_ids[len(created) :],
+    )  # fmt: skip
+    for row in inserted:  # a later part of the same import may find them as managers
+        person = existing[row["email"]]
+        directory.people[row["email"]] = {k: v for k, v in person.items() if k != "new"}
+    return Written(
+        created=len(created),
+        updated=len(updated),
+        placed=placed,
+        people_ids=[row["id"] for row in inserted],
+        history_ids=history_ids,
+        audit_ids=audit_ids,
+        before=before,
+    )
 
 
 def _history(

@@ -7,7 +7,10 @@ stamp is older than IMPORT_STALE_SECONDS lost its process (a worker killed, a we
 timed out): `reap_stale_jobs` marks it failed, exactly once (a conditional update, and
 the apply's own commit checks the job is still running, so a slow job that comes back
 cannot also finish), records it in the audit log, and the page offers to try again.
-Nothing is half-applied: applying is one transaction, rolled back with its process.
+Nothing stays half-applied: a big import is written in short steps, each journaled, and
+the reaper undoes the steps a dead import committed (`spreadsheets.services.undoing`:
+exactly once, audited as `import.undone`), as it finishes any undo a dying process left
+half done.
 
 The reaper runs when a worker starts and every minute while it runs
 (`organizations.signals.worker_started`), and when someone opens the import pages.
@@ -29,6 +32,7 @@ from django.utils import timezone
 from organizations.audit import record
 from organizations.scoping import unscoped
 from spreadsheets.models import ImportJob
+from spreadsheets.services.undoing import undo_failed_imports
 
 logger = logging.getLogger(__name__)
 REAP_EVERY_SECONDS = 60
@@ -119,6 +123,8 @@ def reap_stale_jobs(*, now: dt.datetime | None = None) -> int:
                 reaped += 1
     if reaped:
         logger.warning("Marked %s import job(s) as interrupted", reaped)
+    # the steps the failed imports committed (theirs, and any undo a dead process left)
+    undo_failed_imports()
     return reaped
 
 

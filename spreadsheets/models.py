@@ -59,3 +59,27 @@ class ImportJob(TenantModel):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+
+class AppliedChunk(TenantModel):
+    """What one committed step of a big import wrote (issue 9, finding 5), so that an
+    import that fails part-way can be undone: the keys of the rows it inserted and the
+    values the rows it changed had before (`spreadsheets.services.undoing`). Written in
+    the same transaction as the step; removed with the step when it is undone, and all
+    at once in the transaction that marks the import done."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    undo = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["job", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="uniq_applied_chunk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} step {self.number}"

@@ -2,23 +2,29 @@
 (`frameworks.services.apply_family_data`), every person is created or updated
 (`people.importing.write_people`: a few statements for any number of people).
 
-On SQLite one connection writes at a time, so the transaction is kept short (issue 9,
-finding 5): what can be read and worked out first is, before the transaction (the
-fingerprint, the organization's people: `people.importing.read_directory`); the
-transaction checks the fingerprint again — anything changed in between refuses the
-import as a stale preview — and writes the people in bulk; the readiness of the people
-placed is recomputed after the commit, in batches of their own short transactions (a
-process that dies in between leaves rows the readiness list repairs:
-`promotions.services.readiness.refresh_stale`). The transaction still grows with the
-import: 4.6 s for 19,990 new people on the shared 2-core machine at load 6
-(docs/performance.md)."""
+On SQLite one connection writes at a time (issue 9, finding 5), so an import from a job
+is written in short transactions (`Steps`): one per family's draft, then one per
+`CHUNK_PEOPLE` people, managers before their reports; between two of them anyone else
+may write. What can be read and worked out first is, before them (the fingerprint, the
+organization's people: `people.importing.read_directory`); the first checks the
+fingerprint again — anything changed in between refuses the import as a stale preview —
+and each later one that nothing else changed since the one before (`mark`). Each step
+journals what it wrote (`AppliedChunk`); the last transaction marks the job done and
+drops the journal. An import that fails part-way is undone from the journal, by its own
+process or, if that died, by the reaper (`spreadsheets.services.undoing`,
+`spreadsheets.leases`). Without a job (the command line, tests) the steps are savepoints
+of one transaction, as before. The readiness of the people placed is recomputed after
+the last commit, in batches of their own short transactions (a process that dies in
+between leaves rows the readiness list repairs:
+`promotions.services.readiness.refresh_stale`). Figures: docs/performance.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from typing import Any
 
@@ -28,18 +34,19 @@ from django.utils import timezone
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
-from frameworks.services import FrameworkError, apply_family_data
-from organizations.audit import record
+from frameworks.services import FrameworkError, apply_family_data, current_draft
+from organizations.audit import collecting, record
 from organizations.models import Organization
-from people.importing import Directory, Incoming, read_directory, write_people
+from people.importing import Directory, Incoming, Written, read_directory, write_people
 from people.services import PersonError
 from people.signals import placements_changed
-from spreadsheets.models import ImportJob
+from spreadsheets.models import AppliedChunk, ImportJob
 from spreadsheets.reader import normalize_name
 from spreadsheets.services.checking import ImportError_
-from spreadsheets.services.selectors import fingerprint, people_version
+from spreadsheets.services.selectors import fingerprint, mark, people_version, target_family
 from spreadsheets.validator import ParsedWorkbook, PersonRow
 
+logger = logging.getLogger(__name__)
 STALE = (
     "Your frameworks or people changed after this file was checked, so the preview is out "
     "of date. Upload the file again to see the changes as they are now."
@@ -92,6 +99,59 @@ def people_from(payload: dict[str, Any]) -> list[PersonRow] | None:
     ]
 
 
+# how many people each step of a big import writes in its transaction: at 1,000 a step
+# holds SQLite's write lock about 0.1–0.3 s on the shared machine (docs/performance.md)
+CHUNK_PEOPLE = 1000
+
+
+class Steps:
+    """The import's transactions, one after another. With a job, each is a step of its
+    own: it first claims the job (still importing: the lease's heartbeat, the progress)
+    and checks that nobody changed the organization's frameworks or people since the
+    last step (`mark`), then writes, and journals what it wrote (`AppliedChunk`) so a
+    failure later can undo it (`spreadsheets.services.undoing`). Without a job (the
+    command line, tests), the steps are savepoints of one transaction, as before."""
+
+    def __init__(self, org: Organization, job_id: int | None, total: int) -> None:
+        self.org, self.job_id, self.total = org, job_id, max(total, 1)
+        self.number, self.mark = 0, ""
+
+    @contextmanager
+    def step(self, stage: str) -> Iterator[dict[str, Any]]:
+        undo: dict[str, Any] = {}
+        with transaction.atomic():
+            if self.job_id is not None:
+                claimed = ImportJob.objects.filter(
+                    pk=self.job_id, status=ImportJob.Status.APPLYING
+                ).update(
+                    # seen once the step commits: what is done by then
+                    progress=10 + 85 * (self.number + 1) // self.total,
+                    stage=stage[:120],
+                    heartbeat_at=timezone.now(),
+                )
+                if not claimed:
+                    raise ImportError_(STOPPED)
+            if self.number and mark() != self.mark:
+                raise ImportError_(CHANGED)
+            with collecting() as audit:
+                yield undo
+            if audit:
+                undo["audit"] = [*undo.get("audit", []), *audit]
+            if self.job_id is not None:
+                AppliedChunk.objects.create(
+                    organization=self.org, job_id=self.job_id, number=self.number, undo=undo
+                )
+            self.mark = mark()
+        self.number += 1
+
+
+STOPPED = "This import was stopped before it finished, so nothing was changed. Try again."
+CHANGED = (
+    "Your frameworks or people were changed while this file was being imported, so the "
+    "import was stopped and undone. Upload the file again to see the changes as they are now."
+)
+
+
 def apply_import(
     org: Organization,
     families: list[FamilyData],
@@ -102,40 +162,106 @@ def apply_import(
     expected_fingerprint: str | None = None,
     job_id: int | None = None,
 ) -> dict[str, Any]:
-    """Load everything in one transaction: a draft per family, then the people. With
-    `job_id`, the job is marked done in the same transaction, and only if it is still
-    importing (a job marked interrupted meanwhile rolls everything back)."""
+    """Load a draft per family, then the people; all or nothing. With `job_id`, in short
+    transactions (a family's draft, then `CHUNK_PEOPLE` people at a time), journaled and
+    undone if anything fails (`Steps`); the job is marked done in the last one, and only
+    if it is still importing (a job marked interrupted meanwhile is undone instead).
+    Without, in one transaction."""
     org.ensure_writable()
-    # read before the transaction, so SQLite's one write lock is held for the writes only;
-    # the transaction then checks that nothing changed in between
+    # read before the transactions, so SQLite's one write lock is held for the writes
+    # only; the first step checks that nothing changed in between
     seen = fingerprint()
     if expected_fingerprint is not None and expected_fingerprint != seen:
         raise ImportError_(STALE)
-    directory = read_directory(org, rows=len(people)) if people else None
-    with collector_paused(), transaction.atomic():
-        if fingerprint() != seen:
-            raise ImportError_(STALE)
-        drafts: dict[str, FrameworkVersion] = {}
-        try:
-            for data in families:
-                draft = apply_family_data(org, data, actor=actor, source=source)
+    rows = _managers_first(people or [])
+    directory = read_directory(org, rows=len(rows)) if rows else None
+    chunks = [rows[i : i + CHUNK_PEOPLE] for i in range(0, len(rows), CHUNK_PEOPLE)]
+    steps = Steps(org, job_id, len(families) + len(chunks))
+    try:
+        with collector_paused(), transaction.atomic() if job_id is None else nullcontext():
+            result = _apply(org, families, chunks, steps, seen, actor, source, directory)
+    except BaseException:
+        if job_id is not None and steps.number:
+            _undo_after_failure(job_id)
+        raise
+    if result["placed"]:  # committed: readiness, in short transactions of its own
+        placements_changed.send(sender=None, organization=org, person_ids=result["placed"])
+    del result["placed"]
+    return result
+
+
+def _undo_after_failure(job_id: int) -> None:
+    from spreadsheets.services.undoing import undo_import
+
+    try:
+        undo_import(ImportJob.objects.select_related("organization").get(pk=job_id))
+    except Exception:  # the reaper finishes it (spreadsheets.leases)
+        logger.exception("Undoing import %s failed; it is retried", job_id)
+
+
+def _apply(
+    org: Organization,
+    families: list[FamilyData],
+    chunks: list[list[PersonRow]],
+    steps: Steps,
+    seen: str,
+    actor: Any,
+    source: str,
+    directory: Directory | None,
+) -> dict[str, Any]:
+    drafts: dict[str, FrameworkVersion] = {}
+    first = True
+    try:
+        for data in families:
+            with steps.step(f"The {data.name} draft is loaded"[:120]) as undo:
+                if first and fingerprint() != seen:
+                    raise ImportError_(STALE)
+                first = False
+                draft = _load_draft(org, data, actor, source, undo)
                 drafts[normalize_name(data.name)] = draft
-            created, updated, placed = _apply_people(org, people or [], drafts, actor, directory)
-        except (FrameworkError, PersonError) as exc:
-            raise ImportError_(str(exc)) from exc
-        result: dict[str, Any] = {
-            "drafts": [
-                {
-                    "family": d.family.name,
-                    "family_id": d.family.public_id,
-                    "version_id": d.public_id,
-                    "label": d.label,
-                }
-                for d in drafts.values()
-            ],
-            "people_created": created,
-            "people_updated": updated,
-        }
+        created = updated = 0
+        placed: list[int] = []
+        places = _places(drafts) if chunks else None
+        total = sum(len(c) for c in chunks)
+        for n, chunk in enumerate(chunks):
+            done = min((n + 1) * CHUNK_PEOPLE, total)
+            with steps.step(f"People: {done:,} of {total:,} written") as undo:
+                if first and fingerprint() != seen:
+                    raise ImportError_(STALE)
+                first = False
+                assert places is not None and directory is not None
+                written = _apply_people(org, chunk, places, actor, directory)
+                created += written.created
+                updated += written.updated
+                placed += written.placed
+                new = set(written.people_ids)
+                undo.update(
+                    people=written.people_ids,
+                    history=written.history_ids,
+                    audit=written.audit_ids,
+                    before=written.before,
+                    moved=[pk for pk in written.placed if pk not in new],
+                )
+    except (FrameworkError, PersonError) as exc:
+        raise ImportError_(str(exc)) from exc
+    result: dict[str, Any] = {
+        "drafts": [
+            {
+                "family": d.family.name,
+                "family_id": d.family.public_id,
+                "version_id": d.public_id,
+                "label": d.label,
+            }
+            for d in drafts.values()
+        ],
+        "people_created": created,
+        "people_updated": updated,
+    }
+    with transaction.atomic():
+        if first and fingerprint() != seen:
+            raise ImportError_(STALE)
+        if steps.number and steps.mark and mark() != steps.mark:
+            raise ImportError_(CHANGED)
         record(
             org,
             actor,
@@ -149,13 +275,37 @@ def apply_import(
                 "people_updated": updated,
             },
         )
-        if job_id is not None and not _finish(job_id, result):
-            raise ImportError_(
-                "This import was stopped before it finished, so nothing was changed. Try again."
-            )
-    if placed:  # committed: readiness, in short transactions of its own
-        placements_changed.send(sender=None, organization=org, person_ids=placed)
-    return result
+        if steps.job_id is not None:
+            if not _finish(steps.job_id, result):
+                raise ImportError_(STOPPED)
+            AppliedChunk.objects.filter(job_id=steps.job_id).delete()  # nothing to undo now
+    return {**result, "placed": placed}
+
+
+def _load_draft(
+    org: Organization, data: FamilyData, actor: Any, source: str, undo: dict[str, Any]
+) -> FrameworkVersion:
+    """`apply_family_data`, journaling what an undo needs: the family if it is new, the
+    draft if it is new, else the draft's content as it was, and the family's name."""
+    from spreadsheets.services.undoing import snapshot_draft
+
+    family = target_family(data)
+    before = current_draft(family) if family is not None else None
+    if family is not None and (family.name, family.description) != (
+        data.name,
+        data.description,
+    ):
+        undo["renamed"] = [
+            {"pk": family.pk, "name": family.name, "description": family.description}
+        ]
+    if before is not None:
+        undo["drafts"] = [snapshot_draft(before)]
+    draft = apply_family_data(org, data, actor=actor, source=source, family=family)
+    if family is None:
+        undo["families"] = [draft.family_id]
+    if before is None:
+        undo["versions"] = [draft.pk]
+    return draft
 
 
 def _finish(job_id: int, result: dict[str, Any]) -> bool:
@@ -170,54 +320,76 @@ def _finish(job_id: int, result: dict[str, Any]) -> bool:
     )
 
 
+def _managers_first(rows: list[PersonRow]) -> list[PersonRow]:
+    """The rows with everyone after their manager when the manager is in the file too, so
+    a step only points at managers an earlier step (or itself) wrote; otherwise in the
+    file's order. (The validator refused loops; one would keep its file order here.)"""
+    by_email = {r.email.strip().lower(): r for r in rows}
+    depth: dict[str, int] = {}
+    for email in by_email:
+        chain, at = [], email
+        while at in by_email and at not in depth and at not in chain:
+            chain.append(at)
+            at = (by_email[at].manager_email or "").strip().lower()
+        base = depth.get(at, -1) if at in by_email else -1
+        for n, e in enumerate(reversed(chain)):
+            depth[e] = base + 1 + n
+    return sorted(rows, key=lambda r: depth[r.email.strip().lower()])
+
+
+Places = Callable[[str, str], tuple[JobFamily, Level]]
+
+
+def _places(drafts: dict[str, FrameworkVersion]) -> Places:
+    """(family, level) of a row's family name and level code, each looked up once."""
+    families = {normalize_name(f.name): f for f in JobFamily.objects.all()}
+    cache: dict[tuple[str, str], tuple[JobFamily, Level]] = {}
+
+    def level_for(family: JobFamily, code: str) -> Level:
+        published = current_version(family)
+        draft = drafts.get(normalize_name(family.name))
+        level = None
+        if published is not None:
+            level = Level.objects.filter(version=published, code=code).first()
+        if level is None and draft is not None:
+            level = Level.objects.filter(version=draft, code=code).first()
+        if level is None:
+            version = people_version(family)
+            level = Level.objects.filter(version=version, code=code).first()
+        if level is None:
+            raise PersonError(f"{family.name} has no level {code}.")
+        return level
+
+    def place(family_name: str, code: str) -> tuple[JobFamily, Level]:
+        key = (family_name, code)
+        if key not in cache:
+            family = families[normalize_name(family_name)]
+            cache[key] = (family, level_for(family, code))
+        return cache[key]
+
+    return place
+
+
 def _apply_people(
     org: Organization,
     rows: list[PersonRow],
-    drafts: dict[str, FrameworkVersion],
+    places: Places,
     actor: Any,
-    directory: Directory | None,
-) -> tuple[int, int, list[int]]:
-    if not rows:
-        return 0, 0, []
-    families = {normalize_name(f.name): f for f in JobFamily.objects.all()}
-    level_cache: dict[tuple[int, str], Level] = {}
-
-    def level_for(family: JobFamily, code: str) -> Level:
-        key = (family.pk, code)
-        if key not in level_cache:
-            published = current_version(family)
-            draft = drafts.get(normalize_name(family.name))
-            level = None
-            if published is not None:
-                level = Level.objects.filter(version=published, code=code).first()
-            if level is None and draft is not None:
-                level = Level.objects.filter(version=draft, code=code).first()
-            if level is None:
-                version = people_version(family)
-                level = Level.objects.filter(version=version, code=code).first()
-            if level is None:
-                raise PersonError(f"{family.name} has no level {code}.")
-            level_cache[key] = level
-        return level_cache[key]
-
-    places: dict[tuple[str, str], tuple[JobFamily, Level]] = {}
+    directory: Directory,
+) -> Written:
     incoming = []
     for row in rows:
-        place = places.get((row.family, row.level))
-        if place is None:
-            family = families[normalize_name(row.family)]
-            place = places[(row.family, row.level)] = (family, level_for(family, row.level))
+        family, level = places(row.family, row.level)
         incoming.append(
             Incoming(
                 email=row.email.strip().lower(),
                 name=row.name,
-                family=place[0],
-                level=place[1],
+                family=family,
+                level=level,
                 start_date=row.start_date,
                 manager_email=(row.manager_email or "").strip().lower(),
             )
         )
-    done = write_people(
+    return write_people(
         org, incoming, actor=actor, reason="Master Template import", directory=directory
     )
-    return done.created, done.updated, done.placed

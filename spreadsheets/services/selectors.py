@@ -7,6 +7,8 @@ import hashlib
 import json
 from dataclasses import asdict
 
+from django.db.models import Count, Max, Sum
+
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
@@ -74,5 +76,25 @@ def fingerprint() -> str:
         ),
         # every person's own revision: any edit, (de)activation or addition shows
         list(Person.objects.order_by("pk").values_list("pk", "revision", "updated_at")),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+def mark() -> str:
+    """What changes whenever anyone changes the organization's frameworks or people, for
+    less than `fingerprint` costs: the families and versions as there, and of the people
+    only how many, their highest key, the sum of their revisions (every edit counts one
+    up) and the latest change. A big import checks it between its steps."""
+    people = Person.objects.aggregate(
+        n=Count("pk"), top=Max("pk"), revisions=Sum("revision"), last=Max("updated_at")
+    )
+    parts = [
+        list(JobFamily.objects.order_by("pk").values_list("pk", "name", "key", "description")),
+        list(
+            FrameworkVersion.objects.order_by("pk").values_list(
+                "pk", "status", "revision", "number", "updated_at"
+            )
+        ),
+        people,
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -364,15 +364,21 @@ def test_large_files_run_as_background_tasks(world, monkeypatch):
     assert calls == ["check_import", "apply_import_job"]
 
 
-def test_progress_page_polls_every_second_until_done(world):
+def running_job(world: Any, status: str, progress: int, stage: str) -> ImportJob:
     with scope(world.acme):
-        job = ImportJob.objects.create(
+        return ImportJob.objects.create(
             organization=world.acme,
             original_name="big.xlsx",
-            status=ImportJob.Status.CHECKING,
-            progress=35,
-            stage="Reading families, levels and statements",
+            status=status,
+            progress=progress,
+            stage=stage,
         )
+
+
+def test_progress_page_polls_every_second_until_done(world):
+    job = running_job(
+        world, ImportJob.Status.CHECKING, 35, "Reading families, levels and statements"
+    )
     client = world.client_for(world.hr)
     url = reverse("spreadsheets:job", kwargs={"job_id": job.public_id})
     page = client.get(url).content.decode()
@@ -384,6 +390,18 @@ def test_progress_page_polls_every_second_until_done(world):
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, progress=100)
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "every 1s" not in fragment and "Imported big.xlsx" in fragment
+
+
+def test_the_importing_page_says_how_far_and_what_a_failure_does(world):
+    """A big import is written in steps (issue 9, finding 5): the page shows how far it
+    got, that its people may show meanwhile, and that a failure undoes it."""
+    job = running_job(world, ImportJob.Status.APPLYING, 52, "People: 8,000 of 19,990 written")
+    url = reverse("spreadsheets:job", kwargs={"job_id": job.public_id})
+    page = world.client_for(world.hr).get(url).content.decode()
+    assert '<progress id="job-progress" max="100" value="52">' in page
+    assert "People: 8,000 of 19,990 written" in page
+    assert "your pages may show some of its people already" in page
+    assert "If it stops part-way, everything it added or changed is undone." in page
 
 
 def test_too_large_upload_is_refused_by_the_form(world, settings):

@@ -1,14 +1,16 @@
-"""Finding 4, for real: a background worker (`manage.py db_worker` on a SQLite file) is
-killed with SIGKILL in the middle of an import, inside the one transaction that writes its
-people. Nothing is half-applied; a restarted worker marks the job failed exactly once
-(audited); trying again imports it.
+"""Findings 4 and 5, for real: a background worker (`manage.py db_worker` on a SQLite
+file) is killed with SIGKILL in the middle of an import, which it writes in steps of
+`CHUNK_PEOPLE` people (100 here), each its own transaction: the family's draft and the
+first step's people are committed, the second step's are not. A restarted worker marks
+the job failed and undoes the committed steps, exactly once (audited); trying again
+imports it.
 
 The import is just big enough to go to the worker (INLINE_MAX_PEOPLE + 20 people). The
 killed worker is the ordinary command with one checkpoint (`PAUSING_WORKER`): once it
-has written the people, still inside the transaction, it says so on its standard output
-and sleeps until it is killed. So the kill always lands mid-apply, with no timing
-guess, and the test waits for that line rather than polling. It used to import 4,000
-people twice and sleep through the apply (166 s)."""
+has written its second step's people, still inside that step's transaction, it says so
+on its standard output and sleeps until it is killed. So the kill always lands
+mid-apply, with no timing guess, and the test waits for that line rather than polling.
+It used to import 4,000 people twice and sleep through the apply (166 s)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from spreadsheets.services.jobs import INLINE_MAX_PEOPLE
 from tests.processes import ROOT, process_env, run_python
 
 PEOPLE = INLINE_MAX_PEOPLE + 20
+CHUNK = 100
 WORKER_ARGS = ("--interval", "0.2", "--no-startup-delay")
 STALE = 1.0
 LEASE = {"IMPORT_HEARTBEAT_SECONDS": "0.2", "IMPORT_STALE_SECONDS": str(STALE)}
@@ -54,21 +57,24 @@ with scope(org):
 print(job.pk, org.pk)
 """
 
-# `manage.py db_worker` whose apply stops for good once it has written the people
+# `manage.py db_worker` whose apply stops for good once it has written its second step
 PAUSING_WORKER = f"""
 import time
 from django.core.management import execute_from_command_line
 from people.models import Person
 from spreadsheets.services import applying
 
-real = applying.write_people
+real, calls = applying.write_people, []
+applying.CHUNK_PEOPLE = {CHUNK}
 
 
 def write_people(org, *args, **kwargs):
     done = real(org, *args, **kwargs)
-    # the organization's people as the import's own transaction sees them
-    print("paused", Person.objects.filter(organization=org).count(), flush=True)
-    time.sleep(600)  # killed here, before the import commits
+    calls.append(1)
+    if len(calls) == 2:
+        # the organization's people as the second step's own transaction sees them
+        print("paused", Person.objects.filter(organization=org).count(), flush=True)
+        time.sleep(600)  # killed here, before the step commits
     return done
 
 
@@ -160,10 +166,12 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file
     worker = _pausing_worker(db)
     try:
         written = _checkpoint(worker, 300)
-        # the worker is inside the apply's transaction, which has written people
-        assert written == before["people"] + PEOPLE
-        assert _job(db, job)[:2] == ("applying", "Creating drafts and people")
-        assert _state(db, org) == before  # nobody else sees them
+        # the worker is inside its second step's transaction: two steps of people
+        assert written == before["people"] + 2 * CHUNK
+        # the job's page shows what the committed steps did
+        assert _job(db, job)[:2] == ("applying", f"People: {CHUNK} of {PEOPLE} written")
+        # others see what the committed steps wrote: the family and the first step
+        assert _state(db, org) == {"people": before["people"] + CHUNK, "families": 1}
         worker.send_signal(signal.SIGKILL)
         worker.wait(30)
     finally:
@@ -173,7 +181,8 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file
     assert worker.returncode == -signal.SIGKILL
     status, _, interrupted, _ = _job(db, job)
     assert (status, interrupted) == ("applying", 0)
-    assert _state(db, org) == before  # nothing half-applied
+    # half-applied until the reaper undoes it: the family's draft and the first step
+    assert _state(db, org) == {"people": before["people"] + CHUNK, "families": 1}
     assert _audits(db, org, "import.applied") == 0
 
     time.sleep(STALE + 0.5)  # the lease runs out (its last stamp was before the kill)
@@ -183,7 +192,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_done_and_fails_once(file
     status, _, interrupted, _ = _job(db, job)
     assert (status, interrupted) == ("failed", 1)
     assert _audits(db, org, "import.interrupted") == 1  # exactly once
+    assert _audits(db, org, "import.undone") == 1  # and its steps undone, once
     assert _state(db, org) == before
+    assert _query(db, "SELECT count(*) FROM spreadsheets_appliedchunk")[0][0] == 0
 
     run_python(db, RETRY.format(job=job), **LEASE)
     retried = _worker(db, "--batch")
