@@ -76,6 +76,9 @@ class _Compiled:
         self.compiler = queryset.query.get_compiler(using=alias)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        # the columns' converters (dates on SQLite, JSON...): the same for every run
+        columns = [s[0] for s in self.compiler.select[0 : self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
         wanted = dict(stand_ins)
         if scoped:
             wanted["\x00organization"] = _ORG
@@ -93,6 +96,8 @@ class _Compiled:
         compiler = copy.copy(self.compiler)
         compiled = (self.sql, tuple(params))
         compiler.as_sql = lambda *args, **kwargs: compiled  # type: ignore[method-assign]
+        converters = self.converters
+        compiler.get_converters = lambda expressions: converters  # type: ignore[method-assign]
         queryset = self.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(queryset._iterable_class(queryset))

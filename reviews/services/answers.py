@@ -10,12 +10,27 @@ from django.utils import timezone
 
 from frameworks.models import EvidenceKind
 from organizations.audit import record
+from organizations.prepared import Prepared
 from reviews.errors import NotAllowed, ReviewError, StaleError
 from reviews.models import FormItem, FormLocked, ReviewCycle, ReviewForm, Scale
 from reviews.services.common import check_status, person_of, require_admin
 
 MAX_TEXT = 5000
 MAX_EVIDENCE = 2000
+
+# a form's live items, read by every autosave and submit: compiled once
+# (organizations/prepared.py). No ordering for a save: the default one (form -> cycle,
+# participant) joins three tables.
+LIVE_ITEMS = Prepared(
+    lambda form_id: FormItem.objects.filter(form_id=form_id, archived=False).order_by(),
+    form_id=int,
+)
+LIVE_ITEMS_IN_ORDER = Prepared(
+    lambda form_id: FormItem.objects.filter(form_id=form_id, archived=False).order_by(
+        "position", "id"
+    ),
+    form_id=int,
+)
 
 
 def _label(form: ReviewForm) -> str:
@@ -125,9 +140,7 @@ def save_answers(
     scale = Scale(form.cycle.scale)
     with transaction.atomic():
         check_status(form.cycle, ReviewCycle.Status.OPEN)
-        # no ordering: the default one (form → cycle, participant) joins three tables
-        live = FormItem.objects.filter(form=form, archived=False).order_by()
-        items = {it.statement_uid: it for it in live}
+        items = {it.statement_uid: it for it in LIVE_ITEMS.all(form_id=form.pk)}
         changed: list[FormItem] = []
         fields: set[str] = set()
         errors: list[tuple[str, str]] = []
@@ -199,7 +212,7 @@ def missing_answers(form: ReviewForm) -> list[FormItem]:
     """Items still to rate before the form can be submitted."""
     return [
         it
-        for it in FormItem.objects.filter(form=form, archived=False).order_by("position", "id")
+        for it in LIVE_ITEMS_IN_ORDER.all(form_id=form.pk)
         if it.rating is None or it.needs_new_rating
     ]
 

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from organizations.models import Membership
+from organizations.prepared import Prepared
 from people.models import Person
 from people.selectors import known_person
 from reviews.errors import NotAllowed, ReviewError, StaleError
@@ -35,11 +36,18 @@ def claim_revision(
     return int(obj.revision)
 
 
+# every autosave and submit asks: compiled once (organizations/prepared.py)
+CYCLE_STATUS = Prepared(
+    lambda cycle_id: (
+        ReviewCycle.objects.filter(pk=cycle_id).values_list("status", flat=True).order_by("pk")[:1]
+    ),
+    cycle_id=int,
+)
+
+
 def check_status(cycle: ReviewCycle, *statuses: str) -> str:
     """The cycle's status as stored now; refuse if it is not one of `statuses`."""
-    fresh = (
-        ReviewCycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).order_by().first()
-    )
+    fresh = CYCLE_STATUS.first(cycle_id=cycle.pk)
     if fresh is None:
         raise ReviewError("This review cycle no longer exists.")
     if statuses and fresh not in statuses:
