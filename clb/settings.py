@@ -153,7 +153,8 @@ REDIS_URL = env("REDIS_URL")
 CACHE_BACKEND = env("CACHE_BACKEND", "redis" if REDIS_URL else "database")
 CACHES = {
     "default": {
-        "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        # core.cache.RedisCache: Django's, with one client per connection pool (not one per call)
+        "redis": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL},
         "database": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "clb_cache",
