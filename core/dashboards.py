@@ -16,7 +16,9 @@ from organizations.models import AuditEntry
 from people.models import Person
 from people.selectors import person_for_user, report_ids
 from promotions.models import PromotionCase, ReadinessRecord
-from reviews.models import ReviewCycle
+from reviews.models import Participant, ReviewCycle, ReviewForm
+
+FINISHED = [ReviewCycle.Status.RELEASED, ReviewCycle.Status.CLOSED]
 
 
 def _under_way() -> dict[str, Any]:
@@ -114,6 +116,29 @@ def _admin(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _to_do(me: Person) -> dict[str, Any]:
+    """What the person has to do: the reviews to write in open cycles (the first five, by
+    deadline), their open action items and their latest gap report. Four queries."""
+    today = timezone.localdate()
+    forms = list(
+        ReviewForm.objects.filter(reviewer_id=me.pk, cycle__status=ReviewCycle.Status.OPEN)
+        .exclude(status=ReviewForm.Status.SUBMITTED)
+        .select_related("cycle", "participant__person")
+        .order_by("cycle__launched_at", "kind", "participant__person__name", "id")
+    )
+    forms.sort(key=lambda f: (f.due is None, f.due or today))
+    items = ActionItem.objects.filter(person=me, status__in=ActionItem.LIVE).aggregate(
+        live=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today))
+    )
+    report = (
+        Participant.objects.filter(person=me, cycle__status__in=FINISHED)
+        .select_related("cycle")
+        .order_by("-cycle__released_at", "-cycle__created_at", "-id")
+        .first()
+    )
+    return {"forms": forms[:5], "more": max(0, len(forms) - 5), "items": items, "report": report}
+
+
 def _member(request: HttpRequest) -> dict[str, Any]:
     me = person_for_user(request.user)
     team: list[Person] = []
@@ -127,7 +152,13 @@ def _member(request: HttpRequest) -> dict[str, Any]:
     upcoming: list[Level] = []
     if me is not None and me.level is not None and not me.placement.pending:
         upcoming = next_levels(me.level, list(Level.objects.filter(version=me.level.version_id)))
-    return {"template": "core/dashboard_member.html", "me": me, "team": team, "upcoming": upcoming}
+    return {
+        "template": "core/dashboard_member.html",
+        "me": me,
+        "team": team,
+        "upcoming": upcoming,
+        "to_do": _to_do(me) if me is not None else None,
+    }
 
 
 def for_request(request: HttpRequest) -> dict[str, Any]:

@@ -43,6 +43,7 @@ def test_hr_home_shows_the_loop_under_way(client):
 
     from growth.models import ActionItem
     from organizations.scoping import scope, unscoped
+    from people.models import Person
     from promotions.models import PromotionCase, ReadinessRecord
     from reviews.models import ReviewCycle, ReviewForm
 
@@ -72,6 +73,24 @@ def test_hr_home_shows_the_loop_under_way(client):
     assert f"{ready} {'person' if ready == 1 else 'people'} ready for promotion" in page
     assert f"{in_review} promotion case" in page
     assert f"{live} action item" in page
+
+    # the employee's to-do: their reviews still to write in the open cycle
+    with unscoped():
+        employee = get_user_model().objects.get(email="employee@loop.test")
+    client.force_login(employee)
+    page = client.get("/home/").content.decode()
+    with scope(org):
+        me = Person.objects.get(user=employee)
+        to_write = ReviewForm.objects.filter(
+            reviewer=me, cycle__status="open", status__in=["not_started", "in_progress"]
+        )
+        submitted = ReviewForm.objects.filter(reviewer=me, status="submitted")
+        assert to_write.exists()
+    assert "To do" in page
+    for form in to_write[:5]:
+        assert f"/reviews/forms/{form.public_id}/" in page
+    for form in submitted:
+        assert f"/reviews/forms/{form.public_id}/" not in page
 
 
 def test_dashboard_counts_only_invitations_still_waiting(world):
