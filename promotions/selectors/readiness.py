@@ -376,9 +376,12 @@ class Candidates(Sequence[Candidate]):
     and each slice are one SQL query (and a slice two more: notes and open cases), whatever
     the number of people. Slice it (a paginator, the API's `page_of`), or iterate it all."""
 
-    def __init__(self, org: Organization, rows: QuerySet[ReadinessRecord]) -> None:
+    def __init__(
+        self, org: Organization, rows: QuerySet[ReadinessRecord], *, only_ready: bool = False
+    ) -> None:
         self.org = org
         self.rows = rows
+        self.only_ready = only_ready  # the rows are already the ready ones
         self._count: int | None = None
         self._settings: GrowthSettings | None = None
 
@@ -411,6 +414,8 @@ class Candidates(Sequence[Candidate]):
 
     @property
     def ready_count(self) -> int:
+        if self.only_ready:
+            return len(self)  # counted once, not again with the same filter
         return self.rows.filter(ready=True).count()
 
     def rule(self, scale: Scale | None) -> ReadinessRule:
@@ -483,7 +488,7 @@ def readiness_list(
     rows = rows.select_related(
         "person__manager", "person__job_family", "family", "cycle", "participant"
     ).order_by("-ready", "-assessed", "-best_percent", "person__name", "person_id")
-    candidates = Candidates(org, rows)
+    candidates = Candidates(org, rows, only_ready=not everyone)
     first = rows.values_list("cycle__scale", flat=True).first()
     rule = candidates.rule(Scale(first) if first is not None else None)
     return ReadinessList(
