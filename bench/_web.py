@@ -34,6 +34,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """This process's resident set now (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     setup_test_environment()
     plan = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
@@ -45,20 +53,32 @@ def main() -> None:
         clients[who] = Client()
         clients[who].force_login(user)
     requests = failed = 0
+    grew: dict[str, float] = {}  # label -> how much the peak rose while it was served
     for _ in range(3):
-        for who, path in plan["pages"].values():
+        for label, (who, path) in plan["pages"].items():
             requests += 1
+            before = peak_rss_mb()
             failed += clients[who].get(path).status_code != 200
-        for path in plan["api"].values():
+            grew[label] = grew.get(label, 0) + peak_rss_mb() - before
+        for label, path in plan["api"].items():
             requests += 1
             headers = {"Authorization": f"Bearer {plan['token']}"}
+            before = peak_rss_mb()
             failed += Client().get(path, headers=headers).status_code != 200
+            grew[label] = grew.get(label, 0) + peak_rss_mb() - before
     peak = peak_rss_mb()
     figures = {
         "peak_rss_mb": round(peak, 1),
         "rss_after_setup_mb": round(start_mb, 1),
+        "rss_at_end_mb": round(rss_mb(), 1),
         "requests": requests,
         "errors": failed,
+        # the pages that raised the peak most, MB (the first request of each warms caches)
+        "peak_raised_by": {
+            label: round(mb, 1)
+            for label, mb in sorted(grew.items(), key=lambda kv: -kv[1])[:5]
+            if mb >= 0.1
+        },
     }
     print(json.dumps(figures))
 

@@ -557,6 +557,7 @@ def report(figures: dict[str, Any]) -> None:
     mem = figures["memory"]
     if mem:
         print(f"\nweb process peak RSS: {mem['peak_rss_mb']} MB (after {mem['requests']} requests)")
+        print(f"  raised most by (MB): {mem.get('peak_raised_by')}")
     print("\ntargets:")
     for name, verdict in figures["targets"].items():
         detail = {k: v for k, v in verdict.items() if k != "met"}
