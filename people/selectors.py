@@ -78,8 +78,19 @@ def report_ids(person: Person | None, *, direct_only: bool = False) -> set[int]:
     return found
 
 
+# the app shell asks on every page: compiled once (organizations/prepared.py)
+A_REPORT = Prepared(
+    lambda person_id: (
+        Person.objects.filter(manager_id=person_id, is_active=True)
+        .values_list("pk", flat=True)
+        .order_by()[:1]
+    ),
+    person_id=int,
+)
+
+
 def is_manager(person: Person | None) -> bool:
-    return bool(person) and Person.objects.filter(manager=person, is_active=True).exists()
+    return person is not None and bool(A_REPORT.all(person_id=person.pk))
 
 
 def visible_people(user, membership) -> QuerySet[Person]:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations.access import org_required
 from organizations.models import Role
+from organizations.prepared import Prepared
 from people.models import Person
 from reviews import access, services
 from reviews.errors import ReviewError, StaleError
@@ -40,6 +41,46 @@ Status = ReviewCycle.Status
 ANSWER_FIELDS = ["status", "revision", "overall_comment", "summaries", "updated_at"]
 
 
+# Reviews is every signed-in person's page on deadline day: its queries are compiled once
+# (organizations/prepared.py), each with the viewer's person as its only value
+MY_FORMS = Prepared(
+    lambda person_id: (
+        ReviewForm.objects.filter(reviewer_id=person_id)
+        .exclude(cycle__status=Status.DRAFT)
+        .select_related("cycle", "participant__person")
+        .order_by("-cycle__created_at", "status", "kind")
+    ),
+    person_id=int,
+)
+MY_PARTS = Prepared(
+    lambda person_id: (
+        Participant.objects.filter(person_id=person_id)
+        .exclude(cycle__status=Status.DRAFT)
+        .select_related("cycle")
+    ),
+    person_id=int,
+)
+PEERS_TO_APPROVE = Prepared(
+    lambda person_id: PeerNomination.objects.filter(
+        Q(participant__manager_id=person_id) | Q(participant__person__manager_id=person_id),
+        status=PeerNomination.Status.PROPOSED,
+        participant__cycle__status=Status.OPEN,
+    ).values_list("participant_id", flat=True),
+    person_id=int,
+)
+MY_TEAMS = Prepared(
+    lambda person_id: (
+        ReviewCycle.objects.exclude(status=Status.DRAFT)
+        .filter(
+            Q(participants__manager_id=person_id) | Q(participants__person__manager_id=person_id)
+        )
+        .distinct()
+        .order_by("-created_at")
+    ),
+    person_id=int,
+)
+
+
 @org_required()
 @require_GET
 def my_reviews(request: HttpRequest) -> HttpResponse:
@@ -50,17 +91,8 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     results: list[Participant] = []
     teams: list[ReviewCycle] = []
     if me.person is not None:
-        forms = list(
-            ReviewForm.objects.filter(reviewer_id=me.pk)
-            .exclude(cycle__status=Status.DRAFT)
-            .select_related("cycle", "participant__person")
-            .order_by("-cycle__created_at", "status", "kind")
-        )
-        mine = list(
-            Participant.objects.filter(person_id=me.pk or 0)
-            .exclude(cycle__status=Status.DRAFT)
-            .select_related("cycle")
-        )
+        forms = MY_FORMS.all(person_id=me.person.pk)
+        mine = MY_PARTS.all(person_id=me.person.pk)
         open_peer_cycles = [p for p in mine if p.cycle.is_open and p.cycle.peers_on]
         counts = {row: 0 for row in (p.pk for p in open_peer_cycles)}
         for part_id in (
@@ -74,11 +106,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
             p.nominated = counts[p.pk]  # type: ignore[attr-defined]
         results = [p for p in mine if p.cycle.is_finished]
         waiting: dict[int, int] = {}
-        for part_id in PeerNomination.objects.filter(
-            Q(participant__manager_id=me.pk) | Q(participant__person__manager_id=me.pk),
-            status=PeerNomination.Status.PROPOSED,
-            participant__cycle__status=Status.OPEN,
-        ).values_list("participant_id", flat=True):
+        for part_id in PEERS_TO_APPROVE.all(person_id=me.person.pk):
             waiting[part_id] = waiting.get(part_id, 0) + 1
         approve = [
             (p, waiting[p.pk])
@@ -86,12 +114,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
                 "person", "cycle"
             )
         ]
-        teams = list(
-            ReviewCycle.objects.exclude(status=Status.DRAFT)
-            .filter(Q(participants__manager_id=me.pk) | Q(participants__person__manager_id=me.pk))
-            .distinct()
-            .order_by("-created_at")
-        )
+        teams = MY_TEAMS.all(person_id=me.person.pk)
     cycles = []
     if me.is_admin:
         cycles = list(ReviewCycle.objects.exclude(status=Status.CLOSED).order_by("-created_at")[:6])
