@@ -6,9 +6,11 @@ A test checks that every entry resolves."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 NAV: list[tuple[str, str, str]] = [
     ("dashboard", "Home", "all"),
@@ -40,6 +42,16 @@ ADMIN_MENU: list[tuple[str, str, str]] = [
 ]
 
 
+@lru_cache(maxsize=256)
+def _url(name: str, prefix: str, urlconf: str) -> str | None:
+    """An entry's URL: the same for every request of a process with the same script
+    prefix and URLconf (the keys), so reversed once, not on every page."""
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:  # an app still being built; tests/test_navigation.py fails
+        return None
+
+
 def nav_for(
     request: Any,
     *,
@@ -56,9 +68,8 @@ def nav_for(
             continue
         if who == "manager" and not (is_manager or is_admin):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # an app still being built; tests/test_navigation.py fails
+        url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        if url is None:
             continue
         items.append({"url": url, "label": label, "active": False})
     # Only the entry with the longest matching prefix is current (/frameworks/templates/
