@@ -24,6 +24,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.busy import Turns
 from frameworks.models import FrameworkVersion
 from organizations.models import Organization
 from organizations.scoping import scope
@@ -91,7 +92,7 @@ def _row(
     return row
 
 
-def _store(org: Organization, people: list[Person]) -> int:
+def _store(org: Organization, people: list[Person], turns: Turns | None = None) -> int:
     """Recompute and replace the rows of `people`: a constant number of queries, and
     only what these people need (`compute`), so one person costs a handful."""
     computed = compute(org, people, details=False)
@@ -103,10 +104,14 @@ def _store(org: Organization, people: list[Person]) -> int:
     ]
     # computed first: the write transaction stays short. Inside the caller's transaction
     # (a create_person) no savepoint: an error here undoes the caller's change anyway.
+    if turns is not None:
+        turns.wait()
     with transaction.atomic(savepoint=False):
         ReadinessRecord.objects.filter(person__in=people).delete()
         # a concurrent request repairing the same stale rows writes the same figures
         ReadinessRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    if turns is not None:
+        turns.done()
     return len(rows)
 
 
@@ -131,9 +136,10 @@ def refresh_readiness(org: Organization, person_ids: Iterable[int] | None = None
         else:
             ids = sorted(set(person_ids))
         written = 0
+        turns = Turns()  # on SQLite, a waiting writer gets in between two batches
         for start in range(0, len(ids), BATCH):
             batch = list(Person.objects.filter(pk__in=ids[start : start + BATCH]))
-            written += _store(org, batch)
+            written += _store(org, batch, turns)
         return written
 
 

@@ -31,6 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.busy import Turns
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
@@ -115,10 +116,13 @@ class Steps:
     def __init__(self, org: Organization, job_id: int | None, total: int) -> None:
         self.org, self.job_id, self.total = org, job_id, max(total, 1)
         self.number, self.mark = 0, ""
+        self.turns = Turns()  # on SQLite, a waiting writer gets in between two steps
 
     @contextmanager
     def step(self, stage: str) -> Iterator[dict[str, Any]]:
         undo: dict[str, Any] = {}
+        if self.job_id is not None:
+            self.turns.wait()
         with transaction.atomic():
             if self.job_id is not None:
                 claimed = ImportJob.objects.filter(
@@ -143,6 +147,7 @@ class Steps:
                 )
             self.mark = mark()
         self.number += 1
+        self.turns.done()
 
 
 STOPPED = "This import was stopped before it finished, so nothing was changed. Try again."
