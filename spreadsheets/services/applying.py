@@ -100,9 +100,10 @@ def people_from(payload: dict[str, Any]) -> list[PersonRow] | None:
     ]
 
 
-# how many people each step of a big import writes in its transaction: at 1,000 a step
-# holds SQLite's write lock about 0.1–0.3 s on the shared machine (docs/performance.md)
-CHUNK_PEOPLE = 1000
+# how many people each step of a big import writes in its transaction: at 500 a step
+# held SQLite's write lock at most 0.32 s on the shared machine at load 11, and another
+# organization waited at most 0.47 s (at 1,000: 0.6 s and 0.88 s; docs/performance.md)
+CHUNK_PEOPLE = 500
 
 
 class Steps:
