@@ -8,6 +8,8 @@ register_converter(PublicIdConverter, "pid")
 # imported once "pid" is registered: their patterns use it
 from frameworks import urls as framework_urls  # noqa: E402
 from people import ladder_urls  # noqa: E402
+from people import urls as people_urls  # noqa: E402
+from spreadsheets import people_urls as people_csv_urls  # noqa: E402
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -16,7 +18,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organization/", include("organizations.urls")),
-    path("people/", include("people.urls")),
+    # the people CSV import's pages are the importer's views under the people paths and names
+    path("people/", include((people_csv_urls.urlpatterns + people_urls.urlpatterns, "people"))),
     # a person's ladder pages are people's views under the frameworks' paths and names
     path(
         "frameworks/",

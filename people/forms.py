@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -367,29 +366,6 @@ class DirectoryFilterForm(forms.Form):
             "",
             "active",
         )
-
-
-def parse_date(value: str) -> dt.date | None:
-    """YYYY-MM-DD or DD/MM/YYYY; None when neither."""
-    value = value.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Up to 5,000 people and 2 MB. Save your spreadsheet as “CSV UTF-8”.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={
-            "required": "Choose a CSV file to upload.",
-            "empty": "The file is empty. Add a header row and one row per person.",
-        },
-    )
 
 
 class BulkForm(forms.Form):

@@ -38,14 +38,18 @@ from people.services import PersonError, check_level
 
 @dataclass
 class Incoming:
-    """One row of the import: who, where, and who manages them ("" for no one)."""
+    """One row of the import: who, where, and who manages them ("" for no one). None
+    keeps what an existing person has (a CSV file's blank cells): their family, manager,
+    job title, start date; a level None keeps their level while their family stays, and
+    gives a person moving family, or a new person, none."""
 
     email: str
     name: str
-    family: JobFamily
-    level: Level
+    family: JobFamily | None
+    level: Level | None
     start_date: dt.date | None
-    manager_email: str
+    manager_email: str | None
+    title: str | None = None
 
 
 @dataclass
@@ -64,7 +68,7 @@ class Written:
 
 # an updated person's values as `Written.before` keeps them, then the revision it was given
 RESTORED = (
-    "name", "job_family_id", "level_uid", "start_date", "manager_id", "revision",
+    "name", "job_family_id", "level_uid", "start_date", "manager_id", "title", "revision",
     "updated_at",
 )  # fmt: skip
 
@@ -110,8 +114,8 @@ def write_people(
     directory: Directory | None = None,
 ) -> Written:
     """Create the people of `rows` who are new, update the others where they differ
-    (name, place, start date, manager), all within the caller's transaction. With
-    `directory` (read before the transaction) only the writes are left to do here; the
+    (name, place, start date, manager, job title), all within the caller's transaction.
+    With `directory` (read before the transaction) only the writes are left to do here; the
     people created are added to it, so a caller writing a big import in several
     transactions (`spreadsheets.services.applying`) passes the same directory to each and
     a later part finds the managers an earlier one created. Returns what an undo needs
@@ -133,16 +137,18 @@ def write_people(
     for r, pk in zip(new, reserve_ids(Person, len(new)), strict=True):
         existing[r.email] = {
             "pk": pk, "public_id": public_id(), "email": r.email, "name": r.name.strip(),
-            "manager_id": None, "job_family_id": r.family.pk, "level_uid": r.level.uid,
-            "start_date": r.start_date, "revision": 0, "is_active": True,
-            "erased_at": None, "title": "", "updated_at": now, "new": True,
+            "manager_id": None, "job_family_id": r.family.pk if r.family else None,
+            "level_uid": r.level.uid if r.level else "", "start_date": r.start_date,
+            "revision": 0, "is_active": True, "erased_at": None, "title": r.title or "",
+            "updated_at": now, "new": True,
         }  # fmt: skip
     by_pk = {p["pk"]: p for p in existing.values()}
     # each place's values once (the rows share their family and level objects)
-    level_labels = {id(r.level): _label(r.level) for r in {id(r.level): r for r in rows}.values()}
+    levels = {id(r.level): r.level for r in rows if r.level is not None}
+    level_labels = {key: _label(level) for key, level in levels.items()}
 
-    def label_of(level: Level) -> str:
-        return level_labels[id(level)]
+    def label_of(level: Level | None) -> str | None:
+        return level_labels[id(level)] if level is not None else None
 
     inserted: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
@@ -153,18 +159,22 @@ def write_people(
     placed: list[int] = []
     for r in rows:
         person = existing[r.email]
-        manager = existing.get(r.manager_email) if r.manager_email else None
-        if r.manager_email and (manager is None or not manager["is_active"]):
-            raise PersonError(f"The manager {r.manager_email} cannot manage anyone.")
+        if r.manager_email is None:  # kept
+            manager = by_pk.get(person["manager_id"]) if person["manager_id"] else None
+        else:
+            manager = existing.get(r.manager_email) if r.manager_email else None
+            if r.manager_email and (manager is None or not manager["is_active"]):
+                raise PersonError(f"The manager {r.manager_email} cannot manage anyone.")
         manager_id = manager["pk"] if manager else None
+        family_id, level_uid = _place(person, r)
         if person.get("new"):
             start = r.start_date.isoformat() if r.start_date else None
             changes = {
                 "name": [None, person["name"]],
                 "email": [None, r.email],
-                "title": [None, ""],
+                "title": [None, person["title"]],
                 "manager": [None, manager["name"] if manager else None],
-                "job_family": [None, r.family.name],
+                "job_family": [None, r.family.name if r.family else None],
                 "level": [None, label_of(r.level)],
                 "start_date": [None, start],
             }
@@ -175,18 +185,20 @@ def write_people(
                     "public_id": person["public_id"],
                     "name": person["name"],
                     "email": r.email,
-                    "job_family_id": r.family.pk,
-                    "level_uid": r.level.uid,
+                    "job_family_id": family_id,
+                    "level_uid": level_uid,
                     "start_date": r.start_date,
                     "manager_id": manager_id,
+                    "title": person["title"],
                 }
             )
-            placed.append(person["pk"])
-            history.append(
-                _history(person, r, today, "Added to the directory", actor_id, public_id())
-            )
+            if r.family is not None:  # as `create_person`: a place, even without a level
+                placed.append(person["pk"])
+                history.append(
+                    _history(person, r, today, "Added to the directory", actor_id, public_id())
+                )
             continue
-        moved = (person["job_family_id"], person["level_uid"]) != (r.family.pk, r.level.uid)
+        moved = (person["job_family_id"], person["level_uid"]) != (family_id, level_uid)
         changes = _changes(person, r, manager, by_pk, moved, labels)
         if not changes:
             continue
@@ -202,10 +214,11 @@ def write_people(
         changed.append(
             [
                 r.name,
-                r.family.pk if moved else person["job_family_id"],
-                r.level.uid if moved else person["level_uid"],
+                family_id,
+                level_uid,
                 r.start_date if "start_date" in changes else person["start_date"],
                 manager_id,
+                r.title if "title" in changes else person["title"],
                 person["revision"] + 1,
                 now,
                 person["pk"],
@@ -246,18 +259,30 @@ def write_people(
     )
 
 
+def _place(person: dict[str, Any], r: Incoming) -> tuple[int | None, str]:
+    """(family id, level uid) the row gives the person (see `Incoming` for None)."""
+    if r.family is None:
+        return person["job_family_id"], person["level_uid"]
+    if r.level is not None:
+        return r.family.pk, r.level.uid
+    kept = r.family.pk == person["job_family_id"] and not person.get("new")
+    return r.family.pk, person["level_uid"] if kept else ""
+
+
 def _history(
     person: dict[str, Any], r: Incoming, today: dt.date, why: str, by: Any, public_id: str
 ) -> dict[str, Any]:
-    """The level history row `_log_level` writes for a person placed on `r.level`."""
+    """The level history row `_log_level` writes for a person placed by `r` (a family
+    and a level; a family without a level)."""
+    level = r.level
     return {
         "public_id": public_id,
         "person_id": person["pk"],
-        "job_family_id": r.family.pk,
-        "level_uid": r.level.uid,
-        "version_id": r.level.version_id,
-        "level_code": r.level.code,
-        "level_title": r.level.title,
+        "job_family_id": r.family.pk if r.family else None,
+        "level_uid": level.uid if level else "",
+        "version_id": level.version_id if level else None,
+        "level_code": level.code if level else "",
+        "level_title": level.title if level else "",
         "effective_date": (r.start_date or today) if person.get("new") else today,
         "reason": why,
     }
@@ -295,6 +320,8 @@ def _changes(
     changes: dict[str, list[Any]] = {}
     if person["name"] != r.name:
         changes["name"] = [person["name"], r.name]
+    if r.title is not None and person["title"] != r.title:
+        changes["title"] = [person["title"], r.title]
     if r.start_date and person["start_date"] != r.start_date:
         changes["start_date"] = [person["start_date"], r.start_date]
     if (manager["pk"] if manager else None) != person["manager_id"]:
@@ -303,26 +330,29 @@ def _changes(
             before["name"] if before else None,
             manager["name"] if manager else None,
         ]
-    if moved:
+    if moved and r.family is not None:
         family, level = labels.get((person["job_family_id"], person["level_uid"]), (None, None))
+        new_level = _label(r.level) if r.level is not None else None
         if family != r.family.name:
             changes["job_family"] = [family, r.family.name]
-        if level != _label(r.level):
-            changes["level"] = [level, _label(r.level)]
+        if level != new_level:
+            changes["level"] = [level, new_level]
     return {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()}
 
 
 def _check_places(org: Organization, rows: list[Incoming]) -> None:
     """Each family and level once: the organization's own, and a place people may take."""
-    for family, level in {(id(r.family), id(r.level)): (r.family, r.level) for r in rows}.values():
-        if family.organization_id != org.pk or level.organization_id != org.pk:
+    places = {(id(r.family), id(r.level)): (r.family, r.level) for r in rows if r.family}
+    for family, level in places.values():
+        assert family is not None
+        if family.organization_id != org.pk or (level and level.organization_id != org.pk):
             raise PersonError("Choose one from your own organization.", "level")
         check_level(family, level)
 
 
 _SET = (
     "name = %s, job_family_id = %s, level_uid = %s, start_date = %s, manager_id = %s, "
-    "revision = %s, updated_at = %s"
+    "title = %s, revision = %s, updated_at = %s"
 )
 
 
@@ -332,7 +362,7 @@ def _update(changed: list[list[Any]]) -> None:
     ops = connection.ops
     for values in changed:
         values[3] = ops.adapt_datefield_value(values[3])
-        values[6] = ops.adapt_datetimefield_value(values[6])
+        values[7] = ops.adapt_datetimefield_value(values[7])
     table = connection.ops.quote_name(Person._meta.db_table)
     sql = f"UPDATE {table} SET {_SET} WHERE id = %s AND organization_id = %s"  # noqa: S608
     with connection.cursor() as cursor:

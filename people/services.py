@@ -13,7 +13,7 @@ from organizations.audit import changes_between, record, snapshot
 from organizations.models import Organization
 from people.models import LevelChange, PeopleImport, Person
 from people.placement import attach, check_placeable
-from people.signals import person_deactivated, placements_held, send_placement_changed
+from people.signals import person_deactivated, send_placement_changed
 
 AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
 
@@ -297,17 +297,7 @@ def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", acto
     return create_person(org, actor=actor, name=display, email=email, user=user)
 
 
-# --- CSV import ---------------------------------------------------------------------------
-
-
-class ImportChangedError(PersonError):
-    """The directory or the ladders changed between the preview and the confirmation."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The directory or the ladders changed since this preview was made, so nothing "
-            "was imported. Check the updated preview below, then confirm again."
-        )
+# --- CSV import (read, checked and applied by `spreadsheets.people_csv`) ----------------
 
 
 def stage_import(
@@ -328,86 +318,18 @@ def stage_import(
         )
 
 
-def _apply_order(rows: list[Any]) -> list[Any]:
-    """Rows to add or update, each after the row of its future manager, so every
-    intermediate state is a valid reporting tree (the plan has refused loops)."""
-    by_email = {r.email: r for r in rows}
-
-    def manager_email(row: Any) -> str:
-        if row.manager_email:
-            return str(row.manager_email)
-        if "manager" in row.values:
-            return row.values["manager"].email if row.values["manager"] else ""
-        if row.person is not None and row.person.manager is not None:
-            return str(row.person.manager.email)
-        return ""
-
-    ordered: list[Any] = []
-    done: set[str] = set()
-    for row in rows:
-        stack, chain, in_chain = [row], [], set()
-        while stack:  # walk up the managers that this file touches, then come back down
-            current = stack.pop()
-            if current.email in done or current.email in in_chain:
-                continue
-            chain.append(current)
-            in_chain.add(current.email)
-            above = by_email.get(manager_email(current))
-            if above is not None and above.email not in done:
-                stack.append(above)
-        for item in reversed(chain):
-            if item.email not in done:
-                done.add(item.email)
-                ordered.append(item)
-    return ordered
-
-
-def apply_import(
-    people_import: PeopleImport, *, actor: Any, expected_digest: str
-) -> dict[str, int]:
-    """Apply a confirmed import, all or nothing. The rows kept on the server are planned
-    again; if that finds errors, or an outcome other than the preview the user confirmed
-    (`expected_digest`, see `ImportPlan.digest`), nothing changes."""
-    from people.imports import plan_import
-
-    org = people_import.organization
-    org.ensure_writable()
-    # readiness is recomputed once for everyone placed, not once per person
-    with transaction.atomic(), placements_held(people_import.organization):
-        locked = PeopleImport.objects.select_for_update().get(pk=people_import.pk)
-        if locked.applied_at is not None:
-            raise PersonError("This file has already been imported.")
-        plan = plan_import(locked.header, locked.rows)
-        if plan.errors or plan.digest != expected_digest:
-            raise ImportChangedError()
-        rows = [r for r in plan.rows if r.action in ("add", "update")]
-        added: dict[str, Person] = {}
-        for row in _apply_order(rows):
-            values = dict(row.values)
-            if row.manager_email:
-                values["manager"] = added[row.manager_email]
-            if row.action == "add":
-                added[row.email] = create_person(
-                    org, actor=actor, name=row.name, email=row.email, **values
-                )
-            else:
-                assert row.person is not None
-                update_person(
-                    row.person,
-                    actor=actor,
-                    expected_revision=row.revision,
-                    level_reason="Imported from a CSV file",
-                    **values,
-                )
-        locked.applied_at = timezone.now()
-        locked.save(update_fields=["applied_at"])
-        counts = {"added": plan.count("add"), "updated": plan.count("update")}
-        record(
-            org,
-            actor,
-            "people.imported",
-            locked,
-            data={"file": locked.filename, **counts},
-            target_label=locked.filename or "CSV file",
-        )
-    return counts
+def finish_import(people_import: PeopleImport, *, actor: Any, added: int, updated: int) -> None:
+    """Mark a staged file applied, once, and audit it: called inside the import's
+    transaction (`spreadsheets.services.apply_import`'s `finish`), so a file applied
+    twice at once rolls the second back."""
+    marked = PeopleImport.objects.filter(pk=people_import.pk, applied_at=None)
+    if not marked.update(applied_at=timezone.now()):
+        raise PersonError("This file has already been imported.")
+    record(
+        people_import.organization,
+        actor,
+        "people.imported",
+        people_import,
+        data={"file": people_import.filename, "added": added, "updated": updated},
+        target_label=people_import.filename or "CSV file",
+    )

@@ -2,7 +2,8 @@ from django.urls import path
 
 from people import views
 
-app_name = "people"
+# app_name "people": clb/urls.py mounts these with the CSV import's pages
+# (spreadsheets/people_urls.py) under /people/, in the "people" namespace
 urlpatterns = [
     path("", views.directory, name="list"),
     path("team/", views.team, name="team"),
@@ -11,9 +12,6 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("org-chart/", views.org_chart, name="org_chart"),
     path("level-options/", views.level_options, name="level_options"),
-    path("import/", views.import_upload, name="import"),
-    path("import/example.csv", views.import_example, name="import_example"),
-    path("import/<pid:import_id>/", views.import_preview, name="import_preview"),
     path("<pid:person_id>/", views.detail, name="detail"),
     path("<pid:person_id>/edit/", views.edit, name="edit"),
     path("<pid:person_id>/deactivate/", views.deactivate, name="deactivate"),

@@ -1,4 +1,5 @@
-"""The people directory: list, team, profiles, add/edit, deactivate, org chart, CSV import."""
+"""The people directory: list, team, profiles, add/edit, deactivate, org chart (the CSV
+import's pages are `spreadsheets.views_people`, under the same paths and URL names)."""
 
 from __future__ import annotations
 
@@ -16,25 +17,15 @@ from organizations.access import org_required
 from organizations.models import Membership, Role
 from people import selectors
 from people.bulk import ACTIONS, BulkError, action_choices, apply_bulk
-from people.forms import (
-    BulkForm,
-    DirectoryFilterForm,
-    EditPersonForm,
-    ImportUploadForm,
-    PersonForm,
-)
-from people.imports import ImportFileError, example_csv, plan_import, read_csv
-from people.models import LevelChange, PeopleImport, Person
+from people.forms import BulkForm, DirectoryFilterForm, EditPersonForm, PersonForm
+from people.models import LevelChange, Person
 from people.panels import panels_for, profile_context
 from people.placement import placeable_levels
 from people.services import (
-    ImportChangedError,
     PersonError,
     StaleEditError,
-    apply_import,
     create_person,
     set_active,
-    stage_import,
     update_person,
 )
 
@@ -391,78 +382,3 @@ def level_options(request: HttpRequest) -> HttpResponse:
     """The level select for the job family chosen in the add/edit form (htmx)."""
     form = PersonForm(initial={"job_family": request.GET.get("job_family", "")})
     return render(request, "people/partials/level_field.html", {"field": form["level"]})
-
-
-# --- CSV import -----------------------------------------------------------------------------
-
-
-@org_required(Role.HR_ADMIN)
-@require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > 2 * 1024 * 1024:
-                raise ImportFileError("The file is larger than 2 MB. Split it into smaller files.")
-            header, rows = read_csv(upload.read())
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            staged = stage_import(
-                request.organization,  # type: ignore[attr-defined]
-                actor=request.user,
-                filename=upload.name or "",
-                header=header,
-                rows=rows,
-            )
-            return redirect("people:import_preview", import_id=staged.public_id)
-    return render(request, "people/import.html", {"form": form})
-
-
-@org_required(Role.HR_ADMIN)
-@require_GET
-def import_example(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(example_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="people-example.csv"'
-    return response
-
-
-@org_required(Role.HR_ADMIN)
-@require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, import_id: str) -> HttpResponse:
-    staged = get_object_or_404(PeopleImport, public_id=import_id)
-    if staged.applied_at is not None:
-        messages.info(request, "This file has already been imported.")
-        return redirect("people:list")
-    if request.method == "POST":
-        try:
-            counts = apply_import(
-                staged, actor=request.user, expected_digest=request.POST.get("digest", "")
-            )
-        except ImportChangedError as exc:
-            messages.error(request, str(exc))
-        except PersonError as exc:
-            messages.error(request, f"Nothing was imported: {exc}")
-        else:
-            messages.success(
-                request,
-                f"Import finished: {counts['added']} added, {counts['updated']} updated.",
-            )
-            return redirect("people:list")
-    plan = plan_import(staged.header, staged.rows)
-    upload_form = ImportUploadForm()
-    return render(
-        request,
-        "people/import_preview.html",
-        {
-            "staged": staged,
-            "plan": plan,
-            "upload_form": upload_form,
-            "added": plan.count("add"),
-            "updated": plan.count("update"),
-            "unchanged": plan.count("unchanged"),
-            "failed": plan.count("error"),
-            "upload_url": reverse("people:import"),
-        },
-    )

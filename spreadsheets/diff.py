@@ -5,16 +5,16 @@ dictionaries out (they are stored on the ImportJob and shown on the preview page
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from frameworks.diff import diff_data
 from frameworks.identity import carry_uids
 from frameworks.schema import FamilyData
 from spreadsheets.reader import normalize_name
-from spreadsheets.validator import PersonRow
-from spreadsheets.writer import PersonOut
+from spreadsheets.validator import KnownPerson, PersonRow
 
 
 def _level_sig(lv: Any) -> tuple[Any, ...]:
@@ -120,15 +120,43 @@ def compare_family(
     }
 
 
-@dataclass
-class ExistingPerson(PersonOut):
-    """A person the organization has: their People sheet row, and whether they are active."""
+def _place(row: PersonRow, old: KnownPerson) -> tuple[str, str]:
+    """The family and level a row leaves the person on (a CSV file's blank cells keep
+    them: `people.importing.Incoming`)."""
+    if not row.family:
+        return old.family, old.level
+    if not row.level:
+        return (row.family, old.level) if row.family == old.family else (row.family, "")
+    return row.family, row.level
 
-    is_active: bool = True
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value else "—"
 
 
-def compare_people(rows: list[PersonRow], existing: dict[str, ExistingPerson]) -> dict[str, Any]:
-    added: list[dict[str, str]] = []
+def person_changes(row: PersonRow, old: KnownPerson) -> list[list[str]]:
+    """[what, before, after] for each detail the row changes."""
+    fields: list[list[str]] = []
+    family, level = _place(row, old)
+    manager = old.manager_email if row.manager_email is None else row.manager_email
+    for label, before, after in (
+        ("Name", old.name, row.name),
+        ("Job title", old.title, old.title if row.title is None else row.title),
+        ("Manager", old.manager_email, manager),
+        ("Job family", old.family, family),
+        ("Level", old.level, level),
+        ("Start date", old.start_date, row.start_date or old.start_date),
+    ):
+        if before != after:
+            fields.append([label, _shown(before), _shown(after)])
+    return fields
+
+
+def compare_people(rows: list[PersonRow], existing: dict[str, KnownPerson]) -> dict[str, Any]:
+    """Who the rows add and whose details they change (`row` numbers the file's row)."""
+    added: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     unchanged = 0
     for row in rows:
@@ -136,32 +164,20 @@ def compare_people(rows: list[PersonRow], existing: dict[str, ExistingPerson]) -
         if old is None:
             added.append(
                 {
+                    "row": row.row,
                     "email": row.email,
                     "name": row.name,
                     "family": row.family,
                     "level": row.level,
-                    "manager": row.manager_email,
+                    "manager": row.manager_email or "",
+                    "title": row.title or "",
+                    "start_date": row.start_date.isoformat() if row.start_date else "",
                 }
             )
             continue
-        fields = []
-        if row.name != old.name:
-            fields.append(["Name", old.name, row.name])
-        if row.manager_email != old.manager_email:
-            fields.append(["Manager", old.manager_email or "none", row.manager_email or "none"])
-        if (row.family, row.level) != (old.family, old.level):
-            before = f"{old.family} {old.level}".strip() or "none"
-            fields.append(["Level", before, f"{row.family} {row.level}"])
-        if row.start_date and row.start_date != old.start_date:
-            fields.append(
-                [
-                    "Start date",
-                    old.start_date.isoformat() if old.start_date else "none",
-                    row.start_date.isoformat(),
-                ]
-            )
+        fields = person_changes(row, old)
         if fields:
-            changed.append({"email": row.email, "name": row.name, "fields": fields})
+            changed.append({"row": row.row, "email": row.email, "name": row.name, "fields": fields})
         else:
             unchanged += 1
     in_file = {r.email for r in rows}

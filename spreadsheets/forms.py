@@ -81,3 +81,15 @@ class ExportForm(forms.Form):
     def chosen_family(self) -> JobFamily | None:
         wanted = self.cleaned_data.get("family")
         return next((f for f in self.families if f.public_id == wanted), None)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Up to 5,000 people and 2 MB. Save your spreadsheet as “CSV UTF-8”.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty. Add a header row and one row per person.",
+        },
+    )

@@ -11,7 +11,6 @@ run as a formula (starting with = + - @) is written as a text cell with Excel's
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -33,6 +32,7 @@ from spreadsheets.validator import (
     LEVELS,
     PEOPLE,
     STATEMENTS,
+    PersonOut,
     sheet_owners,
     sheet_title,
 )
@@ -47,16 +47,6 @@ TOP = Alignment(vertical="top")
 TRACK_LABEL = dict(Track.choices)
 EVIDENCE_LABEL = dict(EvidenceKind.choices)
 LIST_ROWS = 2000  # how far down the drop-downs reach
-
-
-@dataclass
-class PersonOut:
-    email: str
-    name: str
-    manager_email: str
-    family: str
-    level: str
-    start_date: dt.date | None
 
 
 def clean(value: str) -> str:

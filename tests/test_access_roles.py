@@ -122,13 +122,13 @@ def test_read_only_organization_refuses_every_post(name: str, world: Any, object
 def _realistic_payloads(world: Any, objs: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per write route with an Acme object in the URL: form data that changes Acme's data
     when Acme's owner sends it. The outsider sends the very same data."""
-    from people.imports import plan_import
+    from spreadsheets.people_csv import preview
 
     rev = objs["draft"].revision
     with scope(world.acme):
         emma = Person.objects.get(pk=world.p_employee.pk)
         staged = objs["people_import"]
-        digest = plan_import(staged.header, staged.rows).digest
+        digest = preview(staged).fingerprint
     level = {"code": "PM2", "title": "Changed", "track": "shared", "rank": 2, "revision": rev}
     return {
         "people:edit": {

@@ -4,10 +4,11 @@ through these functions; import them from `spreadsheets.services`.
 
 - `selectors`: what the organization has (families and their levels, people), the family
   a ladder loads into, the fingerprint a stale preview is refused by;
-- `checking`: `check_workbook` (read and validate in a limited child, then the preview);
+- `checking`: `check_workbook` (read and validate in a limited child, then the preview),
+  `check_people` (a people CSV file, read as a People sheet: `spreadsheets.people_csv`);
 - `applying`: `apply_import`, all or nothing: every family becomes a new draft
   (`frameworks.services.apply_family_data`) and every person is created or updated
-  (`people.services`) in one transaction; any error rolls everything back;
+  (`people.importing.write_people`) in one transaction; any error rolls everything back;
 - `jobs`: `ImportJob`s — `start_import`, `run_check`, `confirm_import`, `run_apply`,
   `retry_import`, inline when small (`is_small`) or in the worker; audited refusals;
 - `exporting`: `export_versions`, `export_workbook`.
@@ -18,7 +19,9 @@ from spreadsheets.services.checking import (
     MAX_STORED_PROBLEMS,
     CheckResult,
     ImportError_,
+    StaleImport,
     check_limits,
+    check_people,
     check_workbook,
 )
 from spreadsheets.services.exporting import export_versions, export_workbook, people_rows
@@ -44,10 +47,12 @@ __all__ = [
     "MAX_STORED_PROBLEMS",
     "CheckResult",
     "ImportError_",
+    "StaleImport",
     "apply_import",
     "audit_failure",
     "audit_refusal",
     "check_limits",
+    "check_people",
     "check_workbook",
     "confirm_import",
     "existing_people",

@@ -43,7 +43,7 @@ from people.services import PersonError
 from people.signals import placements_changed
 from spreadsheets.models import AppliedChunk, ImportJob
 from spreadsheets.reader import normalize_name
-from spreadsheets.services.checking import ImportError_
+from spreadsheets.services.checking import ImportError_, StaleImport
 from spreadsheets.services.selectors import fingerprint, mark, people_version, target_family
 from spreadsheets.validator import ParsedWorkbook, PersonRow
 
@@ -167,25 +167,32 @@ def apply_import(
     source: str = "import",
     expected_fingerprint: str | None = None,
     job_id: int | None = None,
+    reason: str = "Master Template import",
+    finish: Finish | None = None,
 ) -> dict[str, Any]:
     """Load a draft per family, then the people; all or nothing. With `job_id`, in short
     transactions (a family's draft, then `CHUNK_PEOPLE` people at a time), journaled and
     undone if anything fails (`Steps`); the job is marked done in the last one, and only
     if it is still importing (a job marked interrupted meanwhile is undone instead).
-    Without, in one transaction."""
+    Without, in one transaction. `reason` is what the level history says. `finish`, when
+    given, is called in the last transaction with the result, in place of the
+    `import.applied` audit entry (the people CSV import marks its file applied and
+    records `people.imported`); what it raises undoes the import."""
     org.ensure_writable()
     # read before the transactions, so SQLite's one write lock is held for the writes
     # only; the first step checks that nothing changed in between
     seen = fingerprint()
     if expected_fingerprint is not None and expected_fingerprint != seen:
-        raise ImportError_(STALE)
+        raise StaleImport(STALE)
     rows = _managers_first(people or [])
     directory = read_directory(org, rows=len(rows)) if rows else None
     chunks = [rows[i : i + CHUNK_PEOPLE] for i in range(0, len(rows), CHUNK_PEOPLE)]
     steps = Steps(org, job_id, len(families) + len(chunks))
     try:
         with collector_paused(), transaction.atomic() if job_id is None else nullcontext():
-            result = _apply(org, families, chunks, steps, seen, actor, source, directory)
+            result = _apply(
+                org, families, chunks, steps, seen, actor, source, directory, reason, finish
+            )
     except BaseException:
         if job_id is not None and steps.number:
             _undo_after_failure(job_id)
@@ -214,6 +221,8 @@ def _apply(
     actor: Any,
     source: str,
     directory: Directory | None,
+    reason: str,
+    finish: Finish | None,
 ) -> dict[str, Any]:
     drafts: dict[str, FrameworkVersion] = {}
     first = True
@@ -221,7 +230,7 @@ def _apply(
         for data in families:
             with steps.step(f"The {data.name} draft is loaded"[:120]) as undo:
                 if first and fingerprint() != seen:
-                    raise ImportError_(STALE)
+                    raise StaleImport(STALE)
                 first = False
                 draft = _load_draft(org, data, actor, source, undo)
                 drafts[normalize_name(data.name)] = draft
@@ -233,10 +242,10 @@ def _apply(
             done = min((n + 1) * CHUNK_PEOPLE, total)
             with steps.step(f"People: {done:,} of {total:,} written") as undo:
                 if first and fingerprint() != seen:
-                    raise ImportError_(STALE)
+                    raise StaleImport(STALE)
                 first = False
                 assert places is not None and directory is not None
-                written = _apply_people(org, chunk, places, actor, directory)
+                written = _apply_people(org, chunk, places, actor, directory, reason)
                 created += written.created
                 updated += written.updated
                 placed += written.placed
@@ -265,22 +274,25 @@ def _apply(
     }
     with transaction.atomic():
         if first and fingerprint() != seen:
-            raise ImportError_(STALE)
+            raise StaleImport(STALE)
         if steps.number and steps.mark and mark() != steps.mark:
             raise ImportError_(CHANGED)
-        record(
-            org,
-            actor,
-            "import.applied",
-            None,
-            target_label="Master Template import",
-            data={
-                "source": source,
-                "families": [d["family"] for d in result["drafts"]],
-                "people_created": created,
-                "people_updated": updated,
-            },
-        )
+        if finish is not None:
+            finish(result)
+        else:
+            record(
+                org,
+                actor,
+                "import.applied",
+                None,
+                target_label="Master Template import",
+                data={
+                    "source": source,
+                    "families": [d["family"] for d in result["drafts"]],
+                    "people_created": created,
+                    "people_updated": updated,
+                },
+            )
         if steps.job_id is not None:
             if not _finish(steps.job_id, result):
                 raise ImportError_(STOPPED)
@@ -343,13 +355,14 @@ def _managers_first(rows: list[PersonRow]) -> list[PersonRow]:
     return sorted(rows, key=lambda r: depth[r.email.strip().lower()])
 
 
-Places = Callable[[str, str], tuple[JobFamily, Level]]
+Places = Callable[[str, str], tuple[JobFamily | None, Level | None]]
+Finish = Callable[[dict[str, Any]], None]
 
 
 def _places(drafts: dict[str, FrameworkVersion]) -> Places:
     """(family, level) of a row's family name and level code, each looked up once."""
     families = {normalize_name(f.name): f for f in JobFamily.objects.all()}
-    cache: dict[tuple[str, str], tuple[JobFamily, Level]] = {}
+    cache: dict[tuple[str, str], tuple[JobFamily | None, Level | None]] = {}
 
     def level_for(family: JobFamily, code: str) -> Level:
         published = current_version(family)
@@ -366,11 +379,12 @@ def _places(drafts: dict[str, FrameworkVersion]) -> Places:
             raise PersonError(f"{family.name} has no level {code}.")
         return level
 
-    def place(family_name: str, code: str) -> tuple[JobFamily, Level]:
+    def place(family_name: str, code: str) -> tuple[JobFamily | None, Level | None]:
+        """A CSV file's blank cells give "" (`PersonRow`): None, kept by the write."""
         key = (family_name, code)
         if key not in cache:
-            family = families[normalize_name(family_name)]
-            cache[key] = (family, level_for(family, code))
+            family = families[normalize_name(family_name)] if family_name else None
+            cache[key] = (family, level_for(family, code) if family and code else None)
         return cache[key]
 
     return place
@@ -382,10 +396,12 @@ def _apply_people(
     places: Places,
     actor: Any,
     directory: Directory,
+    reason: str,
 ) -> Written:
     incoming = []
     for row in rows:
         family, level = places(row.family, row.level)
+        manager = row.manager_email  # None: a CSV file's blank cell keeps the manager
         incoming.append(
             Incoming(
                 email=row.email.strip().lower(),
@@ -393,9 +409,8 @@ def _apply_people(
                 family=family,
                 level=level,
                 start_date=row.start_date,
-                manager_email=(row.manager_email or "").strip().lower(),
+                manager_email=None if manager is None else manager.strip().lower(),
+                title=row.title,
             )
         )
-    return write_people(
-        org, incoming, actor=actor, reason="Master Template import", directory=directory
-    )
+    return write_people(org, incoming, actor=actor, reason=reason, directory=directory)

@@ -15,7 +15,7 @@ from frameworks.selectors import current_version
 from frameworks.services import current_draft, version_to_data
 from people.models import Person
 from spreadsheets.diff import compare_family, compare_people
-from spreadsheets.reader import read_workbook
+from spreadsheets.reader import RawSheet, read_workbook
 from spreadsheets.safety import RefusedFile, check_workbook_bytes
 from spreadsheets.sandbox import LimitExceeded, Limits, run_limited
 from spreadsheets.services.selectors import existing_people, fingerprint, org_context, target_family
@@ -26,6 +26,7 @@ from spreadsheets.validator import (
     ParsedWorkbook,
     PersonRow,
     Problem,
+    parse_people,
     parse_workbook,
 )
 
@@ -37,6 +38,10 @@ class ImportError_(Exception):
     """The import cannot go ahead; the message is for the user."""
 
 
+class StaleImport(ImportError_):
+    """The frameworks or people changed after the file was checked (the fingerprint)."""
+
+
 def _noop(pct: int, stage: str) -> None:
     return None
 
@@ -46,6 +51,7 @@ class CheckResult:
     parsed: ParsedWorkbook | None
     problems: list[Problem] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    context: OrgContext | None = None  # what it was checked against (`check_people`)
 
     @property
     def ok(self) -> bool:
@@ -225,3 +231,28 @@ def _stranded(family: JobFamily, data: FamilyData, moving: dict[str, PersonRow])
             )
         )
     return out
+
+
+def check_people(sheet: RawSheet, *, where: str) -> CheckResult:
+    """People read from a CSV file (`spreadsheets.people_csv`) as a People sheet: checked by
+    the People sheet's rules (blank cells keep a person's details: `partial`) and compared
+    with the directory as a workbook's people are, with the fingerprint its confirmation
+    is checked against. Writes nothing. The preview is made even when rows have problems
+    (the rows without show what they would do); such a file cannot be applied. Within the
+    request: a CSV file has at most 5,000 rows and no workbook to unpack."""
+    seen = fingerprint()  # before what it guards is read: a change in between is stale
+    context = org_context()
+    parsed = parse_people(sheet, context, partial=True, where=where)
+    people = compare_people(parsed.people or [], context.people)
+    summary = {
+        "people": people,
+        "notes": parsed.notes,
+        "fingerprint": seen,
+        "totals": {
+            "people": len(parsed.people or []),
+            "people_added": len(people["added"]),
+            "people_changed": len(people["changed"]),
+        },
+    }
+    problems = sorted(parsed.problems, key=lambda p: p.row or 0)
+    return CheckResult(parsed, problems, summary, context)

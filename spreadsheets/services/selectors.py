@@ -14,8 +14,7 @@ from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
 from frameworks.services import current_draft
 from people.models import Person
-from spreadsheets.diff import ExistingPerson
-from spreadsheets.validator import ExistingFamily, OrgContext
+from spreadsheets.validator import ExistingFamily, KnownPerson, OrgContext
 from spreadsheets.writer import PersonOut
 
 
@@ -34,11 +33,12 @@ def org_context() -> OrgContext:
             else {}
         )
         families.append(ExistingFamily(family.name, family.key, levels))
-    people = Person.objects.values_list("email", "is_active")
+    people = existing_people()
     return OrgContext(
         families=families,
-        people_emails={e for e, _ in people},
-        inactive_emails={e for e, active in people if not active},
+        people_emails=set(people),
+        inactive_emails={e for e, p in people.items() if not p.is_active},
+        people=people,
     )
 
 
@@ -54,9 +54,13 @@ def person_out(p: Person) -> PersonOut:
     )
 
 
-def existing_people() -> dict[str, ExistingPerson]:
+def existing_people() -> dict[str, KnownPerson]:
+    """Everyone, as an import compares them (their places resolved together)."""
     rows = Person.objects.select_related("manager", "job_family")
-    return {p.email: ExistingPerson(**asdict(person_out(p)), is_active=p.is_active) for p in rows}
+    return {
+        p.email: KnownPerson(**asdict(person_out(p)), title=p.title, is_active=p.is_active)
+        for p in rows
+    }
 
 
 def target_family(data: FamilyData) -> JobFamily | None:

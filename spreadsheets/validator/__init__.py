@@ -13,7 +13,7 @@ Import from `spreadsheets.validator`. One module per sheet (`families`, `levels`
 
 from __future__ import annotations
 
-from spreadsheets.reader import RawWorkbook
+from spreadsheets.reader import RawSheet, RawWorkbook
 from spreadsheets.validator.cells import statement_lines
 from spreadsheets.validator.common import (
     BULLET,
@@ -23,8 +23,10 @@ from spreadsheets.validator.common import (
     PEOPLE,
     STATEMENTS,
     ExistingFamily,
+    KnownPerson,
     OrgContext,
     ParsedWorkbook,
+    PersonOut,
     PersonRow,
     Problem,
     sheet_owners,
@@ -78,6 +80,19 @@ def parse_workbook(book: RawWorkbook, context: OrgContext | None = None) -> Pars
     return WorkbookParser(book, context).parse()
 
 
+def parse_people(
+    sheet: RawSheet, context: OrgContext | None = None, *, partial: bool = False, where: str = ""
+) -> ParsedWorkbook:
+    """A People sheet on its own (a people CSV file, read by `spreadsheets.people_csv`):
+    the People sheet's rules, with `partial`'s blank cells that keep a person's details
+    and `where` naming the rows in messages ("in this file")."""
+    parser = WorkbookParser(RawWorkbook([sheet]), context)
+    parser.partial = partial
+    parser.where = where or parser.where
+    parser._people(sheet)
+    return parser.result
+
+
 __all__ = [
     "BULLET",
     "FAMILIES",
@@ -86,11 +101,14 @@ __all__ = [
     "PEOPLE",
     "STATEMENTS",
     "ExistingFamily",
+    "KnownPerson",
     "OrgContext",
     "ParsedWorkbook",
+    "PersonOut",
     "PersonRow",
     "Problem",
     "WorkbookParser",
+    "parse_people",
     "parse_workbook",
     "sheet_owners",
     "sheet_title",

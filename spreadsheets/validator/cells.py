@@ -64,10 +64,21 @@ def parse_date(value: CellValue) -> dt.date | None:
             return converted.date() if isinstance(converted, dt.datetime) else None
         return None
     s = text(value)
+    written = DAY_FIRST.fullmatch(s) or YEAR_FIRST.fullmatch(s)
+    if written:  # 31/03/2024 (a CSV file's other documented form), 2024-3-31
+        day, month, year = (int(g) for g in written.group("d", "m", "y"))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
     try:
         return dt.date.fromisoformat(s[:10]) if len(s) >= 10 else dt.date.fromisoformat(s)
     except ValueError:
         return None
+
+
+DAY_FIRST = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+YEAR_FIRST = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 
 
 def parse_int(value: CellValue) -> int | None:

@@ -49,7 +49,12 @@ HEADER_ALIASES = {
 }
 SHEET_ALIASES = {
     "levels": {"level code": "code", "level title": "title", "level": "code"},
-    "people": {"level code": "level", "full name": "name", "start": "start date"},
+    "people": {
+        "level code": "level",
+        "full name": "name",
+        "start": "start date",
+        "title": "job title",
+    },
     "statements": {"level code": "level", "behaviour": "statement", "behavior": "statement"},
 }
 HEADER_SCAN_ROWS = 10
@@ -65,6 +70,7 @@ LIMITS = {
     "source": 60,
     "name": 150,
     "email": 254,
+    "job title": 150,
 }
 
 
@@ -96,13 +102,40 @@ class Problem:
 
 @dataclass
 class PersonRow:
+    """One person as the import will write them. The People sheet gives every column; a
+    CSV file may leave cells blank, which keep an existing person's details as they are:
+    `manager_email` and `title` None, `family` and `level` "" (a new person then has no
+    place; a level left blank keeps the person's level while their family stays)."""
+
     row: int
     email: str
     name: str
-    manager_email: str
+    manager_email: str | None  # "" for no manager
     family: str  # the family's name as spelled in Families (or in the organization)
     level: str  # the level's code
     start_date: dt.date | None
+    title: str | None = None
+
+
+@dataclass
+class PersonOut:
+    """A person as a row of the People sheet (an export writes it)."""
+
+    email: str
+    name: str
+    manager_email: str
+    family: str
+    level: str
+    start_date: dt.date | None
+
+
+@dataclass
+class KnownPerson(PersonOut):
+    """A person the organization has, as an import compares them: their People sheet row,
+    job title, and whether they are active."""
+
+    title: str = ""
+    is_active: bool = True
 
 
 @dataclass
@@ -117,6 +150,9 @@ class OrgContext:
     families: list[ExistingFamily] = field(default_factory=list)
     people_emails: set[str] = field(default_factory=set)
     inactive_emails: set[str] = field(default_factory=set)
+    # everyone's row, by e-mail: their reporting lines (a loop through people the file
+    # does not name is refused too) and what a blank cell of a CSV file keeps
+    people: dict[str, KnownPerson] = field(default_factory=dict)
 
 
 @dataclass

@@ -76,9 +76,9 @@ def test_hr_admin_adds_and_imports_people(page, live_server, world):
     page.goto(f"{live_server.url}/people/")
     page.get_by_role("link", name="Import from CSV").click()
     upload(page, BAD_CSV)
-    error = (
-        "Row 4, column Manager email: no one with the e-mail tom@acme.tset in this file or "
-        "the directory."
+    error = (  # the People sheet's message: the CSV goes through its validator
+        "Row 4, column Manager email: The manager tom@acme.tset is not in this file or in "
+        "your people directory. Add them as a row, or correct the address."
     )
     expect(page.locator(".error-summary").get_by_text(error)).to_be_visible()
     assert page.get_by_role("button", name="Import 3 people").count() == 0

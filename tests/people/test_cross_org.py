@@ -89,7 +89,7 @@ def test_people_csv_import_does_not_link_to_another_org(world, ladders):
     plan = preview.context["plan"]
     assert plan.errors, "an Acme manager e-mail and an Acme family must not be found"
     before = acme_fingerprint(world.acme)
-    olga.post(response["Location"], {"digest": plan.digest})
+    olga.post(response["Location"], {"digest": plan.fingerprint})
     assert acme_fingerprint(world.acme) == before
     assert "mallory@globex.test" not in {p.email for p in _globex_people()}
     _no_cross_links()

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from organizations.scoping import scope
-from people.imports import ImportFileError, decode_csv
 from people.models import PeopleImport
+from spreadsheets.people_csv import ImportFileError, decode_csv
 
 JAPANESE = "Name,Email\n山田 太郎,taro@acme.test\n佐藤 花子,hanako@acme.test\n"
 

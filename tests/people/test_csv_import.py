@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from organizations.models import AuditEntry
 from organizations.scoping import scope
-from people import imports, services
+from people import services
 from people.models import LevelChange, PeopleImport, Person
 from people.services import create_person, set_active, update_person
+from spreadsheets import people_csv
 from tests.people.test_people import make_ladder
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +49,8 @@ def confirm(client: Any, location: str, page: str) -> Any:
 
 def errors_for(world: Any, text: str) -> list[str]:
     with scope(world.acme):
-        header, rows = imports.read_csv(text.encode())
-        return imports.plan_import(header, rows).errors
+        header, rows = people_csv.read_csv(text.encode())
+        return [people_csv.message(p) for p in people_csv.check(header, rows).problems]
 
 
 # --- the happy path ---------------------------------------------------------------------
@@ -142,7 +143,7 @@ def test_example_csv_downloads_and_reads(world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    header, rows = imports.read_csv(response.content)
+    header, rows = people_csv.read_csv(response.content)
     assert header[:2] == ["Name", "Email"] and len(rows) == 3
 
 
@@ -178,24 +179,28 @@ def test_row_errors_name_row_and_column(world, ladder):
         ]
     )
     errors = errors_for(world, text)
+    # the People sheet's messages (the CSV goes through its validator): row, column, fix
     expected = [
-        "Row 2, column Name: enter the person's name.",
-        "Row 3, column Email: “not-an-email” is not an e-mail address.",
-        "Row 4, column Manager email: no one with the e-mail x@y.test in this file or the "
-        "directory.",
-        "Row 6, column Email: dup@acme.test is also on row 5; each person once.",
-        "Row 7, column Job family: there is no job family called “Astronauts”.",
-        "Row 8, column Level: the Product Management ladder has no level “P9”.",
-        "Row 9, column Level: give a job family too",
-        "Row 10, column Start date: “31/31/2024” is not a date. Use YYYY-MM-DD or DD/MM/YYYY",
-        "Row 11, column Manager email: someone cannot be their own manager.",
-        "Row 12, column Manager email: Gone (gone@acme.test) is deactivated",
-        "Row 13, column Email: Gone (gone@acme.test) is deactivated.",
-        "Row 14, column Manager email: this would make a reporting loop (Loop A → Loop B → "
-        "Loop A).",
-        "Row 15, column Manager email: this would make a reporting loop",
-        "Row 16, column Level: the No Levels ladder has no levels yet.",
-        "Row 17, column Name: the name is longer than 150 characters.",
+        "Row 2, column Name: The name is empty. Write the person's full name.",
+        "Row 3, column Email: “not-an-email” is not an e-mail address, like name@company.com.",
+        "Row 4, column Manager email: The manager x@y.test is not in this file or in your "
+        "people directory. Add them as a row, or correct the address.",
+        "Row 6, column Email: dup@acme.test is listed twice (also on row 5).",
+        "Row 7, column Job family: “Astronauts” is not a family in your organization. Check "
+        "the spelling, or create the family first.",
+        "Row 8, column Level: “P9” is not a level of Product Management. Use one of its level "
+        "codes (P1, P2, P3, M3) or titles.",
+        "Row 9, column Job family: The family is empty, so the level “P2” cannot be found.",
+        "Row 10, column Start date: “31/31/2024” is not a date. Write it like 2024-03-31 or "
+        "31/03/2024",
+        "Row 11, column Manager email: Someone cannot be their own manager.",
+        "Row 12, column Manager email: The manager gone@acme.test is deactivated",
+        "Row 13, column Email: Gone (gone@acme.test) is deactivated in your people directory. "
+        "Reactivate them first, or remove the row.",
+        "Row 14, column Manager email: This would make a reporting loop (Loop A → Loop B → Loop A)",
+        "Row 15, column Manager email: This would make a reporting loop",
+        "Row 16, column Level: “P1” is not a level of No Levels. No Levels has no levels yet",
+        "Row 17, column Name: The name is too long; use at most 150 characters.",
     ]
     for message in expected:
         assert any(e.startswith(message) for e in errors), (message, errors)
@@ -207,8 +212,9 @@ def test_loop_through_the_directory_is_refused(world):
     text = "Name,Email,Manager email\nMax Manager,max@acme.test,emma@acme.test\n"
     errors = errors_for(world, text)
     assert errors == [
-        "Row 2, column Manager email: this would make a reporting loop (Max Manager → "
-        "Emma Employee → Max Manager)."
+        "Row 2, column Manager email: This would make a reporting loop (Max Manager → "
+        "Emma Employee → Max Manager): someone cannot, even indirectly, manage their own "
+        "manager. Correct one of these managers."
     ]
 
 
@@ -235,7 +241,7 @@ def test_file_level_errors(world, content, message):
 def test_windows_encoding_and_semicolons_are_read(world):
     text = "Name;Email\nJosé Núñez;jose@acme.test\n".encode("cp1252")
     with scope(world.acme):
-        _header, rows = imports.read_csv(text)
+        _header, rows = people_csv.read_csv(text)
     assert rows == [["José Núñez", "jose@acme.test"]]
 
 
@@ -243,7 +249,7 @@ def test_errors_block_the_import_and_are_shown(world, ladder):
     client = world.client_for(world.hr)
     text = HEADER + "Good One,good@acme.test,,,,,\nBad,bad@acme.test,,x@y.test,,,\n"
     location, page = preview(client, text)
-    assert "Row 3, column Manager email: no one with the e-mail x@y.test" in page
+    assert "Row 3, column Manager email: The manager x@y.test is not in this file" in page
     assert "nothing can be imported yet" in page
     assert 'name="digest"' not in page
     assert client.post(location, {"digest": "anything"}).status_code == 200
@@ -255,24 +261,28 @@ def test_errors_block_the_import_and_are_shown(world, ladder):
 
 
 def test_failure_midway_changes_nothing(world, ladder, monkeypatch):
+    """The people are written in bulk (`people.importing.write_people`), not one by one:
+    the failure comes after their rows and level history are written, before their audit
+    entries, and everything is rolled back."""
+    from people import importing
+
     client = world.client_for(world.hr)
-    text = HEADER + "".join(f"P {i},p{i}@acme.test,,,,,\n" for i in range(5))
+    text = HEADER + "".join(f"P {i},p{i}@acme.test,,,Product Management,P1,\n" for i in range(5))
     location, page = preview(client, text)
-    real = services.create_person
-    calls = {"n": 0}
 
-    def flaky(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise services.PersonError("The database went away.")
-        return real(*args, **kwargs)
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        with scope(world.acme):
+            assert Person.objects.filter(email__startswith="p").count() == 5  # written
+        raise services.PersonError("The database went away.")
 
-    monkeypatch.setattr(services, "create_person", flaky)
+    monkeypatch.setattr(importing, "record_many", failing)
     response = confirm(client, location, page)
     assert "Nothing was imported: The database went away." in response.text
     with scope(world.acme):
         assert not Person.objects.filter(email__startswith="p").exists()
+        assert not LevelChange.objects.filter(person__email__startswith="p").exists()
         assert not AuditEntry.objects.filter(action="person.created", target_label="P 0").exists()
+        assert not AuditEntry.objects.filter(action="people.imported").exists()
         assert PeopleImport.objects.get().applied_at is None
 
 

@@ -17,11 +17,9 @@ from django.urls import reverse
 from frameworks.library import load_template, start_from_template
 from frameworks.services import publish_draft
 from organizations.scoping import scope
-from people import imports
 from people.models import Person
-from people.services import apply_import as apply_people_import
 from people.services import create_person, stage_import
-from spreadsheets import services
+from spreadsheets import people_csv, services
 from spreadsheets.writer import EXAMPLE_TEMPLATE, blank_template, example_family, example_people
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +33,15 @@ def _org_from_template(world: Any, key: str) -> None:
 
 def _people_csv_example(world: Any) -> None:
     response = world.client_for(world.hr).get(reverse("people:import_example"))
-    header, rows = imports.read_csv(response.content)
+    header, rows = people_csv.read_csv(response.content)
     with scope(world.acme):
-        plan = imports.plan_import(header, rows)
-        assert plan.errors == [], plan.errors
-        assert plan.count("add") == len(rows) == 3
         stored = stage_import(
             world.acme, actor=world.hr, filename="people-example.csv", header=header, rows=rows
         )
-        apply_people_import(stored, actor=world.hr, expected_digest=plan.digest)
+        plan = people_csv.preview(stored)
+        assert plan.errors == [], plan.errors
+        assert plan.count("add") == len(rows) == 3
+        people_csv.apply(world.acme, stored, actor=world.hr, fingerprint=plan.fingerprint)
         placed = {
             p.email: p.level.code for p in Person.objects.filter(email__endswith="@example.com")
         }
@@ -67,7 +65,7 @@ def _master_template_example(world: Any) -> None:
 
 
 EXAMPLES = {
-    "people CSV": (imports.EXAMPLE_TEMPLATE, _people_csv_example),
+    "people CSV": (people_csv.EXAMPLE_TEMPLATE, _people_csv_example),
     "Master Template": (EXAMPLE_TEMPLATE, _master_template_example),
 }
 
