@@ -100,3 +100,41 @@ def test_an_employee_is_asked_you_on_their_ladder(page, live_server, world):
         expect(page.locator("body")).not_to_contain_text("Do they find")
         assert page.locator('a[href="/frameworks/templates/"]').count() == 0
         page.screenshot(path=str(SHOTS / f"polish-my-ladder-{width}.png"))
+
+
+NAV_TOPS = """() => {
+  const list = document.getElementById('mainnav-list');
+  const toggle = document.querySelector('.mainnav__toggle');
+  return {
+    items: list.children.length,
+    folded: getComputedStyle(toggle).display !== 'none',
+    shown: getComputedStyle(list).display !== 'none',
+    tops: [...list.children].map((li) => Math.round(li.getBoundingClientRect().top)),
+  };
+}"""
+
+
+def test_a_long_menu_is_on_one_line_or_behind_menu_at_every_width(page, live_server, world):
+    """HR's menu (nine or ten entries) never wraps onto a second line: on one line from
+    1100 px, folded behind "Menu" below it; the employee's short menu stays open to 901 px."""
+    from tests.browser import login as login_as
+
+    login_as(page, live_server, world.hr)
+    for width in (1440, 1280, 1279, 1200, 1100, 1099, 1000, 901):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/home/")
+        nav = page.evaluate(NAV_TOPS)
+        assert nav["items"] > 7, nav
+        if width >= 1100:
+            assert not nav["folded"] and len(set(nav["tops"])) == 1, (width, nav)
+        else:
+            assert nav["folded"] and not nav["shown"], (width, nav)
+            page.get_by_role("button", name="Menu").click()
+            expect(page.get_by_role("link", name="Import & export")).to_be_visible()
+    login_as(page, live_server, world.employee)
+    for width in (1280, 1000, 901):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server.url}/home/")
+        nav = page.evaluate(NAV_TOPS)
+        assert nav["items"] <= 7 and not nav["folded"], (width, nav)
+        assert len(set(nav["tops"])) == 1, (width, nav)
