@@ -18,6 +18,7 @@ from spreadsheets.safety import RefusedFile, check_workbook_bytes
 from spreadsheets.sandbox import LimitExceeded
 from spreadsheets.services.applying import apply_import, families_from, payload_of, people_from
 from spreadsheets.services.checking import ImportError_, Progress, check_limits, check_workbook
+from spreadsheets.services.undoing import undo_import
 from spreadsheets.validator import Problem
 
 logger = logging.getLogger(__name__)
@@ -221,6 +222,8 @@ def retry_import(job: ImportJob, *, actor: Any) -> ImportJob:
     """Run an interrupted job again from where it was: the check, or (once checked and
     confirmed) the import, from the same stored file and preview."""
     job.organization.ensure_writable()
+    if job.status == ImportJob.Status.FAILED:
+        undo_import(job)  # what an interrupted import left, before it is tried again
     status = ImportJob.Status.APPLYING if job.payload else ImportJob.Status.CHECKING
     with transaction.atomic():
         updated = ImportJob.objects.filter(

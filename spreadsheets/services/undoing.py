@@ -10,7 +10,8 @@ process that died and whose job the reaper marked failed (`spreadsheets.leases`)
 undone from it, the last step first, each step in a transaction of its own that also
 deletes the step's journal row: undone exactly once, whoever (the import's own process,
 the reaper, or both at once) gets there. Whoever undoes the first step — the last to go
-— records `import.undone` in the audit log.
+— records `import.undone` in the audit log. Trying a failed import again finishes its
+undo first (`spreadsheets.services.jobs.retry_import`).
 
 Why a journal, not rows hidden until a final flip: hiding means every query over people,
 their history and the audit log honouring a pending mark, and an update to an existing

@@ -301,3 +301,36 @@ def test_each_people_step_runs_as_many_statements_whatever_the_import_size(world
     assert (len(small), len(big)) == (5, 7), per_import  # 2 drafts, then 10 people a step
     # the first people step also looks up the places, the last has Emma: between them
     assert small[3] == big[3] == big[4] == big[5], per_import
+
+
+def test_trying_again_finishes_the_undo_first(world, org, monkeypatch):
+    """An interrupted import whose undo was not finished yet (its reaper has not come
+    round) is undone before it is tried again, not applied over its own leftovers."""
+    from spreadsheets.services import retry_import
+    from spreadsheets.services.applying import payload_of
+    from spreadsheets.validator import ParsedWorkbook
+
+    seen: list[int] = []
+    fail_at_people_step(monkeypatch, 2, seen)
+    monkeypatch.setattr(applying, "_undo_after_failure", lambda job_id: None)  # died
+    with scope(org):
+        before = state()
+        running = job(org, world.hr)
+        with pytest.raises(RuntimeError):
+            apply(org, world.hr, running.pk)
+        parsed = ParsedWorkbook(
+            families=[family("Design", "Makes things"), family("Sales", "Sells more")],
+            people=people(25),
+        )
+        ImportJob.objects.filter(pk=running.pk).update(
+            status=ImportJob.Status.FAILED, interrupted=True, payload=payload_of(parsed)
+        )
+        running.refresh_from_db()
+        as_before: list[bool] = []  # whether it was, when the import was tried again
+        monkeypatch.setattr(
+            "spreadsheets.services.jobs.apply_import",
+            lambda *a, **kw: as_before.append(state() == before) or {},
+        )
+        retry_import(running, actor=world.hr)
+        assert as_before == [True]
+        assert not AppliedChunk.objects.filter(job=running).exists()
