@@ -117,6 +117,7 @@ def test_make_bench_runs_the_benchmarks_and_no_helper_script():
         "editor",
         "hostile",
         "import_lock",
+        "people_csv",
         "readiness_create",
         "scale",
         "spreadsheets",
