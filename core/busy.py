@@ -6,10 +6,9 @@ tried was rolled back with its transaction, so nothing half-saved is left behind
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,30 +35,3 @@ class DatabaseBusyMiddleware:
         response = render(request, "503_busy.html", {"message": MESSAGE}, status=503)
         response["Retry-After"] = "5"
         return response
-
-
-# SQLite's busy handler sleeps between its tries for the lock, at most 100 ms at a time,
-# and SQLite keeps no queue of writers: a long job that begins its next transaction as
-# soon as the last one commits takes the lock back before a waiting writer wakes, again
-# and again (the import bench saw a 1.6 s wait with no transaction over 0.41 s).
-TURN_SECONDS = 0.11
-
-
-class Turns:
-    """Taking turns with other writers, for a long job that writes in many short
-    transactions (a big import's steps, readiness batches): `wait()` before each makes
-    sure at least TURN_SECONDS have passed since the last one ended (`done()`), on SQLite
-    and outside any transaction only; the work done between them counts."""
-
-    def __init__(self) -> None:
-        self.last: float | None = None
-
-    def wait(self) -> None:
-        if self.last is None or connection.vendor != "sqlite" or connection.in_atomic_block:
-            return
-        left = TURN_SECONDS - (time.monotonic() - self.last)
-        if left > 0:
-            time.sleep(left)
-
-    def done(self) -> None:
-        self.last = time.monotonic()

@@ -24,9 +24,9 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.busy import Turns
 from frameworks.models import FrameworkVersion
 from organizations.models import Organization
+from organizations.rows import Turns
 from organizations.scoping import scope
 from people.models import Person
 from promotions.models import ReadinessRecord

@@ -31,13 +31,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from core.busy import Turns
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
 from frameworks.services import FrameworkError, apply_family_data, current_draft
 from organizations.audit import collecting, record
 from organizations.models import Organization
+from organizations.rows import Turns
 from people.importing import Directory, Incoming, Written, read_directory, write_people
 from people.services import PersonError
 from people.signals import placements_changed
