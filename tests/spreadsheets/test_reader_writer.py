@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from frameworks.limits import same_statement
 from frameworks.models import EvidenceKind
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
 from spreadsheets.reader import read_workbook
@@ -491,6 +492,8 @@ def families(draw: st.DrawFn) -> FamilyData:
                         st.lists(st.sampled_from(EvidenceKind.values), max_size=2),
                     ),
                     max_size=2,
+                    # the same statement twice in a cell is refused (frameworks.limits)
+                    unique_by=lambda st_: same_statement(" ".join(statement_lines(st_.text))),
                 )
             )
             if items:
