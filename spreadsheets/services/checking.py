@@ -18,10 +18,11 @@ from spreadsheets.diff import compare_family, compare_people
 from spreadsheets.reader import RawSheet, read_workbook
 from spreadsheets.safety import RefusedFile, check_workbook_bytes
 from spreadsheets.sandbox import LimitExceeded, Limits, run_limited
-from spreadsheets.services.selectors import existing_people, fingerprint, org_context, target_family
+from spreadsheets.services.selectors import fingerprint, org_context, target_family
 from spreadsheets.validator import (
     FAMILIES,
     LEVELS,
+    KnownPerson,
     OrgContext,
     ParsedWorkbook,
     PersonRow,
@@ -118,9 +119,10 @@ def check_workbook(
     progress(5, "Checking the file is a safe Excel workbook")
     try:
         check_workbook_bytes(data, name=name)
+        context = org_context()  # everyone once: the validator's and the preview's
         progress(20, "Reading families, levels and statements")
         parsed, order, more = run_limited(
-            _read_and_parse, data, name, org_context(), limits=limits or check_limits()
+            _read_and_parse, data, name, context, limits=limits or check_limits()
         )
     except RefusedFile as exc:
         return CheckResult(None, [Problem("", None, "", "", str(exc))])
@@ -132,7 +134,7 @@ def check_workbook(
     problems = list(parsed.problems)
     summary: dict[str, Any] = {}
     if not problems:
-        problems, summary = _compare(parsed)
+        problems, summary = _compare(parsed, context.people)
     problems, extra = _first_problems(problems, order)
     more += extra
     if more:
@@ -151,7 +153,9 @@ def check_workbook(
     return CheckResult(parsed, problems, summary)
 
 
-def _compare(parsed: ParsedWorkbook) -> tuple[list[Problem], dict[str, Any]]:
+def _compare(
+    parsed: ParsedWorkbook, existing: dict[str, KnownPerson]
+) -> tuple[list[Problem], dict[str, Any]]:
     problems: list[Problem] = []
     families: list[dict[str, Any]] = []
     moving = {p.email: p for p in parsed.people or []}
@@ -181,7 +185,7 @@ def _compare(parsed: ParsedWorkbook) -> tuple[list[Problem], dict[str, Any]]:
         families.append(compare_family(data, old, old_label=label, renamed_from=renamed))
     people = None
     if parsed.people is not None:
-        people = compare_people(parsed.people, existing_people())
+        people = compare_people(parsed.people, existing)
     totals = {
         "families": len(parsed.families),
         "new_families": sum(1 for f in families if f["status"] == "new"),
