@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from organizations.prepared import Prepared
 from reviews.hooks import form_notes
 from reviews.models import FormItem, ReviewForm, Scale
 from reviews.selectors.ratings import mean
@@ -69,11 +70,18 @@ def _blocks(items: list[FormItem], summaries: dict[str, str]) -> list[Competency
     return list(blocks.values())
 
 
+# every form page: compiled once (organizations/prepared.py)
+FORM_ITEMS = Prepared(
+    lambda form_id: FormItem.objects.filter(form_id=form_id).order_by("position", "id"),
+    form_id=int,
+)
+
+
 def form_page(form: ReviewForm, live_items: list[FormItem] | None = None) -> FormPage:
     """`live_items`: the form's items that are not archived, already in hand (what an
     autosave just wrote, for its answer; the page then lists no archived items)."""
     if live_items is None:
-        items = list(FormItem.objects.filter(form=form).order_by("position", "id"))
+        items = FORM_ITEMS.all(form_id=form.pk)
     else:
         items = sorted(live_items, key=lambda it: (it.position, it.pk))
     live = [it for it in items if not it.archived]

@@ -132,16 +132,22 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/my_reviews.html", context)
 
 
+# a manager's form page: the person's self-review beside it, compiled once
+SELF_REVIEW = Prepared(
+    lambda participant_id: (
+        ReviewForm.objects.filter(participant_id=participant_id, kind=ReviewForm.Kind.SELF)
+        .select_related("cycle", "participant")
+        .order_by("pk")[:1]
+    ),  # one per participant; the default ordering joins two tables
+    participant_id=int,
+)
+
+
 def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewForm | None:
     """On a manager review: the person's self-review, when the manager may read it."""
     if form.kind != ReviewForm.Kind.MANAGER:
         return None
-    own = (
-        ReviewForm.objects.filter(participant=form.participant, kind=ReviewForm.Kind.SELF)
-        .select_related("cycle", "participant")
-        .order_by("pk")  # one per participant; the default ordering joins two tables
-        .first()
-    )
+    own = SELF_REVIEW.first(participant_id=form.participant_id)
     if own is None:
         return None
     return own if access.form_access(own, viewer(request)) == "view" else None
