@@ -94,6 +94,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from bench._common import approve_peers, save_figures, summary  # noqa: E402
+from clb.process import settle  # noqa: E402
 
 SIZES = [int(s) for s in OPTIONS.sizes.split(",")]
 RUNS = OPTIONS.runs
@@ -452,6 +453,7 @@ def main() -> None:
     # the organization index (225,000 rows at 2,000 people) instead of the form's
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    settle()  # as clb/wsgi.py does in a web process before its first request
     for size, ready in prepared.items():
         began = time.perf_counter()
         ids, clients = ready["ids"], ready["clients"]

@@ -175,3 +175,29 @@ def test_posts_without_the_csrf_token_are_refused(world):
     ):
         assert client.post(url, data).status_code == 403, url
     assert acme_fingerprint(world.acme) == before
+
+
+def test_a_web_process_loads_its_views_and_freezes_them_before_its_first_request():
+    """clb/wsgi.py imports every view and freezes what is loaded (clb/process.py), so no
+    request pays for the imports or for a full collection walking them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import gc, sys; import clb.wsgi; "
+        "print(gc.get_freeze_count(), 'reviews.views.forms' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    frozen, views = done.stdout.split()
+    assert int(frozen) > 50_000 and views == "True", done.stdout
