@@ -219,6 +219,25 @@ def load() -> None:
         pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
         files=("file",),
     )
+    declare(
+        "Steps of a running spreadsheet import",
+        "spreadsheets.AppliedChunk",
+        delete(
+            "undo",
+            "What a running import changed, kept to undo it should it fail; it may hold "
+            "their earlier name. Removed when the import ends.",
+            to=To.TEXT,
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+        delete(
+            "job__payload|job__summary|job__errors|job__result",
+            "The steps of an import whose workbook names them go with that import.",
+            to=To.TEXT,
+            audience=HR,
+            withheld=NOT_SHOWN_TO_THEM,
+        ),
+    )
 
     # --- reviews ----------------------------------------------------------------------
     declare(

@@ -284,3 +284,25 @@ def test_the_only_owner_is_not_erased_while_read_only(rich, world):
         erasure.erase_person(owner, actor=world.hr)
     owner.refresh_from_db()
     assert owner.is_active and owner.erased_at is None
+
+
+def test_an_import_that_names_them_goes_with_its_undo_journal(rich, world):
+    """A workbook that names Emma is deleted by erasure, and the journal of its steps with
+    it (issue 9 #5's AppliedChunk rows point at the import)."""
+    from spreadsheets.models import AppliedChunk, ImportJob
+
+    emma = _leave(rich.team.emma, world)
+    job = ImportJob.objects.create(
+        organization=world.acme,
+        original_name="people.xlsx",
+        status="importing",
+        payload={"people": [{"name": emma.name, "email": emma.email}]},
+    )
+    step = AppliedChunk.objects.create(
+        organization=world.acme, job=job, number=1, undo={"people": [emma.pk]}
+    )
+    plan = erasure.plan_erasure(emma)
+    assert "Steps of a running spreadsheet import" in {line.label for line in plan.deleted}
+    erasure.erase_person(emma, actor=world.hr)
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+    assert not AppliedChunk.objects.filter(pk=step.pk).exists()
