@@ -346,16 +346,23 @@ def test_the_final_rating_page_shows_the_scale_beside_the_control(t, world):
 def test_a_reviewer_sees_which_of_their_reviews_are_late(t, world):
     yesterday = dt.date.today() - dt.timedelta(days=1)
     with scope(world.acme):
-        open_cycle(
+        cycle = open_cycle(
             world,
             t,
             inputs={"self": True, "manager": True, "peers": 0},
             deadlines={"self": yesterday, "manager": dt.date.today()},
         )
-    late = world.client_for(world.employee).get(url("my_reviews")).content.decode()
+        self_form, manager_form = form_of(cycle, "self"), form_of(cycle, "manager")
+    employee, manager = world.client_for(world.employee), world.client_for(world.manager)
+    late = employee.get(url("my_reviews")).content.decode()
     assert re.search(r"Your self-review.*?due .*?Late</span>", late, re.S)
-    on_time = world.client_for(world.manager).get(url("my_reviews")).content.decode()
+    on_time = manager.get(url("my_reviews")).content.decode()
     assert "Manager review for Emma Employee" in on_time and "Late</span>" not in on_time
+    # The form itself says so too, beside its status.
+    form_page = employee.get(url("form", form_id=self_form.public_id)).content.decode()
+    assert re.search(r"was due \d+ \w+.*?Late</span>", form_page, re.S)
+    form_page = manager.get(url("form", form_id=manager_form.public_id)).content.decode()
+    assert "Late</span>" not in form_page and re.search(r"· due \d+ \w+", form_page)
 
 
 def test_an_upward_form_says_how_the_manager_sees_it(t, world):
