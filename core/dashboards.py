@@ -17,6 +17,7 @@ from people.models import Person
 from people.selectors import person_for_user, report_ids
 from promotions.models import PromotionCase, ReadinessRecord
 from reviews.models import Participant, ReviewCycle, ReviewForm
+from reviews.models.forms import by_deadline
 
 FINISHED = [ReviewCycle.Status.RELEASED, ReviewCycle.Status.CLOSED]
 
@@ -126,7 +127,7 @@ def _to_do(me: Person) -> dict[str, Any]:
         .select_related("cycle", "participant__person")
         .order_by("cycle__launched_at", "kind", "participant__person__name", "id")
     )
-    forms.sort(key=lambda f: (f.due is None, f.due or today))
+    forms = by_deadline(forms)
     items = ActionItem.objects.filter(person=me, status__in=ActionItem.LIVE).aggregate(
         live=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today))
     )

@@ -121,6 +121,12 @@ class ReviewForm(TenantModel):
         return not self.is_submitted and due is not None and due < timezone.localdate()
 
 
+def by_deadline(forms: list[ReviewForm]) -> list[ReviewForm]:
+    """The forms soonest due first (late ones at the top); without a deadline last; the
+    given order kept otherwise (the Reviews page and the home page's to-do)."""
+    return sorted(forms, key=lambda f: (f.due is None, f.due or dt.date.max))
+
+
 class FormItem(TenantModel):
     """One statement on a form, with its answer."""
 

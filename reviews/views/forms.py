@@ -27,6 +27,7 @@ from reviews.models import (
     ReviewCycle,
     ReviewForm,
 )
+from reviews.models.forms import by_deadline
 from reviews.selectors.form_page import form_page, with_notes
 from reviews.views.common import (
     get_editable_form,
@@ -121,7 +122,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     context = {
         "me": me.person,
         "cycles": cycles,
-        "todo": [f for f in forms if f.cycle.is_open and not f.is_submitted],
+        "todo": by_deadline([f for f in forms if f.cycle.is_open and not f.is_submitted]),
         "done": [f for f in forms if f.is_submitted or not f.cycle.is_open],
         "nominate": nominate,
         "approve": approve,

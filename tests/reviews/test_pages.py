@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from organizations.scoping import scope
 from reviews import services
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
+from reviews.models.forms import by_deadline
 from tests.reviews.factories import more_people, publish_fix, team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
@@ -479,3 +481,17 @@ def test_a_released_cycles_page_pages_its_people_and_counts_everyone(t, world, m
     assert "Page 1 of 3" in first
     last = hr.get(page + "?page=3").content.decode()
     assert re.findall(r'/results/">([^<]+)</a>', last) == names[4:]
+
+
+def test_forms_to_write_are_listed_soonest_due_first():
+    """Reviews and the home page list a late form before those due later, and forms
+    without a deadline last; otherwise in the order given."""
+    day = dt.date(2026, 12, 1)
+    forms = [
+        SimpleNamespace(name="peer A", due=day + dt.timedelta(days=7)),
+        SimpleNamespace(name="no deadline", due=None),
+        SimpleNamespace(name="peer B", due=day + dt.timedelta(days=7)),
+        SimpleNamespace(name="late self-review", due=day - dt.timedelta(days=1)),
+    ]
+    names = [f.name for f in by_deadline(forms)]  # type: ignore[arg-type]
+    assert names == ["late self-review", "peer A", "peer B", "no deadline"]
