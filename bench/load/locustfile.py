@@ -3,7 +3,8 @@
 Each simulated person takes one login of the plan bench/load/db.py wrote (LOAD_PLAN) and
 logs in. Once everyone is in, the measured window of LOAD_DURATION seconds starts (the
 statistics are reset, so logins are reported on their own: a login hashes a password,
-about a second of a core by design). In the window each person opens Reviews (managers
+about a second of a core by design). In the window each person arrives at a random
+moment of its first LOAD_ARRIVAL seconds (10; 0: all at once) and opens Reviews (managers
 their team page too), then each of their forms in turn: opens it, autosaves the whole
 form every few seconds as the page's htmx does (a few more ratings and a comment each
 time), rates what is left and submits. Done with their forms, they read: Reviews and a
@@ -44,6 +45,9 @@ LEDGER = os.environ.get("LOAD_LEDGER", "")
 SAVE_WAIT = (1.0, 3.0)  # seconds between autosaves ("every few seconds")
 SAVES = (3, 6)  # autosaves per form before it is submitted
 READ_WAIT = (3.0, 6.0)  # once done: seconds between reads
+# people arrive over the window's first seconds (each at a random moment in them), not
+# all in the same millisecond: 0 sends everyone's first request at once
+ARRIVAL = float(os.environ.get("LOAD_ARRIVAL", "10"))
 GRACE = 30.0  # seconds the requests in flight get at the end of the window
 # logins at a time: one per gunicorn worker, so they queue here and not in the server's
 # backlog, where they time out (a login hashes the password for about a second)
@@ -262,6 +266,8 @@ class Person(FastHttpUser):
     @task
     def deadline_day(self) -> None:
         Run.go.wait()
+        if ARRIVAL:
+            self._wait((0.0, ARRIVAL))
         self._get("/reviews/", "my reviews", must="</html>")
         if self.login["role"] == "manager":
             self._get(f"/reviews/cycles/{PLAN['cycle']}/team/", "team", must="</html>")

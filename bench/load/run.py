@@ -10,7 +10,8 @@ For each database (PostgreSQL at 127.0.0.1:5432, user postgres, and SQLite under
    gunicorn with `--workers` sync workers, DEBUG off, HTTPS behind a proxy, JSON logs,
    Redis at 127.0.0.1:6379 for the cache and sessions, and a `manage.py db_worker`;
 3. locust, headless, `--users` people for `--duration` seconds once all are logged in
-   (bench/load/locustfile.py): open forms, autosave every few seconds, submit;
+   (bench/load/locustfile.py), arriving over its first `--arrival` seconds (10; 0: all
+   in the same instant): open forms, autosave every few seconds, submit;
 4. the figures: requests/s, p50/p95/p99, errors, the largest resident memory (VmRSS) a
    web worker reached, sampled every half second;
 5. the count: every form locust was told is submitted is submitted, once; no other is;
@@ -22,7 +23,7 @@ was lost, duplicated or unexpected, an answer differs, or a run failed; the targ
 200 MB) are reported, not enforced.
 
     .venv/bin/python bench/load/run.py [--db postgresql|sqlite|both] [--users 200]
-        [--duration 60] [--workers 4]
+        [--duration 60] [--workers 4] [--arrival 10]
 """
 
 from __future__ import annotations
@@ -256,7 +257,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 sampler.start()
                 load_before = _loadavg()
                 print(
-                    f"[{kind}] locust: {args.users} users, {args.duration} s after the logins "
+                    f"[{kind}] locust: {args.users} users arriving over {args.arrival} s, "
+                    f"{args.duration} s after the logins "
                     f"(load average {load_before:.2f})…",
                     flush=True,
                 )
@@ -284,6 +286,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                         **os.environ,
                         "LOAD_PLAN": str(plan),
                         "LOAD_DURATION": str(args.duration),
+                        "LOAD_ARRIVAL": str(args.arrival),
                         "LOAD_LEDGER": str(ledger),
                         "LOAD_LOGINS_AT_ONCE": str(args.workers),
                     },
@@ -315,6 +318,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "database": "postgresql" if kind == "postgresql" else "sqlite",
         "users": args.users,
         "gunicorn_workers": args.workers,
+        "arrival_s": args.arrival,
         "window_s": stats["window_s"],
         "requests": stats["requests"],
         "rps": stats["rps"],
@@ -422,6 +426,12 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", "4")))
     parser.add_argument("--spawn-rate", type=float, default=4.0, help="logins started a second")
+    parser.add_argument(
+        "--arrival",
+        type=float,
+        default=float(os.environ.get("LOAD_ARRIVAL", "10")),
+        help="seconds over which people send their first request (0: all at once)",
+    )
     args = parser.parse_args()
     kinds = ["postgresql", "sqlite"] if args.db == "both" else [args.db]
     if "postgresql" in kinds and not _listening(5432):
