@@ -102,6 +102,37 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _machine_cpu() -> tuple[float, float]:
+    """The machine's busy and total CPU seconds so far, all cores (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), sum(values) / os.sysconf("SC_CLK_TCK")
+
+
+def _programs() -> dict[int, tuple[str, float]]:
+    """The processes of the programs that share the machine in a run, with their CPU
+    seconds so far: PostgreSQL's, Redis, locust."""
+    found: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if comm in ("postgres", "postmaster"):
+            program = "postgresql"
+        elif comm == "redis-server":
+            program = "redis"
+        elif b"locust" in cmdline and b"locustfile" in cmdline:
+            program = "locust"
+        else:
+            continue
+        found[int(entry.name)] = (program, _cpu_seconds(int(entry.name)))
+    return found
+
+
 class Sampler(threading.Thread):
     """The largest VmRSS of the web workers, the gunicorn master and the job worker."""
 
@@ -110,6 +141,8 @@ class Sampler(threading.Thread):
         self.master, self.worker, self.ledger = master, worker, ledger
         self.cpu: dict[int, float] = {}  # the web workers' CPU seconds in the window
         self.cpu_marks: dict[str, dict[int, float]] = {}
+        self.machine_marks: dict[str, dict[str, float]] = {}  # the rest of the machine
+        self.programs: dict[int, tuple[str, float]] = {}
         self.peak = {"web_worker": 0.0, "web_master": 0.0, "job_worker": 0.0}
         self.workers_seen: set[int] = set()
         self.done = threading.Event()
@@ -119,15 +152,49 @@ class Sampler(threading.Thread):
         for pid in workers:
             self.workers_seen.add(pid)
             self.peak["web_worker"] = max(self.peak["web_worker"], _rss_mb(pid))
+        if "ended" not in self.machine_marks:  # a process that ended keeps its last figure
+            self.programs.update(_programs())
         for mark in ("started", "ended"):
             if mark not in self.cpu_marks and Path(f"{self.ledger}.{mark}").exists():
                 self.cpu_marks[mark] = {pid: _cpu_seconds(pid) for pid in workers}
+                busy, total = _machine_cpu()
+                by_program = {"postgresql": 0.0, "redis": 0.0, "locust": 0.0}
+                for program, seconds in self.programs.values():
+                    by_program[program] += seconds
+                self.machine_marks[mark] = {
+                    **by_program,
+                    "job_worker": _cpu_seconds(self.worker),
+                    "machine_busy": busy,
+                    "machine_total": total,
+                }
         self.peak["web_master"] = max(self.peak["web_master"], _rss_mb(self.master))
         self.peak["job_worker"] = max(self.peak["job_worker"], _rss_mb(self.worker))
 
     def run(self) -> None:
         while not self.done.wait(0.5):
             self.sample()
+
+    def window_machine(self, requests: int) -> dict[str, float]:
+        """Where the machine's CPU went in the window, in ms a request: the web workers,
+        PostgreSQL, Redis, locust, the job worker, anything else; and how busy its
+        cores were (percent of all of them)."""
+        start, end = self.machine_marks.get("started"), self.machine_marks.get("ended")
+        if not start or not end or not requests:
+            return {}
+        spent = {k: end[k] - start[k] for k in end}
+        web = self.window_cpu()
+        named = web + sum(spent[k] for k in ("postgresql", "redis", "locust", "job_worker"))
+        per = {
+            "web": web,
+            **{k: spent[k] for k in ("postgresql", "redis", "locust", "job_worker")},
+            "other": max(0.0, spent["machine_busy"] - named),
+        }
+        return {
+            **{f"{k}_cpu_ms_per_request": round(1000 * v / requests, 1) for k, v in per.items()},
+            "machine_busy_percent": round(100 * spent["machine_busy"] / spent["machine_total"], 1)
+            if spent["machine_total"]
+            else 0.0,
+        }
 
     def window_cpu(self) -> float:
         """CPU seconds the web workers spent in the measured window (0 if unknown)."""
@@ -344,6 +411,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "web_cpu_ms_per_request": round(1000 * sampler.window_cpu() / stats["requests"], 1)
         if stats["requests"]
         else 0.0,
+        "cpu": sampler.window_machine(stats["requests"]),
         "web_worker_rss_mb": round(sampler.peak["web_worker"], 1),
         "web_master_rss_mb": round(sampler.peak["web_master"], 1),
         "job_worker_rss_mb": round(sampler.peak["job_worker"], 1),
@@ -379,6 +447,8 @@ def table(results: list[dict[str, Any]]) -> None:
         ("uncertain", "uncertain", "d"),
         ("answers checked / differing", None, ""),
         ("web CPU ms a request", "web_cpu_ms_per_request", ".1f"),
+        ("CPU ms a request: db / locust / other", None, ""),
+        ("cores busy (%)", None, ""),
         ("web worker RSS MB (max)", "web_worker_rss_mb", ".0f"),
         ("job worker RSS MB (max)", "job_worker_rss_mb", ".0f"),
         ("load average before / after", None, ""),
@@ -395,6 +465,17 @@ def table(results: list[dict[str, Any]]) -> None:
                 cells.append(f"{r['logins']} ({r['login_p50_ms']:.0f} / {r['login_p95_ms']:.0f})")
             elif label.startswith("forms"):
                 cells.append(f"{r['submitted_by_locust']} / {r['submitted_in_db']}")
+            elif label.startswith("CPU ms"):
+                cpu = r.get("cpu") or {}
+                db = cpu.get("postgresql_cpu_ms_per_request", 0.0) + cpu.get(
+                    "redis_cpu_ms_per_request", 0.0
+                )
+                cells.append(
+                    f"{db:.1f} / {cpu.get('locust_cpu_ms_per_request', 0.0):.1f} / "
+                    f"{cpu.get('other_cpu_ms_per_request', 0.0):.1f}"
+                )
+            elif label.startswith("cores"):
+                cells.append(f"{(r.get('cpu') or {}).get('machine_busy_percent', 0.0):.0f}")
             elif label.startswith("answers"):
                 cells.append(f"{r['answers_checked']} / {r['answers_mismatched']}")
             else:
