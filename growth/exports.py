@@ -22,6 +22,7 @@ def _text(value: str) -> str:
 def _rows(heat: Heatmap) -> tuple[list[str], list[list[Any]]]:
     label = {"person": "Person", "team": "Team", "level": "Level", "family": "Job family"}
     head = [label[heat.group_by], "Details", *[f"{c.name} (gap)" for c in heat.columns]]
+    heat.fill()
     rows = [[r.label, r.detail, *[c.gap for c in r.cells]] for r in heat.rows]
     return head, rows
 

@@ -2,8 +2,9 @@
 or job family) for one released cycle, and the organization's biggest gaps.
 
 Gap = the cycle's expected rating ("meets") − the final rating; for a group, expected −
-the mean of its people's final ratings. Built from two queries whatever the number of
-people (benchmarked at 2,000), then paged in memory."""
+the mean of its people's final ratings. A constant number of queries whatever the number
+of people (benchmarked at 2,000): the rows are sorted from sums done in SQL and paged in
+memory, and a row's cells are built from its ratings only when a page shows it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, partial
 from typing import NamedTuple
+
+from django.db.models import Count, F, FloatField, Min, Q, Sum, Value
+from django.db.models.functions import Round
 
 from growth.selectors.report import RELEASED
 from reviews.models import FinalRating, Participant, ReviewCycle, Scale
-from reviews.selectors.ratings import mean
+from reviews.selectors.ratings import as_rating, mean
 
 GROUPINGS = {
     "person": "Person",
@@ -70,18 +73,27 @@ class Cell:
         return gap_band(self.gap)
 
 
+WINDOW = 50  # rows whose cells are built together when one is first read (a page)
+
+
 @dataclass
 class HeatRow:
     key: str
     label: str
     detail: str  # family · level · manager, or how many people
-    build: Callable[[], list[Cell]] = field(repr=False, compare=False)
     participant_public_id: str = ""
+    participant_pk: int = field(default=0, repr=False, compare=False)
+    index: int = field(default=0, repr=False, compare=False)
+    built: list[Cell] | None = field(default=None, repr=False, compare=False)
+    load: Callable[[HeatRow], None] | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def cells(self) -> list[Cell]:
-        """Built when first read: a page shows 50 rows of the thousands sorted."""
-        return self.build()
+        """Built when first read, with the next rows of the page (`WINDOW`): a page shows
+        50 rows of the thousands sorted, their ratings read in one query."""
+        if self.built is None and self.load is not None:
+            self.load(self)
+        return self.built or []
 
     @property
     def total_gap(self) -> Decimal:
@@ -134,6 +146,12 @@ class Heatmap:
     families: list[tuple[int, str]] = field(default_factory=list)
     levels: list[tuple[str, str]] = field(default_factory=list)  # (uid, code)
     managers: list[tuple[int, str]] = field(default_factory=list)
+    filler: Callable[[list[HeatRow]], None] | None = field(default=None, repr=False)
+
+    def fill(self) -> None:
+        """Build every row's cells at once (one query), for an export of every row."""
+        if self.filler is not None:
+            self.filler([r for r in self.rows if r.built is None])
 
 
 def released_cycles() -> list[ReviewCycle]:
@@ -154,7 +172,9 @@ def heatmap(
 ) -> Heatmap:
     """The gaps of a released cycle's participants. `visible` limits it to those person
     ids (a manager's reports; None for HR), `under` to a manager's people, `family_id`
-    and `level_uid` filter, `group_by` is one of GROUPINGS. Three queries."""
+    and `level_uid` filter, `group_by` is one of GROUPINGS. Three queries, and one more
+    for the cells of a page of rows when they are first read: the final ratings are
+    summed in SQL, not read one by one (8,000 at 2,000 people)."""
     group_by = group_by if group_by in GROUPINGS else "person"
     scale = Scale(cycle.scale)
     expected = Decimal(scale.meets)
@@ -203,27 +223,49 @@ def heatmap(
         and (under_ids is None or p.person_id in under_ids)
     ]
     by_uid = family_id is not None
-    finals: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
-    columns: dict[str, tuple[int, str, str]] = {}
-    rows = FinalRating.objects.filter(participant__in=parts)
+    picked = parts
     if family_id is not None:
-        rows = rows.filter(participant__family_id=family_id)
+        picked = picked.filter(family_id=family_id)
     if level_uid:
-        rows = rows.filter(participant__level_uid=level_uid)
-    family_of = {p.pk: p.family_name or "" for p in chosen}
-    for part_id, uid, name, position, final in rows.values_list(
-        "participant_id", "competency_uid", "competency_name", "position", "final"
+        picked = picked.filter(level_uid=level_uid)
+    if under_ids is not None:
+        picked = picked.filter(person_id__in=list(under_ids))
+    ratings = FinalRating.objects.filter(participant__in=picked.values("pk")).order_by()
+    family_name = {f_id: name for f_id, name in families}
+
+    def key_of(uid: str, name: str) -> str:
+        return uid if by_uid else name.casefold()
+
+    # one grouped query gives the columns (a competency's first position, and its name
+    # there as the first participant rated on it names it) and the pooled figures of the
+    # biggest gaps: a few rows per competency and job family, not one per rating
+    cents = int(expected * 100)
+    columns: dict[str, tuple[int, int, str, str]] = {}  # key -> (position, first, name, family)
+    pooled: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for uid, name, position, fam_id, first, total, rated, short in (
+        ratings.values_list(
+            "competency_uid", "competency_name", "position", "participant__family_id"
+        )
+        .annotate(
+            first=Min("participant_id"),
+            total=Sum(Round(F("final") * 100), output_field=FloatField()),
+            rated=Count("final"),
+            short=Count("final", filter=Q(final__lt=expected)),
+        )
+        .order_by()
     ):
-        if part_id not in family_of:
-            continue
-        key = uid if by_uid else name.casefold()
-        finals[part_id][key] = final
+        key = key_of(uid, name)
+        family = family_name.get(fam_id, "") if fam_id else ""
         have = columns.get(key)
-        if have is None or position < have[0]:
-            columns[key] = (position, name, family_of[part_id] if by_uid else "")
+        if have is None or (position, first) < have[:2]:
+            columns[key] = (position, first, name, family if by_uid else "")
+        figures = pooled[(key, family)]
+        figures[0] += round(total or 0)
+        figures[1] += rated
+        figures[2] += short
     cols = [
-        Column(key=k, name=v[1], family=v[2])
-        for k, v in sorted(columns.items(), key=lambda kv: (kv[1][0], kv[1][1].casefold()))
+        Column(key=k, name=v[2], family=v[3])
+        for k, v in sorted(columns.items(), key=lambda kv: (kv[1][0], kv[1][2].casefold()))
     ]
 
     def cell(values: list[Decimal | None]) -> Cell:
@@ -236,14 +278,41 @@ def heatmap(
             short=sum(1 for v in rated if v < expected),
         )
 
-    def person_cells(values: dict[str, Decimal | None]) -> list[Cell]:
-        return [cell([values.get(c.key)]) for c in cols]
+    def finals_of(part_ids: Iterable[int]) -> dict[int, dict[str, Decimal | None]]:
+        found: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+        ids = list(part_ids)
+        for start in range(0, len(ids), 500):  # a page is one query (an export a few)
+            for part_id, uid, name, final in (
+                FinalRating.objects.filter(participant_id__in=ids[start : start + 500])
+                .order_by("participant_id", "position", "id")
+                .values_list("participant_id", "competency_uid", "competency_name", "final")
+            ):
+                found[part_id][key_of(uid, name)] = final
+        return found
 
-    def group_cells(members: list[Part]) -> list[Cell]:
-        return [cell([finals[m.pk].get(c.key) for m in members]) for c in cols]
+    def person_cells(rows: list[HeatRow]) -> None:
+        finals = finals_of(r.participant_pk for r in rows)
+        for r in rows:
+            values = finals[r.participant_pk]
+            r.built = [cell([values.get(c.key)]) for c in cols]
+
+    def group_cells(rows: list[HeatRow]) -> None:
+        finals = finals_of(m.pk for r in rows for m in members[r.key])
+        for r in rows:
+            r.built = [cell([finals[m.pk].get(c.key) for m in members[r.key]]) for c in cols]
 
     heat_rows: list[HeatRow] = []
+    members: dict[str, list[Part]] = defaultdict(list)
     if group_by == "person":
+        fill = person_cells
+        # the sum of each person's shortfalls, in SQL (in hundredths: exact)
+        shortfall = {
+            part_id: Decimal(round(total)) / 100
+            for part_id, total in ratings.filter(final__lt=expected)
+            .values_list("participant_id")
+            .annotate(total=Sum(Value(cents) - Round(F("final") * 100), output_field=FloatField()))
+            .order_by()
+        }
         for p in chosen:
             heat_rows.append(
                 HeatRow(
@@ -258,25 +327,15 @@ def heatmap(
                         )
                         if x
                     ),
-                    build=partial(person_cells, finals[p.pk]),
                     participant_public_id=p.public_id,
+                    participant_pk=p.pk,
                 )
             )
-        # the sum of a person's shortfalls, read from the ratings (not from built cells)
-        shortfall = {
-            p.public_id: sum(
-                (
-                    expected - v
-                    for c in cols
-                    if (v := finals[p.pk].get(c.key)) is not None and v < expected
-                ),
-                Decimal(0),
-            )
-            for p in chosen
-        }
-        heat_rows.sort(key=lambda r: (-shortfall[r.key], r.label.casefold()))
+        heat_rows.sort(
+            key=lambda r: (-shortfall.get(r.participant_pk, Decimal(0)), r.label.casefold())
+        )
     else:
-        groups: dict[str, list[Part]] = defaultdict(list)
+        fill = group_cells
         labels: dict[str, str] = {}
         for p in chosen:
             if group_by == "team":
@@ -290,40 +349,46 @@ def heatmap(
             else:
                 key = str(p.family_id or 0)
                 labels[key] = (p.family_name or "") if p.family_id else "No job family"
-            groups[key].append(p)
-        for key, members in groups.items():
-            n = len(members)
+            members[key].append(p)
+        for key, group in members.items():
+            n = len(group)
             heat_rows.append(
                 HeatRow(
                     key=key,
                     label=labels[key],
                     detail=f"{n} {'person' if n == 1 else 'people'}",
-                    build=partial(group_cells, members),
                 )
             )
         heat_rows.sort(key=lambda r: r.label.casefold())
 
+    def load(row: HeatRow) -> None:
+        fill([r for r in heat_rows[row.index : row.index + WINDOW] if r.built is None])
+
+    for index, row in enumerate(heat_rows):
+        row.index, row.load = index, load
+
     # the biggest gaps across everyone chosen, per competency (by family)
-    pooled: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for p in chosen:
-        for key, final in finals[p.pk].items():
-            col_name = columns[key][1]
-            if final is not None:
-                pooled[(col_name, family_of[p.pk])].append(final)
+    by_name: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (key, family), figures in pooled.items():
+        merged = by_name[(columns[key][2], family)]
+        for i, n in enumerate(figures):
+            merged[i] += n
     big = []
-    for (name, family), values in pooled.items():
-        avg = mean(values)
+    for (name, family), (total, rated, short) in by_name.items():
+        if not rated:
+            continue
+        avg = as_rating(Decimal(total) / 100 / rated)
         big.append(
             BigGap(
                 name=name,
                 family=family,
                 mean_final=avg,
                 mean_gap=None if avg is None else expected - avg,
-                rated=len(values),
-                short=sum(1 for v in values if v < expected),
+                rated=rated,
+                short=short,
             )
         )
-    big.sort(key=lambda b: (-(b.mean_gap or Decimal(-99)), -b.short, b.name))
+    big.sort(key=lambda b: (-(b.mean_gap or Decimal(-99)), -b.short, b.name, b.family))
     return Heatmap(
         cycle=cycle,
         expected=expected,
@@ -335,4 +400,5 @@ def heatmap(
         families=families,
         levels=levels,
         managers=managers,
+        filler=fill,
     )
