@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast, overload
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -131,13 +132,18 @@ class ReadinessList:
     families: list[Option]
     levels: list[Option]
     managers: list[Option]
-    rule_words: str
     shown_everyone: bool
     total_people: int
 
     @property
     def ready_count(self) -> int:
         return self.candidates.ready_count
+
+    @cached_property
+    def rule_words(self) -> str:
+        """The rule worded with the scale of the list's first row's cycle (read from the
+        first page when it has been read: no query then)."""
+        return self.candidates.rule(self.candidates.first_scale()).describe()
 
 
 def _latest_participations(people: list[Person]) -> dict[int, Participant]:
@@ -327,6 +333,7 @@ def candidate_for(person: Person) -> Candidate | None:
 
 
 def _visible_people(viewer: object) -> QuerySet[Person]:
+    """HR: everyone active; a manager: the people below them; never the viewer."""
     from promotions.access import Viewer
 
     assert isinstance(viewer, Viewer)
@@ -384,6 +391,7 @@ class Candidates(Sequence[Candidate]):
         self.only_ready = only_ready  # the rows are already the ready ones
         self._count: int | None = None
         self._settings: GrowthSettings | None = None
+        self._first: tuple[ReadinessRecord | None] | None = None  # the first row, once read
 
     def __len__(self) -> int:
         if self._count is None:
@@ -401,7 +409,10 @@ class Candidates(Sequence[Candidate]):
 
     def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
         if isinstance(index, slice):
-            return self._hydrate(list(self.rows[index]))
+            records = list(self.rows[index])
+            if not index.start and (records or index.stop is None or index.stop > 0):
+                self._first = (records[0] if records else None,)
+            return self._hydrate(records)
         return self._hydrate([self.rows[index]])[0]
 
     def __iter__(self) -> Iterator[Candidate]:
@@ -417,6 +428,14 @@ class Candidates(Sequence[Candidate]):
         if self.only_ready:
             return len(self)  # counted once, not again with the same filter
         return self.rows.filter(ready=True).count()
+
+    def first_scale(self) -> Scale | None:
+        """The scale of the first row's cycle (none without a first row or a cycle)."""
+        if self._first is None:
+            record = self.rows.select_related(None).only("cycle").select_related("cycle")
+            self._first = (record.first(),)
+        first = self._first[0]
+        return Scale(first.cycle.scale) if first is not None and first.cycle else None
 
     def rule(self, scale: Scale | None) -> ReadinessRule:
         """The rule worded with `scale` (one query the first time, none after)."""
@@ -460,8 +479,10 @@ def readiness_list(
     the people who are ready unless `everyone`. Read from the stored rows
     (`promotions.services.readiness`): `candidates` is paged in SQL, so the list costs
     the same number of queries, and about the same time, at any size."""
+    from promotions.access import Viewer
     from promotions.services.readiness import refresh_stale
 
+    assert isinstance(viewer, Viewer)
     people = _visible_people(viewer)
     refresh_stale(org, people)
     placed = people.exclude(level_uid="")
@@ -475,7 +496,13 @@ def readiness_list(
         .values_list("manager__public_id", "manager__name")
         .distinct()
     )
-    rows = ReadinessRecord.objects.filter(listed=True, person__in=people)
+    # the people by a join, not `IN (visible people)`: the database then starts from the
+    # stored rows' (listed, ready) index and looks each person up by key
+    rows = ReadinessRecord.objects.filter(listed=True, person__is_active=True)
+    if not viewer.is_admin:
+        rows = rows.filter(person_id__in=viewer.reports)
+    if viewer.pk is not None:
+        rows = rows.exclude(person_id=viewer.pk)
     if family:
         rows = rows.filter(person__job_family__public_id=family)
     if manager:
@@ -489,14 +516,11 @@ def readiness_list(
         "person__manager", "person__job_family", "family", "cycle", "participant"
     ).order_by("-ready", "-assessed", "-best_percent", "person__name", "person_id")
     candidates = Candidates(org, rows, only_ready=not everyone)
-    first = rows.values_list("cycle__scale", flat=True).first()
-    rule = candidates.rule(Scale(first) if first is not None else None)
     return ReadinessList(
         candidates=candidates,
         families=[Option(k, v) for k, v in sorted(families.items(), key=lambda kv: kv[1])],
         levels=[Option(c, c) for c in codes],
         managers=[Option(k, v) for k, v in sorted(managers.items(), key=lambda kv: kv[1])],
-        rule_words=rule.describe(),
         shown_everyone=everyone,
         total_people=placed.count(),
     )

@@ -121,3 +121,22 @@ def test_query_count_does_not_grow_with_people(t, world):
         result = readiness_list(world.acme, viewer_of(world.hr), everyone=True)
     assert len(result.candidates) == 16  # Emma, Max and the 14 extra people
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_rule_is_worded_from_the_first_page_and_deactivated_people_leave_the_list(t, world):
+    """The rule's wording takes the first row's scale from the first page once it is read
+    (no query of its own), and the stored rows are joined to the people who are active."""
+    reviewed(world, t, READY)
+    listed = readiness_list(world.acme, viewer_of(world.hr), everyone=True)
+    first_page = listed.candidates[0:50]
+    with CaptureQueriesContext(connection) as wording:
+        words = listed.rule_words
+    assert len(wording.captured_queries) == 0
+    assert words == readiness_list(world.acme, viewer_of(world.hr)).rule_words
+    assert "80%" in words and t.emma in [c.person for c in first_page]
+    t.emma.is_active = False
+    t.emma.save(update_fields=["is_active"])
+    assert t.emma not in [
+        c.person for c in readiness_list(world.acme, viewer_of(world.hr), everyone=True).candidates
+    ]
+    assert readiness_list(world.acme, viewer_of(world.manager)).candidates == []
