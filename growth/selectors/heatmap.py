@@ -208,7 +208,7 @@ def heatmap(
             for p in all_parts
             if p.level_uid and (family_id is None or p.family_id == family_id)
         },
-        key=lambda x: x[1],
+        key=lambda x: (x[1], x[0]),  # by code; two families' same code by uid, not by chance
     )
     managers = sorted(
         {(p.manager_id, p.manager_name or "") for p in all_parts if p.manager_id},
@@ -242,10 +242,11 @@ def heatmap(
     cents = int(expected * 100)
     columns: dict[str, tuple[int, int, str, str]] = {}  # key -> (position, first, name, family)
     pooled: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    # one job family chosen: its name for every row, without joining each participant
+    family_field = Value(family_id) if by_uid else F("participant__family_id")
     for uid, name, position, fam_id, first, total, rated, short in (
-        ratings.values_list(
-            "competency_uid", "competency_name", "position", "participant__family_id"
-        )
+        ratings.annotate(family=family_field)
+        .values_list("competency_uid", "competency_name", "position", "family")
         .annotate(
             first=Min("participant_id"),
             total=Sum(Round(F("final") * 100), output_field=FloatField()),
