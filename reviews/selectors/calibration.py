@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count
 
@@ -64,10 +65,26 @@ class CompetencySession:
 @dataclass
 class Distribution:
     manager: str
-    counts: list[tuple[int, int, int]]  # (point, count, percent)
     total: int
     mean: Decimal | None
     difference: Decimal | None  # mean minus everyone's mean
+    values: Counter[Decimal] = field(repr=False, compare=False)  # rating -> how many
+    scale: Scale = field(repr=False, compare=False)
+
+    @cached_property
+    def counts(self) -> list[tuple[int, int, int]]:
+        """(point, count, percent) for each point of the scale: worked out when shown (a
+        page shows 10 of the 234 managers at 2,000 people, sorted by `difference`)."""
+        counts: Counter[int] = Counter()
+        for value, n in self.values.items():
+            point = self.scale.point(value)  # halves up (2.5 → 3), as every other page
+            if point is not None:
+                counts[int(point["value"])] += n
+        total = self.total
+        return [
+            (p, counts[p], round(100 * counts[p] / total) if total else 0)
+            for p in self.scale.values
+        ]
 
 
 def groups(cycle: ReviewCycle) -> list[GroupKey]:
@@ -179,21 +196,14 @@ def distributions(cycle: ReviewCycle) -> tuple[Distribution, list[Distribution]]
         everyone[proposed] += n
 
     def build(name: str, values: Counter[Decimal], overall: Decimal | None) -> Distribution:
-        counts: Counter[int] = Counter()
-        for value, n in values.items():
-            point = scale.point(value)  # halves up (2.5 → 3), as every other page
-            if point is not None:
-                counts[int(point["value"])] += n
-        total = values.total()
         avg = weighted_mean(values)
         return Distribution(
             manager=name,
-            counts=[
-                (p, counts[p], round(100 * counts[p] / total) if total else 0) for p in scale.values
-            ],
-            total=total,
+            total=values.total(),
             mean=avg,
             difference=(avg - overall) if avg is not None and overall is not None else None,
+            values=values,
+            scale=scale,
         )
 
     overall = weighted_mean(everyone)
