@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from reviews.templatetags import reviews_tags
 
@@ -23,6 +25,29 @@ def num(value: Any) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace("-", "−")
+
+
+NOT_RATED = '<span class="visually-hidden">not rated</span>·'
+
+
+@register.simple_tag
+def heat_cells(row: Any) -> str:
+    """A heatmap row's cells (what a template loop wrote, in Python: a page of the team
+    heatmap has 50 rows of up to 27 cells)."""
+    return mark_safe(  # every value is escaped
+        "".join(
+            '<td class="heat heat--{} num"{}>{}</td>'.format(
+                conditional_escape(cell.band),
+                (
+                    f' title="{int(cell.short)} of {int(cell.people)} below expected"'
+                    if cell.people > 1
+                    else ""
+                ),
+                conditional_escape(num(cell.gap)) if cell.gap is not None else NOT_RATED,
+            )
+            for cell in row.cells
+        )
+    )
 
 
 @register.filter
