@@ -51,7 +51,8 @@ def main() -> None:
     out += [
         "",
         f"Web process peak RSS: {mem.get('peak_rss_mb')} MB after "
-        f"{mem.get('requests')} requests (just after start: {mem.get('rss_after_setup_mb')} MB).",
+        f"{mem.get('requests')} requests (just after start: "
+        f"{mem.get('rss_after_start_mb', mem.get('rss_after_setup_mb'))} MB).",
     ]
     out += [
         "",

@@ -1,6 +1,7 @@
 """A fresh "web process" for bench/scale.py: serves the largest organization's pages and
 API lists (3 times each, through the full middleware stack) and prints its peak RSS as
-JSON. Run by scale.py with the plan file it writes; not a benchmark of its own."""
+JSON. It starts as a gunicorn worker does (`clb.process.settle`). Run by scale.py with
+the plan file it writes; not a benchmark of its own."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from clb.process import settle  # noqa: E402
 from organizations.scoping import unscoped  # noqa: E402
 
 
@@ -45,7 +47,9 @@ def rss_mb() -> float:
 def main() -> None:
     setup_test_environment()
     plan = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    start_mb = peak_rss_mb()
+    setup_mb = peak_rss_mb()
+    settle()  # as clb/wsgi.py does in a gunicorn worker before its first request
+    start_mb = rss_mb()
     clients = {}
     for who in ("hr", "manager", "employee"):
         with unscoped():
@@ -69,7 +73,9 @@ def main() -> None:
     peak = peak_rss_mb()
     figures = {
         "peak_rss_mb": round(peak, 1),
-        "rss_after_setup_mb": round(start_mb, 1),
+        "rss_after_setup_mb": round(setup_mb, 1),
+        # what a gunicorn worker holds when it is ready for its first request
+        "rss_after_start_mb": round(start_mb, 1),
         "rss_at_end_mb": round(rss_mb(), 1),
         "requests": requests,
         "errors": failed,

@@ -558,7 +558,11 @@ def report(figures: dict[str, Any]) -> None:
         )
     mem = figures["memory"]
     if mem:
-        print(f"\nweb process peak RSS: {mem['peak_rss_mb']} MB (after {mem['requests']} requests)")
+        print(
+            f"\nweb process peak RSS: {mem['peak_rss_mb']} MB (after {mem['requests']} requests; "
+            f"{mem.get('rss_after_start_mb')} MB when ready, "
+            f"{mem.get('rss_at_end_mb')} MB at the end)"
+        )
         print(f"  raised most by (MB): {mem.get('peak_raised_by')}")
     print("\ntargets:")
     for name, verdict in figures["targets"].items():
