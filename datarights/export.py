@@ -20,10 +20,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
-from openpyxl import Workbook
 
 from datarights.registry import Audience, Declaration, declarations
-from spreadsheets.writer import header, put
 
 
 @dataclass
@@ -53,6 +51,10 @@ class PersonExport:
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False).encode()
 
     def to_xlsx(self) -> bytes:
+        from openpyxl import Workbook  # only when a workbook is written (~37 MB)
+
+        from spreadsheets.writer import header, put
+
         wb = Workbook()
         ws = wb.active
         ws.title = "About"

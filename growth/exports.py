@@ -1,6 +1,7 @@
 """The heatmap as CSV and xlsx. Text that a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return) is written as text: in CSV with a leading
-apostrophe, in xlsx as a text cell with Excel's quote prefix (`spreadsheets.writer.put`)."""
+apostrophe, in xlsx as a text cell with Excel's quote prefix (`spreadsheets.writer.put`).
+openpyxl is imported only when a workbook is written (not by the web process's start)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
 from growth.selectors import Heatmap
-from spreadsheets.writer import FORMULA_START, header, put
+from spreadsheets.validator import FORMULA_START
 
 
 def _text(value: str) -> str:
@@ -43,6 +42,10 @@ def heatmap_csv(heat: Heatmap) -> str:
 
 
 def heatmap_xlsx(heat: Heatmap) -> bytes:
+    from openpyxl import Workbook
+
+    from spreadsheets.writer import header, put
+
     head, rows = _rows(heat)
     wb = Workbook()
     ws = wb.active

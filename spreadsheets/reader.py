@@ -11,19 +11,23 @@ statement merged over two level columns is expected from the first level on, and
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import warnings
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
 from django.conf import settings
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula
 
 from spreadsheets.safety import RefusedFile, check_workbook_bytes
 
-assert openpyxl.DEFUSEDXML, "defusedxml must be installed so workbooks are parsed safely"
+if TYPE_CHECKING:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+# openpyxl (and numpy, which it loads when installed: ~37 MB together) is imported by the
+# functions that read a workbook, not here: the web process imports this module for its
+# helpers and must not carry openpyxl (docs/performance.md, "A web process under 200 MB")
+assert importlib.util.find_spec("defusedxml"), "defusedxml must be installed to parse workbooks"
 
 CellValue = str | int | float | dt.datetime | dt.date | None
 MAX_COLUMNS = 300  # far more than any ladder has levels
@@ -63,14 +67,16 @@ def normalize_name(value: str) -> str:
 
 
 def column_letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(col)
 
 
-def _value(cell: Any) -> CellValue:
+def _value(cell: Any, array_formula: type[ArrayFormula]) -> CellValue:
     value = cell.value
     if value is None:
         return None
-    if isinstance(value, ArrayFormula):
+    if isinstance(value, array_formula):
         return value.text or None
     if isinstance(value, str):
         text = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -86,6 +92,9 @@ def _value(cell: Any) -> CellValue:
 
 def read_workbook(data: bytes, *, name: str = "") -> RawWorkbook:
     """Check the file, then read every sheet's values (formulas as their text)."""
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML, "defusedxml must be installed so workbooks are parsed safely"
     check_workbook_bytes(data, name=name)
     try:
         with warnings.catch_warnings():
@@ -113,10 +122,12 @@ def read_workbook(data: bytes, *, name: str = "") -> RawWorkbook:
 def _read_sheet(ws: Any) -> RawSheet:
     """Only the cells that hold something are visited (a stray format in column XFD or
     row 20,000 costs nothing); columns past MAX_COLUMNS are ignored and said."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
     values: dict[int, dict[int, CellValue]] = {}
     too_wide = False
     for (r, c), cell in ws._cells.items():
-        value = _value(cell)
+        value = _value(cell, ArrayFormula)
         if value is None:
             continue
         if c > MAX_COLUMNS:

@@ -22,7 +22,6 @@ from io import BytesIO
 
 from defusedxml import ElementTree
 from django.conf import settings
-from openpyxl.utils.cell import range_boundaries
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
@@ -200,6 +199,8 @@ def _count_sheets(workbook_xml: bytes) -> int:
 def range_area(ref: str) -> int:
     """How many cells a reference like `A1:C3`, `A:A`, `1:1` or `A1 B2:B9` covers (0 when
     it is not a reference: the parser will refuse it or ignore it)."""
+    from openpyxl.utils.cell import range_boundaries  # a workbook is being read: loaded
+
     area = 0
     for part in ref.split():
         try:

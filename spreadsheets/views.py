@@ -25,7 +25,6 @@ from spreadsheets.services import (
     retry_import,
     start_import,
 )
-from spreadsheets.writer import blank_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,6 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @org_required(Role.HR_ADMIN)
 @require_GET
 def template(request: HttpRequest) -> HttpResponse:
+    from spreadsheets.writer import blank_template  # openpyxl: only for a workbook
+
     return _xlsx(blank_template(), "master-template.xlsx")
 
 

@@ -28,6 +28,7 @@ from spreadsheets.reader import normalize_name
 from spreadsheets.validator import (
     BULLET,
     FAMILIES,
+    FORMULA_START,
     INSTRUCTIONS,
     LEVELS,
     PEOPLE,
@@ -37,7 +38,6 @@ from spreadsheets.validator import (
     sheet_title,
 )
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="2B50C8")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=16)

@@ -13,7 +13,7 @@ from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
 from spreadsheets.services.selectors import person_out
-from spreadsheets.writer import PersonOut, build_workbook
+from spreadsheets.validator import PersonOut
 
 
 def export_versions(
@@ -72,6 +72,8 @@ def export_workbook(
             heading += (
                 f" {unplaced} active people have no job family and level yet, so are not listed."
             )
+    from spreadsheets.writer import build_workbook  # openpyxl: only when a workbook is written
+
     content = build_workbook(data, people, heading=heading)
     if actor is not None:
         record(

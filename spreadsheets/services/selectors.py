@@ -14,8 +14,7 @@ from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
 from frameworks.services import current_draft
 from people.models import Person
-from spreadsheets.validator import ExistingFamily, KnownPerson, OrgContext
-from spreadsheets.writer import PersonOut
+from spreadsheets.validator import ExistingFamily, KnownPerson, OrgContext, PersonOut
 
 
 def people_version(family: JobFamily) -> FrameworkVersion | None:

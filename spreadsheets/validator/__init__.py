@@ -18,6 +18,7 @@ from spreadsheets.validator.cells import statement_lines
 from spreadsheets.validator.common import (
     BULLET,
     FAMILIES,
+    FORMULA_START,
     INSTRUCTIONS,
     LEVELS,
     PEOPLE,
@@ -96,6 +97,7 @@ def parse_people(
 __all__ = [
     "BULLET",
     "FAMILIES",
+    "FORMULA_START",
     "INSTRUCTIONS",
     "LEVELS",
     "PEOPLE",

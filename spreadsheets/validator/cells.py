@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from openpyxl.utils.datetime import from_excel
 
 from spreadsheets.reader import CellValue, RawSheet, column_letter, normalize_name
 from spreadsheets.validator.common import (
@@ -60,6 +59,8 @@ def parse_date(value: CellValue) -> dt.date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel  # not at import: ~37 MB
+
             converted = from_excel(value)
             return converted.date() if isinstance(converted, dt.datetime) else None
         return None

@@ -36,6 +36,8 @@ EVIDENCE = {
     **{normalize_name(value): value for value in EvidenceKind.values},
     "360": EvidenceKind.INPUT_360,
 }
+# text a spreadsheet program would run as a formula: written as text (CSV and xlsx exports)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BULLET = re.compile(r"^(?:[•‣◦▪·]\s*|[-*–—]\s+|\d{1,3}[.)]\s+)")
 # headings people write instead of ours (all sheets, then per sheet)
 HEADER_ALIASES = {

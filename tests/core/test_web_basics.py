@@ -177,9 +177,15 @@ def test_posts_without_the_csrf_token_are_refused(world):
     assert acme_fingerprint(world.acme) == before
 
 
+HEAVY = {"openpyxl", "numpy", "scipy", "statsmodels", "pandas"}
+
+
 def test_a_web_process_loads_its_views_and_freezes_them_before_its_first_request():
     """clb/wsgi.py imports every view and freezes what is loaded (clb/process.py), so no
-    request pays for the imports or for a full collection walking them."""
+    request pays for the imports or for a full collection walking them. And none of the
+    big libraries that only some requests need is among them: openpyxl and numpy (~37 MB,
+    imported where a workbook is read or written), scipy, statsmodels and pandas (~90 MB,
+    never in a web process: tests/fairness/test_significance.py)."""
     import os
     import subprocess
     import sys
@@ -187,7 +193,9 @@ def test_a_web_process_loads_its_views_and_freezes_them_before_its_first_request
 
     probe = (
         "import gc, sys; import clb.wsgi; "
-        "print(gc.get_freeze_count(), 'reviews.views.forms' in sys.modules)"
+        "print(gc.get_freeze_count(), 'reviews.views.forms' in sys.modules, "
+        "'fairness.views' in sys.modules, "
+        f"','.join(sorted({{m.split('.')[0] for m in sys.modules}} & {HEAVY!r})) or '-')"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -200,5 +208,6 @@ def test_a_web_process_loads_its_views_and_freezes_them_before_its_first_request
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    frozen, views = done.stdout.split()
-    assert int(frozen) > 50_000 and views == "True", done.stdout
+    frozen, views, fairness, heavy = done.stdout.split()
+    assert int(frozen) > 50_000 and views == fairness == "True", done.stdout
+    assert heavy == "-", f"a web process's start loads {heavy}"
