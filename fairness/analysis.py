@@ -10,7 +10,10 @@ look into.
 - **Significance** of the difference with the highest-rate group, from a maintained
   library, never hand-written: Fisher's exact test (two-sided, `scipy.stats.fisher_exact`)
   when any expected count of the 2×2 table is under 5, otherwise the pooled two-proportion
-  z-test (`statsmodels` `proportions_ztest`).
+  z-test (`statsmodels` `proportions_ztest`). `fairness.significance` runs them: in this
+  process by default, or, for a web process, by way of its stored figures and a
+  short-lived child process (`fairness.selectors.fairness_analysis`), so the libraries
+  never load into a web process.
 - **Suppression**: a group of fewer than 5 people shows no figures; when that leaves one
   group hidden in an attribute, the smallest other group is hidden too, so the first
   cannot be worked out from the totals.
@@ -21,20 +24,24 @@ Results are flags for review, never findings of discrimination.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fairness.models import PREFER_NOT
+from fairness.significance import FISHER, Z_TEST, Comparison, Counts, compare_all
+
+# the statistics themselves, under their older names here too
+from fairness.significance import compare as compare
+from fairness.significance import expected_counts as expected_counts
+from fairness.significance import fisher as fisher
 
 MIN_GROUP = 5
 THRESHOLD = Decimal("0.80")
 NOT_ANSWERED = "Not answered"
 NOT_COMPARED = {PREFER_NOT.lower(), NOT_ANSWERED.lower()}
-FISHER, Z_TEST = "fisher_exact", "two_proportion_z"
 TEST_NAMES = {FISHER: "Fisher's exact test", Z_TEST: "Two-proportion z-test"}
 
 
@@ -47,43 +54,6 @@ class Observation:
     promoted: bool
     rating: Decimal | None = None
     days_in_level: int | None = None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    test: str
-    statistic: float  # z for the z-test, the odds ratio for Fisher's
-    p_value: float
-
-
-def expected_counts(promoted_a: int, n_a: int, promoted_b: int, n_b: int) -> list[float]:
-    """The expected counts of the 2×2 table (group × promoted) if promotion did not
-    depend on the group."""
-    total = n_a + n_b
-    yes = promoted_a + promoted_b
-    no = total - yes
-    return [n * col / total for n in (n_a, n_b) for col in (yes, no)]
-
-
-def compare(promoted: int, n: int, ref_promoted: int, ref_n: int) -> Comparison:
-    """A group against the reference (highest-rate) group: Fisher's exact test when any
-    expected count is under 5, else the pooled two-proportion z-test (positive z: the
-    reference group's rate is higher)."""
-    if min(expected_counts(promoted, n, ref_promoted, ref_n)) < 5:
-        return fisher(promoted, n, ref_promoted, ref_n)
-    from statsmodels.stats.proportion import proportions_ztest
-
-    z, p = proportions_ztest([ref_promoted, promoted], [ref_n, n])
-    return Comparison(Z_TEST, float(z), float(p))
-
-
-def fisher(promoted: int, n: int, ref_promoted: int, ref_n: int) -> Comparison:
-    from scipy.stats import fisher_exact
-
-    table = [[ref_promoted, ref_n - ref_promoted], [promoted, n - promoted]]
-    result = fisher_exact(table, alternative="two-sided")
-    odds = float(result.statistic)
-    return Comparison(FISHER, odds if math.isfinite(odds) else 0.0, float(result.pvalue))
 
 
 def _round(value: Decimal, places: str) -> Decimal:
@@ -218,21 +188,32 @@ def _suppress(groups: list[GroupResult]) -> None:
         min(others, key=lambda g: (g.compared, g.n, g.group)).suppressed = "complementary"
 
 
-def _compare(groups: list[GroupResult]) -> None:
+Comparisons = Callable[[Collection[Counts]], Mapping[Counts, Comparison]]
+
+
+def _compare(groups: list[GroupResult]) -> dict[int, Counts]:
+    """Mark the reference group and the impact ratios; return the table of counts each
+    other compared group is tested on (by the group's id)."""
     candidates = [g for g in groups if g.compared and not g.suppressed]
     if not candidates:
-        return
+        return {}
     ref = max(candidates, key=lambda g: (g.exact_rate, g.n))
     ref.reference = True
     if ref.exact_rate == 0:
-        return  # nobody was promoted: no ratio to compute
+        return {}  # nobody was promoted: no ratio to compute
+    tables = {}
     for g in candidates:
         g.impact = g.exact_rate / ref.exact_rate
         if g is not ref:
-            g.comparison = compare(g.promoted, g.n, ref.promoted, ref.n)
+            tables[id(g)] = (g.promoted, g.n, ref.promoted, ref.n)
+    return tables
 
 
-def analyse(observations: Iterable[Observation]) -> Analysis:
+def analyse(
+    observations: Iterable[Observation], comparisons: Comparisons = compare_all
+) -> Analysis:
+    """`comparisons` works out the significance tests of every table of counts at once:
+    in this process by default (`fairness.significance.compare_all`)."""
     by_key: dict[tuple[str, str], GroupResult] = {}
     order: dict[str, list[GroupResult]] = defaultdict(list)
     people: dict[str, int] = defaultdict(int)
@@ -256,9 +237,16 @@ def analyse(observations: Iterable[Observation]) -> Analysis:
         if obs.days_in_level is not None:
             group.days.append(obs.days_in_level)
     attributes = []
+    tables: dict[int, Counts] = {}
     for name in sorted(order, key=str.lower):
         groups = sorted(order[name], key=lambda g: (not g.compared, -g.n, g.group.lower()))
         _suppress(groups)
-        _compare(groups)
+        tables.update(_compare(groups))
         attributes.append(AttributeResult(name, groups))
+    if tables:
+        figures = comparisons(set(tables.values()))
+        for a in attributes:
+            for g in a.groups:
+                if id(g) in tables:
+                    g.comparison = figures[tables[id(g)]]
     return Analysis(attributes=attributes, considered=max(people.values(), default=0))

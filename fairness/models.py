@@ -140,3 +140,40 @@ class PastDecision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.attribute}: {self.group}"
+
+
+class SignificanceResult(models.Model):
+    """The library's figures for one 2×2 table of counts, worked out once
+    (`fairness.significance`): a web process reads them here instead of importing scipy
+    and statsmodels. Not tenant-owned and no personal data: four whole numbers, which
+    test they were given and its result, with the libraries' versions (a new version
+    works its figures out again). Shared by every organization whose tables have the
+    same counts; rows can be deleted at any time (they are worked out again)."""
+
+    promoted = models.PositiveIntegerField()
+    considered = models.PositiveIntegerField()
+    reference_promoted = models.PositiveIntegerField()
+    reference_considered = models.PositiveIntegerField()
+    libraries = models.CharField(max_length=100, help_text="e.g. scipy 1.16.1; statsmodels 0.14.5")
+    test = models.CharField(max_length=20)
+    statistic = models.FloatField(help_text="z for the z-test, the odds ratio for Fisher's")
+    p_value = models.FloatField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "promoted",
+                    "considered",
+                    "reference_promoted",
+                    "reference_considered",
+                    "libraries",
+                ],
+                name="uniq_significance_table",
+            )
+        ]
+
+    def __str__(self) -> str:
+        reference = f"{self.reference_promoted}/{self.reference_considered}"
+        return f"{self.test} {self.promoted}/{self.considered} v {reference}"

@@ -4,8 +4,13 @@ uploaded past decisions). The only places volunteered answers are read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import operator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
 
 from fairness.analysis import NOT_ANSWERED, Analysis, Observation, analyse
 from fairness.models import (
@@ -13,9 +18,11 @@ from fairness.models import (
     DemographicAttribute,
     PastDecision,
     PastDecisionUpload,
+    SignificanceResult,
     reading_demographics,
 )
 from fairness.pastfile import PastRow
+from fairness.significance import Comparison, Counts, in_child, libraries
 from people.models import Person
 from promotions.selectors import decision_facts
 
@@ -85,10 +92,76 @@ def observations(extra: Iterable[PastRow] = ()) -> tuple[list[Observation], Sour
     )
 
 
+# what this process has already had a child work out: saves a child when the stored rows
+# are not there yet (still to be committed, or rolled back in a test); bounded
+_worked_out: dict[tuple[str, Counts], Comparison] = {}
+MAX_WORKED_OUT = 10_000
+
+
+def significance_of(tables: Collection[Counts]) -> dict[Counts, Comparison]:
+    """The library's figures for each table of counts, without loading the library into
+    this process: the stored ones (one query), and the missing ones from a short-lived
+    child process (`fairness.significance.in_child`), stored for every process once this
+    request's transaction commits (a page's own queries do not change with what is stored
+    already). The same floats as `fairness.significance.compare` gives."""
+    if not tables:
+        return {}
+    versions = libraries()
+    wanted = functools.reduce(
+        operator.or_,
+        (
+            Q(promoted=a, considered=b, reference_promoted=c, reference_considered=d)
+            for a, b, c, d in tables
+        ),
+    )
+    rows = SignificanceResult.objects.filter(wanted, libraries=versions).values_list(
+        "promoted",
+        "considered",
+        "reference_promoted",
+        "reference_considered",
+        "test",
+        "statistic",
+        "p_value",
+    )
+    found = {(a, b, c, d): Comparison(test, stat, p) for a, b, c, d, test, stat, p in rows}
+    missing = [t for t in tables if t not in found]
+    if not missing:
+        return found
+    known = {t: _worked_out[(versions, t)] for t in missing if (versions, t) in _worked_out}
+    rest = [t for t in missing if t not in known]
+    new = in_child(rest) if rest else {}
+    if len(_worked_out) + len(new) > MAX_WORKED_OUT:
+        _worked_out.clear()
+    _worked_out.update({(versions, t): c for t, c in new.items()})
+    known.update(new)
+    transaction.on_commit(lambda: _store(versions, known))
+    return found | known
+
+
+def _store(versions: str, figures: dict[Counts, Comparison]) -> None:
+    SignificanceResult.objects.bulk_create(
+        [
+            SignificanceResult(
+                promoted=a,
+                considered=b,
+                reference_promoted=c,
+                reference_considered=d,
+                libraries=versions,
+                test=result.test,
+                statistic=result.statistic,
+                p_value=result.p_value,
+            )
+            for (a, b, c, d), result in figures.items()
+        ],
+        ignore_conflicts=True,  # another process stored the same table a moment ago
+    )
+
+
 def fairness_analysis(extra: Iterable[PastRow] = ()) -> tuple[Analysis, Sources]:
-    """The analysis of the active organization (call inside its scope)."""
+    """The analysis of the active organization (call inside its scope). The significance
+    tests' figures come from `significance_of`: scipy and statsmodels never load here."""
     found, sources = observations(extra)
-    return analyse(found), sources
+    return analyse(found, significance_of), sources
 
 
 def uploads() -> list[PastDecisionUpload]:
