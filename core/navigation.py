@@ -52,6 +52,15 @@ def _url(name: str, prefix: str, urlconf: str) -> str | None:
         return None
 
 
+def shell_url(name: str) -> str:
+    """`{% url name %}` for a name without arguments, reversed once per process (the
+    app shell's links: core/templatetags/app_shell.py)."""
+    url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if url is None:
+        raise NoReverseMatch(f"Reverse for '{name}' not found.")
+    return url
+
+
 def nav_for(
     request: Any,
     *,
