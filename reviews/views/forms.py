@@ -82,6 +82,22 @@ MY_TEAMS = Prepared(
 )
 
 
+def _nominated(**where: Any) -> Any:
+    """The participant of each nomination (but declined ones) `where` says: one row per
+    nomination, unordered (PeerNomination's default ordering joins two tables)."""
+    return (
+        PeerNomination.objects.filter(**where)
+        .exclude(status=PeerNomination.Status.DECLINED)
+        .values_list("participant_id", flat=True)
+        .order_by()
+    )
+
+
+NOMINATED = Prepared(
+    lambda participant_id: _nominated(participant_id=participant_id), participant_id=int
+)
+
+
 @org_required()
 @require_GET
 def my_reviews(request: HttpRequest) -> HttpResponse:
@@ -96,11 +112,11 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         mine = MY_PARTS.all(person_id=me.person.pk)
         open_peer_cycles = [p for p in mine if p.cycle.is_open and p.cycle.peers_on]
         counts = {row: 0 for row in (p.pk for p in open_peer_cycles)}
-        for part_id in (
-            PeerNomination.objects.filter(participant__in=open_peer_cycles)
-            .exclude(status=PeerNomination.Status.DECLINED)
-            .values_list("participant_id", flat=True)
-        ):
+        if len(open_peer_cycles) == 1:  # the usual case: one open cycle, one prepared query
+            nominated = NOMINATED.all(participant_id=open_peer_cycles[0].pk)
+        else:
+            nominated = _nominated(participant__in=open_peer_cycles)
+        for part_id in nominated:
             counts[part_id] += 1
         nominate = [p for p in open_peer_cycles if counts[p.pk] < p.cycle.peer_min]
         for p in nominate:
