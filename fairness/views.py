@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -17,18 +18,38 @@ from fairness import services
 from fairness.analysis import MIN_GROUP, THRESHOLD
 from fairness.models import DemographicAttribute, PastDecisionUpload
 from fairness.selectors import answers_for, attributes, fairness_analysis, uploads
+from fairness.significance import SignificanceUnavailable
 from organizations.access import org_required
 from organizations.models import Role
 from people.selectors import person_for_user
 from reviews.errors import ReviewError
 
 MAX_UPLOAD = 5 * 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+UNAVAILABLE = (
+    "The significance tests behind these figures could not be run just now. Nothing is "
+    "lost: the decisions and answers are all kept."
+)
+
+
+def unavailable(request: HttpRequest, error: SignificanceUnavailable) -> HttpResponse:
+    """The statistics' child process failed or took too long: say so, never a server error
+    (the log keeps why)."""
+    logger.error("Fairness figures unavailable: %s", error)
+    response = render(request, "503_busy.html", {"message": UNAVAILABLE}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @org_required(Role.HR_ADMIN)
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
-    analysis, sources = fairness_analysis()
+    try:
+        analysis, sources = fairness_analysis()
+    except SignificanceUnavailable as error:
+        return unavailable(request, error)
     return render(
         request,
         "fairness/analytics.html",
@@ -45,7 +66,10 @@ def analytics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The same table as the page, one row per group; suppressed figures are blank."""
-    analysis, _sources = fairness_analysis()
+    try:
+        analysis, _sources = fairness_analysis()
+    except SignificanceUnavailable as error:
+        return unavailable(request, error)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

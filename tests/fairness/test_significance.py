@@ -117,3 +117,29 @@ def test_serving_fairness_never_imports_the_statistics_libraries(world, biased):
     assert any(g.comparison for g in expected.groups)
     assert api.json()["items"] == expected.as_json()["groups"]
     assert "Two-proportion z-test, p = 0.0" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_when_the_statistics_cannot_run_the_pages_say_so(world, biased):  # noqa: F811
+    """A child process that fails (or takes too long) gives HR a "try again" page, the CSV
+    the same, and the API a 503 problem: never a server error."""
+    from fairness.significance import SignificanceUnavailable
+    from tests.api.conftest import make_token
+
+    selectors._worked_out.clear()
+    hr = world.client_for(world.hr)
+    token = {"Authorization": f"Bearer {make_token(world.acme, world.hr, write=False)}"}
+    failing = mock.patch.object(
+        selectors, "in_child", side_effect=SignificanceUnavailable("exit 1: out of memory")
+    )
+    with failing:
+        page = hr.get(reverse("fairness:index"))
+        export = hr.get(reverse("fairness:export"))
+        api = Client().get("/api/v1/analytics/promotions", headers=token)
+    assert page.status_code == export.status_code == api.status_code == 503
+    assert page["Retry-After"] == api["Retry-After"] == "30"
+    assert "could not be run just now" in page.content.decode()
+    assert "out of memory" not in page.content.decode()
+    assert api.json()["status"] == 503 and "Try again" in api.json()["detail"]
+    # and once it can run again, the page is back
+    assert hr.get(reverse("fairness:index")).status_code == 200

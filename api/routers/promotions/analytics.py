@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from api.common import ListOut, Page, page_of, require_role
+from api.errors import ApiError
 from fairness.selectors import fairness_analysis
+from fairness.significance import SignificanceUnavailable
 
 router = Router()
+logger = logging.getLogger(__name__)
 
 
 class FairnessGroupOut(Schema):
@@ -41,5 +45,14 @@ def promotion_analytics(request: HttpRequest, page: Query[Page]) -> dict[str, An
     Fisher's exact test or the two-proportion z-test. Groups under 5 people are
     suppressed. A flag is a prompt to review, not a finding of discrimination."""
     require_role(request)
-    analysis, _sources = fairness_analysis()
+    try:
+        analysis, _sources = fairness_analysis()
+    except SignificanceUnavailable as error:
+        logger.error("Fairness figures unavailable: %s", error)
+        raise ApiError(
+            503,
+            "The significance tests behind these figures could not be run just now; "
+            "nothing is lost. Try again in a minute.",
+            headers={"Retry-After": "30"},
+        ) from error
     return page_of(request, analysis.as_json()["groups"], page, lambda g: g)
