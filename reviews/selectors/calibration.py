@@ -135,13 +135,22 @@ def session(cycle: ReviewCycle, group: GroupKey, sort: str = "name") -> list[Com
     for form in manager_forms:
         for uid, text in (form.summaries or {}).items():
             summaries[(form.participant_id, uid)] = text
-    for it in (
+    # as values, not models: each item with its form built a form and parsed its summaries
+    for part_id, comp_uid, text, rating, comment, said, kind in (
         FormItem.objects.filter(form__in=manager_forms, section="level", archived=False)
-        .select_related("form")
         .order_by("position")
+        .values_list(
+            "form__participant_id",
+            "competency_uid",
+            "text",
+            "rating",
+            "comment",
+            "evidence",
+            "evidence_kind",
+        )
     ):
-        evidence[(it.form.participant_id, it.competency_uid)].append(
-            Evidence(it.text, it.rating, it.comment, it.evidence, KINDS.get(it.evidence_kind, ""))
+        evidence[(part_id, comp_uid)].append(
+            Evidence(text, rating, comment, said, KINDS.get(kind, ""))
         )
     by_comp: dict[str, CompetencySession] = {}
     order: dict[str, int] = {}
