@@ -31,14 +31,14 @@ def rating(value: Any, scale: Scale, empty: str = "—") -> str:
     shows on hover (the pages also print the definitions in words)."""
     if value is None or value == "":
         return format_html('<span class="rating rating--none">{}</span>', empty)
-    point = scale.point(value)
+    point = scale.point(value)  # once: its label and definition too (324 a calibration page)
     step = max(1, min(5, int(point["value"]) if point else round(float(value))))
-    label = scale.label(value)
+    label = str(point["label"]) if point else ""
     return format_html(
         '<span class="rating rating--{}" title="{}">{}'
         '<span class="visually-hidden"> ({})</span></span>',
         step,
-        f"{label}: {scale.definition(value)}" if label else "",
+        f"{label}: {point['definition'] if point else ''}" if label else "",
         rating_num(value),
         label,
     )
