@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from frameworks.lexicon import (
@@ -148,6 +149,17 @@ class Topic:
     name: str
     description: str = ""
     statements: tuple[str, ...] = ()
+
+    @cached_property
+    def statement_words(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Each statement (stripped) with its topic words, worked out once for all the
+        competency's statements `off_topic` checks (a row of the editor: dozens)."""
+        return tuple((t.strip(), frozenset(_topic_words(t))) for t in self.statements if t.strip())
+
+    @cached_property
+    def own_words(self) -> frozenset[str]:
+        """The topic words of the competency's name and description."""
+        return frozenset(_topic_words(f"{self.name} {self.description}"))
 
 
 @dataclass(frozen=True)
@@ -346,10 +358,11 @@ def off_topic(text: str, topic: Topic) -> bool:
     words = _topic_words(text)
     if not words:
         return False
-    others = [_topic_words(t) for t in topic.statements if t.strip() and t.strip() != text.strip()]
+    own = text.strip()
+    others = [other for t, other in topic.statement_words if t != own]
     if any(len(words & other) >= 2 for other in others):
         return False
-    linked = _topic_words(f"{topic.name} {topic.description}")
+    linked = set(topic.own_words)
     left = [other for other in others if other]
     while True:
         if words & linked:
