@@ -136,12 +136,13 @@ def _rule_choices() -> dict[str, list[tuple[str, str]]]:
         .select_related("version__family")
         .order_by("version__family__name", "rank", "position")
     ]
-    managers = [
-        (p.public_id, p.name)
-        for p in Person.objects.filter(
+    managers = list(
+        Person.objects.filter(
             Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True)), is_active=True
-        ).order_by("name")
-    ]
+        )
+        .order_by("name")
+        .values_list("public_id", "name")
+    )
     return {"families": families, "levels": levels, "teams": managers, "managers": managers}
 
 
