@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.template.defaultfilters import truncatewords
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -150,4 +151,67 @@ def evidence_options(chosen: str, choices: Any) -> str:
             )
             for value, label in choices
         )
+    )
+
+
+EVIDENCE_KINDS = {
+    "written_artifact": "a written artifact",
+    "decision_record": "a decision record",
+    "360_input": "360 input",
+    "metric": "a metric",
+}
+
+
+@register.simple_tag
+def statement_editor(item: Any, scale: Scale, evidence_choices: Any) -> str:
+    """One statement of a review form being filled in: its text and level, the evidence
+    that shows it, the earlier rating when the wording changed, the radio buttons, the
+    comment and the evidence (what the form page's template loop wrote for each of the
+    form's 30-60 statements, in Python; `tests/reviews/test_form_page_html.py`)."""
+    e = conditional_escape
+    uid = e(item.statement_uid)
+    hint = ""
+    if item.evidence_kinds:
+        kinds = ", ".join(EVIDENCE_KINDS.get(k, "other evidence") for k in item.evidence_kinds)
+        hint = f'<p class="hint">Evidence that shows it: {kinds}.</p>'
+    before = ""
+    if item.needs_new_rating:
+        before = (
+            '<p class="statement__before">The wording changed. Your earlier rating '
+            f"{rating(item.rating, scale)} was for: “{e(item.previous_text)}”</p>"
+        )
+    opened = " open" if item.comment or item.evidence else ""
+    return mark_safe(  # every value is escaped above or here
+        f'<fieldset class="statement{" statement--changed" if item.needs_new_rating else ""}"'
+        f' id="st-{uid}">\n'
+        f'      <legend><span class="statement__text">{e(item.text)}</span> '
+        f'<span class="chip" title="Written for level {e(item.level_code)}">'
+        f"{e(item.level_code)}</span></legend>\n"
+        f"      {hint}\n"
+        f"      {before}\n"
+        "      \n"
+        '      <div class="rating-options">\n'
+        f"        {rating_options(item, scale)}\n"
+        "      </div>\n"
+        f'      <details class="statement__more"{opened}>\n'
+        "        <summary>Comment and evidence"
+        f'<span class="visually-hidden"> for “{e(truncatewords(item.text, 8))}”</span></summary>\n'
+        '        <div class="statement__fields">\n'
+        f'          <div class="field"><label for="comment-{uid}">Comment '
+        '<span class="muted">(optional)</span></label>'
+        f'<textarea name="comment-{uid}" id="comment-{uid}" rows="2">{e(item.comment)}'
+        "</textarea></div>\n"
+        '          <div class="evidence-row">\n'
+        f'            <div class="field"><label for="evidence-{uid}">Evidence '
+        '<span class="muted">(a link or a few words)</span></label>'
+        f'<input type="text" name="evidence-{uid}" id="evidence-{uid}" '
+        f'value="{e(item.evidence)}" maxlength="2000"></div>\n'
+        f'            <div class="field"><label for="evidence_kind-{uid}">Kind</label>'
+        f'<select name="evidence_kind-{uid}" id="evidence_kind-{uid}">'
+        f"{evidence_options(item.evidence_kind, evidence_choices)}</select></div>\n"
+        "          </div>\n"
+        "        </div>\n"
+        "      </details>\n"
+        "      \n"
+        "    </fieldset>"
     )
