@@ -191,7 +191,9 @@ def _peer_competency_choices(cycle: ReviewCycle) -> list[tuple[str, str]]:
     family_ids = set(
         Participant.objects.filter(cycle=cycle)
         .exclude(family=None)
+        .order_by()
         .values_list("family_id", flat=True)
+        .distinct()  # the few families, not a row per participant
     )
     versions = fw.current_versions(family_ids)
     several = len(versions) > 1
