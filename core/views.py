@@ -12,6 +12,10 @@ from organizations.access import org_required
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
+    """The product's public page; someone signed in to an organization goes to their home
+    (the marketing page with its "start your trial" inside the app only confused)."""
+    if getattr(request, "membership", None) is not None:
+        return redirect("dashboard")
     return render(request, "core/landing.html")
 
 

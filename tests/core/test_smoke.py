@@ -107,3 +107,14 @@ def test_dashboard_counts_only_invitations_still_waiting(world):
         )
     page = world.client_for(world.hr).get("/home/").content.decode()
     assert "1 invitation pending" in page
+
+
+def test_someone_signed_in_goes_from_the_front_page_to_their_home(world, client):
+    hr = world.client_for(world.hr)
+    response = hr.get("/")
+    assert response.status_code == 302 and response["Location"] == "/home/"
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+    assert "Cookie" in response.get("Vary", "")
+    # anyone else still gets the public page, and a signed-in person can still read pricing
+    assert client.get("/").status_code == 200
+    assert hr.get("/pricing/").status_code == 200
