@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -319,28 +319,6 @@ def submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
     return _submit(request, found)
 
 
-def _people(ids: list[str]) -> list[Person]:
-    return list(Person.objects.filter(public_id__in=[i[:20] for i in ids][:50]))
-
-
-@org_required()
-@case_post
-def people(request: HttpRequest, found: PromotionCase) -> HttpResponse:
-    post = request.POST
-    return _change(
-        request,
-        found,
-        lambda: services.set_case_people(
-            found,
-            actor=request.user,
-            expected_revision=revision(request),
-            reviewers=_people(post.getlist("reviewers")),
-            approvers=_people(post.getlist("approvers")),
-        ),
-        "Reviewers and approvers were saved.",
-    )
-
-
 @org_required()
 @case_post
 def upload(request: HttpRequest, found: PromotionCase) -> HttpResponse:
@@ -397,36 +375,53 @@ def remove_file(request: HttpRequest, artifact_id: str) -> HttpResponse:
     return redirect("promotions:case", case_id=case_id)
 
 
-@org_required()
-@case_post
-def withdraw(request: HttpRequest, found: PromotionCase) -> HttpResponse:
-    return _change(
-        request,
-        found,
-        lambda: services.withdraw_case(
-            found,
-            actor=request.user,
-            expected_revision=revision(request),
-            reason=request.POST.get("reason", ""),
-        ),
-        "The case was withdrawn. Its record is kept as it was.",
-    )
+def _text(post: QueryDict, name: str) -> str:
+    return post.get(name, "")
 
 
-@org_required()
-@case_post
-def verdict(request: HttpRequest, found: PromotionCase) -> HttpResponse:
-    return _change(
-        request,
-        found,
-        lambda: services.record_verdict(
-            found,
-            actor=request.user,
-            verdict=request.POST.get("verdict", ""),
-            comment=request.POST.get("comment", ""),
-        ),
-        "Your verdict was recorded.",
-    )
+def _people(post: QueryDict, name: str) -> list[Person]:
+    ids = [i[:20] for i in post.getlist(name)][:50]
+    return list(Person.objects.filter(public_id__in=ids))
+
+
+def _posted_change(
+    service: Callable[..., Any],
+    done: str,
+    *,
+    revised: bool = True,
+    **fields: Callable[[QueryDict, str], Any],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The view of a case's button: the service gets the case, the viewer, each of the
+    `fields` as its reader gets it from the form (and the revision the page showed, when
+    `revised`); see `_change`."""
+
+    @org_required()
+    @case_post
+    def view(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+        posted = {name: read(request.POST, name) for name, read in fields.items()}
+        if revised:
+            posted["expected_revision"] = revision(request)
+        return _change(request, found, lambda: service(found, actor=request.user, **posted), done)
+
+    return view
+
+
+people = _posted_change(
+    services.set_case_people,
+    "Reviewers and approvers were saved.",
+    reviewers=_people,
+    approvers=_people,
+)
+withdraw = _posted_change(
+    services.withdraw_case, "The case was withdrawn. Its record is kept as it was.", reason=_text
+)
+verdict = _posted_change(
+    services.record_verdict,
+    "Your verdict was recorded.",
+    verdict=_text,
+    comment=_text,
+    revised=False,
+)
 
 
 def decide_from_post(request: HttpRequest, found: PromotionCase) -> PromotionCase:
