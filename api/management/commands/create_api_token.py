@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.tokens import TokenError, create_token
-from organizations.models import Organization
+from organizations.management.lookup import organization_or_error
 from organizations.scoping import scope
 
 
@@ -26,9 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="Command line", help="What the token is for")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug “{options['org']}”.")
+        org = organization_or_error(options["org"])
         user = get_user_model().objects.filter(email__iexact=options["user"].strip()).first()
         if user is None:
             raise CommandError(f"No user with the e-mail address “{options['user']}”.")

@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from fairness.analysis import THRESHOLD, GroupResult
 from fairness.pastfile import read_past_decisions
 from fairness.selectors import fairness_analysis
-from organizations.models import Organization
-from organizations.scoping import scope, unscoped
+from organizations.management.lookup import organization_or_error
+from organizations.scoping import scope
 
 
 def _cell(value: Any, fmt: str = "{}") -> str:
@@ -54,10 +54,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with unscoped():
-            org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug {options['org']!r}.")
+        org = organization_or_error(options["org"])
         extra = []
         if options["csv"]:
             path = Path(options["csv"])

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from frameworks.linter import lint_version
 from frameworks.models import JobFamily
 from frameworks.selectors import current_version
 from frameworks.services import current_draft
-from organizations.models import Organization
+from organizations.management.lookup import organization_or_error
 from organizations.scoping import scope
 
 
@@ -30,9 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="The organization's slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug {options['org']!r}.")
+        org = organization_or_error(options["org"])
         with scope(org):
             for family in JobFamily.objects.order_by("position", "name"):
                 version = current_version(family) or current_draft(family)

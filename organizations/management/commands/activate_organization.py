@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from organizations.management.lookup import organization_or_error
 from organizations.models import Organization
 from organizations.services import activate_organization
 
@@ -17,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["slug"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug {options['slug']!r}.")
+        org = organization_or_error(options["slug"])
         if org.plan == Organization.Plan.ACTIVE and org.paid_until is None:
             self.stdout.write(f"{org.name} ({org.slug}) is already active; nothing changed.")
             return

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from organizations.management.lookup import organization_or_error
 from organizations.models import Organization
 from organizations.services import OrganizationError, extend_trial
 
@@ -22,9 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, required=True, help="How many days to add")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["slug"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug {options['slug']!r}.")
+        org = organization_or_error(options["slug"])
         if org.plan == Organization.Plan.ACTIVE:
             raise CommandError(
                 f"{org.name} ({org.slug}) is active (paying); extending a trial would "

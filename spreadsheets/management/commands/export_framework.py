@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from frameworks.models import JobFamily
-from organizations.models import Organization
-from organizations.scoping import scope, unscoped
+from organizations.management.lookup import organization_or_error
+from organizations.scoping import scope
 from spreadsheets.services import export_versions, export_workbook
 
 
@@ -30,10 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-people", action="store_true", help="leave out the people")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with unscoped():
-            org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug “{options['org']}”.")
+        org = organization_or_error(options["org"])
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"The folder {out.parent} does not exist.")

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from organizations.models import Organization
-from organizations.scoping import scope, unscoped
+from organizations.management.lookup import organization_or_error
+from organizations.scoping import scope
 from spreadsheets.services import (
     ImportError_,
     apply_import,
@@ -29,10 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with unscoped():
-            org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug “{options['org']}”.")
+        org = organization_or_error(options["org"])
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from organizations.models import Organization
+from organizations.management.lookup import organization_or_error
 from organizations.scoping import scope
 from sso.models import EmailDomain
 from sso.services import SignInError, add_domain, mark_verified
@@ -21,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("domain", help="e.g. acme.com")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organization with the slug {options['org']!r}.")
+        org = organization_or_error(options["org"])
         with scope(org):
             try:
                 item = EmailDomain.objects.filter(domain=options["domain"].lower()).first()
