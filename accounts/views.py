@@ -31,6 +31,7 @@ from accounts.services import (
     revoke_invitation,
     user_may_accept,
 )
+from core.actions import act_on
 from organizations.access import org_required
 from organizations.middleware import SESSION_KEY
 from organizations.models import Role
@@ -139,17 +140,14 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
 @org_required(Role.HR_ADMIN)
 def revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation, public_id=invitation_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        revoke_invitation(invitation, actor=request.user)
-    except InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, f"Invitation for {invitation.email} withdrawn. The link no longer works."
-        )
-    return redirect(_next_url(request, "accounts:invitations"))
+    return act_on(
+        request,
+        invitation,
+        revoke_invitation,
+        InvitationError,
+        _next_url(request, "accounts:invitations"),
+        f"Invitation for {invitation.email} withdrawn. The link no longer works.",
+    )
 
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.actions import act_on
 from organizations.access import org_required
 from organizations.models import Role
 from spreadsheets.forms import ExportForm, UploadForm
@@ -135,13 +136,8 @@ def _act_on_job(request: HttpRequest, job_id: str, action: Callable[..., object]
     """POST only: `action` on one of the organization's import jobs (another
     organization's is a 404); a refusal becomes a message on the job page."""
     item = get_object_or_404(ImportJob, public_id=job_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        action(item, actor=request.user)
-    except ImportError_ as exc:
-        messages.error(request, str(exc))
-    return redirect("spreadsheets:job", job_id=item.public_id)
+    to = reverse("spreadsheets:job", kwargs={"job_id": item.public_id})
+    return act_on(request, item, action, ImportError_, to)
 
 
 @org_required(Role.HR_ADMIN)

@@ -7,13 +7,14 @@ from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core.actions import act_on
 from organizations.access import org_required
 from organizations.models import Membership, Role
 from sso import services
@@ -178,15 +179,8 @@ def domain_add(request: HttpRequest) -> HttpResponse:
 
 def _domain_action(request: HttpRequest, domain_id: str, action: Any, done: str) -> HttpResponse:
     item = get_object_or_404(EmailDomain, public_id=domain_id)  # another's: 404 first
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        action(item, actor=request.user)
-    except SignInError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done.format(domain=item.domain))
-    return redirect(reverse("sso:settings") + "#domains")
+    to = reverse("sso:settings") + "#domains"
+    return act_on(request, item, action, SignInError, to, done.format(domain=item.domain))
 
 
 @org_required(Role.OWNER)
