@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fairness import services
-from fairness.analysis import MIN_GROUP, THRESHOLD
+from fairness.analysis import MIN_GROUP, THRESHOLD, Analysis
 from fairness.models import DemographicAttribute, PastDecisionUpload
-from fairness.selectors import answers_for, attributes, fairness_analysis, uploads
+from fairness.selectors import Sources, answers_for, attributes, fairness_analysis, uploads
 from fairness.significance import SignificanceUnavailable
 from organizations.access import org_required
 from organizations.models import Role
@@ -43,13 +45,27 @@ def unavailable(request: HttpRequest, error: SignificanceUnavailable) -> HttpRes
     return response
 
 
+def with_analysis(
+    view: Callable[[HttpRequest, Analysis, Sources], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The view gets the organization's fairness analysis and what it was made from; when
+    its significance tests cannot run, the page says so (`unavailable`)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        try:
+            analysis, sources = fairness_analysis()
+        except SignificanceUnavailable as error:
+            return unavailable(request, error)
+        return view(request, analysis, sources)
+
+    return wrapped
+
+
 @org_required(Role.HR_ADMIN)
 @require_GET
-def analytics(request: HttpRequest) -> HttpResponse:
-    try:
-        analysis, sources = fairness_analysis()
-    except SignificanceUnavailable as error:
-        return unavailable(request, error)
+@with_analysis
+def analytics(request: HttpRequest, analysis: Analysis, sources: Sources) -> HttpResponse:
     return render(
         request,
         "fairness/analytics.html",
@@ -64,12 +80,9 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+@with_analysis
+def export(request: HttpRequest, analysis: Analysis, _sources: Sources) -> HttpResponse:
     """The same table as the page, one row per group; suppressed figures are blank."""
-    try:
-        analysis, _sources = fairness_analysis()
-    except SignificanceUnavailable as error:
-        return unavailable(request, error)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
