@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +18,7 @@ from billing import gateway
 from billing.selectors import plan_status, prices
 from billing.services import BillingError, handle_event, open_portal, start_checkout
 from organizations.access import org_required
-from organizations.models import Role
+from organizations.models import Organization, Role
 
 log = logging.getLogger(__name__)
 owner_only = org_required(Role.OWNER, allow_when_read_only=True)
@@ -57,36 +59,44 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
-@owner_only
-def checkout(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
-    try:
-        url = start_checkout(
-            org,
-            actor=request.user,
-            interval=request.POST.get("interval", ""),
-            success_url=_absolute(request, reverse("billing:index") + "?checkout=done"),
-            cancel_url=_absolute(request, reverse("billing:index") + "?checkout=cancelled"),
-        )
-    except BillingError as error:
-        messages.error(request, str(error))
-        return redirect("billing:index")
-    return redirect(url)
+def to_stripe(
+    view: Callable[[HttpRequest, Organization], str],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The view asks Stripe for one of its pages for the organization and answers its
+    address; the owner goes there, or back to the billing page with Stripe's refusal."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        try:
+            url = view(request, request.organization)  # type: ignore[attr-defined]
+        except BillingError as error:
+            messages.error(request, str(error))
+            return redirect("billing:index")
+        return redirect(url)
+
+    return wrapped
 
 
 @require_POST
 @owner_only
-def portal(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
-    try:
-        url = open_portal(
-            org, actor=request.user, return_url=_absolute(request, reverse("billing:index"))
-        )
-    except BillingError as error:
-        messages.error(request, str(error))
-        return redirect("billing:index")
-    return redirect(url)
+@to_stripe
+def checkout(request: HttpRequest, org: Organization) -> str:
+    return start_checkout(
+        org,
+        actor=request.user,
+        interval=request.POST.get("interval", ""),
+        success_url=_absolute(request, reverse("billing:index") + "?checkout=done"),
+        cancel_url=_absolute(request, reverse("billing:index") + "?checkout=cancelled"),
+    )
+
+
+@require_POST
+@owner_only
+@to_stripe
+def portal(request: HttpRequest, org: Organization) -> str:
+    return open_portal(
+        org, actor=request.user, return_url=_absolute(request, reverse("billing:index"))
+    )
 
 
 @csrf_exempt
