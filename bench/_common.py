@@ -6,8 +6,23 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+
+def throwaway_django() -> Path:
+    """Set Django up as the benchmarks run it: the test settings, on a throwaway SQLite
+    database in a new temporary folder (or DATABASE_URL if set). Returns the folder."""
+    tmp = Path(tempfile.mkdtemp(prefix="clb-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")
+    os.environ.setdefault("TESTING", "1")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    import django
+
+    django.setup()
+    return tmp
 
 
 def save_figures(name: str, figures: dict[str, Any]) -> None:
@@ -31,6 +46,25 @@ def summary(times_ms: list[float]) -> dict[str, float]:
         "p95_ms": round(percentile(times_ms, 0.95), 2),
         "runs": len(times_ms),
     }
+
+
+def scale_rows(
+    figures: dict[str, Any],
+    group: str,
+    sizes: list[str],
+    floor: str,
+    cell: Callable[[dict[str, Any]], str],
+) -> list[tuple[str, list[str], bool]]:
+    """The rows of bench/scale.py's table of `group` ("pages" or "api"): the one-query
+    floor (labelled `floor`), then each page; each with its figures at every size written
+    by `cell`, and whether it makes as many queries at every size."""
+    rows = [(floor, [figures["floor"][s] for s in sizes])]
+    rows += [
+        (label, [figures[group][s][label] for s in sizes]) for label in figures[group][sizes[-1]]
+    ]
+    return [
+        (label, [cell(f) for f in by], len({f["queries"] for f in by}) == 1) for label, by in rows
+    ]
 
 
 def approve_peers(org: Any, cycle: Any, peers: int) -> int:

@@ -10,21 +10,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import scale_rows
+
+
+def _cell(figures: dict[str, Any]) -> str:
+    return (
+        f"{figures['queries']} · {figures['p50_ms']:.0f} · {figures['p95_ms']:.0f} · "
+        f"{figures.get('ratio', 1.0):.1f}"
+    )
+
 
 def table(scale: dict[str, Any], group: str) -> list[str]:
     sizes = [str(s) for s in scale["sizes"]]
     head = "| | " + " | ".join(f"{s} people: queries · p50 · p95 ms · ratio" for s in sizes)
     lines = [head + " | flat |", "|---|" + "---|" * len(sizes) + "---|"]
-    rows = [("Floor (one query)", {s: scale["floor"][s] for s in sizes})]
-    rows += [(k, {s: scale[group][s][k] for s in sizes}) for k in scale[group][sizes[-1]]]
-    for label, by in rows:
-        cells = " | ".join(
-            f"{by[s]['queries']} · {by[s]['p50_ms']:.0f} · {by[s]['p95_ms']:.0f} · "
-            f"{by[s].get('ratio', 1.0):.1f}"
-            for s in sizes
-        )
-        flat = "yes" if len({by[s]["queries"] for s in sizes}) == 1 else "**no**"
-        lines.append(f"| {label} | {cells} | {flat} |")
+    for label, cells, flat in scale_rows(scale, group, sizes, "Floor (one query)", _cell):
+        lines.append(f"| {label} | {' | '.join(cells)} | {'yes' if flat else '**no**'} |")
     return lines
 
 

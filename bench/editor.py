@@ -9,23 +9,17 @@ Runs on a throwaway SQLite database (or DATABASE_URL if set). Figures, not a tes
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")
-os.environ.setdefault("TESTING", "1")
-_tmp = tempfile.mkdtemp(prefix="clb-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
 
-import django  # noqa: E402
+from bench._common import throwaway_django  # noqa: E402
 
-django.setup()
+throwaway_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

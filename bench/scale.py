@@ -93,7 +93,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from bench._common import approve_peers, save_figures, summary  # noqa: E402
+from bench._common import (  # noqa: E402
+    approve_peers,
+    save_figures,
+    scale_rows,
+    summary,
+)
 from clb.process import settle  # noqa: E402
 
 SIZES = [int(s) for s in OPTIONS.sizes.split(",")]
@@ -524,6 +529,13 @@ def targets(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cell(figures: dict[str, Any]) -> str:
+    return (
+        f"{figures['queries']:>6}{figures['p50_ms']:>9.1f}{figures['p95_ms']:>9.1f}"
+        f"{figures.get('ratio', 1.0):>6.1f}"
+    )
+
+
 def report(figures: dict[str, Any]) -> None:
     sizes = [str(s) for s in SIZES]
     if OPTIONS.cpu:
@@ -533,19 +545,8 @@ def report(figures: dict[str, Any]) -> None:
         print("\n" + header)
         print(f"{'':<36}" + "".join(f"{'q   p50 ms   p95 ms  ratio':>30}" for _ in sizes))
         print("-" * len(header))
-        rows = [("Floor (1 query)", {s: figures["floor"][s] for s in sizes})]
-        rows += [
-            (label, {s: figures[group][s][label] for s in sizes})
-            for label in figures[group][sizes[-1]]
-        ]
-        for label, by in rows:
-            cells = "".join(
-                f"{by[s]['queries']:>6}{by[s]['p50_ms']:>9.1f}{by[s]['p95_ms']:>9.1f}"
-                f"{by[s].get('ratio', 1.0):>6.1f}"
-                for s in sizes
-            )
-            flat = "yes" if len({by[s]["queries"] for s in sizes}) == 1 else "NO"
-            print(f"{label[:35]:<36}{cells}  {flat}")
+        for label, cells, flat in scale_rows(figures, group, sizes, "Floor (1 query)", _cell):
+            print(f"{label[:35]:<36}{''.join(cells)}  {'yes' if flat else 'NO'}")
     print(
         f"\n{'cycle launch (self, manager, peers)':<36}{'seconds':>9}{'queries':>9}"
         f"{'forms':>8}{'items':>9}{'peers':>8}"

@@ -12,10 +12,8 @@ max RSS. Runs on a throwaway SQLite database (or DATABASE_URL if set). Figures, 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -24,14 +22,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clb.settings")
-os.environ.setdefault("TESTING", "1")
-_tmp = tempfile.mkdtemp(prefix="clb-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
 
-import django  # noqa: E402
+from bench._common import throwaway_django  # noqa: E402
 
-django.setup()
+_tmp = throwaway_django()
 
 from django.core.management import call_command  # noqa: E402
 

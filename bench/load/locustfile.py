@@ -26,6 +26,8 @@ import os
 import random
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +216,23 @@ class Person(FastHttpUser):
             headers |= {"HX-Request": "true", "HX-Current-URL": self.origin + referer}
         return headers
 
+    @contextmanager
+    def _post(
+        self, path: str, data: dict[str, str], referer: str, name: str, htmx: bool = False
+    ) -> Iterator[Any]:
+        """A form's POST as the browser sends it (CSRF token, Origin and Referer); a redirect
+        is answered, not followed, except to htmx. The caller judges the answer."""
+        with self.client.post(
+            path,
+            data=data,
+            headers=self._post_headers(referer, htmx=htmx),
+            name=name,
+            allow_redirects=htmx,
+            catch_response=True,
+        ) as r:
+            self._unsecure()
+            yield r
+
     def _log_in(self) -> bool:
         with self.client.get(
             "/accounts/login/", headers=self.headers, name="login page", catch_response=True
@@ -228,15 +247,7 @@ class Person(FastHttpUser):
             "password": PLAN["password"],
             "csrfmiddlewaretoken": found.group(1),
         }
-        with self.client.post(
-            "/accounts/login/",
-            data=data,
-            headers=self._post_headers("/accounts/login/"),
-            name="login",
-            allow_redirects=False,
-            catch_response=True,
-        ) as r:
-            self._unsecure()
+        with self._post("/accounts/login/", data, "/accounts/login/", "login") as r:
             where = (r.headers or {}).get("Location") or ""
             if r.status_code != 302 or "/accounts/" in where:
                 r.failure(f"login refused: {r.status_code} {where}")
@@ -367,14 +378,7 @@ class Person(FastHttpUser):
         entry["certain"] = False
         Run.in_flight += 1
         try:
-            with self.client.post(
-                path + "save/",
-                data=fields,
-                headers=self._post_headers(path, htmx=True),
-                name="autosave",
-                catch_response=True,
-            ) as r:
-                self._unsecure()
+            with self._post(path + "save/", fields, path, "autosave", htmx=True) as r:
                 text = r.text or ""
                 found = REVISION.search(text)
                 if r.status_code != 200 or "save-status__ok" not in text or found is None:
@@ -396,15 +400,7 @@ class Person(FastHttpUser):
         entry["certain"] = False
         Run.in_flight += 1
         try:
-            with self.client.post(
-                path + "submit/",
-                data=fields,
-                headers=self._post_headers(path),
-                name="submit",
-                allow_redirects=False,
-                catch_response=True,
-            ) as r:
-                self._unsecure()
+            with self._post(path + "submit/", fields, path, "submit") as r:
                 where = (r.headers or {}).get("Location") or ""
                 if r.status_code == 302 and where.rstrip("/").endswith("/reviews"):
                     entry["submitted"] = True
