@@ -300,6 +300,13 @@ def _answer(job: ImportJob, *, dry_run: bool) -> Status:
     return Status(202 if running else 200, import_out(job, dry_run=dry_run))
 
 
+def _applied(job: ImportJob) -> ImportJob:
+    """A confirmed import; one that failed while being applied answers 409."""
+    if job.status == ImportJob.Status.FAILED:
+        raise conflict((job.errors or [{"message": "The import failed."}])[0]["message"])
+    return job
+
+
 @router.post(
     "/frameworks/import",
     response={200: ImportOut, 202: ImportOut},
@@ -325,11 +332,14 @@ def import_workbook(
         org, name=upload.name or "upload.xlsx", data=upload.read(), actor=request.user
     )
     if job.status == ImportJob.Status.READY and not dry_run:
-        job = confirm_import(job, actor=request.user)
-        if job.status == ImportJob.Status.FAILED:
-            detail = (job.errors or [{"message": "The import failed."}])[0]["message"]
-            raise conflict(detail)
+        job = _applied(confirm_import(job, actor=request.user))
     return _answer(job, dry_run=dry_run)
+
+
+def _import_job(request: HttpRequest, id: str) -> ImportJob:
+    """One of the organization's imports, for HR admins."""
+    require_role(request)
+    return get_or_404(ImportJob.objects.all(), id)
 
 
 @router.get(
@@ -338,9 +348,7 @@ def import_workbook(
     summary="Follow an import (HR admins)",
 )
 def get_import(request: HttpRequest, id: str) -> Status:
-    require_role(request)
-    job = get_or_404(ImportJob.objects.all(), id)
-    return _answer(job, dry_run=False)
+    return _answer(_import_job(request, id), dry_run=False)
 
 
 @router.post(
@@ -351,15 +359,12 @@ def get_import(request: HttpRequest, id: str) -> Status:
 def confirm(request: HttpRequest, id: str) -> Status:
     """Applies an import that a dry run checked (status `ready`), exactly as previewed;
     if ladders or people changed since, nothing is applied (409)."""
-    require_role(request)
-    job = get_or_404(ImportJob.objects.all(), id)
+    job = _import_job(request, id)
     try:
         job = confirm_import(job, actor=request.user)
     except ImportError_ as exc:
         raise conflict(str(exc)) from None
-    if job.status == ImportJob.Status.FAILED:
-        raise conflict((job.errors or [{"message": "The import failed."}])[0]["message"])
-    return _answer(job, dry_run=False)
+    return _answer(_applied(job), dry_run=False)
 
 
 class ExportQuery(Input):
