@@ -158,17 +158,19 @@ def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def run_form(
     request: HttpRequest,
     form: forms.Form,
-    act: Callable[[dict[str, Any]], Any],
+    service: Callable[..., Any],
+    subject: Any,
     *,
     invalid: str,
     done: str,
 ) -> None:
-    """A small form posted from a page (a reason, a date, a comment): hand its data to the
-    service in `act` and say how that went; `invalid` when the form is not valid."""
+    """A small form posted from a page (a reason, a date, a comment): the service gets the
+    `subject`, the viewer and the form's fields; say how that went, `invalid` when the form
+    is not valid."""
     try:
         if not form.is_valid():
             raise ReviewError(invalid)
-        act(form.cleaned_data)
+        service(subject, actor=request.user, **form.cleaned_data)
     except ReviewError as err:
         messages.error(request, err.message)
     else:

@@ -292,7 +292,8 @@ def reopen(request: HttpRequest, form_id: str) -> HttpResponse:
     run_form(
         request,
         ReasonForm(request.POST),
-        lambda data: services.reopen_form(review, reason=data["reason"], actor=request.user),
+        services.reopen_form,
+        review,
         invalid="Say why the review is reopened.",
         done="The review is open again. Its reviewer can change it and submit it.",
     )

@@ -3,6 +3,10 @@ acknowledgement; and the organization's rating scale."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -147,34 +151,33 @@ def results(request: HttpRequest, participant_id: str) -> HttpResponse:
     return render(request, "reviews/results.html", context)
 
 
-@org_required()
-@post_only
-def conversation(request: HttpRequest, participant_id: str) -> HttpResponse:
-    part = _visible(request, participant_id)
-    run_form(
-        request,
-        ConversationForm(request.POST),
-        lambda data: services.record_conversation(
-            part, held_on=data["held_on"], notes=data["notes"], actor=request.user
-        ),
-        invalid="Enter the date of the conversation.",
-        done="The conversation is recorded.",
-    )
-    return redirect("reviews:results", participant_id=part.public_id)
+def _results_form(
+    form_class: type[forms.Form], service: Callable[..., Any], *, invalid: str, done: str
+) -> Callable[..., HttpResponse]:
+    """A small form on someone's results page (see `run_form`); back to the page."""
+
+    @org_required()
+    @post_only
+    def view(request: HttpRequest, participant_id: str) -> HttpResponse:
+        part = _visible(request, participant_id)
+        run_form(request, form_class(request.POST), service, part, invalid=invalid, done=done)
+        return redirect("reviews:results", participant_id=part.public_id)
+
+    return view
 
 
-@org_required()
-@post_only
-def acknowledge(request: HttpRequest, participant_id: str) -> HttpResponse:
-    part = _visible(request, participant_id)
-    run_form(
-        request,
-        AcknowledgeForm(request.POST),
-        lambda data: services.acknowledge(part, comment=data["comment"], actor=request.user),
-        invalid="Keep the comment under 5,000 characters.",
-        done="Thank you. Your acknowledgement is recorded.",
-    )
-    return redirect("reviews:results", participant_id=part.public_id)
+conversation = _results_form(
+    ConversationForm,
+    services.record_conversation,
+    invalid="Enter the date of the conversation.",
+    done="The conversation is recorded.",
+)
+acknowledge = _results_form(
+    AcknowledgeForm,
+    services.acknowledge,
+    invalid="Keep the comment under 5,000 characters.",
+    done="Thank you. Your acknowledgement is recorded.",
+)
 
 
 @admin
