@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.models import Role
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 INVITATION_DAYS = 14
 
@@ -21,9 +21,7 @@ class Invitation(TenantModel):
     """An e-mailed link that lets someone set a password and join an organization.
     Only the token's hash is stored."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="invitations"
-    )
+    organization = organization_key("invitations")
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     person = models.ForeignKey(

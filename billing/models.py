@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key
 
 
 class Subscription(TenantModel):
@@ -19,9 +19,7 @@ class Subscription(TenantModel):
         MONTH = "month", "Monthly"
         YEAR = "year", "Yearly"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="subscriptions"
-    )
+    organization = organization_key("subscriptions")
     stripe_customer_id = models.CharField(max_length=64, blank=True, db_index=True)
     stripe_subscription_id = models.CharField(max_length=64, blank=True, db_index=True)
     interval = models.CharField(max_length=8, choices=Interval.choices, blank=True)
@@ -101,9 +99,7 @@ class BillingNotice(TenantModel):
         SUBSCRIPTION_ENDING = "subscription_ending", "Subscription ends soon"
         READ_ONLY = "read_only", "Now read-only"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="billing_notices"
-    )
+    organization = organization_key("billing_notices")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     key = models.CharField(max_length=80)
     sent_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import PublicIdField, TenantModel, user_link
+from organizations.scoping import PublicIdField, TenantModel, organization_key, user_link
 
 
 def export_path(instance: OrganizationExport, filename: str) -> str:
@@ -22,9 +22,7 @@ class OrganizationExport(TenantModel):
         DONE = "done", "Ready to download"
         FAILED = "failed", "Failed"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(upload_to=export_path, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantManager, TenantModel, user_link
+from organizations.scoping import TenantManager, TenantModel, organization_key, user_link
 
 PREFER_NOT = "Prefer not to say"
 PURPOSES = ("self", "analytics")
@@ -54,11 +54,7 @@ class DemographicAttribute(TenantModel):
     """A question the organization asks (gender, ethnicity, age band…) with the answers
     it offers; "Prefer not to say" is always offered too."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.CASCADE,
-        related_name="demographic_attributes",
-    )
+    organization = organization_key("demographic_attributes")
     name = models.CharField(max_length=80)
     options = models.JSONField(default=list, help_text="The answers offered, in order")
     position = models.PositiveIntegerField(default=0)
@@ -83,9 +79,7 @@ class DemographicAttribute(TenantModel):
 class DemographicAnswer(TenantModel):
     """One person's volunteered answer to one question. No row: not answered."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     attribute = models.ForeignKey(DemographicAttribute, on_delete=models.CASCADE, related_name="+")
     value = models.CharField(max_length=120)
@@ -105,9 +99,7 @@ class DemographicAnswer(TenantModel):
 class PastDecisionUpload(TenantModel):
     """A CSV of promotion decisions from before the product (people who left included)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     filename = models.CharField(max_length=200)
     default_attribute = models.CharField(max_length=80)
     rows = models.PositiveIntegerField(default=0)
@@ -122,9 +114,7 @@ class PastDecisionUpload(TenantModel):
 
 
 class PastDecision(TenantModel):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     upload = models.ForeignKey(
         PastDecisionUpload, on_delete=models.CASCADE, related_name="decisions"
     )

@@ -21,6 +21,7 @@ from organizations.scoping import (
     TenantModel,
     TenantQuerySet,
     new_public_id,
+    organization_key,
     user_link,
 )
 
@@ -43,9 +44,7 @@ SCOPE_SUGGESTIONS = ["Feature", "Product area", "Product line", "Portfolio", "Co
 
 
 class JobFamily(TenantModel):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="job_families"
-    )
+    organization = organization_key("job_families")
     name = models.CharField(max_length=120)
     key = models.SlugField(max_length=60)
     description = models.TextField(blank=True, max_length=limits.FAMILY_DESCRIPTION)
@@ -75,9 +74,7 @@ class FrameworkVersion(TenantModel):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     # PROTECT: a family with a published version is archived, never deleted with it
     family = models.ForeignKey(JobFamily, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(
@@ -227,9 +224,7 @@ def uid_constraint(kind: str) -> models.UniqueConstraint:
 
 
 class Level(VersionedItem):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="levels")
     code = models.CharField(max_length=20)
     title = models.CharField(max_length=120)
@@ -251,9 +246,7 @@ class Level(VersionedItem):
 
 
 class CompetencyCategory(VersionedItem):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="categories"
     )
@@ -272,9 +265,7 @@ class CompetencyCategory(VersionedItem):
 
 
 class Competency(VersionedItem):
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="competencies"
     )
@@ -306,9 +297,7 @@ class Competency(VersionedItem):
 class Statement(VersionedItem):
     """One behavioral expectation for a competency at a level."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="statements"
     )
@@ -342,9 +331,7 @@ class DraftEdit(TenantModel):
     Strategy at PM3") and the operation that reverses the edit (see
     `frameworks.services.operations`). Cleared when the draft is published or reloaded."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="undo_stack"
     )

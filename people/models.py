@@ -6,7 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantManager, TenantModel, TenantQuerySet, user_link
+from organizations.scoping import (
+    TenantManager,
+    TenantModel,
+    TenantQuerySet,
+    organization_key,
+    user_link,
+)
 
 if TYPE_CHECKING:
     from frameworks.models import Level
@@ -33,9 +39,7 @@ class PersonManager(TenantManager.from_queryset(PersonQuerySet)):  # type: ignor
 class Person(TenantModel):
     """Someone in the people directory. May or may not have a login (`user`)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="people"
-    )
+    organization = organization_key("people")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -143,9 +147,7 @@ class LevelChange(TenantModel):
     """A person's level history: every change of family or level, with the date it took
     effect. Codes and titles are copied so history reads right after ladders change."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="level_history")
     job_family = models.ForeignKey(
         "frameworks.JobFamily", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -178,9 +180,7 @@ class PeopleImport(TenantModel):
     server, between the preview and the confirmation; they are validated again when the
     import is applied."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     filename = models.CharField(max_length=200, blank=True)
     header = models.JSONField(default=list, blank=True)
     rows = models.JSONField(default=list, blank=True, help_text="Raw cells, one list a row")

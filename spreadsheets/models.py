@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 def upload_path(job: ImportJob, filename: str) -> str:
@@ -26,9 +26,7 @@ class ImportJob(TenantModel):
 
     RUNNING = (Status.CHECKING, Status.APPLYING)
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="import_jobs"
-    )
+    organization = organization_key("import_jobs")
     file = models.FileField(upload_to=upload_path, max_length=200)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -68,9 +66,7 @@ class AppliedChunk(TenantModel):
     the same transaction as the step; removed with the step when it is undone, and all
     at once in the transaction that marks the import done."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
     undo = models.JSONField(default=dict)

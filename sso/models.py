@@ -14,7 +14,7 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 def hash_secret(value: str) -> str:
@@ -31,9 +31,7 @@ class SignInSettings(TenantModel):
         OIDC = "oidc", "OpenID Connect"
         SAML = "saml", "SAML 2.0"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="sign_in_settings"
-    )
+    organization = organization_key("sign_in_settings")
     protocol = models.CharField(max_length=8, choices=Protocol.choices, blank=True)
     enabled = models.BooleanField(
         default=False, help_text="People at verified domains can sign in with the company account."
@@ -102,9 +100,7 @@ class EmailDomain(TenantModel):
     """An e-mail domain the organization says is its own. It counts once it is verified
     (a DNS TXT record, see sso/domains.py, or an operator's command)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="email_domains"
-    )
+    organization = organization_key("email_domains")
     domain = models.CharField(max_length=253)
     verification_code = models.CharField(max_length=64)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -149,9 +145,7 @@ class ScimToken(TenantModel):
     """The bearer token an identity provider uses for SCIM. Only its hash is stored; the
     token is shown once, when it is made. At most one is active per organization."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="scim_tokens"
-    )
+    organization = organization_key("scim_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=24, help_text="The first characters, to recognise it.")
     created_by = user_link()
@@ -176,9 +170,7 @@ class ScimLink(TenantModel):
     and a manager reference that could not be resolved yet (the manager arrives later).
     The SCIM `id` of a person is their `public_id`."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     person = models.OneToOneField(
         "people.Person", on_delete=models.CASCADE, related_name="scim_link"
     )

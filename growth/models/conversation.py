@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 class CareerConversation(TenantModel):
@@ -13,9 +13,7 @@ class CareerConversation(TenantModel):
     managers and HR (the results conversations of review cycles are shown beside these;
     they live on `reviews.Participant`)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="career_conversations"
     )

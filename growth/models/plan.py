@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 class ActionItem(TenantModel):
@@ -31,9 +31,7 @@ class ActionItem(TenantModel):
 
     LIVE = (Status.OPEN, Status.IN_PROGRESS)
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="action_items"
-    )
+    organization = organization_key("action_items")
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="action_items"
     )
@@ -101,9 +99,7 @@ class ActionItemEvent(TenantModel):
         UPDATED = "updated", "Changed"
         STATUS = "status", "Status changed"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     actor = user_link()

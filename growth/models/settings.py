@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, user_link
+from organizations.scoping import TenantModel, organization_key, user_link
 
 DEFAULT_PERCENT = 80
 DEFAULT_SUGGESTIONS = 3
@@ -21,9 +21,7 @@ class GrowthSettings(TenantModel):
     """At most one per organization; missing means the defaults
     (`growth.selectors.rule_for`). Only `growth.services.update_settings` writes it."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     readiness_percent = models.PositiveSmallIntegerField(
         default=DEFAULT_PERCENT,
         help_text="Share of the next level's statements that must be rated high enough.",

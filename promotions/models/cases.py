@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key, user_link
 from promotions.errors import CaseLocked
 
 
@@ -38,9 +37,7 @@ class PromotionCase(TenantModel):
     OPEN = (Status.DRAFT, Status.IN_REVIEW)
     CLOSED = (Status.DECIDED, Status.WITHDRAWN)
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="promotion_cases"
-    )
+    organization = organization_key("promotion_cases")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     manager = models.ForeignKey(
         "people.Person",
@@ -85,9 +82,7 @@ class PromotionCase(TenantModel):
     rationale = models.TextField(blank=True)
     effective_date = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_link()
     decided_by_label = models.CharField(max_length=200, blank=True)
     record = models.JSONField(
         default=dict,
@@ -96,9 +91,7 @@ class PromotionCase(TenantModel):
         "evidence, reviewers and approvers with their times.",
     )
 
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -203,9 +196,7 @@ class CasePart(TenantModel):
 class CaseStatement(CasePart):
     """One statement of the target level, with the manager's words about it."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     case = models.ForeignKey(PromotionCase, on_delete=models.CASCADE, related_name="statements")
     statement_uid = models.CharField(max_length=16)
     competency_uid = models.CharField(max_length=16)
@@ -238,9 +229,7 @@ class CaseArtifact(CasePart):
     type-limited on upload (`promotions.artifacts`), stored under a random name, served
     only to those who may see the case, always as a download."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     case = models.ForeignKey(PromotionCase, on_delete=models.CASCADE, related_name="artifacts")
     file = models.FileField(upload_to=artifact_path, max_length=200)
     name = models.CharField(max_length=200, help_text="The file's name as uploaded")
@@ -268,9 +257,7 @@ class CaseEvidence(CasePart):
         ACTION_ITEM = "action_item", "Action item"
         ARTIFACT = "artifact", "File"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     case = models.ForeignKey(PromotionCase, on_delete=models.CASCADE, related_name="evidence")
     statement = models.ForeignKey(CaseStatement, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -314,9 +301,7 @@ class CaseReviewer(CasePart):
         NOT_YET = "not_yet", "Not yet"
         DECLINE = "decline", "Decline"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     case = models.ForeignKey(PromotionCase, on_delete=models.CASCADE, related_name="reviewers")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=10, choices=Role.choices)
@@ -339,9 +324,7 @@ class CaseGap(CasePart):
     """For a "not yet": one gap the person is asked to close, offered to them as an
     action item they can accept (`GapAcceptance`)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     case = models.ForeignKey(PromotionCase, on_delete=models.CASCADE, related_name="gaps")
     statement_uid = models.CharField(max_length=16)
     competency_uid = models.CharField(max_length=16)
@@ -364,16 +347,12 @@ class GapAcceptance(TenantModel):
     """The person accepted a gap of a "not yet" decision: the action item it became.
     Kept apart from the (immutable) case."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     gap = models.OneToOneField(CaseGap, on_delete=models.CASCADE, related_name="acceptance")
     action_item = models.ForeignKey(
         "growth.ActionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = user_link()
     accepted_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 class PromotionRound(TenantModel):
@@ -14,17 +13,13 @@ class PromotionRound(TenantModel):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="promotion_rounds"
-    )
+    organization = organization_key("promotion_rounds")
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     decide_by = models.DateField(null=True, blank=True, help_text="When the committee meets")
     notes = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -44,9 +39,7 @@ class PromotionRound(TenantModel):
 class RoundMember(TenantModel):
     """Someone on a round's committee."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     round = models.ForeignKey(PromotionRound, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key, user_link
 
 MIN_PEER_THRESHOLD = 3
 
@@ -35,9 +34,7 @@ class ReviewCycle(TenantModel):
         AFTER_OWN = "after_own", "After the manager has submitted their own review"
         WHEN_SUBMITTED = "when_submitted", "As soon as the self-review is submitted"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="review_cycles"
-    )
+    organization = organization_key("review_cycles")
     name = models.CharField(max_length=120)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
@@ -77,9 +74,7 @@ class ReviewCycle(TenantModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revision = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     launched_at = models.DateTimeField(null=True, blank=True)
@@ -144,9 +139,7 @@ class Participant(TenantModel):
     """Someone reviewed in a cycle. At launch the published version of their family is
     pinned, with their level (by uid) and the level(s) one step up."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     manager = models.ForeignKey(
@@ -179,9 +172,7 @@ class Participant(TenantModel):
     # after release
     conversation_on = models.DateField(null=True, blank=True)
     conversation_notes = models.TextField(blank=True)
-    conversation_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    conversation_by = user_link()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0)
@@ -206,20 +197,14 @@ class PeerNomination(TenantModel):
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="nominations"
     )
     peer = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    nominated_by = user_link()
+    decided_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key
 from reviews.errors import ReviewError
 
 
@@ -40,9 +40,7 @@ class ReviewForm(TenantModel):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     cycle = models.ForeignKey("reviews.ReviewCycle", on_delete=models.CASCADE, related_name="forms")
     participant = models.ForeignKey(
         "reviews.Participant", on_delete=models.CASCADE, related_name="forms"
@@ -134,9 +132,7 @@ class FormItem(TenantModel):
         LEVEL = "level", "At their level"
         NEXT = "next", "At the next level"
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     form = models.ForeignKey(ReviewForm, on_delete=models.CASCADE, related_name="items")
     statement_uid = models.CharField(max_length=16)
     competency_uid = models.CharField(max_length=16)

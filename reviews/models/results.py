@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key, user_link
 
 
 class FinalRating(TenantModel):
@@ -14,9 +13,7 @@ class FinalRating(TenantModel):
     mean of their statement ratings at the person's level); calibration may change
     `final`, always with a reason."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     participant = models.ForeignKey(
         "reviews.Participant", on_delete=models.CASCADE, related_name="final_ratings"
     )
@@ -27,9 +24,7 @@ class FinalRating(TenantModel):
     proposed = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     final = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     reason = models.TextField(blank=True)
-    adjusted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    adjusted_by = user_link()
     adjusted_at = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)
 
@@ -54,9 +49,7 @@ class Reminder(TenantModel):
     """One reminder e-mail to one reviewer about one phase of one cycle. The unique key
     makes sending idempotent: a reminder is created once and claimed once."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     cycle = models.ForeignKey(
         "reviews.ReviewCycle", on_delete=models.CASCADE, related_name="reminders"
     )
@@ -84,9 +77,7 @@ class FixApplication(TenantModel):
     """A published framework fix applied to a cycle's open forms (the audit log has the
     details too)."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     cycle = models.ForeignKey("reviews.ReviewCycle", on_delete=models.CASCADE, related_name="fixes")
     family = models.ForeignKey("frameworks.JobFamily", on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(
@@ -94,9 +85,7 @@ class FixApplication(TenantModel):
     )
     forms = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    applied_by = user_link()
     applied_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

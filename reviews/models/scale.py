@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, organization_key
 
 DEFAULT_POINTS: list[dict[str, Any]] = [
     {
@@ -46,9 +46,7 @@ class RatingScale(TenantModel):
     A cycle copies the scale when it is created and again at launch, so a later edit
     never changes the meaning of ratings already given."""
 
-    organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    organization = organization_key()
     points = models.JSONField(default=list)
     meets = models.PositiveSmallIntegerField(default=DEFAULT_MEETS)
     revision = models.PositiveIntegerField(default=0)
