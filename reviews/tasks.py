@@ -3,31 +3,14 @@ organization's scope, and claim each reminder before sending it (never twice).""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from organizations.emails import page_url, send_templated
 from organizations.models import Organization
 from organizations.scoping import scope
 from people.models import Person
 from reviews.models import Participant, Phase, Reminder, ReviewCycle, ReviewForm
-
-
-def _send(template: str, to: str, context: dict) -> None:
-    context = {**context, "SITE_URL": settings.SITE_URL.rstrip("/")}
-    subject = " ".join(render_to_string(f"reviews/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"reviews/email/{template}_message.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-
-def _url(name: str, **kwargs: str) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:  # the pages are not mounted (domain layer only)
-        return "/reviews/"
 
 
 @task()
@@ -45,15 +28,15 @@ def send_cycle_emails(org_id: int, cycle_id: int, event: str) -> int:
             ):
                 todo.setdefault(form.reviewer_id, []).append(form)
             for person in Person.objects.filter(pk__in=list(todo), is_active=True):
-                _send(
-                    "launched",
+                send_templated(
+                    "reviews/email/launched",
                     person.email,
                     {
                         "org": org,
                         "cycle": cycle,
                         "person": person,
                         "forms": todo[person.pk],
-                        "url": _url("reviews:my_reviews"),
+                        "url": page_url("reviews:my_reviews", "/reviews/"),
                     },
                 )
                 sent += 1
@@ -61,14 +44,16 @@ def send_cycle_emails(org_id: int, cycle_id: int, event: str) -> int:
             for part in Participant.objects.filter(cycle=cycle).select_related("person"):
                 if not part.person.is_active:
                     continue
-                _send(
-                    "released",
+                send_templated(
+                    "reviews/email/released",
                     part.person.email,
                     {
                         "org": org,
                         "cycle": cycle,
                         "person": part.person,
-                        "url": _url("reviews:results", participant_id=part.public_id),
+                        "url": page_url(
+                            "reviews:results", "/reviews/", participant_id=part.public_id
+                        ),
                     },
                 )
                 sent += 1
@@ -90,8 +75,8 @@ def send_reminder_emails(org_id: int, reminder_ids: list[int]) -> int:
             if not claimed or not reminder.reviewer.is_active:
                 continue
             cycle = reminder.cycle
-            _send(
-                "reminder",
+            send_templated(
+                "reviews/email/reminder",
                 reminder.reviewer.email,
                 {
                     "org": org,
@@ -100,7 +85,7 @@ def send_reminder_emails(org_id: int, reminder_ids: list[int]) -> int:
                     "phase": Phase(reminder.phase),
                     "count": reminder.forms,
                     "due": cycle.deadline(reminder.phase),
-                    "url": _url("reviews:my_reviews"),
+                    "url": page_url("reviews:my_reviews", "/reviews/"),
                 },
             )
             sent += 1
