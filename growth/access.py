@@ -16,7 +16,7 @@ from typing import Any
 
 from people.models import Person
 from people.selectors import person_for_user
-from reviews.access import Viewer, results_visible, viewer_for
+from reviews.access import Viewer, oversees, results_visible, viewer_for
 from reviews.models import Participant
 from reviews.services.common import membership_of
 
@@ -45,9 +45,7 @@ def can_see_plan(viewer: Viewer, person: Person) -> bool:
 
 
 def can_hold_conversations(viewer: Viewer, person: Person) -> bool:
-    if viewer.pk is not None and viewer.pk == person.pk:
-        return False
-    return viewer.is_admin or person.pk in viewer.reports
+    return oversees(viewer, person.pk)
 
 
 def report_visible(participant: Participant, viewer: Viewer) -> bool:

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from growth.access import Viewer, viewer_of
 from promotions.models import CaseReviewer, PromotionCase, PromotionRound, RoundMember
+from reviews.access import oversees
 
 __all__ = [
     "Viewer",
@@ -37,9 +38,7 @@ __all__ = [
 
 
 def can_open_for(viewer: Viewer, person: Any) -> bool:
-    if viewer.pk is not None and viewer.pk == person.pk:
-        return False
-    return viewer.is_admin or person.pk in viewer.reports
+    return oversees(viewer, person.pk)
 
 
 def _named(case: PromotionCase, viewer: Viewer, *roles: str) -> bool:
@@ -62,9 +61,7 @@ def _on_committee(case: PromotionCase, viewer: Viewer, *, open_only: bool = Fals
 
 def can_write(case: PromotionCase, viewer: Viewer) -> bool:
     """Write the case (while it is open): HR and anyone above the person."""
-    if viewer.pk is not None and viewer.pk == case.person_id:
-        return False
-    return viewer.is_admin or case.person_id in viewer.reports
+    return oversees(viewer, case.person_id)
 
 
 def can_see_case(case: PromotionCase, viewer: Viewer) -> bool:

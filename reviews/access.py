@@ -47,6 +47,13 @@ def viewer_for(user: Any, membership: Any) -> Viewer:
     return Viewer(user=user, person=person_for_user(user), is_admin=bool(membership.is_admin))
 
 
+def oversees(viewer: Viewer, person_id: int) -> bool:
+    """HR, or anyone the person reports to (directly or not); never the person themselves."""
+    if viewer.pk is not None and viewer.pk == person_id:
+        return False
+    return viewer.is_admin or person_id in viewer.reports
+
+
 def manages(viewer: Viewer, participant: Participant) -> bool:
     """The viewer writes this person's manager review or is above them."""
     if viewer.person is None:
