@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class DataRightsConfig(AppConfig):
     name = "datarights"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Data rights"
 
     def ready(self) -> None:

@@ -15,9 +15,3 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 FIELDS = {"options": "Answers offered", "rows": "Rows", "file": "File"}
-
-
-def register() -> None:
-    from organizations import audit_words
-
-    audit_words.register(ACTIONS, FIELDS)

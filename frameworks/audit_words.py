@@ -1,6 +1,6 @@
 """How the audit log words what is frameworks' own: the template a draft started from.
 
-Registered from `FrameworksConfig.ready`, so `organizations` needs no knowledge of
+Read by `organizations.audit_words.load`, so `organizations` needs no knowledge of
 frameworks."""
 
 from __future__ import annotations
@@ -19,7 +19,4 @@ def template_name(key: str) -> str:
         return "a template"
 
 
-def register() -> None:
-    from organizations import audit_words
-
-    audit_words.register({}, {}, sources={"template": template_name})
+SOURCES = {"template": template_name}

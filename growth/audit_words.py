@@ -1,4 +1,4 @@
-"""How the audit log words growth actions. Registered from `GrowthConfig.ready`."""
+"""How the audit log words growth actions."""
 
 from __future__ import annotations
 
@@ -29,9 +29,3 @@ FIELDS = {
     "held_on": "Held on",
     "next_follow_up": "Next follow-up",
 }
-
-
-def register() -> None:
-    from organizations import audit_words
-
-    audit_words.register(ACTIONS, FIELDS)

@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = "Scheduled jobs"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from jobs.scheduler import start_ticking

@@ -5,13 +5,13 @@ from django.db.models.signals import post_migrate
 
 class OrganizationsConfig(AppConfig):
     name = "organizations"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
-        from organizations import audit_guards, db_guards, scoping
+        from organizations import audit_guards, audit_words, db_guards, scoping
 
+        audit_words.load()
         db_guards.register(audit_guards.triggers)
         post_migrate.connect(db_guards.install_after_migrate, sender=self)
         connection_created.connect(db_guards.register_sqlite_functions, dispatch_uid="clb_sql_fn")

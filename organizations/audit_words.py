@@ -4,6 +4,10 @@ An `AuditEntry` stores machine keys ("person.created", {"job_family": [...]}) so
 filters and exports stay stable; these helpers turn them into labels for the screen.
 Unknown keys fall back to a readable form of the key, so a new action never breaks
 the page.
+
+Every other app words its own actions in its `audit_words` module: `ACTIONS`
+({action: (label, verb)}), `FIELDS` and `SOURCES` (each optional), read once at start
+(`load`, from `OrganizationsConfig.ready`), so this module imports no domain app.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
+
+from django.utils.module_loading import module_has_submodule
 
 ACTION_WORDS = {
     "family.created": "Job family created",
@@ -190,7 +197,7 @@ def register(
     sources: dict[str, Callable[[str], str]] | None = None,
 ) -> None:
     """Words of another app's actions ({action: (label, verb)}), fields and kinds of
-    source; an app calls it from its AppConfig.ready (this module imports no domain app)."""
+    source."""
     for action, (label, verb) in actions.items():
         ACTION_WORDS.setdefault(action, label)
         VERB_WORDS.setdefault(action, verb)
@@ -198,6 +205,22 @@ def register(
         FIELD_WORDS.setdefault(key, label)
     for kind, words in (sources or {}).items():
         SOURCE_WORDS.setdefault(kind, words)
+
+
+def load() -> None:
+    """Register the words of every installed app's `audit_words` module, in the order of
+    `INSTALLED_APPS`."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name == __package__ or not module_has_submodule(config.module, "audit_words"):
+            continue
+        words = import_module(f"{config.name}.audit_words")
+        register(
+            getattr(words, "ACTIONS", {}),
+            getattr(words, "FIELDS", {}),
+            getattr(words, "SOURCES", None),
+        )
 
 
 def action_words(action: str) -> str:

@@ -1,4 +1,4 @@
-"""How the audit log words promotion actions. Registered from `PromotionsConfig.ready`."""
+"""How the audit log words promotion actions."""
 
 from __future__ import annotations
 
@@ -40,9 +40,3 @@ FIELDS = {
     "cases": "Cases",
     "decide_by": "Committee meets on",
 }
-
-
-def register() -> None:
-    from organizations import audit_words
-
-    audit_words.register(ACTIONS, FIELDS)

@@ -3,16 +3,14 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Review cycles"
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
         from organizations.models import Organization
-        from reviews import audit_words, signals
+        from reviews import signals
 
-        audit_words.register()
         post_save.connect(
             signals.give_new_organization_a_scale,
             sender=Organization,

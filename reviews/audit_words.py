@@ -1,6 +1,6 @@
 """How the audit log words review-cycle actions ("Review cycle launched").
 
-Registered from `ReviewsConfig.ready`, so `organizations` needs no knowledge of reviews.
+Read by `organizations.audit_words.load`, so `organizations` needs no knowledge of reviews.
 Audit entries of forms never carry answers (ratings, comments): the audit log is read by
 HR admins, who may be the reviewee or their manager, and peer answers are anonymous."""
 
@@ -64,9 +64,3 @@ FIELDS = {
     "points": "Points",
     "meets": "Meets the level",
 }
-
-
-def register() -> None:
-    from organizations import audit_words
-
-    audit_words.register(ACTIONS, FIELDS)

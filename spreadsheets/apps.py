@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class SpreadsheetsConfig(AppConfig):
     name = "spreadsheets"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from organizations.signals import worker_started

@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class SsoConfig(AppConfig):
     name = "sso"
     verbose_name = "Company sign-in"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from organizations.access import register_gate
