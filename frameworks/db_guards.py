@@ -20,7 +20,9 @@ from organizations.db_guards import (
     PG_NOT_PURGING,
     SQLITE_NOT_PURGING,
     Trigger,
+    abort,
     closed_row_fixed,
+    parts_of_closed_rows,
 )
 
 ITEMS = [
@@ -34,29 +36,7 @@ VERSIONS = "frameworks_frameworkversion"
 LOOSE = ["created_by_id", "published_by_id", "based_on_id"]
 MESSAGE = "published framework versions cannot be changed"
 
-
-def _published(ref: str) -> str:
-    return f"(SELECT status FROM {VERSIONS} WHERE id = {ref}) = 'published'"  # noqa: S608
-
-
 PG_SETUP = f"""
-CREATE OR REPLACE FUNCTION clb_published_item_guard() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    IF {PG_NOT_PURGING} AND EXISTS (
-        SELECT 1 FROM {VERSIONS} WHERE id = OLD.version_id AND status = 'published') THEN
-      RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
-    END IF;
-    RETURN OLD;
-  END IF;
-  IF (TG_OP = 'UPDATE' AND EXISTS (
-        SELECT 1 FROM {VERSIONS} WHERE id = OLD.version_id AND status = 'published'))
-     OR EXISTS (SELECT 1 FROM {VERSIONS} WHERE id = NEW.version_id AND status = 'published')
-  THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
-  END IF;
-  RETURN NEW;
-END; $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION clb_version_published_kept() RETURNS trigger AS $$
 BEGIN
   IF {PG_NOT_PURGING} AND OLD.status = 'published' THEN
@@ -64,13 +44,12 @@ BEGIN
   END IF;
   RETURN OLD;
 END; $$ LANGUAGE plpgsql;
-"""  # noqa: S608 (constants only)
+"""
 
 
 def triggers() -> Iterator[Trigger]:
     from frameworks.models import FrameworkVersion
 
-    abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
     yield closed_row_fixed(
         "clb_version_published_fixed",
         FrameworkVersion,
@@ -82,36 +61,18 @@ def triggers() -> Iterator[Trigger]:
         name="clb_version_published_kept",
         table=VERSIONS,
         sqlite=f"CREATE TRIGGER clb_version_published_kept BEFORE DELETE ON {VERSIONS} "
-        f"WHEN {SQLITE_NOT_PURGING} AND OLD.status = 'published' {abort}",
+        f"WHEN {SQLITE_NOT_PURGING} AND OLD.status = 'published' {abort(MESSAGE)}",
         postgresql=f"CREATE TRIGGER clb_version_published_kept BEFORE DELETE ON {VERSIONS} "
         "FOR EACH ROW EXECUTE FUNCTION clb_version_published_kept()",
         postgresql_setup=PG_SETUP,
     )
-    for table in ITEMS:
-        name = f"clb_{table.removeprefix('frameworks_')}_published"
-        yield Trigger(
-            name=name,
-            table=table,
-            postgresql=f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION clb_published_item_guard()",
-            postgresql_setup=PG_SETUP,
-        )
-        # SQLite triggers fire on one event each
-        yield Trigger(
-            name=f"{name}_insert",
-            table=table,
-            sqlite=f"CREATE TRIGGER {name}_insert BEFORE INSERT ON {table} "
-            f"WHEN {_published('NEW.version_id')} {abort}",
-        )
-        yield Trigger(
-            name=f"{name}_update",
-            table=table,
-            sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
-            f"WHEN {_published('OLD.version_id')} OR {_published('NEW.version_id')} {abort}",
-        )
-        yield Trigger(
-            name=f"{name}_delete",
-            table=table,
-            sqlite=f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {table} "
-            f"WHEN {SQLITE_NOT_PURGING} AND {_published('OLD.version_id')} {abort}",
-        )
+    yield from parts_of_closed_rows(
+        "clb_published_item_guard",
+        ITEMS,
+        parent=VERSIONS,
+        key="version_id",
+        closed="= 'published'",
+        message=MESSAGE,
+        suffix="published",
+        deletes=True,
+    )

@@ -95,7 +95,7 @@ def closed_row_fixed(
         name=name,
         table=table,
         sqlite=f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} "
-        f"WHEN {sqlite_when} AND ({changed}) BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        f"WHEN {sqlite_when} AND ({changed}) {abort(message)}",
         postgresql=f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION {name}()",
         postgresql_setup=f"""
@@ -109,6 +109,97 @@ BEGIN
 END; $$ LANGUAGE plpgsql;
 """,
     )
+
+
+def abort(message: str) -> str:
+    """The body of a SQLite trigger that refuses the statement with `message`."""
+    return f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+def parts_of_closed_rows(
+    guard: str,
+    tables: list[str],
+    *,
+    parent: str,
+    key: str,
+    closed: str,
+    message: str,
+    suffix: str,
+    deletes: bool = False,
+    purge_passes: bool = False,
+) -> Iterator[Trigger]:
+    """The triggers that keep the parts of a closed row: no row of `tables` may be inserted
+    under a closed row of `parent`, nor updated while under one (before or after the
+    update); with `deletes`, nor deleted (but inside `purging()`). `key` is the column
+    naming the parent, `closed` the condition on the parent's status ("= 'published'").
+    Each table's trigger is `clb_<model>_<suffix>` (on SQLite one per event: `_insert`,
+    `_update`, `_delete`); on PostgreSQL they all call the function `guard`. With
+    `purge_passes`, `purging()` lets updates through (on PostgreSQL, inserts too)."""
+
+    def pg_closed(ref: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {parent} WHERE id = {ref}.{key} AND status {closed})"  # noqa: S608
+
+    def sqlite_closed(ref: str) -> str:
+        return f"(SELECT status FROM {parent} WHERE id = {ref}.{key}) {closed}"  # noqa: S608
+
+    changed = f"(TG_OP = 'UPDATE' AND {pg_closed('OLD')})\n     OR {pg_closed('NEW')}"
+    if purge_passes:
+        changed = f"{PG_NOT_PURGING} AND ({changed})"
+    refuse = f"RAISE EXCEPTION '{message} (%)', TG_TABLE_NAME;"
+    on_delete = (
+        f"""  IF TG_OP = 'DELETE' THEN
+    IF {PG_NOT_PURGING} AND {pg_closed("OLD")} THEN
+      {refuse}
+    END IF;
+    RETURN OLD;
+  END IF;
+"""
+        if deletes
+        else ""
+    )
+    setup = f"""
+CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger AS $$
+BEGIN
+{on_delete}  IF {changed}
+  THEN
+    {refuse}
+  END IF;
+  RETURN NEW;
+END; $$ LANGUAGE plpgsql;
+"""
+    moved = f"{sqlite_closed('OLD')} OR {sqlite_closed('NEW')}"
+    if purge_passes:
+        moved = f"{SQLITE_NOT_PURGING} AND ({moved})"
+    events = "INSERT OR UPDATE OR DELETE" if deletes else "INSERT OR UPDATE"
+    for table in tables:
+        name = f"clb_{table.partition('_')[2]}_{suffix}"
+        yield Trigger(
+            name=name,
+            table=table,
+            postgresql=f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {guard}()",
+            postgresql_setup=setup,
+        )
+        # SQLite triggers fire on one event each
+        yield Trigger(
+            name=f"{name}_insert",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_insert BEFORE INSERT ON {table} "
+            f"WHEN {sqlite_closed('NEW')} {abort(message)}",
+        )
+        yield Trigger(
+            name=f"{name}_update",
+            table=table,
+            sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
+            f"WHEN {moved} {abort(message)}",
+        )
+        if deletes:
+            yield Trigger(
+                name=f"{name}_delete",
+                table=table,
+                sqlite=f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {table} "
+                f"WHEN {SQLITE_NOT_PURGING} AND {sqlite_closed('OLD')} {abort(message)}",
+            )
 
 
 Provider = Callable[[], Iterable[Trigger]]

@@ -17,12 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from organizations.db_guards import (
-    PG_NOT_PURGING,
-    SQLITE_NOT_PURGING,
-    Trigger,
-    closed_row_fixed,
-)
+from organizations.db_guards import Trigger, closed_row_fixed, parts_of_closed_rows
 
 CASES = "promotions_promotioncase"
 PARTS = [
@@ -38,28 +33,9 @@ LOOSE = ["opened_by_id", "decided_by_id", "manager_id"]
 MESSAGE = "a decided promotion case cannot be changed"
 
 
-def _closed(ref: str) -> str:
-    return f"(SELECT status FROM {CASES} WHERE id = {ref}) IN {CLOSED}"  # noqa: S608
-
-
-PG_SETUP = f"""
-CREATE OR REPLACE FUNCTION clb_promotion_part_guard() RETURNS trigger AS $$
-BEGIN
-  IF {PG_NOT_PURGING} AND ((TG_OP = 'UPDATE' AND EXISTS (
-        SELECT 1 FROM {CASES} WHERE id = OLD.case_id AND status IN {CLOSED}))
-     OR EXISTS (SELECT 1 FROM {CASES} WHERE id = NEW.case_id AND status IN {CLOSED}))
-  THEN
-    RAISE EXCEPTION '{MESSAGE} (%)', TG_TABLE_NAME;
-  END IF;
-  RETURN NEW;
-END; $$ LANGUAGE plpgsql;
-"""  # noqa: S608 (constants only)
-
-
 def triggers() -> Iterator[Trigger]:
     from promotions.models import PromotionCase
 
-    abort = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
     yield closed_row_fixed(
         "clb_promotion_case_fixed",
         PromotionCase,
@@ -68,25 +44,13 @@ def triggers() -> Iterator[Trigger]:
         message=MESSAGE,
         purge_passes=True,
     )
-    for table in PARTS:
-        name = f"clb_{table.removeprefix('promotions_')}_closed"
-        yield Trigger(
-            name=name,
-            table=table,
-            postgresql=f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION clb_promotion_part_guard()",
-            postgresql_setup=PG_SETUP,
-        )
-        yield Trigger(
-            name=f"{name}_insert",
-            table=table,
-            sqlite=f"CREATE TRIGGER {name}_insert BEFORE INSERT ON {table} "
-            f"WHEN {_closed('NEW.case_id')} {abort}",
-        )
-        yield Trigger(
-            name=f"{name}_update",
-            table=table,
-            sqlite=f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
-            f"WHEN {SQLITE_NOT_PURGING} AND ({_closed('OLD.case_id')} OR "
-            f"{_closed('NEW.case_id')}) {abort}",
-        )
+    yield from parts_of_closed_rows(
+        "clb_promotion_part_guard",
+        PARTS,
+        parent=CASES,
+        key="case_id",
+        closed=f"IN {CLOSED}",
+        message=MESSAGE,
+        suffix="closed",
+        purge_passes=True,
+    )
