@@ -19,10 +19,11 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.stored_status import StoredStatus
 from promotions.errors import CaseLocked
 
 
-class PromotionCase(TenantModel):
+class PromotionCase(TenantModel, StoredStatus):
     class Status(models.TextChoices):
         DRAFT = "draft", "Being written"
         IN_REVIEW = "in_review", "In review"
@@ -69,7 +70,6 @@ class PromotionCase(TenantModel):
     )
     summary = models.TextField(blank=True, help_text="The manager's case in a few sentences")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    _loaded_status: str = ""
     round = models.ForeignKey(
         "promotions.PromotionRound",
         null=True,
@@ -121,24 +121,13 @@ class PromotionCase(TenantModel):
         name = self.decided_by_label.split(" <", 1)[0].strip()
         return "HR" if not name or "@" in name else name
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> PromotionCase:
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_status = instance.__dict__.get("status", "")
-        return instance
-
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded_status = self.status
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if getattr(self, "_loaded_status", "") in self.CLOSED:
+        if self._loaded_status in self.CLOSED:
             raise CaseLocked()
         super().save(*args, **kwargs)
-        self._loaded_status = self.status
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.status in self.CLOSED or getattr(self, "_loaded_status", "") in self.CLOSED:
+        if self.status in self.CLOSED or self._loaded_status in self.CLOSED:
             raise CaseLocked()
         return super().delete(*args, **kwargs)
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.scoping import TenantModel, organization_key
+from organizations.stored_status import StoredStatus
 from reviews.errors import ReviewError
 
 
@@ -28,7 +29,7 @@ class FormLocked(ReviewError):
         )
 
 
-class ReviewForm(TenantModel):
+class ReviewForm(TenantModel, StoredStatus):
     class Kind(models.TextChoices):
         SELF = "self", "Self-review"
         MANAGER = "manager", "Manager review"
@@ -48,7 +49,6 @@ class ReviewForm(TenantModel):
     reviewer = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
-    _loaded_status: str = ""
     version = models.ForeignKey(
         "frameworks.FrameworkVersion", on_delete=models.PROTECT, related_name="+"
     )
@@ -78,22 +78,10 @@ class ReviewForm(TenantModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.participant_id} by {self.reviewer_id}"
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> ReviewForm:
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_status = instance.__dict__.get("status", "")
-        return instance
-
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded_status = self.status
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        loaded = getattr(self, "_loaded_status", None)
-        if loaded == self.Status.SUBMITTED and not getattr(self, "_reopening", False):
+        if self._loaded_status == self.Status.SUBMITTED and not getattr(self, "_reopening", False):
             raise FormLocked()
         super().save(*args, **kwargs)
-        self._loaded_status = self.status
 
     @property
     def is_submitted(self) -> bool:
