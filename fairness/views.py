@@ -8,7 +8,8 @@ import csv
 import io
 import logging
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -136,14 +137,20 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()][:40]
 
 
-@org_required(Role.HR_ADMIN)
-@require_http_methods(["GET", "POST"])
-def questions(request: HttpRequest) -> HttpResponse:
+def _question_page(
+    request: HttpRequest,
+    save: Callable[..., DemographicAttribute],
+    done: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A question's form: a POST saves its wording and options through `save` and goes
+    back to the questions saying `done` (which names the question as {name}); what the
+    service refused shows beside the fields."""
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            made = services.create_attribute(
-                request.organization,  # type: ignore[attr-defined]
+            saved = save(
                 actor=request.user,
                 name=request.POST.get("name", "")[:200],
                 options=_lines(request.POST.get("options", "")),
@@ -151,12 +158,20 @@ def questions(request: HttpRequest) -> HttpResponse:
         except ReviewError as exc:
             errors = dict(exc.errors) or {"name": exc.message}
         else:
-            messages.success(request, f"“{made.name}” is now asked on everyone’s “About me” page.")
+            messages.success(request, done.format(name=saved.name))
             return redirect("fairness:questions")
-    return render(
+    return render(request, template, {**context(), "errors": errors})
+
+
+@org_required(Role.HR_ADMIN)
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest) -> HttpResponse:
+    return _question_page(
         request,
+        partial(services.create_attribute, request.organization),  # type: ignore[attr-defined]
+        "“{name}” is now asked on everyone’s “About me” page.",
         "fairness/questions.html",
-        {"questions": attributes(active_only=False), "errors": errors, "posted": request.POST},
+        lambda: {"questions": attributes(active_only=False), "posted": request.POST},
     )
 
 
@@ -164,30 +179,21 @@ def questions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, attribute_id: str) -> HttpResponse:
     found = get_object_or_404(DemographicAttribute, public_id=attribute_id)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", "-1"))
-        except ValueError:
-            revision = -1
-        try:
-            services.update_attribute(
-                found,
-                actor=request.user,
-                expected_revision=revision,
-                name=request.POST.get("name", "")[:200],
-                options=_lines(request.POST.get("options", "")),
-                is_active=request.POST.get("is_active") == "on",
-            )
-        except ReviewError as exc:
-            errors = dict(exc.errors) or {"name": exc.message}
-        else:
-            messages.success(request, f"“{found.name}” was saved.")
-            return redirect("fairness:questions")
-    return render(
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    return _question_page(
         request,
+        partial(
+            services.update_attribute,
+            found,
+            expected_revision=revision,
+            is_active=request.POST.get("is_active") == "on",
+        ),
+        "“{name}” was saved.",
         "fairness/question.html",
-        {"question": found, "errors": errors, "posted": request.POST or None},
+        lambda: {"question": found, "posted": request.POST or None},
     )
 
 
