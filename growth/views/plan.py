@@ -3,6 +3,9 @@ quick status change (htmx)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from growth import services
 from growth.access import can_hold_conversations, report_visible
 from growth.forms import ActionItemForm, EditItemForm, StatusForm, apply_errors
+from growth.models import ActionItem
 from growth.selectors import item_history, plan_for, released_participations, targets_for
 from growth.views.common import is_own, item_or_404, person_or_404, viewer
 from organizations.access import org_required
+from people.models import Person
 from people.selectors import person_for_user
 from reviews.errors import ReviewError, StaleError
 
@@ -47,6 +52,29 @@ def plan(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
+def _save(
+    request: HttpRequest,
+    person: Person,
+    form: ActionItemForm,
+    save: Callable[..., ActionItem],
+    done: str,
+) -> HttpResponse | None:
+    """A valid POST of an item's form: `save` it with the form's changes, then back to the
+    plan saying `done` (which names the item as {title}); None for a GET, an invalid form
+    or the service's refusal (then on the form). A stale revision is the caller's."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        item = save(**form.service_kwargs())
+    except StaleError:
+        raise
+    except ReviewError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done.format(title=item.title))
+    return redirect("growth:plan", person_id=person.public_id)
+
+
 @org_required()
 @require_http_methods(["GET", "POST"])
 def item_new(request: HttpRequest, person_id: str) -> HttpResponse:
@@ -59,14 +87,15 @@ def item_new(request: HttpRequest, person_id: str) -> HttpResponse:
         "owner": person.public_id,
     }
     form = ActionItemForm(request.POST or None, targets=targets, owners=owners, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.create_action_item(person, actor=request.user, **form.service_kwargs())
-        except ReviewError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"“{item.title}” was added to the plan.")
-            return redirect("growth:plan", person_id=person.public_id)
+    saved = _save(
+        request,
+        person,
+        form,
+        partial(services.create_action_item, person, actor=request.user),
+        "“{title}” was added to the plan.",
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "growth/item_form.html",
@@ -89,33 +118,36 @@ def item(request: HttpRequest, item_id: str) -> HttpResponse:
         initial=EditItemForm.initial_for(item),
     )
     stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.update_action_item(
+    try:
+        saved = _save(
+            request,
+            person,
+            form,
+            lambda **changes: services.update_action_item(
                 item,
                 actor=request.user,
                 expected_revision=form.cleaned_data["revision"],
                 note=form.cleaned_data.get("note") or "",
-                **form.service_kwargs(),
-            )
-        except StaleError:
-            stale = True
-            item.refresh_from_db()
-            data = request.POST.copy()
-            data["revision"] = str(item.revision)
-            form = EditItemForm(data, targets=targets, owners=owners)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else changed this item while you were editing, so nothing was "
-                "saved. Your changes are still in the form; the saved version is shown "
-                "beside it. Save again to replace it with yours.",
-            )
-        except ReviewError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"“{item.title}” was saved.")
-            return redirect("growth:plan", person_id=person.public_id)
+                **changes,
+            ),
+            "“{title}” was saved.",
+        )
+    except StaleError:
+        stale = True
+        item.refresh_from_db()
+        data = request.POST.copy()
+        data["revision"] = str(item.revision)
+        form = EditItemForm(data, targets=targets, owners=owners)
+        form.is_valid()
+        form.add_error(
+            None,
+            "Someone else changed this item while you were editing, so nothing was "
+            "saved. Your changes are still in the form; the saved version is shown "
+            "beside it. Save again to replace it with yours.",
+        )
+    else:
+        if saved is not None:
+            return saved
     return render(
         request,
         "growth/item.html",
