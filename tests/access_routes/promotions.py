@@ -23,34 +23,19 @@ def _promotions(world: Any) -> dict[str, Any]:
     from promotions import services
     from promotions.models import CaseStatement
     from promotions.selectors import candidate_for
+    from tests.promotions.helpers import decide, submit, write_all
 
     emma_on_pm2(world)
     target = candidate_for(world.p_employee).targets[0].level_uid
 
     def opened() -> Any:
         case = services.open_case(world.p_employee, actor=world.owner, target_level_uid=target)
-        uids = CaseStatement.objects.filter(case=case).values_list("statement_uid", flat=True)
-        services.save_case(
-            case,
-            actor=world.owner,
-            expected_revision=case.revision,
-            arguments={u: "Shown on the pricing launch." for u in uids},
-        )
-        case.refresh_from_db()
+        write_all(case, world.owner, "Shown on the pricing launch.", summary=None)
         return case
 
-    decided = opened()
-    services.submit_case(decided, actor=world.owner, expected_revision=decided.revision)
-    decided.refresh_from_db()
+    decided = submit(opened(), world.owner)
     first = CaseStatement.objects.filter(case=decided).first().statement_uid
-    services.decide_case(
-        decided,
-        actor=world.owner,
-        expected_revision=decided.revision,
-        decision="not_yet",
-        rationale="Close; one statement to show.",
-        gaps=[first],
-    )
+    decide(decided, world.owner, "not_yet", "Close; one statement to show.", gaps=[first])
     case = opened()
     artifact = services.upload_artifact(
         case,

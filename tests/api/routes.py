@@ -213,31 +213,14 @@ def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
     """Emma's "not yet" case and her case in review (Max reviews it); Pia's written draft;
     a round with Max on its committee."""
     from promotions import services
-    from tests.promotions.helpers import write_all
+    from tests.promotions.helpers import case_in_review, decide, write_all
 
-    pm3 = t.levels["PM3"].uid
-    decided = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
-    write_all(decided, world.manager)
-    services.submit_case(decided, actor=world.manager, expected_revision=decided.revision)
+    decided = case_in_review(world, t, target="PM3")
     gap = decided.statements.order_by("position")[0].statement_uid
-    services.decide_case(
-        decided,
-        actor=world.hr,
-        expected_revision=decided.revision,
-        decision="not_yet",
-        rationale="Not this year: the roadmap work is still ahead.",
-        gaps=[gap],
-    )
-    review = services.open_case(t.emma, actor=world.manager, target_level_uid=pm3)
-    write_all(review, world.manager)
-    services.set_case_people(
-        review,
-        actor=world.hr,
-        expected_revision=review.revision,
-        reviewers=[world.p_manager],
-        approvers=[],
-    )
-    services.submit_case(review, actor=world.manager, expected_revision=review.revision)
+    rationale = "Not this year: the roadmap work is still ahead."
+    decide(decided, world.hr, "not_yet", rationale, gaps=[gap])
+    review = case_in_review(world, t, target="PM3", reviewers=[world.p_manager])
+    pm3 = t.levels["PM3"].uid
     draft = services.open_case(t.peers[0], actor=world.manager, target_level_uid=pm3)
     write_all(draft, world.manager)
     note = services.upload_artifact(

@@ -8,6 +8,7 @@ from organizations.models import AuditEntry
 from organizations.scoping import scope
 from people.models import Person
 from tests.api.test_basics import assert_problem
+from tests.factories import make_people
 from tests.framework_fixtures import load, small_family
 
 pytestmark = pytest.mark.django_db
@@ -151,20 +152,11 @@ def test_people_filters(world, api_for):
 
 
 def test_people_list_queries_do_not_grow(world, api_for, django_assert_max_num_queries):
-    from people.services import create_person
-
     client = api_for("hr")
     # 16: four of them count the token's requests in the shared (database) rate-limit cache
     with django_assert_max_num_queries(16) as small:
         client.get("people?limit=200")
     with scope(world.acme):
-        for i in range(40):
-            create_person(
-                world.acme,
-                actor=world.hr,
-                name=f"P{i}",
-                email=f"p{i}@acme.test",
-                manager=world.p_manager,
-            )
+        make_people(world, 40, actor=world.hr, name="P{}", manager=world.p_manager)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get("people?limit=200").json()["items"]) == 44

@@ -173,20 +173,22 @@ def test_the_list_keeps_its_query_count(world, t, api_for, django_assert_max_num
     hr = api_for("hr")
 
     def open_for(start: int, n: int) -> None:
-        from people.services import create_person
         from promotions.services import open_case
+        from tests.factories import make_people
 
         with scope(world.acme):
-            for k in range(start, start + n):
-                person = create_person(
-                    world.acme,
-                    actor=world.hr,
-                    name=f"Nominee {k}",
-                    email=f"nominee{k}@acme.test",
-                    manager=t.max,
-                    job_family=t.family,
-                    level=t.levels["PM1"],
-                )
+            nominees = make_people(
+                world,
+                n,
+                start=start,
+                actor=world.hr,
+                name="Nominee {}",
+                email="nominee{}@acme.test",
+                manager=t.max,
+                job_family=t.family,
+                level=t.levels["PM1"],
+            )
+            for person in nominees:
                 open_case(person, actor=world.hr, target_level_uid=t.levels["PM2"].uid)
 
     open_for(0, 2)

@@ -166,7 +166,7 @@ def test_create_cycle_problems(world, t, api_for):
 def test_cycle_and_form_lists_keep_their_query_count(
     world, t, api_for, django_assert_max_num_queries
 ):
-    from people.services import create_person
+    from tests.factories import make_people
     from tests.reviews.helpers import open_cycle
 
     hr = api_for("hr")
@@ -177,18 +177,15 @@ def test_cycle_and_form_lists_keep_their_query_count(
         hr.get(f"cycles/{small.public_id}/forms?limit=200")
         hr.get("cycles")
     with scope(world.acme):
-        people = [
-            create_person(
-                world.acme,
-                actor=world.hr,
-                name=f"P{i}",
-                email=f"p{i}@acme.test",
-                manager=t.max,
-                job_family=t.family,
-                level=t.levels["PM2"],
-            )
-            for i in range(15)
-        ]
+        people = make_people(
+            world,
+            15,
+            actor=world.hr,
+            name="P{}",
+            manager=t.max,
+            job_family=t.family,
+            level=t.levels["PM2"],
+        )
         for _ in range(3):
             open_cycle(world, t, people=people, inputs={"self": True, "manager": True, "peers": 0})
     with scope(world.acme):

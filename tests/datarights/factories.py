@@ -10,10 +10,9 @@ from typing import Any
 
 from fairness.models import DemographicAnswer, DemographicAttribute
 from growth import services as gs
-from promotions import services as ps
 from tests.growth.factories import run_cycle
 from tests.promotions.factories import READY, PromotionTeam, promotion_team
-from tests.promotions.helpers import case_in_review
+from tests.promotions.helpers import case_in_review, decide
 
 
 @dataclass
@@ -30,16 +29,13 @@ def rich_emma(world: Any) -> Rich:
         world, t, name="2026 H1", manager=READY, peers=[{}, {}],
         comments={"d3a": "Emma Employee led the search rewrite."},
     )  # fmt: skip
-    case = case_in_review(world, t)
-    ps.decide_case(
-        case,
-        actor=world.hr,
-        expected_revision=case.revision,
-        decision="approve",
-        rationale="Meets every G3 statement.",
+    case = decide(
+        case_in_review(world, t),
+        world.hr,
+        "approve",
+        "Meets every G3 statement.",
         effective_date=dt.date(2026, 4, 1),
     )
-    case.refresh_from_db()
     comp = part.version.competencies.first()
     item = gs.create_action_item(
         t.emma, actor=world.manager, competency_uid=comp.uid, title="Pair with Max on planning"

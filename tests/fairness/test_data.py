@@ -19,10 +19,9 @@ from fairness.models import (
 from fairness.pastfile import read_past_decisions
 from fairness.selectors import answers_for, fairness_analysis
 from organizations.models import AuditEntry
-from promotions import services as promotion_services
 from reviews.errors import NotAllowed
 from tests.promotions.factories import READY, promotion_team, reviewed
-from tests.promotions.helpers import case_in_review
+from tests.promotions.helpers import case_in_review, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -142,14 +141,7 @@ def test_decided_cases_are_analysed_with_volunteered_groups(acme_scope, world):
     services.set_my_answers(t.emma, actor=world.employee, answers={gender.public_id: "Woman"})
     reviewed(world, t, READY)
     case = case_in_review(world, t)
-    promotion_services.decide_case(
-        case,
-        actor=world.hr,
-        expected_revision=case.revision,
-        decision="approve",
-        rationale="Ready.",
-        effective_date=case.created_at.date(),
-    )
+    decide(case, world.hr, "approve", "Ready.", effective_date=case.created_at.date())
     analysis, sources = fairness_analysis()
     assert sources.cases == 1
     (row,) = analysis.groups

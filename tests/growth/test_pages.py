@@ -21,6 +21,7 @@ from growth.selectors import gap_report, targets_for
 from organizations.scoping import scope
 from people.services import create_person
 from reviews.models import Participant, ReviewCycle
+from tests.factories import make_people
 from tests.growth.factories import growth_team, run_cycle
 from tests.growth.test_gap_report import MANAGER, PEERS, SELF
 
@@ -279,16 +280,15 @@ def _released_cycle_for(world, t, first, count):
     for everyone (the cycles before it are removed)."""
     with scope(world.acme):
         ReviewCycle.objects.all().delete()
-        for i in range(first, first + count):
-            create_person(
-                world.acme,
-                actor=world.owner,
-                name=f"Person {i:03d}",
-                email=f"p{i}@acme.test",
-                manager=t.max,
-                job_family=t.levels["G2"].version.family,
-                level=t.levels["G2" if i % 2 else "G3"],
-            )
+        make_people(
+            world,
+            count,
+            start=first,
+            name="Person {:03d}",
+            manager=t.max,
+            job_family=t.levels["G2"].version.family,
+            level=lambda i: t.levels["G2" if i % 2 else "G3"],
+        )
         seed_history(world.acme, cycles=1, plans=False, conversations=False)
         return Participant.objects.count()
 

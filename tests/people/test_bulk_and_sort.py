@@ -19,6 +19,7 @@ from organizations.models import AuditEntry
 from organizations.scoping import scope
 from people.models import LevelChange, Person
 from people.services import create_person
+from tests.factories import make_people
 from tests.organizations.test_trial import expire
 from tests.people.test_people import make_ladder
 
@@ -122,16 +123,16 @@ def test_sorted_list_queries_do_not_grow(world, team, django_assert_max_num_quer
     with django_assert_max_num_queries(16) as small:
         client.get(LIST, {"sort": sort})
     with scope(world.acme):
-        for i in range(40):
-            create_person(
-                world.acme,
-                actor=world.hr,
-                name=f"Extra {i:02}",
-                email=f"extra{i}@acme.test",
-                manager=world.p_manager,
-                job_family=family,
-                level=levels["P2"],
-            )
+        make_people(
+            world,
+            40,
+            actor=world.hr,
+            name="Extra {:02}",
+            email="extra{}@acme.test",
+            manager=world.p_manager,
+            job_family=family,
+            level=levels["P2"],
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "Extra 39" in client.get(LIST, {"sort": sort}).text
 

@@ -1,25 +1,55 @@
-"""Steps shared by the promotion tests: a written case, sent for review."""
+"""Steps shared by the promotion tests: a written case, sent for review, decided."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from people.services import create_person
 from promotions import services
 from promotions.models import CaseStatement, PromotionCase
+from tests.factories import make_people
 
 
-def write_all(case: PromotionCase, user: Any, text: str = "Shown on the search rewrite.") -> None:
+def write_all(
+    case: PromotionCase,
+    user: Any,
+    text: str = "Shown on the search rewrite.",
+    summary: str | None = "Ready: leads a product area already.",
+) -> None:
+    """`user` writes `text` for every statement of the case (and the summary, unless None)."""
     case.refresh_from_db()
     uids = CaseStatement.objects.filter(case=case).values_list("statement_uid", flat=True)
     services.save_case(
         case,
         actor=user,
         expected_revision=case.revision,
-        summary="Ready: leads a product area already.",
+        summary=summary,
         arguments={uid: text for uid in uids},
     )
     case.refresh_from_db()
+
+
+def submit(case: PromotionCase, user: Any) -> PromotionCase:
+    """`user` sends the written case for review at its current revision; refreshed."""
+    services.submit_case(case, actor=user, expected_revision=case.revision)
+    case.refresh_from_db()
+    return case
+
+
+def decide(
+    case: PromotionCase, user: Any, decision: str, rationale: str, **kw: Any
+) -> PromotionCase:
+    """`user` decides the case at its current revision (`effective_date`, `gaps` as the
+    service takes them); the case comes back refreshed."""
+    services.decide_case(
+        case,
+        actor=user,
+        expected_revision=case.revision,
+        decision=decision,
+        rationale=rationale,
+        **kw,
+    )
+    case.refresh_from_db()
+    return case
 
 
 def case_in_review(
@@ -36,20 +66,18 @@ def case_in_review(
             approvers=list(approvers),
         )
         case.refresh_from_db()
-    services.submit_case(case, actor=world.manager, expected_revision=case.revision)
-    case.refresh_from_db()
-    return case
+    return submit(case, world.manager)
 
 
 def add_people(world: Any, t: Any, n: int, start: int, code: str = "G2") -> None:
     """`n` more people on the team's ladder at level `code`, under Max."""
-    for i in range(start, start + n):
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Extra {i:03}",
-            email=f"extra{i}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels[code],
-        )
+    make_people(
+        world,
+        n,
+        start=start,
+        name="Extra {:03}",
+        email="extra{}@acme.test",
+        manager=t.max,
+        job_family=t.family,
+        level=t.levels[code],
+    )

@@ -25,7 +25,7 @@ from promotions.models import (
 )
 from reviews import framework_adapter as fw
 from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
-from tests.promotions.helpers import case_in_review
+from tests.promotions.helpers import case_in_review, decide
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = dt.date(2026, 4, 1)
@@ -36,12 +36,9 @@ def t(acme_scope, world):
     return promotion_team(world)
 
 
-def approve(case, user, **kw):
-    kw.setdefault("rationale", "Meets every G3 statement; the search rewrite shows it.")
+def approve(case, user, rationale="Meets every G3 statement; the search rewrite shows it.", **kw):
     kw.setdefault("effective_date", EFFECTIVE)
-    return services.decide_case(
-        case, actor=user, expected_revision=case.revision, decision="approve", **kw
-    )
+    return decide(case, user, "approve", rationale, **kw)
 
 
 def test_approval_moves_the_person_and_records_it(t, world):
@@ -110,15 +107,7 @@ def test_a_draft_is_not_decided(t, world):
 
 def test_not_yet_leaves_gaps_the_person_accepts(t, world):
     reviewed(world, t, NOT_READY)
-    case = case_in_review(world, t)
-    services.decide_case(
-        case,
-        actor=world.hr,
-        expected_revision=case.revision,
-        decision="not_yet",
-        rationale="Delivery at G3 is not there yet.",
-    )
-    case.refresh_from_db()
+    case = decide(case_in_review(world, t), world.hr, "not_yet", "Delivery at G3 is not there yet.")
     gaps = list(CaseGap.objects.filter(case=case))
     # by default, the statements the readiness rule found missing
     assert [g.text.split()[0] for g in gaps] == ["d3a", "d3b", "d3c"]
@@ -139,32 +128,15 @@ def test_not_yet_with_chosen_gaps(t, world):
     case = case_in_review(world, t)
     k3 = CaseStatement.objects.get(case=case, text__startswith="k3").statement_uid
     with pytest.raises(PromotionError):
-        services.decide_case(
-            case,
-            actor=world.hr,
-            expected_revision=case.revision,
-            decision="not_yet",
-            rationale="x",
-            gaps=[],
-        )
-    services.decide_case(
-        case,
-        actor=world.hr,
-        expected_revision=case.revision,
-        decision="not_yet",
-        rationale="Craft first.",
-        gaps=[k3],
-    )
+        decide(case, world.hr, "not_yet", "x", gaps=[])
+    decide(case, world.hr, "not_yet", "Craft first.", gaps=[k3])
     assert list(CaseGap.objects.filter(case=case).values_list("statement_uid", flat=True)) == [k3]
 
 
 def test_decline(t, world):
     reviewed(world, t, NOT_READY)
     case = case_in_review(world, t)
-    services.decide_case(
-        case, actor=world.hr, expected_revision=case.revision, decision="decline", rationale="No."
-    )
-    case.refresh_from_db()
+    decide(case, world.hr, "decline", "No.")
     assert case.decision == "decline" and not CaseGap.objects.filter(case=case).exists()
 
 
@@ -184,9 +156,7 @@ def test_a_level_changed_since_opening_is_refused(t, world):
 def decided(t, world):
     reviewed(world, t, READY)
     case = case_in_review(world, t, reviewers=[world.p_hr])
-    approve(case, world.hr)
-    case.refresh_from_db()
-    return case
+    return approve(case, world.hr)
 
 
 def test_a_decided_case_is_immutable_in_the_models(decided, world):

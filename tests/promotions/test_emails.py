@@ -13,7 +13,7 @@ from django.core import mail
 from promotions import services
 from promotions.tasks import send_case_emails
 from tests.promotions.factories import NOT_READY, promotion_team, reviewed
-from tests.promotions.helpers import write_all
+from tests.promotions.helpers import decide, write_all
 
 pytestmark = pytest.mark.django_db
 RATIONALE = "Confidential reasoning: shows most G3 statements, not yet the roadmap ones."
@@ -64,14 +64,7 @@ def test_the_nominee_and_the_writer_hear_the_decision_not_its_reasons(
     case = _in_review(world, t, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide_case(
-            case,
-            actor=world.hr,
-            expected_revision=case.revision,
-            decision="not_yet",
-            rationale=RATIONALE,
-            effective_date=dt.date(2026, 4, 1),
-        )
+        decide(case, world.hr, "not_yet", RATIONALE, effective_date=dt.date(2026, 4, 1))
     by_to = {m.to[0]: m for m in mail.outbox}
     assert set(by_to) == {world.employee.email, world.manager.email}
     nominee = by_to[world.employee.email]

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.scoping import scope
-from people.services import create_person
 from promotions import services
 from promotions.models import PromotionCase
+from tests.factories import make_people
 from tests.promotions.factories import promotion_team
 
 pytestmark = pytest.mark.django_db
@@ -19,19 +19,17 @@ pytestmark = pytest.mark.django_db
 
 def grow(world, t, n, start):
     """n more people on G2 under Max, each with a case being written, all in a round."""
-    made = []
-    for i in range(start, start + n):
-        person = create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Person {i:03}",
-            email=f"p{i}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels["G2"],
-        )
-        made.append(services.open_case(person, actor=world.hr, target_level_uid=t.levels["G3"].uid))
-    return made
+    people = make_people(
+        world,
+        n,
+        start=start,
+        name="Person {:03}",
+        manager=t.max,
+        job_family=t.family,
+        level=t.levels["G2"],
+    )
+    g3 = t.levels["G3"].uid
+    return [services.open_case(person, actor=world.hr, target_level_uid=g3) for person in people]
 
 
 def count(client, url):

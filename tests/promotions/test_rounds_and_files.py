@@ -14,7 +14,7 @@ from promotions.errors import NotAllowed, PromotionError
 from promotions.models import CaseArtifact, CaseEvidence, CaseStatement, PromotionRound
 from promotions.services.artifacts import sniff
 from tests.promotions.factories import READY, promotion_team, reviewed
-from tests.promotions.helpers import case_in_review
+from tests.promotions.helpers import case_in_review, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +42,7 @@ def test_a_committee_decides_its_rounds_cases(t, world):
     assert can_see_case(case, owner_view) and can_decide(case, owner_view)
     with pytest.raises(PromotionError, match="Decide every case"):
         services.close_round(round, actor=world.hr, expected_revision=round.revision)
-    services.decide_case(
-        case,
-        actor=world.owner,
-        expected_revision=case.revision,
-        decision="decline",
-        rationale="Not this round.",
-    )
-    case.refresh_from_db()
+    decide(case, world.owner, "decline", "Not this round.")
     assert case.record["round"] == "Spring 2026"
     services.close_round(round, actor=world.hr, expected_revision=round.revision)
     round.refresh_from_db()

@@ -17,6 +17,7 @@ from organizations.models import Role
 from organizations.services import add_member
 from people.services import create_person, update_person
 from tests.conftest import make_user
+from tests.factories import make_people
 from tests.framework_fixtures import load, small_family
 
 
@@ -126,15 +127,12 @@ def publish_fix(
 
 def more_people(world: Any, t: Team, n: int) -> list[Any]:
     """`n` more PM1s reporting to Max (for query counts at two sizes)."""
-    return [
-        create_person(
-            world.acme,
-            actor=world.owner,
-            name=f"Extra {k}",
-            email=f"extra{k}@acme.test",
-            manager=t.max,
-            job_family=t.family,
-            level=t.levels["PM1"],
-        )
-        for k in range(n)
-    ]
+    return make_people(
+        world,
+        n,
+        name="Extra {}",
+        email="extra{}@acme.test",
+        manager=t.max,
+        job_family=t.family,
+        level=t.levels["PM1"],
+    )
