@@ -36,3 +36,18 @@ def make_people(
         )
         for i in range(start, start + count)
     ]
+
+
+def place(person: Any, level: Any, *, actor: Any, **changes: Any) -> None:
+    """`actor` puts `person` on `level`, in that level's job family, through the people
+    service (`changes`: more of what update_person takes, such as level_reason)."""
+    from people.services import update_person
+
+    update_person(
+        person,
+        actor=actor,
+        expected_revision=None,
+        job_family=level.version.family,
+        level=level,
+        **changes,
+    )

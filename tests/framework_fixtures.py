@@ -4,9 +4,14 @@ competencies) for query counts and the benchmark."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+
+# The levels of the library's Product Management template, in rank order: the shared
+# trunk (APM, PM, SPM), then the IC track (STAFF, PRIN) and the Manager track (GPM…CPO).
+PM_TEMPLATE_CODES = ("APM", "PM", "SPM", "STAFF", "PRIN", "GPM", "DIR", "VP", "CPO")
 
 
 def small_family(name: str = "Product Management") -> FamilyData:
@@ -82,3 +87,46 @@ def load(org: Any, data: FamilyData, actor: Any = None, publish: bool = False) -
     if publish:
         return publish_draft(draft, actor=actor, note="First version")
     return draft
+
+
+def write_cell(
+    draft: Any,
+    competency_uid: str,
+    level_uid: str,
+    text: str,
+    *,
+    actor: Any,
+    revision: int | None,
+    evidence: Sequence[str] = (),
+) -> None:
+    """`actor` writes `text` (a statement a line) in one cell of the draft through the
+    editor's service, expecting the draft at `revision` (None: not checked)."""
+    from frameworks.services import edit_cell
+
+    edit_cell(
+        draft,
+        competency_uid=competency_uid,
+        level_uid=level_uid,
+        text=text,
+        evidence=list(evidence),
+        actor=actor,
+        expected_revision=revision,
+    )
+
+
+def cell(version: Any, competency: str = "Prioritization", level: str = "PM3") -> tuple[Any, Any]:
+    """The competency and level of one cell of a version of the small ladder."""
+    from frameworks.models import Competency, Level
+
+    return (
+        Competency.objects.get(version=version, name=competency),
+        Level.objects.get(version=version, code=level),
+    )
+
+
+def cell_uids(
+    version: Any, competency: str = "Prioritization", level: str = "PM3"
+) -> tuple[str, str]:
+    """The uids of the competency and level of one cell (as the editor's URLs name them)."""
+    comp, lv = cell(version, competency, level)
+    return comp.uid, lv.uid

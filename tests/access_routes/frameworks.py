@@ -84,16 +84,10 @@ def framework_ladder(world: Any) -> Any:
 
 def emma_on_pm2(world: Any) -> None:
     """Put Emma on PM2 of that ladder (v1)."""
-    from people.services import update_person
+    from tests.factories import place
 
-    family, v1, _draft = framework_ladder(world)
-    update_person(
-        world.p_employee,
-        actor=world.owner,
-        expected_revision=None,
-        job_family=family,
-        level=v1.levels.get(code="PM2"),
-    )
+    _family, v1, _draft = framework_ladder(world)
+    place(world.p_employee, v1.levels.get(code="PM2"), actor=world.owner)
     world.p_employee.refresh_from_db()
 
 

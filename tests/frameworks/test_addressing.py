@@ -12,7 +12,7 @@ from frameworks.library import load_template
 from frameworks.models import Level
 from frameworks.services import apply_family_data, publish_draft
 from organizations.scoping import scope
-from people.services import update_person
+from tests.factories import place
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +46,7 @@ def place_emma_on_pm(world):
         )
         publish_draft(draft, actor=world.hr, note="v1", reason="Reviewed by the PM leads")
         level = Level.objects.get(version=draft, key_question=THEY)
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=draft.family,
-            level=level,
-        )
+        place(world.p_employee, level, actor=world.hr)
     return level
 
 

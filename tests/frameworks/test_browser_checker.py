@@ -13,10 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from frameworks import services
-from frameworks.models import Competency, Level
 from frameworks.selectors import current_version
 from organizations.scoping import scope
-from tests.framework_fixtures import load
+from tests.framework_fixtures import cell, load, write_cell
 from tests.frameworks.test_browser_editor import login, shoot
 from tests.frameworks.test_checker import COFFEE, support_family
 
@@ -74,16 +73,14 @@ def test_checker_evidence_publish_diff_and_read_only(page, live_server, world):
         v1 = current_version(family)
         assert v1 is not None
         new = services.start_draft(family, actor=world.hr)
-        comp = Competency.objects.get(version=new, name="Ticket handling")
-        level = Level.objects.get(version=new, code="S1")
-        services.edit_cell(
+        comp, level = cell(new, "Ticket handling", "S1")
+        write_cell(
             new,
-            competency_uid=comp.uid,
-            level_uid=level.uid,
-            text="Answers tickets in the queue within two hours.",
-            evidence=[],
+            comp.uid,
+            level.uid,
+            "Answers tickets in the queue within two hours.",
             actor=world.hr,
-            expected_revision=new.revision,
+            revision=new.revision,
         )
     diff = reverse("frameworks:diff", args=[family.public_id])
     page.goto(f"{base}{diff}?a={v1.public_id}&b={new.public_id}")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from organizations.scoping import scope
 from tests.browser import login
+from tests.factories import place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,6 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     from frameworks.library import load_template
     from frameworks.models import Level
     from frameworks.services import apply_family_data
-    from people.services import update_person
 
     with scope(world.acme):
         draft = apply_family_data(
@@ -107,13 +107,7 @@ def test_edit_undo_publish_diff_and_ladder(page, live_server, world):
     # Place Emma on the first level, then edit a draft and publish v2.
     with scope(world.acme):
         v1_level = Level.objects.get(version__number=1, version__family=family, uid=first_level.uid)
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=family,
-            level=v1_level,
-        )
+        place(world.p_employee, v1_level, actor=world.hr)
     page.get_by_role("button", name="Start a draft from v1").click()
     expect(page.locator("#matrix")).to_be_visible()
     page.locator("#matrix tbody tr[id^=row-]").first.locator("td").nth(1).click()

@@ -14,8 +14,8 @@ from frameworks.library import start_from_template
 from frameworks.models import Level
 from frameworks.services import publish_draft
 from organizations.scoping import scope
-from people.services import update_person
 from tests.browser import SHOTS, login
+from tests.factories import place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,13 +46,7 @@ def test_read_only_matrix_flows_with_the_page(page: Any, live_server: Any, world
         draft = start_from_template(world.acme, "product-management", actor=world.hr)
         version = publish_draft(draft, actor=world.hr, note="First version")
         level = Level.objects.get(version=version, code="PM")
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=version.family,
-            level=level,
-        )
+        place(world.p_employee, level, actor=world.hr)
     login(page, live_server, world.employee)
     SHOTS.mkdir(exist_ok=True)
     for width, height in ((1280, 900), (390, 844)):

@@ -11,7 +11,7 @@ from frameworks.models import FrameworkVersion
 from organizations.models import AuditEntry
 from organizations.scoping import scope, unscoped
 from people.models import Person
-from tests.framework_fixtures import small_family
+from tests.framework_fixtures import small_family, write_cell
 from tests.test_access_matrix import acme_fingerprint
 
 
@@ -134,14 +134,13 @@ def test_discarding_a_draft_someone_edited_since_is_refused(world, ladders):
     shown = re.search(rb'name="revision" value="(\d+)"', page.content)
     assert shown, "the discard form carries the draft revision"
     with scope(world.acme):
-        services.edit_cell(
+        write_cell(
             ladders.acme_draft,
-            competency_uid=ladders.acme_competency.uid,
-            level_uid=ladders.acme_level.uid,
-            text="Written by Olivia meanwhile.",
-            evidence=[],
+            ladders.acme_competency.uid,
+            ladders.acme_level.uid,
+            "Written by Olivia meanwhile.",
             actor=world.owner,
-            expected_revision=None,
+            revision=None,
         )
     response = hr.post(
         reverse("frameworks:discard_draft", args=[fid]), {"revision": shown.group(1).decode()}
@@ -160,7 +159,6 @@ def test_discarding_a_draft_someone_edited_since_is_refused(world, ladders):
 
 
 def test_using_a_template_does_not_replace_a_draft_changed_since_the_confirmation(world):
-    from frameworks import services
     from frameworks.library import start_from_template
 
     hr = world.client_for(world.hr)
@@ -172,14 +170,8 @@ def test_using_a_template_does_not_replace_a_draft_changed_since_the_confirmatio
         draft = start_from_template(world.acme, "product-management", actor=world.owner)
         level = draft.levels.order_by("rank").first()
         comp = draft.competencies.order_by("position").first()
-        services.edit_cell(
-            draft,
-            competency_uid=comp.uid,
-            level_uid=level.uid,
-            text="Olivia's own words.",
-            evidence=[],
-            actor=world.owner,
-            expected_revision=None,
+        write_cell(
+            draft, comp.uid, level.uid, "Olivia's own words.", actor=world.owner, revision=None
         )
     response = hr.post(url, {"draft_state": shown})
     assert response.status_code == 400
@@ -215,14 +207,13 @@ def test_editor_audit_entries_keep_before_and_after(world, ladders):
 
     draft = ladders.acme_draft
     with scope(world.acme):
-        services.edit_cell(
+        write_cell(
             draft,
-            competency_uid=ladders.acme_competency.uid,
-            level_uid=ladders.acme_level.uid,
-            text="Ranks a feature backlog alone.",
-            evidence=[],
+            ladders.acme_competency.uid,
+            ladders.acme_level.uid,
+            "Ranks a feature backlog alone.",
             actor=world.hr,
-            expected_revision=None,
+            revision=None,
         )
         entry = AuditEntry.objects.filter(action="framework.statement_edited").first()
         assert entry.changes == {"statements": [[], ["Ranks a feature backlog alone."]]}
@@ -256,26 +247,13 @@ def test_loading_a_draft_that_renames_the_family_is_audited(world, ladders):
 def test_publishing_a_renamed_level_adds_to_the_level_history_of_its_people(world, ladders):
     from frameworks import services
     from people.models import LevelChange
-    from people.services import update_person
+    from tests.factories import place
 
     with scope(world.acme):
         emma = Person.objects.get(pk=world.p_employee.pk)
-        update_person(
-            emma,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=ladders.acme_family,
-            level=ladders.acme_published_level,
-            level_effective_date=None,
-        )
+        place(emma, ladders.acme_published_level, actor=world.hr, level_effective_date=None)
         max_ = Person.objects.get(pk=world.p_manager.pk)
-        update_person(
-            max_,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=ladders.acme_family,
-            level=ladders.acme_v1.levels.get(code="PM1"),
-        )
+        place(max_, ladders.acme_v1.levels.get(code="PM1"), actor=world.hr)
         before = LevelChange.objects.count()
         services.update_level(
             ladders.acme_draft,

@@ -8,14 +8,9 @@ from django.urls import reverse
 from frameworks import services
 from frameworks.diff import ADDED, CHANGED, REMOVED, diff_data, diff_versions
 from frameworks.models import Competency, Level
-from tests.framework_fixtures import load, small_family
+from tests.framework_fixtures import cell, small_family, write_cell
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def v1(world, acme_scope):
-    return load(world.acme, small_family(), actor=world.hr, publish=True)
 
 
 def rev(draft):
@@ -64,32 +59,24 @@ def test_added_changed_and_removed(v1, world):
         draft, comm.uid, name="Written communication", actor=hr, expected_revision=rev(draft)
     )
     services.add_competency(draft, name="Delivery", actor=hr, expected_revision=rev(draft))
-    services.edit_cell(
+    write_cell(
         draft,
-        competency_uid=prio.uid,
-        level_uid=pm3.uid,
-        text="Ranks the roadmap and explains trade-offs to leadership.",
-        evidence=[],
+        prio.uid,
+        pm3.uid,
+        "Ranks the roadmap and explains trade-offs to leadership.",
         actor=hr,
-        expected_revision=rev(draft),
+        revision=rev(draft),
     )
-    services.edit_cell(
+    write_cell(
         draft,
-        competency_uid=comm.uid,
-        level_uid=Level.objects.get(version=draft, code="PM1").uid,
-        text="",
-        evidence=[],
+        comm.uid,
+        Level.objects.get(version=draft, code="PM1").uid,
+        "",
         actor=hr,
-        expected_revision=rev(draft),
+        revision=rev(draft),
     )
-    services.edit_cell(
-        draft,
-        competency_uid=comm.uid,
-        level_uid=pm3.uid,
-        text="Presents the quarterly review.",
-        evidence=[],
-        actor=hr,
-        expected_revision=rev(draft),
+    write_cell(
+        draft, comm.uid, pm3.uid, "Presents the quarterly review.", actor=hr, revision=rev(draft)
     )
     v2 = services.publish_draft(draft, actor=hr, note="v2")
 
@@ -126,13 +113,24 @@ def test_added_changed_and_removed(v1, world):
     }
 
 
-def test_diff_data_without_database():
+def two_small_families(statement_uids: bool = False):
+    """Two copies of the small ladder whose levels and competencies (and statements, when
+    asked) have the same uids, as two versions of one ladder do."""
     a, b = small_family(), small_family()
     for data in (a, b):
         for n, lv in enumerate(data.levels):
             lv.uid = f"L{n}"
         for n, c in enumerate(data.competencies):
             c.uid = f"C{n}"
+            if statement_uids:
+                for code, items in c.statements.items():
+                    for m, st in enumerate(items):
+                        st.uid = f"S{n}{code}{m}"
+    return a, b
+
+
+def test_diff_data_without_database():
+    a, b = two_small_families()
     b.competencies[1].statements["PM2"][0].text = "Writes a weekly update for leadership."
     levels, comps, statements = diff_data(a, b)
     assert not levels and not comps
@@ -155,30 +153,19 @@ def test_a_cell_with_one_changed_statement_shows_only_that_statement(v1, world):
     """Issue 8, fix 3: unchanged statements of a changed cell never show as struck out
     and re-added; the changed one shows once, word by word; a moved one says so."""
     draft = services.start_draft(v1.family, actor=world.hr)
-    prio = Competency.objects.get(version=draft, name="Prioritization")
-    pm3 = Level.objects.get(version=draft, code="PM3")
-    services.edit_cell(
-        draft,
-        competency_uid=prio.uid,
-        level_uid=pm3.uid,
-        text="Ranks the product area roadmap with a documented method.\n"
-        "Writes down why the top three items come first.",
-        evidence=["decision_record"],
-        actor=world.hr,
-        expected_revision=rev(draft),
-    )
+    prio, pm3 = cell(draft, "Prioritization", "PM3")
+
+    def write(draft, second):
+        text = "Ranks the product area roadmap with a documented method.\n" + second
+        evidence = ["decision_record"]
+        write_cell(
+            draft, prio.uid, pm3.uid, text, actor=world.hr, revision=rev(draft), evidence=evidence
+        )
+
+    write(draft, "Writes down why the top three items come first.")
     v2 = services.publish_draft(draft, actor=world.hr, note="v2")
     draft = services.start_draft(v1.family, actor=world.hr)
-    services.edit_cell(
-        draft,
-        competency_uid=prio.uid,
-        level_uid=pm3.uid,
-        text="Ranks the product area roadmap with a documented method.\n"
-        "Writes down why the top five items come first.",
-        evidence=["decision_record"],
-        actor=world.hr,
-        expected_revision=rev(draft),
-    )
+    write(draft, "Writes down why the top five items come first.")
     result = diff_versions(v2, draft)
     assert [(c.kind, c.before, c.after) for c in result.statements] == [
         (
@@ -203,15 +190,7 @@ def test_a_cell_with_one_changed_statement_shows_only_that_statement(v1, world):
 
 
 def test_statements_are_followed_by_uid_across_levels():
-    a, b = small_family(), small_family()
-    for data in (a, b):
-        for n, lv in enumerate(data.levels):
-            lv.uid = f"L{n}"
-        for n, c in enumerate(data.competencies):
-            c.uid = f"C{n}"
-            for code, items in c.statements.items():
-                for m, st in enumerate(items):
-                    st.uid = f"S{n}{code}{m}"
+    a, b = two_small_families(statement_uids=True)
     moved = b.competencies[0].statements.pop("PM4")
     b.competencies[0].statements["PM2"] = moved
     _, _, statements = diff_data(a, b)
@@ -223,14 +202,13 @@ def test_statements_are_followed_by_uid_across_levels():
 def test_diff_page(world, v1):
     draft = services.start_draft(v1.family, actor=world.hr)
     prio = Competency.objects.get(version=draft, name="Prioritization")
-    services.edit_cell(
+    write_cell(
         draft,
-        competency_uid=prio.uid,
-        level_uid=Level.objects.get(version=draft, code="PM1").uid,
-        text="Orders the backlog.",
-        evidence=[],
+        prio.uid,
+        Level.objects.get(version=draft, code="PM1").uid,
+        "Orders the backlog.",
         actor=world.hr,
-        expected_revision=rev(draft),
+        revision=rev(draft),
     )
     v2 = services.publish_draft(draft, actor=world.hr, note="v2")
     url = reverse("frameworks:diff", args=[v1.family.public_id])

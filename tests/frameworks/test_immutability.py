@@ -16,15 +16,11 @@ from frameworks.models import (
     Level,
     Statement,
 )
+from tests.factories import place
 from tests.framework_fixtures import load, small_family
 
 pytestmark = pytest.mark.django_db
 ITEMS = [Level, CompetencyCategory, Competency, Statement]
-
-
-@pytest.fixture
-def v1(acme_scope, world):
-    return load(acme_scope, small_family(), actor=world.hr, publish=True)
 
 
 def refused_by_database(sql, params):
@@ -156,15 +152,8 @@ def test_a_published_family_is_archived_not_deleted(v1, world):
 
 
 def test_archiving_waits_for_the_people_placed_in_the_family(v1, world):
-    from people.services import update_person
 
-    update_person(
-        world.p_employee,
-        actor=world.hr,
-        expected_revision=None,
-        job_family=v1.family,
-        level=Level.objects.get(version=v1, code="PM2"),
-    )
+    place(world.p_employee, Level.objects.get(version=v1, code="PM2"), actor=world.hr)
     with pytest.raises(services.FrameworkError, match="Move them to another job family"):
         services.archive_family(v1.family, actor=world.hr)
 

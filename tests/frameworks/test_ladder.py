@@ -12,23 +12,24 @@ from frameworks.models import Level
 from frameworks.selectors import build_matrix, ladder_for, next_levels
 from frameworks.services import publish_draft, start_draft
 from people.services import update_person
+from tests import factories
 from tests.framework_fixtures import load, small_family
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def v1(world, acme_scope):
-    return load(world.acme, small_family(), actor=world.hr, publish=True)
-
-
 def place(world, person, version, code):
     level = Level.objects.get(version=version, code=code)
-    update_person(
-        person, actor=world.hr, expected_revision=None, job_family=version.family, level=level
-    )
+    factories.place(person, level, actor=world.hr)
     person.refresh_from_db()
     return level
+
+
+def my_ladder_text(world, version, code):
+    """Emma's "My ladder" page once she is on `code`, its white space folded."""
+    place(world, world.p_employee, version, code)
+    response = world.client_for(world.employee).get(reverse("frameworks:my_ladder"))
+    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def codes(levels):
@@ -91,9 +92,7 @@ def test_ladder_follows_the_latest_published_version(world, v1):
 
 
 def test_employee_sees_own_ladder_and_next_step(world, v1):
-    place(world, world.p_employee, v1, "PM1")
-    response = world.client_for(world.employee).get(reverse("frameworks:my_ladder"))
-    text = re.sub(r"\s+", " ", response.content.decode())
+    text = my_ladder_text(world, v1, "PM1")
     assert "Where you are" in text and "Associate PM" in text
     assert "Next step" in text and "What changes from PM1 to PM2" in text
     assert "Writes a weekly update for the team." in text
@@ -150,9 +149,7 @@ def test_ladder_query_count(world, acme_scope, django_assert_max_num_queries):
 
 
 def test_at_the_split_the_page_shows_both_tracks(world, v1):
-    place(world, world.p_employee, v1, "PM3")
-    response = world.client_for(world.employee).get(reverse("frameworks:my_ladder"))
-    text = re.sub(r"\s+", " ", response.content.decode())
+    text = my_ladder_text(world, v1, "PM3")
     assert "Next step on the IC track" in text and "Next step on the Manager track" in text
     assert "What changes from PM3 to PM4" in text and "What changes from PM3 to GPM" in text
     assert reverse("frameworks:guide", args=["ic-or-manager"]) in text

@@ -11,30 +11,19 @@ from django.urls import reverse
 
 from frameworks import limits, services
 from frameworks.errors import FrameworkError
-from frameworks.models import Competency, JobFamily, Level, Statement
-from tests.framework_fixtures import load, small_family
+from frameworks.models import JobFamily, Level, Statement
+from tests.framework_fixtures import cell, write_cell
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draft(world, acme_scope):
-    return load(world.acme, small_family(), actor=world.hr)
-
-
-def _cell(draft):
-    comp = Competency.objects.get(version=draft, name="Prioritization")
-    level = Level.objects.get(version=draft, code="PM3")
-    return comp, level
-
-
 def _statements(draft, comp, level):
-    cell = Statement.objects.filter(version=draft, competency=comp, level=level)
-    return list(cell.order_by("position").values_list("text", flat=True))
+    rows = Statement.objects.filter(version=draft, competency=comp, level=level)
+    return list(rows.order_by("position").values_list("text", flat=True))
 
 
 def _post_cell(world, draft, texts):
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     url = reverse("frameworks:cell", args=[draft.family.public_id, comp.uid, level.uid])
     return world.client_for(world.hr).post(
         url, {"revision": draft.revision, "text": texts}, headers={"HX-Request": "true"}
@@ -42,7 +31,7 @@ def _post_cell(world, draft, texts):
 
 
 def test_a_cell_of_too_many_statements_is_refused_and_kept_on_screen(world, draft):
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     before = _statements(draft, comp, level)
     texts = [f"Ranks request number {n} against the roadmap." for n in range(25)]
     response = _post_cell(world, draft, texts)
@@ -54,7 +43,7 @@ def test_a_cell_of_too_many_statements_is_refused_and_kept_on_screen(world, draf
 
 
 def test_a_statement_too_long_is_refused(world, draft):
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     before = _statements(draft, comp, level)
     page = _post_cell(world, draft, ["Ranks " + "the roadmap again and " * 40]).content.decode()
     assert "at most 600 fit" in page
@@ -66,7 +55,7 @@ def test_a_statement_too_long_is_refused(world, draft):
 
 def test_level_and_competency_texts_have_limits(world, draft):
     level = Level.objects.get(version=draft, code="PM3")
-    comp, _ = _cell(draft)
+    comp, _ = cell(draft)
     with pytest.raises(FrameworkError, match="The summary is 1,001 characters long"):
         services.update_level(
             draft, level.uid, actor=world.hr, expected_revision=None, summary="s" * 1001
@@ -119,7 +108,7 @@ def test_family_description_and_version_note_have_limits(world, draft):
 def test_the_same_statement_twice_in_a_cell_is_refused(world, draft):
     """Two lines that say the same (case, spacing and a final full stop aside) would become
     two statements that every review form asks twice."""
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     before = _statements(draft, comp, level)
     page = _post_cell(
         world, draft, ["Ranks requests against the roadmap.", "ranks requests  against the roadmap"]
@@ -129,13 +118,12 @@ def test_the_same_statement_twice_in_a_cell_is_refused(world, draft):
     assert _statements(draft, comp, level) == before
     # one text of two lines, through the service
     with pytest.raises(FrameworkError, match="is in this cell twice"):
-        services.edit_cell(
+        write_cell(
             draft,
-            competency_uid=comp.uid,
-            level_uid=level.uid,
-            text="Writes specs.\nWrites specs.",
-            evidence=[],
+            comp.uid,
+            level.uid,
+            "Writes specs.\nWrites specs.",
             actor=world.hr,
-            expected_revision=None,
+            revision=None,
         )
     assert _statements(draft, comp, level) == before

@@ -20,14 +20,9 @@ from frameworks.services import (
     version_to_data,
 )
 from organizations.models import AuditEntry
-from tests.framework_fixtures import load, small_family
+from tests.framework_fixtures import cell_uids, load, small_family, write_cell
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(acme_scope, world):
-    return load(acme_scope, small_family(), actor=world.hr)
 
 
 def uid(draft, model, **kw):
@@ -44,15 +39,10 @@ def cell_texts(draft, comp, code):
 
 def test_edit_cell_splits_lines_bumps_revision_and_audits(draft, world):
     rev = draft.revision
-    services.edit_cell(
-        draft,
-        competency_uid=uid(draft, Competency, name="Communication"),
-        level_uid=uid(draft, Level, code="PM3"),
-        text="Writes a monthly update for leadership.\n\n  Runs the quarterly review.  ",
-        evidence=["written_artifact", "bogus"],
-        actor=world.hr,
-        expected_revision=rev,
-    )
+    comp, level = cell_uids(draft, "Communication", "PM3")
+    text = "Writes a monthly update for leadership.\n\n  Runs the quarterly review.  "
+    evidence = ["written_artifact", "bogus"]
+    write_cell(draft, comp, level, text, actor=world.hr, revision=rev, evidence=evidence)
     draft.refresh_from_db()
     assert draft.revision == rev + 1
     rows = Statement.objects.filter(
@@ -68,14 +58,14 @@ def test_edit_cell_splits_lines_bumps_revision_and_audits(draft, world):
 
 def test_unchanged_lines_keep_their_own_evidence(draft, world):
     comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM3")
-    services.edit_cell(
+    write_cell(
         draft,
-        competency_uid=comp,
-        level_uid=level,
-        text="Ranks the product area roadmap with a documented method.\nNew line.",
-        evidence=["decision_record"],
+        comp,
+        level,
+        "Ranks the product area roadmap with a documented method.\nNew line.",
         actor=world.hr,
-        expected_revision=draft.revision,
+        revision=draft.revision,
+        evidence=["decision_record"],
     )
     rows = Statement.objects.filter(version=draft, competency__uid=comp, level__uid=level)
     assert [s.evidence for s in rows.order_by("position")] == [["decision_record"]] * 2
@@ -84,25 +74,9 @@ def test_unchanged_lines_keep_their_own_evidence(draft, world):
 def test_stale_revision_is_refused_and_nothing_changes(draft, world):
     comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM1")
     stale = draft.revision
-    services.edit_cell(
-        draft,
-        competency_uid=comp,
-        level_uid=level,
-        text="First admin's text",
-        evidence=[],
-        actor=world.hr,
-        expected_revision=stale,
-    )
+    write_cell(draft, comp, level, "First admin's text", actor=world.hr, revision=stale)
     with pytest.raises(ConcurrentEditError, match="Someone else changed this draft"):
-        services.edit_cell(
-            draft,
-            competency_uid=comp,
-            level_uid=level,
-            text="Second admin's text",
-            evidence=[],
-            actor=world.owner,
-            expected_revision=stale,
-        )
+        write_cell(draft, comp, level, "Second admin's text", actor=world.owner, revision=stale)
     assert cell_texts(draft, "Prioritization", "PM1") == ["First admin's text"]
     with pytest.raises(ConcurrentEditError):
         services.add_level(
@@ -124,15 +98,7 @@ def test_undo_reverses_each_kind_of_edit(draft, world):
     actor = world.hr
     comp = uid(draft, Competency, name="Prioritization")
     pm3 = uid(draft, Level, code="PM3")
-    services.edit_cell(
-        draft,
-        competency_uid=comp,
-        level_uid=pm3,
-        text="",
-        evidence=[],
-        actor=actor,
-        expected_revision=rev(),
-    )
+    write_cell(draft, comp, pm3, "", actor=actor, revision=rev())
     services.update_level(
         draft, pm3, actor=actor, expected_revision=rev(), title="Senior PM II", scope="Product line"
     )
@@ -228,15 +194,7 @@ def test_published_version_cannot_be_edited(acme_scope, world):
     comp = uid(v1, Competency, name="Prioritization")
     level = uid(v1, Level, code="PM1")
     with pytest.raises(FrameworkError, match="Published versions cannot be changed"):
-        services.edit_cell(
-            v1,
-            competency_uid=comp,
-            level_uid=level,
-            text="Sneaky",
-            evidence=[],
-            actor=world.hr,
-            expected_revision=v1.revision,
-        )
+        write_cell(v1, comp, level, "Sneaky", actor=world.hr, revision=v1.revision)
     with pytest.raises(FrameworkError, match="Published versions cannot be changed"):
         services.remove_level(v1, level, actor=world.hr, expected_revision=None)
     assert cell_texts(v1, "Prioritization", "PM1") == [
@@ -285,15 +243,8 @@ def test_people_block_removing_their_level(acme_scope, world):
 def test_rollback_starts_a_draft_from_an_old_version(acme_scope, world):
     v1 = load(acme_scope, small_family(), actor=world.hr, publish=True)
     draft = services.start_draft(v1.family, actor=world.hr)
-    services.edit_cell(
-        draft,
-        competency_uid=uid(draft, Competency, name="Prioritization"),
-        level_uid=uid(draft, Level, code="PM1"),
-        text="Changed in v2",
-        evidence=[],
-        actor=world.hr,
-        expected_revision=draft.revision,
-    )
+    comp, level = cell_uids(draft, "Prioritization", "PM1")
+    write_cell(draft, comp, level, "Changed in v2", actor=world.hr, revision=draft.revision)
     v2 = services.publish_draft(draft, actor=world.hr, note="v2")
     rollback = services.start_draft(v1.family, actor=world.hr, from_version=v1)
     assert rollback.based_on == v1 and rollback.number == 3
@@ -312,15 +263,7 @@ def test_undo_stack_keeps_the_latest_edits(draft, world, monkeypatch):
     monkeypatch.setattr(services.operations, "UNDO_DEPTH", 3)
     comp, level = uid(draft, Competency, name="Prioritization"), uid(draft, Level, code="PM2")
     for n in range(5):
-        services.edit_cell(
-            draft,
-            competency_uid=comp,
-            level_uid=level,
-            text=f"Version {n}",
-            evidence=[],
-            actor=world.hr,
-            expected_revision=draft.revision,
-        )
+        write_cell(draft, comp, level, f"Version {n}", actor=world.hr, revision=draft.revision)
     assert list(DraftEdit.objects.filter(version=draft).values_list("seq", flat=True)) == [5, 4, 3]
 
 

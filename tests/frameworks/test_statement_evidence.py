@@ -9,29 +9,18 @@ import re
 import pytest
 from django.urls import reverse
 
-from frameworks.models import Competency, Level, Statement
+from frameworks.models import Statement
 from frameworks.schema import StatementData
 from spreadsheets.reader import read_workbook
 from spreadsheets.validator import parse_workbook
 from spreadsheets.writer import build_workbook
-from tests.framework_fixtures import load, small_family
+from tests.framework_fixtures import cell, small_family
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draft(world, acme_scope):
-    return load(world.acme, small_family(), actor=world.hr)
-
-
-def _cell(draft):
-    comp = Competency.objects.get(version=draft, name="Prioritization")
-    level = Level.objects.get(version=draft, code="PM3")
-    return comp, level
-
-
 def test_the_editor_saves_evidence_per_statement(world, draft):
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     client = world.client_for(world.hr)
     url = reverse("frameworks:cell", args=[draft.family.public_id, comp.uid, level.uid])
     response = client.post(
@@ -67,7 +56,7 @@ def test_the_editor_saves_evidence_per_statement(world, draft):
 
 
 def test_the_cell_editor_shows_each_statements_evidence(world, draft):
-    comp, level = _cell(draft)
+    comp, level = cell(draft)
     url = reverse("frameworks:cell", args=[draft.family.public_id, comp.uid, level.uid])
     form = world.client_for(world.hr).get(url + "?edit=1").content.decode()
     # one box per statement and one blank box to add one

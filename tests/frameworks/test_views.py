@@ -11,14 +11,10 @@ from django.urls import reverse
 from frameworks import services
 from frameworks.models import Competency, DraftEdit, FrameworkVersion, Level, Statement
 from organizations.scoping import scope
-from tests.framework_fixtures import big_family, load, small_family
+from tests.factories import place
+from tests.framework_fixtures import big_family, cell_uids, load, small_family
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft(world, acme_scope):
-    return load(world.acme, small_family(), actor=world.hr)
 
 
 def hx(client, method, url, data=None):
@@ -52,8 +48,7 @@ def test_members_cannot_edit(world, draft):
     for name in ("frameworks:editor", "frameworks:family", "frameworks:publish"):
         assert client.get(reverse(name, args=[fid])).status_code == 403
     with scope(world.acme):
-        comp = Competency.objects.get(version=draft, name="Prioritization").uid
-        level = Level.objects.get(version=draft, code="PM1").uid
+        comp, level = cell_uids(draft, "Prioritization", "PM1")
     url = reverse("frameworks:cell", args=[fid, comp, level])
     response = client.post(url, {"text": "Hacked", "revision": draft.revision})
     assert response.status_code == 403
@@ -78,8 +73,7 @@ def test_cell_edit_save_and_undo_over_htmx(world, draft):
     client = world.client_for(world.hr)
     fid = draft.family.public_id
     with scope(world.acme):
-        comp = Competency.objects.get(version=draft, name="Communication").uid
-        level = Level.objects.get(version=draft, code="PM3").uid
+        comp, level = cell_uids(draft, "Communication", "PM3")
     url = reverse("frameworks:cell", args=[fid, comp, level])
     form = hx(client, "get", url + "?edit=1")
     assert b"<textarea" in form.content and b'name="evidence-0"' in form.content
@@ -163,19 +157,12 @@ def _level_uid(world, draft, code):
 
 
 def test_publish_page_says_what_will_happen_and_publishes(world, draft):
-    from people.services import update_person
 
     client = world.client_for(world.hr)
     fid = draft.family.public_id
     v1 = services.publish_draft(draft, actor=world.hr, note="First")
     with scope(world.acme):
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=v1.family,
-            level=Level.objects.get(version=v1, code="PM2"),
-        )
+        place(world.p_employee, Level.objects.get(version=v1, code="PM2"), actor=world.hr)
         services.start_draft(v1.family, actor=world.hr)
     page = client.get(reverse("frameworks:publish", args=[fid]))
     text = re.sub(r"\s+", " ", page.content.decode())
@@ -287,8 +274,7 @@ def test_unknown_items_answer_404(world, draft):
     client = world.client_for(world.hr)
     fid = draft.family.public_id
     with scope(world.acme):
-        level = Level.objects.get(version=draft, code="PM1").uid
-        comp = Competency.objects.get(version=draft, name="Prioritization").uid
+        comp, level = cell_uids(draft, "Prioritization", "PM1")
     assert client.get(reverse("frameworks:cell", args=[fid, "nope", level])).status_code == 404
     assert client.get(reverse("frameworks:cell", args=[fid, comp, "nope"])).status_code == 404
     assert client.get(reverse("frameworks:level_edit", args=[fid, "nope"])).status_code == 404

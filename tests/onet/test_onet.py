@@ -20,6 +20,7 @@ from onet import data
 from onet.services import CATEGORY, add_element_as_competency, add_to_family, third_person
 from organizations.models import AuditEntry
 from organizations.scoping import scope
+from tests.framework_fixtures import write_cell
 
 ATTRIBUTION = b"O*NET 29.3 Database"
 SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "onet"
@@ -345,14 +346,13 @@ def test_statements_come_only_from_an_occupation_that_fits_and_are_marked_drafts
         s1 = next(st for st in rows if st.level.code == "S1")
         s2 = next(st for st in rows if st.level.code == "S2")
         draft.refresh_from_db()
-        fw.edit_cell(
+        write_cell(
             draft,
-            competency_uid=comp.uid,
-            level_uid=s1.level.uid,
-            text="Answers customers' questions about their orders by phone and chat.",
-            evidence=[],
+            comp.uid,
+            s1.level.uid,
+            "Answers customers' questions about their orders by phone and chat.",
             actor=world.hr,
-            expected_revision=draft.revision,
+            revision=draft.revision,
         )
         draft.refresh_from_db()
         fw.accept_statement(draft, s2.uid, actor=world.hr, expected_revision=draft.revision)

@@ -15,6 +15,7 @@ from organizations.models import AuditEntry, Membership
 from organizations.scoping import scope
 from people.models import LevelChange, Person
 from people.services import create_person, set_active, update_person
+from tests.factories import place
 
 pytestmark = pytest.mark.django_db
 
@@ -88,14 +89,12 @@ def test_profile_visibility_per_persona(world):
 
 
 def test_profile_shows_ladder_history_and_login(world, ladder):
-    family, levels = ladder
+    _family, levels = ladder
     with scope(world.acme):
-        update_person(
+        place(
             world.p_employee,
+            levels["P2"],
             actor=world.hr,
-            expected_revision=None,
-            job_family=family,
-            level=levels["P2"],
             level_reason="Promotion",
             level_effective_date=None,
         )
@@ -154,13 +153,7 @@ def test_team_shows_direct_and_indirect_reports(world):
 def test_filters(world, ladder):
     family, levels = ladder
     with scope(world.acme):
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=family,
-            level=levels["P3"],
-        )
+        place(world.p_employee, levels["P3"], actor=world.hr)
         gone = create_person(world.acme, actor=world.hr, name="Gone Person", email="g@acme.test")
         set_active(gone, actor=world.hr, active=False)
         nologin = create_person(world.acme, actor=world.hr, name="Nolo Gin", email="n@acme.test")

@@ -9,6 +9,7 @@ from frameworks import services
 from frameworks.models import Level
 from people.models import LevelChange, Person
 from people.services import PersonError, create_person, update_person
+from tests.factories import place
 from tests.framework_fixtures import load, small_family
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,7 @@ def test_a_person_cannot_be_put_on_a_level_of_an_old_version(acme_scope, world):
     services.publish_draft(draft, actor=world.hr, note="Second version")
     old = Level.objects.get(version=v1, code="PM2")
     with pytest.raises(PersonError):
-        update_person(
-            world.p_employee,
-            actor=world.hr,
-            expected_revision=None,
-            job_family=v1.family,
-            level=old,
-        )
+        place(world.p_employee, old, actor=world.hr)
 
 
 def test_a_placement_on_a_draft_only_level_is_pending_until_published(acme_scope, world):

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from frameworks.models import Competency, FrameworkVersion, JobFamily, Level, Statement
-from frameworks.services import edit_cell, publish_draft, start_draft
+from frameworks.services import publish_draft, start_draft
 from organizations.models import Role
 from organizations.services import add_member
-from people.services import create_person, update_person
+from people.services import create_person
 from tests.conftest import make_user
-from tests.factories import make_people
-from tests.framework_fixtures import load, small_family
+from tests.factories import make_people, place
+from tests.framework_fixtures import load, small_family, write_cell
 
 
 @dataclass
@@ -53,21 +53,8 @@ def place_team(
     peers with logins (Pia, Paul, Petra) on Emma's level, reporting to Max."""
     family = version.family
     levels = {lv.code: lv for lv in Level.objects.filter(version=version)}
-    update_person(
-        world.p_manager,
-        actor=world.owner,
-        expected_revision=None,
-        job_family=family,
-        level=levels[manager_level],
-        manager=world.p_owner,
-    )
-    update_person(
-        world.p_employee,
-        actor=world.owner,
-        expected_revision=None,
-        job_family=family,
-        level=levels[employee_level],
-    )
+    place(world.p_manager, levels[manager_level], actor=world.owner, manager=world.p_owner)
+    place(world.p_employee, levels[employee_level], actor=world.owner)
     people, users = [], []
     for first in ("Pia", "Paul", "Petra")[:peers]:
         person, user = person_with_login(
@@ -112,14 +99,13 @@ def publish_fix(
     draft = start_draft(family, actor=actor)
     for (comp, code), lines in cells.items():
         draft.refresh_from_db()
-        edit_cell(
+        write_cell(
             draft,
-            competency_uid=Competency.objects.get(version=draft, name=comp).uid,
-            level_uid=Level.objects.get(version=draft, code=code).uid,
-            text="\n".join(lines),
-            evidence=[],
+            Competency.objects.get(version=draft, name=comp).uid,
+            Level.objects.get(version=draft, code=code).uid,
+            "\n".join(lines),
             actor=actor,
-            expected_revision=draft.revision,
+            revision=draft.revision,
         )
     draft.refresh_from_db()
     return publish_draft(draft, actor=actor, note=note)
