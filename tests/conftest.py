@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,6 +188,27 @@ def fresh(value: Any) -> Any:
 
 def fresh_world(module_world: World) -> World:
     return World(*(fresh(getattr(module_world, f.name)) for f in fields(World)))
+
+
+def file_storages(location: Path) -> dict[str, Any]:
+    """The STORAGES setting with the files (uploads, exports) kept under `location`."""
+    from django.conf import settings
+
+    return {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """The test's uploaded and generated files go to a folder of its own (returned)."""
+    location = tmp_path / "media"
+    settings.STORAGES = file_storages(location)
+    return location
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def _promotions(world: Any) -> dict[str, Any]:
     from promotions import services
     from promotions.models import CaseStatement
     from promotions.selectors import candidate_for
-    from tests.promotions.helpers import decide, submit, write_all
+    from tests.promotions.helpers import attach, decide, submit, write_all
 
     emma_on_pm2(world)
     target = candidate_for(world.p_employee).targets[0].level_uid
@@ -37,13 +37,7 @@ def _promotions(world: Any) -> dict[str, Any]:
     first = CaseStatement.objects.filter(case=decided).first().statement_uid
     decide(decided, world.owner, "not_yet", "Close; one statement to show.", gaps=[first])
     case = opened()
-    artifact = services.upload_artifact(
-        case,
-        actor=world.owner,
-        expected_revision=case.revision,
-        name="launch.txt",
-        data=b"The pricing launch write-up.",
-    )
+    artifact = attach(case, world.owner, "launch.txt", b"The pricing launch write-up.")
     round = services.create_round(
         world.acme, actor=world.owner, name="Spring round", committee=[world.p_hr], cases=[case]
     )

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client, override_settings
 
 from organizations.scoping import scope
+from tests.conftest import file_storages
 
 
 class ApiClient:
@@ -55,18 +56,6 @@ class Built:
     reader: str  # Acme's owner's read-only token
 
 
-def storages(location: Path) -> dict[str, Any]:
-    from django.conf import settings
-
-    return {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
-
-
 @pytest.fixture(scope="module")
 def media_dir(tmp_path_factory: Any) -> Path:
     return tmp_path_factory.mktemp("media")
@@ -76,7 +65,7 @@ def media_dir(tmp_path_factory: Any) -> Path:
 def _media(settings: Any, media_dir: Path) -> None:
     """Uploaded workbooks go to a temporary folder, one per module, so what a module
     fixture uploaded (`built`) stays readable by each of its tests."""
-    settings.STORAGES = storages(media_dir)
+    settings.STORAGES = file_storages(media_dir)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +76,7 @@ def built(module_world: Any, module_db: Any, media_dir: Path) -> Built:
     from tests.conftest import fast_settings
 
     w = module_world
-    with module_db.unblock(), fast_settings(), override_settings(STORAGES=storages(media_dir)):
+    with module_db.unblock(), fast_settings(), override_settings(STORAGES=file_storages(media_dir)):
         with scope(w.acme):
             objects = routes.build_objects(w)
         return Built(

@@ -213,7 +213,7 @@ def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
     """Emma's "not yet" case and her case in review (Max reviews it); Pia's written draft;
     a round with Max on its committee."""
     from promotions import services
-    from tests.promotions.helpers import case_in_review, decide, write_all
+    from tests.promotions.helpers import attach, case_in_review, decide, write_all
 
     decided = case_in_review(world, t, target="PM3")
     gap = decided.statements.order_by("position")[0].statement_uid
@@ -223,13 +223,7 @@ def _promotion_cases(world: Any, t: Any) -> dict[str, Any]:
     pm3 = t.levels["PM3"].uid
     draft = services.open_case(t.peers[0], actor=world.manager, target_level_uid=pm3)
     write_all(draft, world.manager)
-    note = services.upload_artifact(
-        draft,
-        actor=world.manager,
-        expected_revision=draft.revision,
-        name="launch-review.txt",
-        data=b"The launch review Pia ran.\n",
-    )
+    note = attach(draft, world.manager, "launch-review.txt", b"The launch review Pia ran.\n")
     for case in (decided, review, draft):
         case.refresh_from_db()
     round = services.create_round(

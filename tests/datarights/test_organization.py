@@ -43,11 +43,8 @@ def _rows_of(org_pk: int) -> dict[str, int]:
 
 
 def test_the_owner_builds_and_downloads_a_full_export(
-    rich, world, settings, tmp_path, django_capture_on_commit_callbacks
+    rich, world, media, django_capture_on_commit_callbacks
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path}}}  # fmt: skip
     client = world.client_for(world.owner)
     assert client.get(reverse("datarights:organization")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):

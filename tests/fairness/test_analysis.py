@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,12 @@ from fairness.analysis import (
 
 def obs(attribute: str, group: str, n: int, promoted: int) -> list[Observation]:
     return [Observation(attribute, group, i < promoted) for i in range(n)]
+
+
+def groups_of(attribute: str, *rows: tuple[str, int, int]) -> dict[str, Any]:
+    """The analysed groups of one attribute, by name, from (group, n, promoted) rows."""
+    result = analyse([o for group, n, promoted in rows for o in obs(attribute, group, n, promoted)])
+    return {g.group: g for g in result.attributes[0].groups}
 
 
 def test_the_hand_computed_case():
@@ -71,12 +78,9 @@ def test_expected_counts_choose_the_test():
 
 
 def test_a_group_of_four_is_suppressed_with_its_complement():
-    result = analyse(
-        obs("Age band", "Under 30", 40, 20)
-        + obs("Age band", "30 to 49", 30, 15)
-        + obs("Age band", "50 and over", 4, 1)
+    groups = groups_of(
+        "Age band", ("Under 30", 40, 20), ("30 to 49", 30, 15), ("50 and over", 4, 1)
     )
-    groups = {g.group: g for g in result.attributes[0].groups}
     small, complement, shown = groups["50 and over"], groups["30 to 49"], groups["Under 30"]
     assert small.suppressed == "small"
     assert complement.suppressed == "complementary"  # else 4 = total − the others
@@ -90,36 +94,28 @@ def test_a_group_of_four_is_suppressed_with_its_complement():
 
 
 def test_a_complement_is_taken_from_groups_that_are_not_compared_first():
-    result = analyse(
-        obs("Gender", "Women", 40, 20)
-        + obs("Gender", "Men", 30, 15)
-        + obs("Gender", "Non-binary", 3, 1)
-        + obs("Gender", "Prefer not to say", 9, 4)
+    groups = groups_of(
+        "Gender",
+        ("Women", 40, 20),
+        ("Men", 30, 15),
+        ("Non-binary", 3, 1),
+        ("Prefer not to say", 9, 4),
     )
-    groups = {g.group: g for g in result.attributes[0].groups}
     assert groups["Non-binary"].suppressed == "small"
     assert groups["Prefer not to say"].suppressed == "complementary"
     assert not groups["Men"].suppressed and not groups["Women"].suppressed
 
 
 def test_two_small_groups_need_no_complement():
-    result = analyse(
-        obs("Team", "A", 30, 10)
-        + obs("Team", "B", 30, 12)
-        + obs("Team", "C", 3, 1)
-        + obs("Team", "D", 2, 0)
-    )
-    hidden = {g.group for g in result.attributes[0].groups if g.suppressed}
+    groups = groups_of("Team", ("A", 30, 10), ("B", 30, 12), ("C", 3, 1), ("D", 2, 0))
+    hidden = {name for name, g in groups.items() if g.suppressed}
     assert hidden == {"C", "D"}
 
 
 def test_prefer_not_to_say_and_not_answered_are_shown_but_not_compared():
-    result = analyse(
-        obs("Gender", "A", 20, 10)
-        + obs("Gender", "Prefer not to say", 10, 1)
-        + obs("Gender", "Not answered", 10, 9)
+    groups = groups_of(
+        "Gender", ("A", 20, 10), ("Prefer not to say", 10, 1), ("Not answered", 10, 9)
     )
-    groups = {g.group: g for g in result.attributes[0].groups}
     assert groups["A"].reference  # "Not answered" has a higher rate but is no group
     for name in ("Prefer not to say", "Not answered"):
         g = groups[name]

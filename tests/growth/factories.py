@@ -13,10 +13,29 @@ from typing import Any
 
 from frameworks.models import Level
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+from growth import services as gs
+from growth.models import GrowthSettings, Rater
 from reviews import services as rs
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
 from tests.framework_fixtures import load
 from tests.reviews.factories import place_team
+
+
+def readiness_rule(
+    world: Any, percent: int, *, rating: int | None = None, rater: str = Rater.MANAGER
+) -> GrowthSettings:
+    """HR's first change of the organization's growth settings: the readiness rule (at
+    least `percent` of a level's statements rated `rating` or higher, by `rater`; no
+    rating: "Consistently shows this" or higher)."""
+    return gs.update_settings(
+        world.acme,
+        actor=world.hr,
+        expected_revision=0,
+        readiness_percent=percent,
+        readiness_rating=rating,
+        readiness_rater=rater,
+        suggestions=3,
+    )
 
 
 def growth_family() -> FamilyData:

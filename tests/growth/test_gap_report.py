@@ -13,7 +13,7 @@ from growth.models import ActionItem, Rater
 from growth.selectors import gap_report
 from growth.selectors.rules import ReadinessRule
 from reviews.selectors import StatementRatings
-from tests.growth.factories import growth_team, run_cycle
+from tests.growth.factories import growth_team, readiness_rule, run_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -115,15 +115,7 @@ def test_readiness_figures_and_the_operating_level(t, world):
 
 
 def test_a_stricter_rule_changes_readiness_and_operating_level(t, world):
-    services.update_settings(
-        world.acme,
-        actor=world.hr,
-        expected_revision=0,
-        readiness_percent=90,
-        readiness_rating=None,
-        readiness_rater=Rater.MANAGER,
-        suggestions=3,
-    )
+    readiness_rule(world, 90)
     report = gap_report(first_cycle(world, t))
     assert [r.ready for r in report.readiness] == [False, False]
     # at G2 the manager rated d2a 2: 4 of 5 (80%) < 90%, so below the title
@@ -131,15 +123,7 @@ def test_a_stricter_rule_changes_readiness_and_operating_level(t, world):
 
 
 def test_when_self_ratings_count_too(t, world):
-    services.update_settings(
-        world.acme,
-        actor=world.hr,
-        expected_revision=0,
-        readiness_percent=80,
-        readiness_rating=3,
-        readiness_rater=Rater.MANAGER_AND_SELF,
-        suggestions=3,
-    )
+    readiness_rule(world, 80, rating=3, rater=Rater.MANAGER_AND_SELF)
     # the self-review rates next-level statements 3 by default: only d3c (manager 2) fails
     report = gap_report(first_cycle(world, t))
     assert report.readiness[0].figure == "4 of 5 statements, 80%"

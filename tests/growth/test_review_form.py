@@ -10,10 +10,10 @@ from lxml import html
 
 from growth import services
 from growth.selectors import targets_for
-from reviews import services as rs
 from reviews.hooks import form_notes
-from reviews.models import Participant, ReviewForm
+from reviews.models import ReviewForm
 from tests.growth.factories import growth_team
+from tests.reviews.helpers import open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,7 @@ def test_review_forms_show_the_plan_beside_each_competency(acme_scope, world):
         title="Dropped",
         status="dropped",
     )
-    cycle = rs.create_cycle(
-        world.acme,
-        name="Next",
-        actor=world.hr,
-        participants=[t.emma],
-        inputs={"self": True, "manager": True, "peers": 3},
-    )
-    part = Participant.objects.get(cycle=cycle)
-    for peer in t.peers:
-        rs.nominate_peer(part, peer, actor=world.manager)
-    cycle.refresh_from_db()
-    rs.launch_cycle(cycle, expected_revision=cycle.revision, actor=world.hr)
+    cycle = open_cycle(world, t)  # self, manager and three peers
     forms = {f.kind: f for f in ReviewForm.objects.filter(cycle=cycle).exclude(kind="peer")}
     for kind in ("self", "manager"):
         notes = form_notes(forms[kind])

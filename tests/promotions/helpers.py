@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from promotions import services
-from promotions.models import CaseStatement, PromotionCase
+from promotions.models import CaseArtifact, CaseStatement, PromotionCase
 from tests.factories import make_people
 
 
@@ -26,6 +26,13 @@ def write_all(
         arguments={uid: text for uid in uids},
     )
     case.refresh_from_db()
+
+
+def attach(case: PromotionCase, user: Any, name: str, data: bytes, **kw: Any) -> CaseArtifact:
+    """`user` attaches a file to the case at its current revision (`description`…)."""
+    return services.upload_artifact(
+        case, actor=user, expected_revision=case.revision, name=name, data=data, **kw
+    )
 
 
 def submit(case: PromotionCase, user: Any) -> PromotionCase:

@@ -12,15 +12,10 @@ from promotions import services
 from promotions.errors import NotAllowed, PromotionError, StaleError
 from promotions.models import CaseEvidence, CaseStatement, PromotionCase
 from promotions.selectors import evidence_options
-from tests.promotions.factories import READY, promotion_team, reviewed
+from tests.promotions.factories import READY, reviewed
 from tests.promotions.helpers import write_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def test_open_case_copies_the_target_levels_statements_and_pulls_evidence(t, world):

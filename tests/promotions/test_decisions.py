@@ -24,16 +24,11 @@ from promotions.models import (
     PromotionCase,
 )
 from reviews import framework_adapter as fw
-from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.promotions.factories import NOT_READY, READY, reviewed
 from tests.promotions.helpers import case_in_review, decide
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = dt.date(2026, 4, 1)
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def approve(case, user, rationale="Meets every G3 statement; the search rewrite shows it.", **kw):

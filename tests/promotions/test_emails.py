@@ -12,16 +12,11 @@ from django.core import mail
 
 from promotions import services
 from promotions.tasks import send_case_emails
-from tests.promotions.factories import NOT_READY, promotion_team, reviewed
+from tests.promotions.factories import NOT_READY, reviewed
 from tests.promotions.helpers import decide, write_all
 
 pytestmark = pytest.mark.django_db
 RATIONALE = "Confidential reasoning: shows most G3 statements, not yet the roadmap ones."
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def _in_review(world, t, django_capture_on_commit_callbacks):

@@ -259,9 +259,7 @@ def test_files_through_the_pages(world):
 
     with scope(world.acme):
         team = promotion_team(world, peers=1)
-        case = services.open_case(
-            team.emma, actor=world.manager, target_level_uid=team.levels["G3"].uid
-        )
+    case = _open(world, team)
     manager = world.client_for(world.manager)
     upload = reverse("promotions:upload", args=[case.public_id])
     bad = manager.post(
@@ -313,9 +311,7 @@ def test_files_through_the_pages(world):
 def test_withdrawing_needs_a_reason_and_closes_the_case(world):
     with scope(world.acme):
         team = promotion_team(world, peers=0)
-        case = services.open_case(
-            team.emma, actor=world.manager, target_level_uid=team.levels["G3"].uid
-        )
+    case = _open(world, team)
     manager = world.client_for(world.manager)
     url = reverse("promotions:withdraw", args=[case.public_id])
     refused = manager.post(url, {"revision": case.revision, "reason": " "}, follow=True)

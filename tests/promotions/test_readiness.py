@@ -8,20 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from growth import services as growth_services
 from growth.selectors import gap_report
 from people.services import update_person
 from promotions.access import viewer_of
 from promotions.selectors import candidate_for, readiness_list
-from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.growth.factories import readiness_rule
+from tests.promotions.factories import NOT_READY, READY, reviewed
 from tests.promotions.helpers import add_people
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def test_ready_person_with_the_figure_and_evidence(t, world):
@@ -49,15 +44,7 @@ def test_the_figure_is_the_gap_reports(t, world):
 
 def test_the_organizations_rule_applies(t, world):
     reviewed(world, t, NOT_READY)
-    growth_services.update_settings(
-        world.acme,
-        actor=world.hr,
-        expected_revision=0,
-        readiness_percent=40,
-        readiness_rating=None,
-        readiness_rater="manager",
-        suggestions=3,
-    )
+    readiness_rule(world, 40)
     g3 = candidate_for(t.emma).target(t.levels["G3"].uid)
     assert g3.ready and "at least 40%" in g3.readiness.words
 

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from growth import services as growth_services
 from organizations.scoping import scope
 from people.models import Person
 from people.services import update_person
@@ -17,15 +16,11 @@ from promotions.access import viewer_of
 from promotions.models import ReadinessRecord
 from promotions.selectors import candidates_for, readiness_list
 from promotions.services.readiness import refresh_readiness, stale_people
-from tests.promotions.factories import NOT_READY, READY, promotion_team, reviewed
+from tests.growth.factories import readiness_rule
+from tests.promotions.factories import NOT_READY, READY, reviewed
 from tests.promotions.helpers import add_people
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def _figures(c):
@@ -84,15 +79,7 @@ def test_release_stores_the_figures_the_rule_computes(t, world):
 def test_a_rule_change_recomputes(t, world):
     reviewed(world, t, NOT_READY)
     assert not ReadinessRecord.objects.get(person=t.emma).ready
-    growth_services.update_settings(
-        world.acme,
-        actor=world.hr,
-        expected_revision=0,
-        readiness_percent=40,
-        readiness_rating=None,
-        readiness_rater="manager",
-        suggestions=3,
-    )
+    readiness_rule(world, 40)
     row = ReadinessRecord.objects.get(person=t.emma)
     assert row.ready and row.best_percent == 40.0
     found = readiness_list(world.acme, viewer_of(world.hr)).candidates

@@ -13,15 +13,10 @@ from promotions.access import can_decide, can_see_case, viewer_of
 from promotions.errors import NotAllowed, PromotionError
 from promotions.models import CaseArtifact, CaseEvidence, CaseStatement, PromotionRound
 from promotions.services.artifacts import sniff
-from tests.promotions.factories import READY, promotion_team, reviewed
-from tests.promotions.helpers import case_in_review, decide
+from tests.promotions.factories import READY, reviewed
+from tests.promotions.helpers import attach, case_in_review, decide
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return promotion_team(world)
 
 
 def test_a_committee_decides_its_rounds_cases(t, world):
@@ -113,16 +108,7 @@ def test_sniffing_checks_the_bytes_not_the_name():
             sniff(name, data)
 
 
-def test_upload_attach_as_evidence_and_remove(
-    t, world, settings, tmp_path, django_capture_on_commit_callbacks
-):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def test_upload_attach_as_evidence_and_remove(t, world, media, django_capture_on_commit_callbacks):
     case = services.open_case(t.emma, actor=world.manager, target_level_uid=t.levels["G3"].uid)
     art = services.upload_artifact(
         case,
@@ -136,7 +122,7 @@ def test_upload_attach_as_evidence_and_remove(
     assert (
         art.file.name == f"promotions/{world.acme.public_id}/{case.public_id}/{art.public_id}.pdf"
     )
-    assert (tmp_path / art.file.name).read_bytes() == PDF
+    assert (media / art.file.name).read_bytes() == PDF
     case.refresh_from_db()
     d3a = CaseStatement.objects.get(case=case, text__startswith="d3a")
     services.save_case(
@@ -153,17 +139,11 @@ def test_upload_attach_as_evidence_and_remove(
         services.remove_artifact(art, actor=world.manager, expected_revision=case.revision)
     assert not CaseArtifact.objects.filter(case=case).exists()
     assert not CaseEvidence.objects.filter(statement=d3a).exists()
-    assert not (tmp_path / art.file.name).exists()
+    assert not (media / art.file.name).exists()
 
 
 def test_size_limit(t, world, settings, tmp_path):
     settings.PROMOTION_FILE_MAX_BYTES = 100
     case = services.open_case(t.emma, actor=world.manager, target_level_uid=t.levels["G3"].uid)
     with pytest.raises(PromotionError, match="larger than"):
-        services.upload_artifact(
-            case,
-            actor=world.manager,
-            expected_revision=case.revision,
-            name="big.pdf",
-            data=PDF + b"x" * 200,
-        )
+        attach(case, world.manager, "big.pdf", PDF + b"x" * 200)

@@ -7,15 +7,9 @@ import pytest
 from organizations.models import Membership
 from reviews import access, services
 from reviews.models import Participant, ReviewCycle
-from tests.reviews.factories import team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 def viewer(user):

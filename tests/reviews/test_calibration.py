@@ -12,15 +12,10 @@ from organizations.models import AuditEntry
 from reviews import selectors, services
 from reviews.models import FinalRating, Participant, ReviewCycle
 from reviews.services import NotAllowed, ReviewError, StaleError
-from tests.reviews.factories import more_people, team
+from tests.reviews.factories import more_people
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 def two_statement_family_ratings(cycle, t, world, *, peers=3):

@@ -22,14 +22,9 @@ from reviews.models import (
 )
 from reviews.services import NotAllowed, ReviewError, StaleError
 from tests.conftest import make_user
-from tests.reviews.factories import more_people, publish_fix, team
+from tests.reviews.factories import more_people, publish_fix
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 def new_cycle(world, people, **kw):

@@ -8,18 +8,13 @@ from organizations.models import AuditEntry
 from reviews import services
 from reviews.models import FixApplication, FormItem
 from reviews.services import NotAllowed, ReviewError, StaleError
-from tests.reviews.factories import publish_fix, team
+from tests.reviews.factories import publish_fix
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
 
 PM1_PRIORITIZATION = "Ranks the backlog of one feature with the team."
 PM2_COMMUNICATION = "Writes a weekly update for the team."
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from organizations.models import AuditEntry
 from reviews import services
 from reviews.models import FormItem, FormLocked, ReviewForm
 from reviews.services import NotAllowed, ReviewError, StaleError
-from tests.reviews.factories import team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 @pytest.fixture

@@ -11,15 +11,9 @@ from reviews import services
 from reviews.models import Reminder
 from reviews.services.reminders import due_key
 from reviews.tasks import send_reminder_emails
-from tests.reviews.factories import team
 from tests.reviews.helpers import fill, form_of, open_cycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def t(acme_scope, world):
-    return team(world)
 
 
 def test_launch_emails_each_reviewer_once(t, world, mailoutbox, django_capture_on_commit_callbacks):

@@ -4,11 +4,9 @@ each page (1280 px, and 390 px for the upload form) go to screenshots/."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -16,22 +14,16 @@ from organizations.scoping import scope
 from spreadsheets.models import ImportJob
 from spreadsheets.writer import blank_template
 from tests.browser import login
+from tests.spreadsheets.workbooks import edited_template
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def shoot(page: Any, name: str) -> None:
@@ -40,13 +32,9 @@ def shoot(page: Any, name: str) -> None:
 
 
 def broken_workbook() -> bytes:
-    book = openpyxl.load_workbook(io.BytesIO(blank_template()))
-    book["Levels"]["D3"] = "Sideways"
-    book["Levels"]["E4"] = "three"
-    book["People"]["C3"] = "dana.directr@example.com"
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return edited_template(
+        {"Levels": {"D3": "Sideways", "E4": "three"}, "People": {"C3": "dana.directr@example.com"}}
+    )
 
 
 def choose(page: Any, name: str, data: bytes) -> None:

@@ -27,21 +27,11 @@ from spreadsheets.reader import read_workbook
 from spreadsheets.validator import parse_workbook
 from spreadsheets.writer import blank_template, example_family
 from tests.data.build_workbooks import build_public
+from tests.spreadsheets.workbooks import edited_template
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 @pytest.fixture(scope="module")
@@ -235,14 +225,11 @@ def test_index_queries_do_not_grow_with_imports(world, django_assert_max_num_que
 
 def test_upload_with_errors_shows_them_all_and_changes_nothing(world):
     client = world.client_for(world.hr)
-    book = openpyxl.load_workbook(io.BytesIO(blank_template()))
-    book["Levels"]["D2"] = "Sideways"
-    book["Levels"]["E3"] = "two"
-    book["People"]["A2"] = "not-an-email"
-    buf = io.BytesIO()
-    book.save(buf)
+    broken = edited_template(
+        {"Levels": {"D2": "Sideways", "E3": "two"}, "People": {"A2": "not-an-email"}}
+    )
     before = counts(world.acme)
-    job = job_of(upload(client, buf.getvalue(), "broken.xlsx"))
+    job = job_of(upload(client, broken, "broken.xlsx"))
     assert job.status == ImportJob.Status.INVALID
     assert {(e["sheet"], e["row"], e["column"]) for e in job.errors} == {
         ("Levels", 2, "Track"),
@@ -481,11 +468,10 @@ def test_import_command_dry_run_then_for_real(world, public, capsys):
 
 
 def test_import_command_prints_every_error_and_fails(world, tmp_path, capsys):
-    book = openpyxl.load_workbook(io.BytesIO(blank_template()))
-    book["Levels"]["D2"] = "Sideways"
-    book["Families"]["A3"] = "product management"
     path = tmp_path / "broken.xlsx"
-    book.save(path)
+    path.write_bytes(
+        edited_template({"Levels": {"D2": "Sideways"}, "Families": {"A3": "product management"}})
+    )
     before = counts(world.acme)
     with pytest.raises(CommandError, match="2 problems found; nothing was imported"):
         call_command("import_framework", str(path), "--org", "acme")

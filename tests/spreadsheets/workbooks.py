@@ -1,9 +1,26 @@
-"""Master Template workbooks for the tests that import one in another process: one
-family ("Design", one level, one competency) and `people` people on it."""
+"""Master Template workbooks for the tests: the blank template with some cells changed,
+and, for the tests that import one in another process, one family ("Design", one level,
+one competency) and `people` people on it."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
+
+
+def edited_template(cells: dict[str, dict[str, Any]]) -> bytes:
+    """The blank Master Template workbook with `cells` ({sheet: {cell: value}}) changed."""
+    import openpyxl
+
+    from spreadsheets.writer import blank_template
+
+    book = openpyxl.load_workbook(io.BytesIO(blank_template()))
+    for sheet, values in cells.items():
+        for ref, value in values.items():
+            book[sheet][ref] = value
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
 
 
 def design_with_people(people: int, domain: str) -> bytes:
