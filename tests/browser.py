@@ -1,5 +1,5 @@
 """Helpers for the browser tests (marked `browser`): log a persona in without the login
-form, and where screenshots go."""
+form, and where screenshots go (at a desktop and a phone width)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,19 @@ from django.test import Client
 from playwright.sync_api import expect
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def shoot_widths(page: Any, stem: str, *, phone: bool = True) -> None:
+    """Screenshots of the whole page at 1280 px wide (`stem`-1280.png) and, unless not
+    wanted, at 390 px (`stem`-390.png); the page is left at 1280 px."""
+    SHOTS.mkdir(exist_ok=True)
+    sizes = {"1280": DESKTOP, "390": PHONE} if phone else {"1280": DESKTOP}
+    for label, size in sizes.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"{stem}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
 
 
 def login(page: Any, live_server: Any, user: Any) -> None:

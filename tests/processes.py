@@ -44,18 +44,33 @@ def process_env(db: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(
-    db: Path, args: list[str], *, timeout: float, input: str | None = None, **extra: str
-) -> Any:
+def run_captured(
+    args: list[str],
+    *,
+    env: dict[str, str],
+    timeout: float,
+    cwd: Path = ROOT,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `args` with `env` in `cwd` (the repository's folder) to the end: its output as
+    text (a failing exit raises nothing; the test looks at the return code)."""
     return subprocess.run(
-        [sys.executable, *args],
+        args,
         input=input,
-        env=process_env(db, **extra),
-        cwd=ROOT,
+        env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+def run(
+    db: Path, args: list[str], *, timeout: float, input: str | None = None, **extra: str
+) -> Any:
+    return run_captured(
+        [sys.executable, *args], env=process_env(db, **extra), timeout=timeout, input=input
     )
 
 

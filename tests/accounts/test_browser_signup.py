@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser import login as login_as
+from tests.browser import shoot_widths
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
@@ -31,13 +27,7 @@ def _clean_cache() -> None:
 
 
 def shoot(page: Any, name: str, *, phone: bool = True) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.set_viewport_size(DESKTOP)
-    page.screenshot(path=str(SHOTS / f"accounts-{name}-1280.png"), full_page=True)
-    if phone:
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=str(SHOTS / f"accounts-{name}-390.png"), full_page=True)
-        page.set_viewport_size(DESKTOP)
+    shoot_widths(page, f"accounts-{name}", phone=phone)
 
 
 def totp_code(secret: str) -> str:

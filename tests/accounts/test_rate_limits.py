@@ -18,7 +18,7 @@ from django.urls import reverse
 from core.checks import check_shared_cache
 from organizations.clientip import client_ip
 from tests.conftest import PASSWORD
-from tests.processes import ROOT, process_env, run_python
+from tests.processes import ROOT, process_env, run_captured, run_python
 
 TOO_MANY = "Too many failed login attempts"
 FAIL_LOGINS = """
@@ -124,14 +124,10 @@ def test_gunicorn_refuses_two_workers_on_a_per_process_cache(tmp_path):
     env = process_env(tmp_path / "x.sqlite3", CACHE_BACKEND="locmem")
     del env["DJANGO_SETTINGS_MODULE"]  # as on a server: only clb/wsgi.py names it
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    done = subprocess.run(
+    done = run_captured(
         [gunicorn, "clb.wsgi:application", "--workers", "2", "--bind", "127.0.0.1:0"],
-        cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=60,
-        check=False,
     )
     assert done.returncode != 0
     assert "2 web workers would each keep their own cache" in done.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,12 +21,9 @@ from organizations.models import Organization
 from tests.accounts.test_browser_signup import login_as
 from tests.billing.fake_stripe import make_event
 from tests.billing.helpers import invoice, post_event, subscription_event
+from tests.browser import DESKTOP, PHONE, shoot_widths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +32,7 @@ def _clean_cache() -> None:
 
 
 def shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    for label, size in (("1280", DESKTOP), ("390", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"billing-{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
+    shoot_widths(page, f"billing-{name}")
 
 
 def no_overflow(page: Any) -> None:

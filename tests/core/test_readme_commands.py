@@ -17,6 +17,8 @@ import select
 import subprocess
 from pathlib import Path
 
+from tests.processes import run_captured
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 
@@ -129,14 +131,7 @@ def test_every_operate_command_works_as_written(tmp_path, file_db):
             assert code == 0, f"{command}\n{output}"
             assert "Superuser created successfully." in output
             continue
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_captured(["bash", "-c", command], env=env, cwd=tmp_path, timeout=300)
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
         assert "Traceback" not in done.stderr, f"{command}\n{done.stderr}"
     assert (tmp_path / "ladder.xlsx").stat().st_size > 0

@@ -49,6 +49,11 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]])
     return ws
 
 
+def _family_sheet(book: Workbook, name: str, key: str, description: str) -> None:
+    """The Families sheet of a workbook with one family."""
+    _sheet(book, "Families", ["Family", "Key", "Description"], [[name, key, description]])
+
+
 def _new_book() -> Workbook:
     book = Workbook()
     assert book.active is not None
@@ -152,12 +157,8 @@ def monzo_topics() -> list[tuple[str, dict[int, list[str]]]]:
 def build_monzo(out: Path) -> Path:
     topics = monzo_topics()
     book = _new_book()
-    _sheet(
-        book,
-        "Families",
-        ["Family", "Key", "Description"],
-        [["Product (Monzo)", "monzo-product", "Monzo's product progression framework (MIT)"]],
-    )
+    about = "Monzo's product progression framework (MIT)"
+    _family_sheet(book, "Product (Monzo)", "monzo-product", about)
     titles = {
         1: "Associate Product Manager",
         2: "Product Manager",
@@ -359,12 +360,8 @@ def artsy_statements() -> list[tuple[str, str, str, str]]:
 
 def build_artsy(out: Path) -> Path:
     book = _new_book()
-    _sheet(
-        book,
-        "Families",
-        ["Family", "Key", "Description"],
-        [["Engineering (Artsy)", "artsy-engineering", "Artsy's engineering ladder (CC BY 4.0)"]],
-    )
+    about = "Artsy's engineering ladder (CC BY 4.0)"
+    _family_sheet(book, "Engineering (Artsy)", "artsy-engineering", about)
     _sheet(
         book,
         "Levels",

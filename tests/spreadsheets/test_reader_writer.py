@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
 import openpyxl
 import pytest
@@ -51,6 +52,11 @@ def parse(sheets, merges=None, context=None) -> ParsedWorkbook:
     return parse_workbook(read_workbook(book_bytes(sheets, merges)), context)
 
 
+def design_book(levels: list[list[Any]] = LEVELS, **sheets: list[list[Any]]) -> dict[str, Any]:
+    """A workbook's sheets: the Design family, its `levels`, and `sheets` by name."""
+    return {"Families": FAMILIES, "Levels": levels, **sheets}
+
+
 def messages(result: ParsedWorkbook) -> list[str]:
     return [str(p) for p in result.problems]
 
@@ -60,14 +66,12 @@ def messages(result: ParsedWorkbook) -> list[str]:
 
 def test_a_minimal_matrix_workbook_imports():
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS,
-            "Design": [
+        design_book(
+            Design=[
                 ["Competency", "Category", "D1", "Senior Designer", "D3", "DM"],
                 ["Craft", "Making", "• Sketches\n• Prototypes", "- Runs critiques", None, "Hires"],
             ],
-        }
+        )
     )
     assert result.ok, messages(result)
     (family,) = result.families
@@ -101,14 +105,12 @@ def test_sheet_names_and_headers_match_in_any_case_and_spacing():
 
 def test_matrix_headings_may_combine_code_and_title():
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS,
-            "Design": [
+        design_book(
+            Design=[
                 ["Competency", "D1 – Designer", "Senior Designer (D2)", "D3\nStaff", "DM: lead"],
                 ["Craft", "a", "b", "c", "d"],
             ],
-        }
+        )
     )
     assert result.ok, messages(result)
     assert list(result.families[0].competencies[0].statements) == ["D1", "D2", "D3", "DM"]
@@ -139,11 +141,10 @@ def test_bullets_numbering_and_blank_lines_are_stripped():
 
 def test_formulas_are_never_evaluated_and_formula_like_text_stays_text():
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS[:2],
-            "Design": [["Competency", "D1"], ["Craft", "=1+1"], ["Sums", "=SUM(A1:A3)"]],
-        }
+        design_book(
+            levels=LEVELS[:2],
+            Design=[["Competency", "D1"], ["Craft", "=1+1"], ["Sums", "=SUM(A1:A3)"]],
+        )
     )
     assert result.ok, messages(result)
     texts = [c.statements["D1"][0].text for c in result.families[0].competencies]
@@ -152,16 +153,14 @@ def test_formulas_are_never_evaluated_and_formula_like_text_stays_text():
 
 def test_merged_cells_fill_down_but_not_across():
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS,
-            "Design": [
+        design_book(
+            Design=[
                 ["Category", "Competency", "D1", "D2", "D3"],
                 ["Making", "Craft", "Sketches", None, None],
                 [None, "Critique", "Listens", None, None],
                 ["Leading", "Mentoring", None, "Coaches juniors", None],
             ],
-        },
+        ),
         merges={"Design": ["A2:A3", "D4:E4"]},
     )
     assert result.ok, messages(result)
@@ -213,16 +212,14 @@ def test_a_title_row_above_the_headers_is_skipped():
 
 def test_long_form_with_evidence_and_level_titles():
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS,
-            "Statements": [
+        design_book(
+            Statements=[
                 ["Family", "Competency", "Category", "Level", "Statement", "Evidence"],
                 ["design", "Craft", "Making", "senior designer", "Leads critiques", "360 input"],
                 ["Design", "Craft", "", "D1", "Sketches", "Written artifact; metric"],
                 ["Design", "Research", "", "", "", ""],
             ],
-        }
+        )
     )
     assert result.ok, messages(result)
     craft, research = result.families[0].competencies
@@ -235,16 +232,14 @@ def test_long_form_with_evidence_and_level_titles():
 def test_people_rows_with_dates_in_every_form_and_emails_in_any_case():
     serial = (dt.date(2021, 6, 1) - dt.date(1899, 12, 30)).days
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS,
-            "People": [
+        design_book(
+            People=[
                 ["E-mail", "Name", "Manager e-mail", "Family", "Level", "Start date"],
                 ["Ann@Example.COM", "Ann", "", "Design", "Staff Designer", dt.datetime(2020, 1, 2)],
                 ["bob@example.com", "Bob", "ANN@example.com", "design", "d1", serial],
                 ["cy@example.com", "Cy", "ann@example.com", "Design", "D2", "2022-03-04"],
             ],
-        }
+        )
     )
     assert result.ok, messages(result)
     ann, bob, cy = result.people
@@ -266,14 +261,13 @@ def test_people_may_name_existing_people_and_families_of_the_organization():
 
     context.families.append(ExistingFamily("Sales", "sales", {"S1": "Seller"}))
     result = parse(
-        {
-            "Families": FAMILIES,
-            "Levels": LEVELS[:2],
-            "People": [
+        design_book(
+            levels=LEVELS[:2],
+            People=[
                 ["Email", "Name", "Manager email", "Family", "Level"],
                 ["ann@example.com", "Ann", "boss@example.com", "Sales", "seller"],
             ],
-        },
+        ),
         context=context,
     )
     assert result.ok, messages(result)

@@ -45,19 +45,17 @@ def configure(world: Any, **fields: Any) -> Any:
         )
 
 
+def serving[P: (LocalOidcProvider, LocalSamlIdp)](world: Any, provider: P) -> Iterator[P]:
+    """While in use, the provider runs and Acme (its domain verified) signs in through it."""
+    verify_acme_domain(world)
+    with provider:
+        configure(world, **provider.sign_in_settings(), enabled=True)
+        yield provider
+
+
 @pytest.fixture
 def oidc(world: Any) -> Iterator[LocalOidcProvider]:
-    verify_acme_domain(world)
-    with LocalOidcProvider() as provider:
-        configure(
-            world,
-            protocol="oidc",
-            oidc_issuer=provider.issuer,
-            oidc_client_id=provider.client_id,
-            oidc_client_secret=provider.client_secret,
-            enabled=True,
-        )
-        yield provider
+    yield from serving(world, LocalOidcProvider())
 
 
 @pytest.fixture
@@ -65,16 +63,7 @@ def saml(world: Any) -> Iterator[LocalSamlIdp]:
     from django.core.cache import cache
 
     cache.clear()  # allauth caches IdP metadata by URL
-    verify_acme_domain(world)
-    with LocalSamlIdp() as idp:
-        configure(
-            world,
-            protocol="saml",
-            saml_metadata_url=idp.entity_id,
-            saml_entity_id=idp.entity_id,
-            enabled=True,
-        )
-        yield idp
+    yield from serving(world, LocalSamlIdp())
 
 
 def to_identity_provider(client: Any, email: str) -> str:

@@ -1,5 +1,5 @@
 """Test identity providers' plumbing: a signing key and self-signed certificate made at
-test time (nothing committed), and a loopback HTTP server."""
+test time (nothing committed), and a loopback HTTP server with its request handler."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -54,6 +55,24 @@ def make_keypair(name: str = "Local test IdP") -> KeyPair:
 @cache
 def shared_keypair(name: str) -> KeyPair:
     return make_keypair(name)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing, reads its URL and answers with a body."""
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+    def url_and_query(self) -> tuple[SplitResult, dict[str, str]]:
+        url = urlsplit(self.path)
+        return url, {k: v[0] for k, v in parse_qs(url.query).items()}
+
+    def reply(self, data: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
 
 class LoopbackServer:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 from jwt.algorithms import RSAAlgorithm
 
-from tests.sso.idp_keys import LoopbackServer, shared_keypair
+from tests.sso.idp_keys import LoopbackServer, QuietHandler, shared_keypair
 
 
 class LocalOidcProvider(LoopbackServer):
@@ -35,6 +35,15 @@ class LocalOidcProvider(LoopbackServer):
         self.token_requests: list[dict[str, Any]] = []
         super().__init__(self._handler())
         self.issuer = self.base
+
+    def sign_in_settings(self) -> dict[str, str]:
+        """Acme's company sign-in settings for this provider."""
+        return {
+            "protocol": "oidc",
+            "oidc_issuer": self.issuer,
+            "oidc_client_id": self.client_id,
+            "oidc_client_secret": self.client_secret,
+        }
 
     def sign_in_as(self, email: str, name: str = "", **extra: Any) -> None:
         given, _, family = (name or email.split("@")[0]).partition(" ")
@@ -85,21 +94,12 @@ class LocalOidcProvider(LoopbackServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _json(self, body: Any, status: int = 200) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(json.dumps(body).encode(), "application/json", status)
 
             def do_GET(self) -> None:
-                url = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                url, query = self.url_and_query()
                 if url.path == "/.well-known/openid-configuration":
                     return self._json(provider.discovery())
                 if url.path == "/jwks":

@@ -17,13 +17,12 @@ import secrets
 import zlib
 from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from urllib.request import urlopen
 
 from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
-from tests.sso.idp_keys import KeyPair, LoopbackServer, shared_keypair
+from tests.sso.idp_keys import KeyPair, LoopbackServer, QuietHandler, shared_keypair
 
 ATTR = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
 
@@ -42,6 +41,14 @@ class LocalSamlIdp(LoopbackServer):
         super().__init__(self._handler())
         self.entity_id = f"{self.base}/metadata"
         self.sso_url = f"{self.base}/sso"
+
+    def sign_in_settings(self) -> dict[str, str]:
+        """Acme's company sign-in settings for this IdP."""
+        return {
+            "protocol": "saml",
+            "saml_metadata_url": self.entity_id,
+            "saml_entity_id": self.entity_id,
+        }
 
     def sign_in_as(self, email: str, given: str = "", family: str = "") -> None:
         self.user = {"email": email, "given": given, "family": family}
@@ -100,21 +107,12 @@ class LocalSamlIdp(LoopbackServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         idp = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _send(self, body: str, content_type: str) -> None:
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(body.encode(), content_type)
 
             def do_GET(self) -> None:
-                url = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                url, query = self.url_and_query()
                 if url.path == "/metadata":
                     return self._send(idp.metadata(), "application/samlmetadata+xml")
                 if url.path == "/sso":
