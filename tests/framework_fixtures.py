@@ -93,21 +93,21 @@ def write_cell(
     draft: Any,
     competency_uid: str,
     level_uid: str,
-    text: str,
-    *,
+    *lines: str,
     actor: Any,
     revision: int | None,
     evidence: Sequence[str] = (),
 ) -> None:
-    """`actor` writes `text` (a statement a line) in one cell of the draft through the
-    editor's service, expecting the draft at `revision` (None: not checked)."""
+    """`actor` writes `lines` (a statement a line, as in the editor's box) in one cell of
+    the draft through the editor's service, expecting the draft at `revision` (None: not
+    checked)."""
     from frameworks.services import edit_cell
 
     edit_cell(
         draft,
         competency_uid=competency_uid,
         level_uid=level_uid,
-        text=text,
+        text="\n".join(lines),
         evidence=list(evidence),
         actor=actor,
         expected_revision=revision,

@@ -156,10 +156,16 @@ def test_a_cell_with_one_changed_statement_shows_only_that_statement(v1, world):
     prio, pm3 = cell(draft, "Prioritization", "PM3")
 
     def write(draft, second):
-        text = "Ranks the product area roadmap with a documented method.\n" + second
-        evidence = ["decision_record"]
+        first = "Ranks the product area roadmap with a documented method."
         write_cell(
-            draft, prio.uid, pm3.uid, text, actor=world.hr, revision=rev(draft), evidence=evidence
+            draft,
+            prio.uid,
+            pm3.uid,
+            first,
+            second,
+            actor=world.hr,
+            revision=rev(draft),
+            evidence=["decision_record"],
         )
 
     write(draft, "Writes down why the top three items come first.")

@@ -103,7 +103,7 @@ def publish_fix(
             draft,
             Competency.objects.get(version=draft, name=comp).uid,
             Level.objects.get(version=draft, code=code).uid,
-            "\n".join(lines),
+            *lines,
             actor=actor,
             revision=draft.revision,
         )
