@@ -22,9 +22,9 @@ from spreadsheets.safety import RefusedFile, check_workbook_bytes, range_area
 from spreadsheets.sandbox import LimitExceeded, Limits, run_limited
 from spreadsheets.validator import Problem
 from tests.data.malformed_workbooks import MALFORMED
-from tests.spreadsheets.test_corpus import _media, cpu_seconds  # noqa: F401 (fixture)
+from tests.spreadsheets.test_corpus import cpu_seconds
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 HOSTILE = ["merge_column", "hyperlink_range", "merge_whole_sheet"]
 MB = 1024 * 1024

@@ -21,9 +21,8 @@ from spreadsheets.leases import heartbeat, reap_stale_jobs
 from spreadsheets.models import ImportJob
 from spreadsheets.services import ImportError_, apply_import, families_from, run_apply
 from spreadsheets.writer import blank_template
-from tests.spreadsheets.test_corpus import _media  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PAYLOAD = {
     "families": [
