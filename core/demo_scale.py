@@ -310,7 +310,7 @@ def _cycle(
     `finish` (then dated in the past)."""
     from growth.demo import release_in_the_past
     from reviews import services as rs
-    from reviews.models import FinalRating
+    from reviews.demo import open_calibration_with_a_raise
 
     cycle = rs.create_cycle(
         org,
@@ -324,17 +324,9 @@ def _cycle(
     cycle.refresh_from_db()
     rs.launch_cycle(cycle, expected_revision=cycle.revision, actor=hr)
     _answer(cycle, rng, skill, release - dt.timedelta(days=15))
-    cycle.refresh_from_db()
-    rs.open_calibration(cycle, expected_revision=cycle.revision, actor=hr)
-    row = FinalRating.objects.filter(participant__cycle=cycle, final__isnull=False).first()
-    if row is not None and row.final is not None:
-        rs.set_final_rating(
-            row.participant,
-            competency_uid=row.competency_uid,
-            rating=min(5, round(row.final) + 1),
-            reason="Led the migration end to end; the manager's review missed it.",
-            actor=hr,
-        )
+    open_calibration_with_a_raise(
+        cycle, hr, reason="Led the migration end to end; the manager's review missed it."
+    )
     if not finish:
         return cycle
     release_in_the_past(cycle, release, actor=hr)
@@ -426,23 +418,15 @@ def _promotions(org: Organization, hr: Any, cycle: Any, want: int) -> int:
 
 
 def _fairness(org: Organization, hr: Any, rng: random.Random, today: dt.date) -> None:
-    from fairness.demo import QUESTIONS, past_decisions_csv
-    from fairness.services import create_attribute, set_my_answers, upload_past_decisions
+    from fairness.demo import ask_questions, upload_past, volunteer_answers
 
-    asked = [create_attribute(org, actor=hr, name=n, options=o) for n, o in QUESTIONS]
+    asked = ask_questions(org, hr)
     people = Person.objects.filter(user__isnull=False).select_related("user").order_by("pk")
     for person in people[:40]:
         if person.email.startswith("employee@"):
             continue
-        answers = {q.public_id: q.choices[rng.randrange(len(q.choices))] for q in asked}
-        set_my_answers(person, actor=person.user, answers=answers)
-    upload_past_decisions(
-        org,
-        actor=hr,
-        filename="promotions-before.csv",
-        data=past_decisions_csv(today.year),
-        default_attribute="Gender",
-    )
+        volunteer_answers(person, asked, rng)
+    upload_past(org, hr, today, filename="promotions-before.csv")
 
 
 def seed_scale(

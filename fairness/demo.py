@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from fairness.models import DemographicAttribute
 from fairness.services import create_attribute, set_my_answers, upload_past_decisions
 from organizations.models import Organization
 from people.models import Person
@@ -44,19 +45,34 @@ def past_decisions_csv(year: int) -> bytes:
 
 def seed_fairness(org: Organization, actor: object, rng: random.Random, today: dt.date) -> None:
     """Call inside scope(org)."""
-    asked = [create_attribute(org, actor=actor, name=n, options=o) for n, o in QUESTIONS]
+    asked = ask_questions(org, actor)
     people = Person.objects.filter(is_active=True, user__isnull=False).select_related("user")
     for person in people.order_by("name", "pk"):
         if person.email.startswith("employee@") or rng.random() < 0.3:
             continue
-        answers = {}
-        for q in asked:
-            answers[q.public_id] = q.choices[rng.randrange(len(q.choices))]
-        set_my_answers(person, actor=person.user, answers=answers)
+        volunteer_answers(person, asked, rng)
+    upload_past(org, actor, today, filename="promotions-before-2026.csv")
+
+
+def ask_questions(org: Organization, actor: object) -> list[DemographicAttribute]:
+    """The demo's questions (`QUESTIONS`), asked by `actor`."""
+    return [create_attribute(org, actor=actor, name=n, options=o) for n, o in QUESTIONS]
+
+
+def volunteer_answers(
+    person: Person, asked: list[DemographicAttribute], rng: random.Random
+) -> None:
+    """`person` answers each of the `asked` questions with a choice drawn from `rng`."""
+    answers = {q.public_id: q.choices[rng.randrange(len(q.choices))] for q in asked}
+    set_my_answers(person, actor=person.user, answers=answers)
+
+
+def upload_past(org: Organization, actor: object, today: dt.date, *, filename: str) -> None:
+    """The past decisions of `PAST` as an uploaded CSV named `filename`."""
     upload_past_decisions(
         org,
         actor=actor,
-        filename="promotions-before-2026.csv",
+        filename=filename,
         data=past_decisions_csv(today.year),
         default_attribute="Gender",
     )

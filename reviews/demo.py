@@ -150,6 +150,22 @@ def _acknowledge_some(released: Any) -> None:
             services.acknowledge(part, comment="", actor=user)
 
 
+def open_calibration_with_a_raise(cycle: ReviewCycle, hr: Any, *, reason: str) -> None:
+    """Open calibration of `cycle` (answered) and raise its first final rating by one, with
+    `reason`: a calibrated rating for the demo to show."""
+    cycle.refresh_from_db()
+    services.open_calibration(cycle, expected_revision=cycle.revision, actor=hr)
+    row = FinalRating.objects.filter(participant__cycle=cycle, final__isnull=False).first()
+    if row is not None and row.final is not None:
+        services.set_final_rating(
+            row.participant,
+            competency_uid=row.competency_uid,
+            rating=min(5, round(row.final) + 1),
+            reason=reason,
+            actor=hr,
+        )
+
+
 def _past_cycle(org: Organization, hr: Any, rng: random.Random, today: dt.date) -> None:
     year = today.year - 1
     cycle = services.create_cycle(
@@ -169,17 +185,9 @@ def _past_cycle(org: Organization, hr: Any, rng: random.Random, today: dt.date) 
     for form in ReviewForm.objects.filter(cycle=cycle).select_related("reviewer__user", "cycle"):
         if form.reviewer.user is not None:
             _fill(form, rng, base[form.participant.person_id], submit=True)
-    cycle.refresh_from_db()
-    services.open_calibration(cycle, expected_revision=cycle.revision, actor=hr)
-    row = FinalRating.objects.filter(participant__cycle=cycle, final__isnull=False).first()
-    if row is not None and row.final is not None:
-        services.set_final_rating(
-            row.participant,
-            competency_uid=row.competency_uid,
-            rating=min(5, round(row.final) + 1),
-            reason="Led the pricing experiment end to end; the manager's review missed it.",
-            actor=hr,
-        )
+    open_calibration_with_a_raise(
+        cycle, hr, reason="Led the pricing experiment end to end; the manager's review missed it."
+    )
     cycle.refresh_from_db()
     services.finalize_calibration(cycle, expected_revision=cycle.revision, actor=hr)
     cycle.refresh_from_db()
