@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from datarights.registry import Audience, To, declare, delete, keep, pseudonymise
+from datarights.registry import Audience, Link, To, declare, delete, keep, pseudonymise
 
 HR = Audience.HR
 SELF = Audience.SELF
@@ -19,14 +19,71 @@ WITH_LOGIN = (
     "organization (only the membership here ends)."
 )
 LOGIN_ONLY = "Sign-in details are shown to the person only: they download them from their settings."
-DECIDED = Q(status="decided")
 RELEASED = ("released", "closed")
+THEIR_REVIEWS = "Their reviews: the forms about them, the ratings and the conversation."
 ANONYMOUS = (
     "Peer and upward feedback is anonymous: never shown one by one, to anybody. "
     "The aggregate is part of the results."
 )
+DECIDED_CASE = (
+    "A decided promotion is the record of an employment decision the organization "
+    "must keep; it stays as decided and now names the pseudonym."
+)
+UNDECIDED_CASE = "Promotion cases about them that were never decided."
+CASE_FILE = "The case file is HR's; the person sees the outcome."
 NOT_SHOWN_TO_THEM = "The person does not see this in the product; HR's export includes it."
 ORG_ONLY = "Organization data: no personal data."
+
+
+def done_by(path: str, *, audience: Audience = HR, withheld: str = NOT_SHOWN_TO_THEM) -> Link:
+    """The login that did something to a row (created, decided, uploaded it …): the row
+    stays, their name on it goes."""
+    return pseudonymise(path, BY, to=To.LOGIN, audience=audience, withheld=withheld)
+
+
+def sign_in_detail(path: str) -> Link:
+    """A row of the login's sign-in details: deleted with the login, shown to them only."""
+    return delete(path, WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY)
+
+
+def review_forms(form: str) -> tuple[Link, Link, Link]:
+    """Rows of the review forms about them (`form` is the lookup to the form, "" on the
+    form itself): their self review, and the manager review once results are released,
+    are theirs; HR has the manager review before; peer and upward forms are nobody's."""
+    kind, cycle_status = f"{form}kind", f"{form}cycle__status__in"
+    path = f"{form}participant__person"
+    return (
+        delete(
+            path,
+            THEIR_REVIEWS,
+            where=Q(**{kind: "self"}) | Q(**{kind: "manager", cycle_status: RELEASED}),
+        ),
+        delete(
+            path,
+            THEIR_REVIEWS,
+            where=Q(**{kind: "manager"}) & ~Q(**{cycle_status: RELEASED}),
+            audience=HR,
+            withheld="The manager review is shown to them once results are released.",
+        ),
+        delete(
+            path,
+            THEIR_REVIEWS,
+            where=Q(**{f"{kind}__in": ["peer", "upward"]}),
+            audience=NOBODY,
+            withheld=ANONYMOUS,
+        ),
+    )
+
+
+def case_rows(case: str, *, withheld: str = CASE_FILE) -> tuple[Link, Link]:
+    """Rows of a promotion case about them (`case` is the lookup to the case, "" on the
+    case itself): kept once the case is decided, deleted while it is not."""
+    decided = Q(**{f"{case}status": "decided"})
+    path = f"{case}person"
+    return (
+        keep(path, DECIDED_CASE, where=decided, audience=HR, withheld=withheld),
+        delete(path, UNDECIDED_CASE, where=~decided, audience=HR, withheld=withheld),
+    )
 
 
 def _demographics():  # type: ignore[no-untyped-def]
@@ -58,21 +115,21 @@ def load() -> None:
     declare(
         "E-mail confirmations",
         "account.EmailConfirmation",
-        delete("email_address__user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        sign_in_detail("email_address__user"),
         secret=("key",),
         **login,
     )
     declare(
         "Two-factor methods",
         "mfa.Authenticator",
-        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        sign_in_detail("user"),
         secret=("data",),
         **login,
     )
     declare(
         "Company sign-in accounts",
         "socialaccount.SocialAccount",
-        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        sign_in_detail("user"),
         **login,
     )
     declare(
@@ -91,7 +148,7 @@ def load() -> None:
     declare(
         "Signed-in devices",
         "usersessions.UserSession",
-        delete("user", WITH_LOGIN, to=To.LOGIN, audience=SELF, withheld=LOGIN_ONLY),
+        sign_in_detail("user"),
         secret=("session_key", "data"),
         **login,
     )
@@ -147,7 +204,7 @@ def load() -> None:
         "Invitations",
         "accounts.Invitation",
         delete("person", "An invitation to join is not needed any more."),
-        pseudonymise("invited_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("invited_by"),
         secret=("token_hash",),
     )
 
@@ -173,7 +230,7 @@ def load() -> None:
         "Level history",
         "people.LevelChange",
         delete("person", "Their level history (decided promotions keep their own record)."),
-        pseudonymise("changed_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("changed_by"),
         scrub=("reason",),
     )
     declare(
@@ -186,7 +243,7 @@ def load() -> None:
             audience=HR,
             withheld=NOT_SHOWN_TO_THEM,
         ),
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
     )
 
     # --- frameworks (career ladders: organization data) -------------------------------
@@ -194,8 +251,8 @@ def load() -> None:
     declare(
         "Framework versions",
         "frameworks.FrameworkVersion",
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
-        pseudonymise("published_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
+        done_by("published_by"),
     )
     declare("Levels", "frameworks.Level", note=ORG_ONLY)
     declare("Competency categories", "frameworks.CompetencyCategory", note=ORG_ONLY)
@@ -204,7 +261,7 @@ def load() -> None:
     declare(
         "Framework edits (undo history)",
         "frameworks.DraftEdit",
-        pseudonymise("actor", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("actor"),
     )
     declare(
         "Spreadsheet imports",
@@ -216,7 +273,7 @@ def load() -> None:
             audience=HR,
             withheld=NOT_SHOWN_TO_THEM,
         ),
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
         files=("file",),
     )
     declare(
@@ -243,13 +300,12 @@ def load() -> None:
     declare(
         "Review cycles",
         "reviews.ReviewCycle",
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
     )
-    their_reviews = "Their reviews: the forms about them, the ratings and the conversation."
     declare(
         "Review participations",
         "reviews.Participant",
-        delete("person", their_reviews),
+        delete("person", THEIR_REVIEWS),
         keep(
             "manager",
             "Reviews they gave as a manager belong to their reports' reviews; they stay, "
@@ -257,23 +313,20 @@ def load() -> None:
             audience=HR,
             withheld="Their reports' reviews are other people's data.",
         ),
-        pseudonymise("conversation_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("conversation_by"),
     )
     declare(
         "Peer nominations",
         "reviews.PeerNomination",
-        delete("participant__person", their_reviews),
+        delete("participant__person", THEIR_REVIEWS),
         keep(
             "peer",
             "They were asked for feedback on a colleague: the nomination stays in "
             "the colleague's review, under the pseudonym.",
         ),
-        pseudonymise("nominated_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
-        pseudonymise("decided_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("nominated_by"),
+        done_by("decided_by"),
     )
-    own_kinds = Q(kind="self") | Q(kind="manager", cycle__status__in=RELEASED)
-    hr_kinds = Q(kind="manager") & ~Q(cycle__status__in=RELEASED)
-    anonymous = Q(kind__in=["peer", "upward"])
     wrote = (
         "Reviews they wrote about colleagues belong to those colleagues' reviews; they "
         "stay, under the pseudonym."
@@ -281,61 +334,29 @@ def load() -> None:
     declare(
         "Review forms",
         "reviews.ReviewForm",
-        delete("participant__person", their_reviews, where=own_kinds),
-        delete(
-            "participant__person",
-            their_reviews,
-            where=hr_kinds,
-            audience=HR,
-            withheld="The manager review is shown to them once results are released.",
-        ),
-        delete(
-            "participant__person",
-            their_reviews,
-            where=anonymous,
-            audience=NOBODY,
-            withheld=ANONYMOUS,
-        ),
+        *review_forms(""),
         keep("reviewer", wrote),
     )
     declare(
         "Review answers",
         "reviews.FormItem",
-        delete(
-            "form__participant__person",
-            their_reviews,
-            where=Q(form__kind="self") | Q(form__kind="manager", form__cycle__status__in=RELEASED),
-        ),
-        delete(
-            "form__participant__person",
-            their_reviews,
-            where=Q(form__kind="manager") & ~Q(form__cycle__status__in=RELEASED),
-            audience=HR,
-            withheld="The manager review is shown to them once results are released.",
-        ),
-        delete(
-            "form__participant__person",
-            their_reviews,
-            where=Q(form__kind__in=["peer", "upward"]),
-            audience=NOBODY,
-            withheld=ANONYMOUS,
-        ),
+        *review_forms("form__"),
         keep("form__reviewer", wrote),
     )
     declare(
         "Final ratings",
         "reviews.FinalRating",
         delete(
-            "participant__person", their_reviews, where=Q(participant__cycle__status__in=RELEASED)
+            "participant__person", THEIR_REVIEWS, where=Q(participant__cycle__status__in=RELEASED)
         ),
         delete(
             "participant__person",
-            their_reviews,
+            THEIR_REVIEWS,
             where=~Q(participant__cycle__status__in=RELEASED),
             audience=HR,
             withheld="Final ratings are shown to them once results are released.",
         ),
-        pseudonymise("adjusted_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("adjusted_by"),
     )
     declare(
         "Review reminders",
@@ -345,7 +366,7 @@ def load() -> None:
     declare(
         "Framework fixes applied to reviews",
         "reviews.FixApplication",
-        pseudonymise("applied_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("applied_by"),
     )
     declare("Rating scale", "reviews.RatingScale", note=ORG_ONLY)
 
@@ -354,8 +375,8 @@ def load() -> None:
         "API tokens",
         "api.ApiToken",
         delete("user", "Their API tokens stop working and are deleted.", to=To.LOGIN),
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
-        pseudonymise("revoked_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
+        done_by("revoked_by"),
         secret=("digest",),
     )
 
@@ -375,7 +396,7 @@ def load() -> None:
             audience=HR,
             withheld="Other people's conversations.",
         ),
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
     )
     declare(
         "Action items",
@@ -393,35 +414,28 @@ def load() -> None:
         "Action item history",
         "growth.ActionItemEvent",
         delete("item__person", "Their development plan."),
-        pseudonymise("actor", BY, to=To.LOGIN, audience=HR, withheld="Other people's plans."),
+        done_by("actor", withheld="Other people's plans."),
         scrub=("actor_label", "changes", "note"),
     )
     declare(
         "Growth settings",
         "growth.GrowthSettings",
-        pseudonymise("updated_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("updated_by"),
     )
 
     # --- promotions -------------------------------------------------------------------
-    decided = (
-        "A decided promotion is the record of an employment decision the organization "
-        "must keep; it stays as decided and now names the pseudonym."
-    )
-    undecided = "Promotion cases about them that were never decided."
-    case_file = "The case file is HR's; the person sees the outcome."
     declare(
         "Promotion cases",
         "promotions.PromotionCase",
-        keep("person", decided, where=DECIDED, audience=HR, withheld=case_file),
-        delete("person", undecided, where=~DECIDED, audience=HR, withheld=case_file),
+        *case_rows(""),
         pseudonymise(
             "manager",
             "Cases of people they managed stay, without them as manager.",
             audience=HR,
             withheld="Other people's cases.",
         ),
-        pseudonymise("decided_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
-        pseudonymise("opened_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("decided_by"),
+        done_by("opened_by"),
         # the kept decision names the pseudonym, in its words and its record alike
         scrub=("summary", "rationale", "decided_by_label", "readiness", "record"),
         guarded=True,
@@ -443,20 +457,7 @@ def load() -> None:
         declare(
             label,
             model,
-            keep(
-                "case__person",
-                decided,
-                where=Q(case__status="decided"),
-                audience=HR,
-                withheld=case_file,
-            ),
-            delete(
-                "case__person",
-                undecided,
-                where=~Q(case__status="decided"),
-                audience=HR,
-                withheld=case_file,
-            ),
+            *case_rows("case__"),
             files=("file",) if model.endswith("Artifact") else (),
             siblings=("statement", "artifact") if model.endswith("Evidence") else (),
             scrub=words,
@@ -465,20 +466,7 @@ def load() -> None:
     declare(
         "Promotion case reviewers",
         "promotions.CaseReviewer",
-        keep(
-            "case__person",
-            decided,
-            where=Q(case__status="decided"),
-            audience=HR,
-            withheld="Reviewers' verdicts are the reviewers' words.",
-        ),
-        delete(
-            "case__person",
-            undecided,
-            where=~Q(case__status="decided"),
-            audience=HR,
-            withheld="Reviewers' verdicts are the reviewers' words.",
-        ),
+        *case_rows("case__", withheld="Reviewers' verdicts are the reviewers' words."),
         keep(
             "person",
             "Their verdicts on colleagues' cases belong to those cases; they "
@@ -490,33 +478,20 @@ def load() -> None:
     declare(
         "Accepted promotion gaps",
         "promotions.GapAcceptance",
-        keep(
-            "gap__case__person",
-            decided,
-            where=Q(gap__case__status="decided"),
-            audience=HR,
-            withheld=case_file,
-        ),
-        delete(
-            "gap__case__person",
-            undecided,
-            where=~Q(gap__case__status="decided"),
-            audience=HR,
-            withheld=case_file,
-        ),
+        *case_rows("gap__case__"),
         pseudonymise(
             "action_item__person",
             "The action item it became is deleted with "
             "their plan; the acceptance stays in the case.",
             audience=HR,
-            withheld=case_file,
+            withheld=CASE_FILE,
         ),
-        pseudonymise("accepted_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("accepted_by"),
     )
     declare(
         "Promotion rounds",
         "promotions.PromotionRound",
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
     )
     declare(
         "Readiness for promotion",
@@ -554,7 +529,7 @@ def load() -> None:
     declare(
         "Past decision uploads",
         "fairness.PastDecisionUpload",
-        pseudonymise("uploaded_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("uploaded_by"),
     )
     declare(
         "Past promotion decisions",
@@ -579,7 +554,7 @@ def load() -> None:
     declare(
         "Provisioning tokens",
         "sso.ScimToken",
-        pseudonymise("created_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("created_by"),
         secret=("token_hash",),
     )
     declare(
@@ -617,16 +592,16 @@ def load() -> None:
             audience=NOBODY,
             withheld="Files of the whole organization, for its owners.",
         ),
-        pseudonymise("requested_by", BY, to=To.LOGIN, audience=NOBODY,
-                     withheld="Files of the whole organization, for its owners."),
+        done_by("requested_by", audience=NOBODY,
+                withheld="Files of the whole organization, for its owners."),
         files=("file",),
         in_organization_export=False,
     )  # fmt: skip
     declare(
         "Organization deletions",
         "datarights.OrganizationDeletion",
-        pseudonymise("requested_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
-        pseudonymise("cancelled_by", BY, to=To.LOGIN, audience=HR, withheld=NOT_SHOWN_TO_THEM),
+        done_by("requested_by"),
+        done_by("cancelled_by"),
         pseudonymise("notify", "Their address is removed from the owners to be told.",
                      to=To.TEXT, audience=HR, withheld=NOT_SHOWN_TO_THEM),
         scrub=("notify",),
