@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from frameworks.lexicon import singular
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "onet.json.gz"
 
 ATTRIBUTION = (
@@ -101,15 +103,7 @@ class Catalogue:
 
 def _tokens(text: str) -> tuple[str, ...]:
     words = re.findall(r"[a-z0-9]+", text.casefold().replace("&", " and "))
-    return tuple(_stem(w) for w in words)
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    return tuple(singular(w) for w in words)
 
 
 def _parse(raw: dict[str, Any]) -> Catalogue:
