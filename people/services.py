@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from frameworks.models import JobFamily, Level
 from organizations.audit import changes_between, record, snapshot
+from organizations.errors import FieldError, changed_meanwhile
 from organizations.models import Organization
 from people.models import LevelChange, PeopleImport, Person
 from people.placement import attach, check_placeable
@@ -18,20 +19,13 @@ from people.signals import person_deactivated, send_placement_changed
 AUDITED_FIELDS = ["name", "email", "title", "manager", "job_family", "level", "start_date"]
 
 
-class PersonError(Exception):
-    """A change that cannot be made; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class PersonError(FieldError):
+    """A change to the people directory that cannot be made (the message is for the user)."""
 
 
 class StaleEditError(PersonError):
     def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this person while you were editing. Reload the page to "
-            "see their changes, then make yours again."
-        )
+        super().__init__(changed_meanwhile("this person"))
 
 
 def check_manager(person: Person | None, manager: Person | None) -> None:

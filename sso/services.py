@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from organizations.audit import changes_between, record, snapshot
+from organizations.errors import FieldError, changed_meanwhile
 from organizations.models import Organization
 from organizations.scoping import unscoped
 from sso.crypto import encrypt
@@ -17,20 +18,13 @@ from sso.domains import DomainError, clean_domain, has_proof
 from sso.models import EmailDomain, ScimToken, SignInSettings, hash_secret
 
 
-class SignInError(Exception):
-    """A change that cannot be made; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class SignInError(FieldError):
+    """A change to company sign-in that cannot be made (the message is for the user)."""
 
 
 class StaleSettingsError(SignInError):
     def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed these settings while you were editing. Reload the page to "
-            "see their changes, then make yours again."
-        )
+        super().__init__(changed_meanwhile("these settings"))
 
 
 AUDITED = [
