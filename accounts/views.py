@@ -31,8 +31,8 @@ from accounts.services import (
     revoke_invitation,
     user_may_accept,
 )
-from core.actions import act_on
 from organizations.access import org_required
+from organizations.actions import act_on
 from organizations.middleware import SESSION_KEY
 from organizations.models import Role
 from organizations.services import OrganizationError, create_organization

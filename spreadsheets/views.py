@@ -13,8 +13,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core.actions import act_on
 from organizations.access import org_required
+from organizations.actions import act_on
 from organizations.models import Role
 from spreadsheets.forms import ExportForm, UploadForm
 from spreadsheets.leases import reap_stale_jobs

@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from core.actions import act_on
 from organizations.access import org_required
+from organizations.actions import act_on
 from organizations.models import Membership, Role
 from sso import services
 from sso.forms import CompanyEmailForm, DomainForm, SignInSettingsForm
