@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.models import Role
-from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.scoping import TenantModel, optional_key, organization_key, user_link
 
 INVITATION_DAYS = 14
 
@@ -24,13 +24,7 @@ class Invitation(TenantModel):
     organization = organization_key("invitations")
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
-    person = models.ForeignKey(
-        "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="invitations",
-    )
+    person = optional_key("people.Person", models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, organization_key
+from organizations.scoping import TenantModel, optional_key, organization_key
 
 
 class Subscription(TenantModel):
@@ -72,13 +72,7 @@ class StripeEvent(models.Model):
     type = models.CharField(max_length=80)
     created = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    organization = optional_key("organizations.Organization", models.SET_NULL)
     outcome = models.CharField(max_length=200, blank=True)
 
     class Meta:

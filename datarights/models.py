@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import PublicIdField, TenantModel, organization_key, user_link
+from organizations.scoping import (
+    PublicIdField,
+    TenantModel,
+    optional_key,
+    organization_key,
+    user_link,
+)
 
 
 def export_path(instance: OrganizationExport, filename: str) -> str:
@@ -52,12 +58,8 @@ class OrganizationDeletion(models.Model):
         RUNNING = "running", "Deleting"
         DONE = "done", "Deleted"
 
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deletions",
+    organization = optional_key(
+        "organizations.Organization", models.SET_NULL, related_name="deletions"
     )
     public_id = PublicIdField()
     organization_name = models.CharField(max_length=120)

@@ -21,6 +21,7 @@ from organizations.scoping import (
     TenantModel,
     TenantQuerySet,
     new_public_id,
+    optional_key,
     organization_key,
     user_link,
 )
@@ -82,9 +83,7 @@ class FrameworkVersion(TenantModel):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     note = models.TextField(blank=True, max_length=limits.VERSION_NOTE + 500)  # + the flags line
-    based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    based_on = optional_key("self", models.SET_NULL)
     source = models.CharField(max_length=120, blank=True, help_text="template, import, …")
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped on every edit of a draft; guards concurrent edits."
@@ -269,13 +268,7 @@ class Competency(VersionedItem):
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="competencies"
     )
-    category = models.ForeignKey(
-        CompetencyCategory,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="competencies",
-    )
+    category = optional_key(CompetencyCategory, models.SET_NULL, related_name="competencies")
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True, max_length=limits.COMPETENCY_DESCRIPTION)
     source = models.CharField(

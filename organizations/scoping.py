@@ -269,16 +269,21 @@ class PublicIdField(models.CharField):
         super().__init__(*args, **kwargs)
 
 
+def optional_key(
+    to: str | type[models.Model], on_delete: Any, related_name: str = "+", **options: Any
+) -> Any:
+    """A link that may be empty (`null` and `blank`), with no reverse accessor unless
+    `related_name` names one: `on_delete` says what happens when the row it points at goes
+    (`SET_NULL` to forget it, `PROTECT` to keep that row)."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=on_delete, related_name=related_name, **options
+    )
+
+
 def user_link() -> Any:
     """A model's link to the user who did something (created, decided, requested…):
     optional, cleared when the user is deleted, with no reverse accessor."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    return optional_key(settings.AUTH_USER_MODEL, models.SET_NULL)
 
 
 def organization_key(related_name: str = "+") -> Any:

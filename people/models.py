@@ -10,6 +10,7 @@ from organizations.scoping import (
     TenantManager,
     TenantModel,
     TenantQuerySet,
+    optional_key,
     organization_key,
     user_link,
 )
@@ -40,26 +41,12 @@ class Person(TenantModel):
     """Someone in the people directory. May or may not have a login (`user`)."""
 
     organization = organization_key("people")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="people",
-    )
+    user = optional_key(settings.AUTH_USER_MODEL, models.SET_NULL, related_name="people")
     name = models.CharField(max_length=150)
     email = models.EmailField(max_length=254)
     title = models.CharField(max_length=150, blank=True, help_text="Job title, if it differs")
-    manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
-    job_family = models.ForeignKey(
-        "frameworks.JobFamily",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="people",
-    )
+    manager = optional_key("self", models.SET_NULL, related_name="reports")
+    job_family = optional_key("frameworks.JobFamily", models.SET_NULL, related_name="people")
     # the place on the ladder: the family and the uid of a level, resolved against the
     # family's current version (see people/placement.py); never a key to one version's row
     level_uid = models.CharField(max_length=16, blank=True, default="")
@@ -149,18 +136,10 @@ class LevelChange(TenantModel):
 
     organization = organization_key()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="level_history")
-    job_family = models.ForeignKey(
-        "frameworks.JobFamily", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    job_family = optional_key("frameworks.JobFamily", models.SET_NULL)
     level_uid = models.CharField(max_length=16, blank=True)
     # the version the change was made under (a draft's when the placement was pending)
-    version = models.ForeignKey(
-        "frameworks.FrameworkVersion",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    version = optional_key("frameworks.FrameworkVersion", models.SET_NULL)
     level_code = models.CharField(max_length=20, blank=True)
     level_title = models.CharField(max_length=120, blank=True)
     effective_date = models.DateField(default=timezone.localdate)

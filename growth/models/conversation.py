@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.scoping import TenantModel, optional_key, organization_key, user_link
 
 
 class CareerConversation(TenantModel):
@@ -17,9 +17,7 @@ class CareerConversation(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="career_conversations"
     )
-    held_by = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    held_by = optional_key("people.Person", models.SET_NULL)
     held_on = models.DateField()
     notes = models.TextField(blank=True)
     next_follow_up = models.DateField(null=True, blank=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.scoping import TenantModel, optional_key, organization_key, user_link
 
 
 class ActionItem(TenantModel):
@@ -35,12 +35,9 @@ class ActionItem(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="action_items"
     )
-    owner = models.ForeignKey(
+    owner = optional_key(
         "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        models.SET_NULL,
         help_text="Who does it (the person, or e.g. their manager).",
     )
     competency_uid = models.CharField(max_length=16)
@@ -53,12 +50,9 @@ class ActionItem(TenantModel):
     milestone = models.CharField(max_length=300, blank=True)
     due = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    cycle = models.ForeignKey(
+    cycle = optional_key(
         "reviews.ReviewCycle",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        models.SET_NULL,
         help_text="The review cycle whose gap report it came from.",
     )
     created_by = user_link()

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.scoping import TenantModel, optional_key, organization_key, user_link
 from organizations.stored_status import StoredStatus
 from promotions.errors import CaseLocked
 
@@ -40,12 +40,9 @@ class PromotionCase(TenantModel, StoredStatus):
 
     organization = organization_key("promotion_cases")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    manager = models.ForeignKey(
+    manager = optional_key(
         "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        models.SET_NULL,
         help_text="Who writes the case (the person's manager, or whoever opened it).",
     )
     family = models.ForeignKey("frameworks.JobFamily", on_delete=models.PROTECT, related_name="+")
@@ -70,13 +67,7 @@ class PromotionCase(TenantModel, StoredStatus):
     )
     summary = models.TextField(blank=True, help_text="The manager's case in a few sentences")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    round = models.ForeignKey(
-        "promotions.PromotionRound",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+    round = optional_key("promotions.PromotionRound", models.PROTECT, related_name="cases")
 
     decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
     rationale = models.TextField(blank=True)
@@ -251,9 +242,7 @@ class CaseEvidence(CasePart):
     statement = models.ForeignKey(CaseStatement, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     source_id = models.CharField(max_length=16, help_text="Public id of what it was copied from")
-    artifact = models.ForeignKey(
-        CaseArtifact, null=True, blank=True, on_delete=models.PROTECT, related_name="uses"
-    )
+    artifact = optional_key(CaseArtifact, models.PROTECT, related_name="uses")
     label = models.CharField(max_length=300)
     detail = models.TextField(blank=True)
     dated = models.DateField(null=True, blank=True)
@@ -338,9 +327,7 @@ class GapAcceptance(TenantModel):
 
     organization = organization_key()
     gap = models.OneToOneField(CaseGap, on_delete=models.CASCADE, related_name="acceptance")
-    action_item = models.ForeignKey(
-        "growth.ActionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    action_item = optional_key("growth.ActionItem", models.SET_NULL)
     accepted_by = user_link()
     accepted_at = models.DateTimeField(default=timezone.now)
 

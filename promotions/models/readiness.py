@@ -13,22 +13,17 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel
+from organizations.scoping import TenantModel, optional_key
 
 
 class ReadinessRecord(TenantModel):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     # the person's place when it was computed (a different place makes the row stale)
-    family = models.ForeignKey(
-        "frameworks.JobFamily", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    family = optional_key("frameworks.JobFamily", models.CASCADE)
     level_uid = models.CharField(max_length=16)
-    version = models.ForeignKey(
+    version = optional_key(
         "frameworks.FrameworkVersion",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
+        models.CASCADE,
         help_text="The ladder version it was read against (the family's current one)",
     )
     listed = models.BooleanField(default=True, help_text="On a level of a published ladder")
@@ -36,12 +31,8 @@ class ReadinessRecord(TenantModel):
     level_title = models.CharField(max_length=200, blank=True)
     track = models.CharField(max_length=20, blank=True)
     # the released review cycle it was read from (none: not reviewed on this level yet)
-    cycle = models.ForeignKey(
-        "reviews.ReviewCycle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    participant = models.ForeignKey(
-        "reviews.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    cycle = optional_key("reviews.ReviewCycle", models.CASCADE)
+    participant = optional_key("reviews.Participant", models.CASCADE)
     ready = models.BooleanField(default=False, help_text="Ready for at least one target")
     assessed = models.BooleanField(default=False, help_text="A cycle rated a target")
     best_percent = models.FloatField(default=0, help_text="The best target's exact percent")

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
-from organizations.scoping import TenantModel, organization_key, user_link
+from organizations.scoping import TenantModel, optional_key, organization_key, user_link
 
 MIN_PEER_THRESHOLD = 3
 
@@ -70,9 +70,7 @@ class ReviewCycle(TenantModel):
         default=dict, blank=True, help_text="How participants were chosen (kept for copies)."
     )
     scale = models.JSONField(default=dict, blank=True, help_text="The rating scale used.")
-    copied_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    copied_from = optional_key("self", models.SET_NULL)
     revision = models.PositiveIntegerField(default=0)
     created_by = user_link()
     created_at = models.DateTimeField(default=timezone.now)
@@ -142,25 +140,14 @@ class Participant(TenantModel):
     organization = organization_key()
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    manager = models.ForeignKey(
+    manager = optional_key(
         "people.Person",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+        models.PROTECT,
         help_text="Who writes the manager review (the line manager unless HR reassigns).",
     )
     manager_reassigned = models.BooleanField(default=False)
-    family = models.ForeignKey(
-        "frameworks.JobFamily", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.ForeignKey(
-        "frameworks.FrameworkVersion",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    family = optional_key("frameworks.JobFamily", models.PROTECT)
+    version = optional_key("frameworks.FrameworkVersion", models.PROTECT)
     level_uid = models.CharField(max_length=16, blank=True)
     level_code = models.CharField(max_length=20, blank=True)
     level_title = models.CharField(max_length=120, blank=True)
