@@ -44,7 +44,7 @@ class Invitation(TenantModel):
         return secrets.token_urlsafe(32)
 
     @staticmethod
-    def default_expiry():  # type: ignore[no-untyped-def]
+    def default_expiry():
         return timezone.now() + timedelta(days=INVITATION_DAYS)
 
     @property

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.dispatch import receiver
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Invitation
+from organizations.access import OrgRequest
+from organizations.actors import Actor
 from organizations.hooks import on_members_page
 from organizations.models import Role
 from organizations.signals import login_closed
@@ -54,9 +55,9 @@ def pending_invitations(memberships: list[Any]) -> dict[str, Any]:
 
 
 @people_panels.register_profile
-def invitation_of(request: HttpRequest, person: Any) -> dict[str, Any]:
+def invitation_of(request: OrgRequest, person: Any) -> dict[str, Any]:
     """A person without a login: the invitation waiting for them (HR only)."""
-    if person.user_id or not request.membership.is_admin:  # type: ignore[attr-defined]
+    if person.user_id or not request.membership.is_admin:
         return {"invitation": None}
     return {"invitation": next((i for i in person.invitations.all() if i.is_pending), None)}
 
@@ -64,7 +65,7 @@ def invitation_of(request: HttpRequest, person: Any) -> dict[str, Any]:
 people_panels.register_column("invited", lambda: Exists(_pending().filter(person=OuterRef("pk"))))
 
 
-def _invite_one(org: Any, person: Any, *, actor: Any, choice: str) -> None:
+def _invite_one(org: Any, person: Any, *, actor: Actor, choice: str) -> None:
     """The directory's bulk "Invite" (people/panels.py): one person, as `choice` (a role)."""
     from accounts.services import InvitationError, invite_person
     from people.services import PersonError

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, hash_token
+from organizations.actors import Actor, user_id_of, user_of
 from organizations.audit import record
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
@@ -29,13 +30,13 @@ class InvitationError(Exception):
     """An invitation that cannot be sent or accepted; the message is for the user."""
 
 
-def _actor_membership(org: Organization, actor: Any) -> Membership | None:
-    if not getattr(actor, "pk", None):
+def _actor_membership(org: Organization, actor: Actor) -> Membership | None:
+    if not user_id_of(actor):
         return None
     return Membership.objects.filter(organization=org, user=actor, is_active=True).first()
 
 
-def _check_role(org: Organization, role: str, actor: Any) -> None:
+def _check_role(org: Organization, role: str, actor: Actor) -> None:
     if role not in Role.values:
         raise InvitationError("Choose a role.")
     if role == Role.OWNER:
@@ -75,7 +76,7 @@ def send_invitation_email(invitation: Invitation, token: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
-def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -> Invitation:
+def invite_person(org: Organization, person: Person, *, role: str, actor: Actor) -> Invitation:
     """E-mail `person` a link to join `org` with `role`. A pending invitation for the same
     e-mail address is revoked first, so only the newest link works."""
     org.ensure_writable()
@@ -113,7 +114,7 @@ def invite_person(org: Organization, person: Person, *, role: str, actor: Any) -
             role=role,
             person=person,
             token_hash=hash_token(token),
-            invited_by=actor if getattr(actor, "pk", None) else None,
+            invited_by=user_of(actor),
             created_at=now,
             expires_at=Invitation.default_expiry(),
         )
@@ -142,7 +143,7 @@ def people_without_login(org: Organization) -> list[Person]:
     )
 
 
-def invite_everyone(org: Organization, *, actor: Any) -> tuple[int, str]:
+def invite_everyone(org: Organization, *, actor: Actor) -> tuple[int, str]:
     """Invite, as members, everyone who cannot log in yet and has no invitation waiting.
     Returns how many were invited and, if it stopped early, why (e.g. the hourly cap)."""
     sent = 0
@@ -156,7 +157,7 @@ def invite_everyone(org: Organization, *, actor: Any) -> tuple[int, str]:
 
 
 def invite_by_email(
-    org: Organization, *, email: str, name: str, role: str, actor: Any
+    org: Organization, *, email: str, name: str, role: str, actor: Actor
 ) -> Invitation:
     """Invite someone by e-mail, adding them to the people directory if they are not there."""
     from people.services import PersonError, create_person
@@ -174,7 +175,7 @@ def invite_by_email(
         return invite_person(org, person, role=role, actor=actor)
 
 
-def revoke_invitation(invitation: Invitation, *, actor: Any) -> Invitation:
+def revoke_invitation(invitation: Invitation, *, actor: Actor) -> Invitation:
     org = invitation.organization
     org.ensure_writable()
     if not invitation.is_pending:

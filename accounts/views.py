@@ -31,7 +31,7 @@ from accounts.services import (
     revoke_invitation,
     user_may_accept,
 )
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.actions import act_on
 from organizations.middleware import SESSION_KEY
 from organizations.models import Role
@@ -64,10 +64,10 @@ def _invitation_lists(request: HttpRequest) -> dict:
 
 
 @org_required(Role.HR_ADMIN)
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: OrgRequest) -> HttpResponse:
     """Who has been invited, and a small form to invite someone by e-mail."""
-    org = request.organization  # type: ignore[attr-defined]
-    can_invite_owner = request.membership.is_owner  # type: ignore[attr-defined]
+    org = request.organization
+    can_invite_owner = request.membership.is_owner
     form = InviteByEmailForm(
         request.POST if request.method == "POST" else None, can_invite_owner=can_invite_owner
     )
@@ -89,9 +89,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_POST
-def invite_all(request: HttpRequest) -> HttpResponse:
+def invite_all(request: OrgRequest) -> HttpResponse:
     """Invite everyone in the directory who cannot log in yet, as members."""
-    sent, stopped = invite_everyone(request.organization, actor=request.user)  # type: ignore[attr-defined]
+    sent, stopped = invite_everyone(request.organization, actor=request.user)
     if sent:
         messages.success(
             request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}."
@@ -104,17 +104,17 @@ def invite_all(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def invite(request: HttpRequest, person_id: str) -> HttpResponse:
+def invite(request: OrgRequest, person_id: str) -> HttpResponse:
     """Send (or send again) an invitation to someone in the people directory, then go back
     to their page (or `next`). POST only; the object is looked up first so another
     organization's id answers 404."""
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     person = get_object_or_404(Person, public_id=person_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = InvitePersonForm(
         request.POST,
-        can_invite_owner=request.membership.is_owner,  # type: ignore[attr-defined]
+        can_invite_owner=request.membership.is_owner,
     )
     if not form.is_valid():
         if request.POST.get("role") == Role.OWNER:
@@ -138,7 +138,7 @@ def invite(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+def revoke(request: OrgRequest, invitation_id: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation, public_id=invitation_id)
     return act_on(
         request,

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema, field_validator
 
+from api.auth import ApiRequest
 from organizations.models import Role
 from organizations.scoping import ALPHABET
 
@@ -26,9 +27,9 @@ Rating = Annotated[
 ]
 
 
-def require_role(request: HttpRequest, role: str = Role.HR_ADMIN) -> None:
+def require_role(request: ApiRequest, role: str = Role.HR_ADMIN) -> None:
     """403 for a role too low, in the pages' words (organizations.access)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if not membership.has_role(role):
         who = "an owner" if role == Role.OWNER else "an HR admin or an owner"
         raise PermissionDenied(

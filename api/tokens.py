@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from api.models import ApiToken
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Membership, Organization
 from organizations.scoping import scope, unscoped
@@ -44,7 +45,7 @@ def create_token(
     org: Organization,
     *,
     user: Any,
-    actor: Any,
+    actor: Actor,
     name: str,
     write: bool = False,
     days: int | None = None,
@@ -68,7 +69,7 @@ def create_token(
             prefix=raw[:PREFIX_LENGTH],
             digest=digest_of(raw),
             scope=ApiToken.Scope.WRITE if write else ApiToken.Scope.READ,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_of(actor),
             expires_at=timezone.now() + dt.timedelta(days=days),
         )
         record(
@@ -81,11 +82,11 @@ def create_token(
     return token, raw
 
 
-def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
+def revoke_token(token: ApiToken, *, actor: Actor) -> ApiToken:
     """Revoking works even while the organization is read-only: it only closes access."""
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=actor if getattr(actor, "pk", None) else None
+            revoked_at=timezone.now(), revoked_by=user_of(actor)
         )
         token.refresh_from_db()
         if updated:
@@ -93,7 +94,7 @@ def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
     return token
 
 
-def revoke_all_tokens(user: Any, org: Organization, *, actor: Any = None) -> int:
+def revoke_all_tokens(user: Any, org: Organization, *, actor: Actor = None) -> int:
     """Revoke every usable token of `user` in `org` (e.g. their login was closed)."""
     with scope(org), transaction.atomic():
         tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))

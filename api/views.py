@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from api.models import ApiToken
 from api.tokens import TokenError, create_token, revoke_token, tokens_for
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 
 DAYS = [(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
 
@@ -35,25 +35,25 @@ class TokenForm(forms.Form):
     days = forms.TypedChoiceField(label="Stops working after", choices=DAYS, coerce=int, initial=90)
 
 
-def _context(request: HttpRequest, form: TokenForm, new_token: str = "") -> dict:
-    membership = request.membership  # type: ignore[attr-defined]
+def _context(request: OrgRequest, form: TokenForm, new_token: str = "") -> dict:
+    membership = request.membership
     return {
         "form": form,
         "tokens": list(tokens_for(membership)[:200]),
         "new_token": new_token,
         "is_admin": membership.is_admin,
-        "read_only": request.organization.is_read_only,  # type: ignore[attr-defined]
+        "read_only": request.organization.is_read_only,
     }
 
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: OrgRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw = create_token(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 user=request.user,
                 actor=request.user,
                 name=form.cleaned_data["name"],
@@ -70,8 +70,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(allow_when_read_only=True)
-def revoke(request: HttpRequest, token_id: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def revoke(request: OrgRequest, token_id: str) -> HttpResponse:
+    membership = request.membership
     token = get_object_or_404(tokens_for(membership), public_id=token_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -11,9 +11,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from billing.models import BillingNotice
+from organizations.actors import SystemActor
 from organizations.audit import record
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope
+
+# who the audit log names for the billing e-mails the product sends by itself
+PRODUCT = SystemActor("Career Ladder Builder")
 
 
 def owner_emails(org: Organization) -> list[str]:
@@ -43,7 +47,7 @@ def notify_owners(
         recipients = owner_emails(org)
         record(
             org,
-            "Career Ladder Builder",
+            PRODUCT,
             "billing.notice_sent",
             org,
             data={"kind": BillingNotice.Kind(kind).label, "to": ", ".join(recipients)},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from billing.roi import ASSUMPTIONS, Inputs, Result, calculate
 from billing.roi_chart import draw
 from billing.templatetags.billing_tags import money
+from organizations.access import HtmxRequest
 
 DEFAULTS = {
     "headcount": 100,
@@ -100,7 +101,7 @@ def _result(query: QueryDict) -> tuple[RoiForm, Result | None]:
 
 
 @require_GET
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: HtmxRequest) -> HttpResponse:
     form, result = _result(request.GET)
     context: dict[str, Any] = {
         "form": form,
@@ -111,7 +112,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         else reverse("billing:roi_chart"),
     }
     template = "billing/roi.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(request, template, context)
 

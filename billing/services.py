@@ -19,6 +19,7 @@ from billing import gateway
 from billing.gateway import BillingError
 from billing.models import BillingNotice, StripeEvent, Subscription
 from billing.notices import notify_owners
+from organizations.actors import Actor, SystemActor
 from organizations.audit import changes_between, record, snapshot
 from organizations.models import Organization
 from organizations.scoping import scope, unscoped
@@ -33,7 +34,7 @@ __all__ = [
     "subscription_for",
 ]
 
-STRIPE = "Stripe"  # the actor of changes Stripe's events make, in the audit log
+STRIPE = SystemActor("Stripe")  # the actor of changes Stripe's events make, in the audit log
 KIND = BillingNotice.Kind
 RENEWING = {"active", "trialing"}
 GRACE = {"past_due", "incomplete"}  # a payment failed; Stripe is still trying
@@ -60,7 +61,7 @@ def price_for(interval: str) -> int:
 
 
 def start_checkout(
-    org: Organization, *, actor: Any, interval: str, success_url: str, cancel_url: str
+    org: Organization, *, actor: Actor, interval: str, success_url: str, cancel_url: str
 ) -> str:
     """A Stripe Checkout page for the plan; returns its address. Allowed while read-only:
     paying is how an expired organization gets its changes back."""
@@ -93,7 +94,7 @@ def start_checkout(
     return str(session["url"])
 
 
-def open_portal(org: Organization, *, actor: Any, return_url: str) -> str:
+def open_portal(org: Organization, *, actor: Actor, return_url: str) -> str:
     """Stripe's customer portal (invoices, card, cancel); returns its address."""
     current = subscription_for(org)
     if not gateway.configured() or current is None or not current.stripe_customer_id:

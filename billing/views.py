@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from billing import gateway
 from billing.selectors import plan_status, prices
 from billing.services import BillingError, handle_event, open_portal, start_checkout
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Organization, Role
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def _absolute(request: HttpRequest, path: str) -> str:
 
 @require_GET
 @owner_only
-def index(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def index(request: OrgRequest) -> HttpResponse:
+    org = request.organization
     status = plan_status(org)
     confirming = request.GET.get("checkout") == "done" and status.state in {
         "trial",
@@ -48,27 +48,27 @@ def index(request: HttpRequest) -> HttpResponse:
         "confirming": confirming,
         "contact": settings.BILLING_CONTACT_EMAIL,
     }
-    if request.htmx and request.GET.get("checkout") == "done" and not confirming:  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("checkout") == "done" and not confirming:
         # Stripe confirmed while the page waited: reload it whole (banner, menus, forms)
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
     template = "billing/index.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#plan"
     return render(request, template, context)
 
 
 def to_stripe(
-    view: Callable[[HttpRequest, Organization], str],
-) -> Callable[[HttpRequest], HttpResponse]:
+    view: Callable[[OrgRequest, Organization], str],
+) -> Callable[[OrgRequest], HttpResponse]:
     """The view asks Stripe for one of its pages for the organization and answers its
     address; the owner goes there, or back to the billing page with Stripe's refusal."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponse:
+    def wrapped(request: OrgRequest) -> HttpResponse:
         try:
-            url = view(request, request.organization)  # type: ignore[attr-defined]
+            url = view(request, request.organization)
         except BillingError as error:
             messages.error(request, str(error))
             return redirect("billing:index")
@@ -80,7 +80,7 @@ def to_stripe(
 @require_POST
 @owner_only
 @to_stripe
-def checkout(request: HttpRequest, org: Organization) -> str:
+def checkout(request: OrgRequest, org: Organization) -> str:
     return start_checkout(
         org,
         actor=request.user,
@@ -93,7 +93,7 @@ def checkout(request: HttpRequest, org: Organization) -> str:
 @require_POST
 @owner_only
 @to_stripe
-def portal(request: HttpRequest, org: Organization) -> str:
+def portal(request: OrgRequest, org: Organization) -> str:
     return open_portal(
         org, actor=request.user, return_url=_absolute(request, reverse("billing:index"))
     )

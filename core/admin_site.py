@@ -28,7 +28,7 @@ from organizations.clientip import client_ip, in_networks
 def used_mfa(request: HttpRequest) -> bool:
     from allauth.account.internal.flows.login import get_authentication_records
 
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     return any(r.get("method") == "mfa" for r in records)
 
 

@@ -12,6 +12,7 @@ from accounts.models import Invitation
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.selectors import next_levels
 from growth.models import ActionItem
+from organizations.access import OrgRequest
 from organizations.models import AuditEntry
 from people.models import Person
 from people.selectors import person_for_user, report_ids
@@ -36,10 +37,10 @@ def _under_way() -> dict[str, Any]:
         .order_by("-launched_at", "-id")[:3]
     )
     for cycle in cycles:
-        total, done = cycle.forms_total, cycle.forms_done  # type: ignore[attr-defined]
-        cycle.percent = round(100 * done / total) if total else 0  # type: ignore[attr-defined]
+        total, done = cycle.forms_total, cycle.forms_done
+        cycle.percent = round(100 * done / total) if total else 0
         due = [d for d in cycle.deadlines.values() if d is not None and d >= today]
-        cycle.next_due = min(due) if due else None  # type: ignore[attr-defined]
+        cycle.next_due = min(due) if due else None
     Status = PromotionCase.Status
     cases = PromotionCase.objects.aggregate(
         writing=Count("pk", filter=Q(status=Status.DRAFT)),
@@ -162,8 +163,8 @@ def _member(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def for_request(request: HttpRequest) -> dict[str, Any]:
-    membership = request.membership  # type: ignore[attr-defined]
+def for_request(request: OrgRequest) -> dict[str, Any]:
+    membership = request.membership
     context = _member(request)
     if membership.is_admin:
         context.update(_admin(request))

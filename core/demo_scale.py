@@ -22,6 +22,7 @@ the hundreds of "other organizations" a benchmark database holds."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections import defaultdict
 from collections.abc import Iterable
@@ -58,10 +59,9 @@ class ScaleResult:
     logins: list[tuple[str, str]] = field(default_factory=list)  # role, email
 
 
+@functools.cache
 def _hashed() -> str:
-    if not hasattr(_hashed, "value"):
-        _hashed.value = make_password(PASSWORD)  # type: ignore[attr-defined]
-    return _hashed.value  # type: ignore[attr-defined, no-any-return]
+    return make_password(PASSWORD)
 
 
 def _user(email: str, name: str) -> Any:

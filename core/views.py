@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core import dashboards
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 
 
 @require_GET
@@ -37,7 +37,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @org_required()
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: OrgRequest) -> HttpResponse:
     context = dashboards.for_request(request)
     return render(request, context.pop("template"), context)
 

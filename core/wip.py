@@ -3,5 +3,5 @@
 from django.http import HttpResponse
 
 
-def wip(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+def wip(request, *args, **kwargs):
     return HttpResponse("Being built")

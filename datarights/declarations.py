@@ -86,7 +86,7 @@ def case_rows(case: str, *, withheld: str = CASE_FILE) -> tuple[Link, Link]:
     )
 
 
-def _demographics():  # type: ignore[no-untyped-def]
+def _demographics():
     from fairness.models import reading_demographics
 
     return reading_demographics("self")

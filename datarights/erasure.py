@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from datarights.registry import Action, Declaration, Link, To, declarations
+from organizations.actors import Actor, user_id_of
 from organizations.db_guards import purging
 from organizations.models import Membership
 
@@ -77,7 +78,7 @@ def pseudonym_for(person: Any) -> str:
     return f"Erased person {person.public_id[:6]}"
 
 
-def refusal(person: Any, actor: Any) -> str:
+def refusal(person: Any, actor: Actor) -> str:
     """Why `person` cannot be erased now, or ""."""
     if person.erased_at:
         return f"{person.name}'s personal data was already erased."
@@ -86,14 +87,14 @@ def refusal(person: Any, actor: Any) -> str:
             f"Deactivate {person.name} first: erasure is for people who have left, and "
             "deactivating ends their login and hands their reports to HR."
         )
-    if person.user_id and person.user_id == getattr(actor, "pk", None):
+    if person.user_id and person.user_id == user_id_of(actor):
         return "You cannot erase yourself. Ask another HR admin or an owner."
     if person.is_active:  # read-only: nobody can deactivate them, so erasure will
         return _deactivation_refusal(person, actor)
     return ""
 
 
-def _deactivation_refusal(person: Any, actor: Any) -> str:
+def _deactivation_refusal(person: Any, actor: Actor) -> str:
     """What `people.services.set_active` would refuse (it refuses it again, in
     `erase_person`): the last owner, or an owner for a non-owner."""
     from organizations.models import Membership, Role
@@ -103,7 +104,7 @@ def _deactivation_refusal(person: Any, actor: Any) -> str:
         return ""
     if not owners.exclude(user_id=person.user_id).exists():
         return f"{person.name} is the only owner. Make someone else an owner before erasing them."
-    if not owners.filter(user_id=getattr(actor, "pk", None)).exists():
+    if not owners.filter(user_id=user_id_of(actor)).exists():
         return f"{person.name} is an owner. Only an owner can erase an owner who is still active."
     return ""
 
@@ -115,7 +116,7 @@ def _plan_deactivation(person: Any, plan: Plan) -> None:
     plan.reports_moved = list(person.reports.filter(is_active=True).order_by("name", "pk"))
 
 
-def _deactivate_to_erase(person: Any, actor: Any, plan: Plan) -> None:
+def _deactivate_to_erase(person: Any, actor: Actor, plan: Plan) -> None:
     """A read-only organization cannot deactivate anyone, yet must still erase a person
     who asked: the erasure deactivates them (closing their login, its sessions and API
     tokens) and moves their active reports to their manager, each step audited as usual,
@@ -221,7 +222,7 @@ def _replacer(person: Any, pseudonym: str) -> Any:
     return replace
 
 
-def erase_person(person: Any, *, actor: Any) -> Plan:
+def erase_person(person: Any, *, actor: Actor) -> Plan:
     """Erase `person` (already deactivated) following the registry; returns the plan as
     carried out. One transaction; the audit entry says what was kept and why."""
     from organizations import audit

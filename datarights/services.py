@@ -22,6 +22,7 @@ from datarights.export import person_export, write_organization_zip
 from datarights.models import OrganizationDeletion, OrganizationExport
 from datarights.registry import Audience
 from organizations import audit
+from organizations.actors import Actor, user_of
 from organizations.models import Organization
 from organizations.scoping import scope, unscoped
 
@@ -33,7 +34,7 @@ FORMATS = {
 }
 
 
-def export_person(person: Any, *, audience: Audience, fmt: str, actor: Any) -> bytes:
+def export_person(person: Any, *, audience: Audience, fmt: str, actor: Actor) -> bytes:
     """Everything about `person` for `audience` as JSON or a workbook; the download is
     recorded in the audit log (the export itself is not stored)."""
     export = person_export(person, audience)
@@ -59,7 +60,7 @@ class DataRightsError(Exception):
     """A data-rights request that cannot go ahead; the message is for the owner."""
 
 
-def start_organization_export(org: Organization, *, actor: Any) -> OrganizationExport:
+def start_organization_export(org: Organization, *, actor: Actor) -> OrganizationExport:
     """Queue a full export (one at a time); the worker builds it."""
     with transaction.atomic():
         pending = OrganizationExport.objects.filter(
@@ -125,7 +126,7 @@ def pending_deletion(org: Organization) -> OrganizationDeletion | None:
     ).first()
 
 
-def schedule_deletion(org: Organization, *, actor: Any, confirm: str) -> OrganizationDeletion:
+def schedule_deletion(org: Organization, *, actor: Actor, confirm: str) -> OrganizationDeletion:
     if " ".join(confirm.split()) != org.name:
         raise DataRightsError(f"Type the organization's name exactly as it is: {org.name}")
     with transaction.atomic():
@@ -139,7 +140,7 @@ def schedule_deletion(org: Organization, *, actor: Any, confirm: str) -> Organiz
             organization_slug=org.slug,
             due_at=due,
             notify=owner_emails(org),
-            requested_by=actor,
+            requested_by=user_of(actor),
         )
         audit.record(
             org, actor, "organization.deletion_scheduled", org, data={"due": due.isoformat()}
@@ -148,7 +149,7 @@ def schedule_deletion(org: Organization, *, actor: Any, confirm: str) -> Organiz
     return deletion
 
 
-def cancel_deletion(org: Organization, *, actor: Any) -> OrganizationDeletion:
+def cancel_deletion(org: Organization, *, actor: Actor) -> OrganizationDeletion:
     with transaction.atomic():
         deletion = pending_deletion(org)
         if deletion is None or deletion.status != OrganizationDeletion.Status.SCHEDULED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,7 @@ from datarights import erasure, services
 from datarights.models import OrganizationExport
 from datarights.registry import Audience
 from organizations import audit
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from people.models import Person
 from people.selectors import person_for_user
@@ -37,7 +37,7 @@ def _format(fmt: str) -> str:
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def person_export(request: HttpRequest, person_id: str, fmt: str) -> HttpResponse:
+def person_export(request: OrgRequest, person_id: str, fmt: str) -> HttpResponse:
     fmt = _format(fmt)
     person = get_object_or_404(Person.objects.select_related("organization"), public_id=person_id)
     content = services.export_person(person, audience=Audience.HR, fmt=fmt, actor=request.user)
@@ -46,17 +46,17 @@ def person_export(request: HttpRequest, person_id: str, fmt: str) -> HttpRespons
 
 @org_required()
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "datarights/my_data.html",
-        {"person": person_for_user(request.user), "org": request.organization},  # type: ignore[attr-defined]
+        {"person": person_for_user(request.user), "org": request.organization},
     )
 
 
 @org_required()
 @require_GET
-def my_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def my_export(request: OrgRequest, fmt: str) -> HttpResponse:
     fmt = _format(fmt)
     person = person_for_user(request.user)
     if person is None:
@@ -67,7 +67,7 @@ def my_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN, allow_when_read_only=True)
 @require_http_methods(["GET", "POST"])
-def person_erase(request: HttpRequest, person_id: str) -> HttpResponse:
+def person_erase(request: OrgRequest, person_id: str) -> HttpResponse:
     """The confirmation page lists what will be deleted, kept and pseudonymised, and why;
     a POST with the box ticked erases."""
     person = get_object_or_404(
@@ -102,8 +102,8 @@ def person_erase(request: HttpRequest, person_id: str) -> HttpResponse:
 # --- the organization (owners) ----------------------------------------------------------
 
 
-def _organization_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def _organization_page(request: OrgRequest, error: str = "", status: int = 200) -> HttpResponse:
+    org = request.organization
     exports = list(OrganizationExport.objects.select_related("requested_by")[:5])
     context = {
         "org": org,
@@ -115,30 +115,30 @@ def _organization_page(request: HttpRequest, error: str = "", status: int = 200)
         "error": error,
     }
     template = "datarights/organization.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#exports"
     return render(request, template, context, status=status)
 
 
 @org_required(Role.OWNER, allow_when_read_only=True)
 @require_GET
-def organization(request: HttpRequest) -> HttpResponse:
+def organization(request: OrgRequest) -> HttpResponse:
     return _organization_page(request)
 
 
 @org_required(Role.OWNER, allow_when_read_only=True)
 @require_POST
-def organization_export(request: HttpRequest) -> HttpResponse:
-    services.start_organization_export(request.organization, actor=request.user)  # type: ignore[attr-defined]
+def organization_export(request: OrgRequest) -> HttpResponse:
+    services.start_organization_export(request.organization, actor=request.user)
     messages.success(request, "The export is being built. It appears below when it is ready.")
     return redirect("datarights:organization")
 
 
 @org_required(Role.OWNER, allow_when_read_only=True)
 @require_GET
-def organization_export_download(request: HttpRequest, export_id: str) -> HttpResponse:
+def organization_export_download(request: OrgRequest, export_id: str) -> HttpResponse:
     export = get_object_or_404(OrganizationExport, public_id=export_id, status="done")
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     audit.record(org, request.user, "organization.export_downloaded", org)
     name = f"{org.slug}-export-{export.created_at:%Y-%m-%d}.zip"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)  # type: ignore[return-value]
@@ -146,8 +146,8 @@ def organization_export_download(request: HttpRequest, export_id: str) -> HttpRe
 
 @org_required(Role.OWNER, allow_when_read_only=True)
 @require_POST
-def organization_delete(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def organization_delete(request: OrgRequest) -> HttpResponse:
+    org = request.organization
     try:
         deletion = services.schedule_deletion(
             org, actor=request.user, confirm=request.POST.get("confirm_name", "")
@@ -164,9 +164,9 @@ def organization_delete(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.OWNER, allow_when_read_only=True)
 @require_POST
-def organization_delete_cancel(request: HttpRequest) -> HttpResponse:
+def organization_delete_cancel(request: OrgRequest) -> HttpResponse:
     try:
-        services.cancel_deletion(request.organization, actor=request.user)  # type: ignore[attr-defined]
+        services.cancel_deletion(request.organization, actor=request.user)
     except services.DataRightsError as exc:
         messages.error(request, str(exc))
     else:

@@ -10,6 +10,7 @@ import random
 
 from fairness.models import DemographicAttribute
 from fairness.services import create_attribute, set_my_answers, upload_past_decisions
+from organizations.actors import Actor
 from organizations.models import Organization
 from people.models import Person
 
@@ -43,7 +44,7 @@ def past_decisions_csv(year: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def seed_fairness(org: Organization, actor: object, rng: random.Random, today: dt.date) -> None:
+def seed_fairness(org: Organization, actor: Actor, rng: random.Random, today: dt.date) -> None:
     """Call inside scope(org)."""
     asked = ask_questions(org, actor)
     people = Person.objects.filter(is_active=True, user__isnull=False).select_related("user")
@@ -54,7 +55,7 @@ def seed_fairness(org: Organization, actor: object, rng: random.Random, today: d
     upload_past(org, actor, today, filename="promotions-before-2026.csv")
 
 
-def ask_questions(org: Organization, actor: object) -> list[DemographicAttribute]:
+def ask_questions(org: Organization, actor: Actor) -> list[DemographicAttribute]:
     """The demo's questions (`QUESTIONS`), asked by `actor`."""
     return [create_attribute(org, actor=actor, name=n, options=o) for n, o in QUESTIONS]
 
@@ -67,7 +68,7 @@ def volunteer_answers(
     set_my_answers(person, actor=person.user, answers=answers)
 
 
-def upload_past(org: Organization, actor: object, today: dt.date, *, filename: str) -> None:
+def upload_past(org: Organization, actor: Actor, today: dt.date, *, filename: str) -> None:
     """The past decisions of `PAST` as an uploaded CSV named `filename`."""
     upload_past_decisions(
         org,

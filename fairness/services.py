@@ -21,6 +21,7 @@ from fairness.models import (
 )
 from fairness.pastfile import read_past_decisions
 from fairness.significance import Comparison, Counts
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import Person
 from reviews.errors import NotAllowed, ReviewError, StaleError
@@ -53,7 +54,7 @@ def _check_attribute(name: str, options: list[str], exclude: int | None = None) 
 
 
 def create_attribute(
-    org: Any, *, actor: Any, name: str, options: Iterable[str]
+    org: Any, *, actor: Actor, name: str, options: Iterable[str]
 ) -> DemographicAttribute:
     org.ensure_writable()
     require_admin(actor)
@@ -71,7 +72,7 @@ def create_attribute(
 def update_attribute(
     attribute: DemographicAttribute,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     name: str,
     options: Iterable[str],
@@ -104,7 +105,7 @@ def update_attribute(
     return attribute
 
 
-def set_my_answers(person: Person, *, actor: Any, answers: dict[str, str]) -> None:
+def set_my_answers(person: Person, *, actor: Actor, answers: dict[str, str]) -> None:
     """Someone volunteers (or withdraws) answers about themselves: {question public id:
     answer, or "" to withdraw}. Only the person may do this; the audit log records that
     they changed their answers, never the answers."""
@@ -147,7 +148,7 @@ def set_my_answers(person: Person, *, actor: Any, answers: dict[str, str]) -> No
 
 
 def upload_past_decisions(
-    org: Any, *, actor: Any, filename: str, data: bytes, default_attribute: str
+    org: Any, *, actor: Actor, filename: str, data: bytes, default_attribute: str
 ) -> PastDecisionUpload:
     """Keep a CSV of past promotion decisions for the analysis (all rows or none)."""
     org.ensure_writable()
@@ -175,7 +176,7 @@ def upload_past_decisions(
             filename=filename[:200] or "decisions.csv",
             default_attribute=default_attribute,
             rows=len(parsed.rows),
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=user_of(actor),
         )
         PastDecision.objects.bulk_create(
             [
@@ -202,7 +203,7 @@ def upload_past_decisions(
     return upload
 
 
-def remove_upload(upload: PastDecisionUpload, *, actor: Any) -> None:
+def remove_upload(upload: PastDecisionUpload, *, actor: Actor) -> None:
     org = upload.organization
     org.ensure_writable()
     require_admin(actor)

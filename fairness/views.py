@@ -22,7 +22,7 @@ from fairness.analysis import MIN_GROUP, THRESHOLD, Analysis
 from fairness.models import DemographicAttribute, PastDecisionUpload
 from fairness.selectors import Sources, answers_for, attributes, fairness_analysis, uploads
 from fairness.significance import SignificanceUnavailable
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from people.selectors import person_for_user
 from reviews.errors import ReviewError
@@ -47,13 +47,13 @@ def unavailable(request: HttpRequest, error: SignificanceUnavailable) -> HttpRes
 
 
 def with_analysis(
-    view: Callable[[HttpRequest, Analysis, Sources], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponse]:
+    view: Callable[[OrgRequest, Analysis, Sources], HttpResponse],
+) -> Callable[[OrgRequest], HttpResponse]:
     """The view gets the organization's fairness analysis and what it was made from; when
     its significance tests cannot run, the page says so (`unavailable`)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponse:
+    def wrapped(request: OrgRequest) -> HttpResponse:
         try:
             analysis, sources = fairness_analysis()
         except SignificanceUnavailable as error:
@@ -66,7 +66,7 @@ def with_analysis(
 @org_required(Role.HR_ADMIN)
 @require_GET
 @with_analysis
-def analytics(request: HttpRequest, analysis: Analysis, sources: Sources) -> HttpResponse:
+def analytics(request: OrgRequest, analysis: Analysis, sources: Sources) -> HttpResponse:
     return render(
         request,
         "fairness/analytics.html",
@@ -82,7 +82,7 @@ def analytics(request: HttpRequest, analysis: Analysis, sources: Sources) -> Htt
 @org_required(Role.HR_ADMIN)
 @require_GET
 @with_analysis
-def export(request: HttpRequest, analysis: Analysis, _sources: Sources) -> HttpResponse:
+def export(request: OrgRequest, analysis: Analysis, _sources: Sources) -> HttpResponse:
     """The same table as the page, one row per group; suppressed figures are blank."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -165,10 +165,10 @@ def _question_page(
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def questions(request: HttpRequest) -> HttpResponse:
+def questions(request: OrgRequest) -> HttpResponse:
     return _question_page(
         request,
-        partial(services.create_attribute, request.organization),  # type: ignore[attr-defined]
+        partial(services.create_attribute, request.organization),
         "“{name}” is now asked on everyone’s “About me” page.",
         "fairness/questions.html",
         lambda: {"questions": attributes(active_only=False), "posted": request.POST},
@@ -177,7 +177,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, attribute_id: str) -> HttpResponse:
+def question(request: OrgRequest, attribute_id: str) -> HttpResponse:
     found = get_object_or_404(DemographicAttribute, public_id=attribute_id)
     try:
         revision = int(request.POST.get("revision", "-1"))
@@ -199,7 +199,7 @@ def question(request: HttpRequest, attribute_id: str) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def past(request: HttpRequest) -> HttpResponse:
+def past(request: OrgRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         file = request.FILES.get("file")
@@ -210,7 +210,7 @@ def past(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 made = services.upload_past_decisions(
-                    request.organization,  # type: ignore[attr-defined]
+                    request.organization,
                     actor=request.user,
                     filename=file.name or "decisions.csv",
                     data=file.read(),
@@ -232,7 +232,7 @@ def past(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def remove_past(request: HttpRequest, upload_id: str) -> HttpResponse:
+def remove_past(request: OrgRequest, upload_id: str) -> HttpResponse:
     found = get_object_or_404(PastDecisionUpload, public_id=upload_id)
     if request.method == "POST":
         services.remove_upload(found, actor=request.user)
@@ -242,7 +242,7 @@ def remove_past(request: HttpRequest, upload_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: OrgRequest) -> HttpResponse:
     """A person's own answers: voluntary, "Prefer not to say" always offered."""
     me = person_for_user(request.user)
     if me is None:

@@ -269,7 +269,7 @@ def statement_changes(a: FamilyData, b: FamilyData) -> list[StatementChange]:
     return changes
 
 
-def diff_data(a: FamilyData, b: FamilyData) -> tuple[list, list, list]:  # type: ignore[type-arg]
+def diff_data(a: FamilyData, b: FamilyData) -> tuple[list, list, list]:
     levels_a = {lv.uid or lv.code: lv for lv in a.levels}
     levels_b = {lv.uid or lv.code: lv for lv in b.levels}
     comps_a = {c.uid or c.name.casefold(): c for c in a.competencies}

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Exists, Max, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
@@ -24,7 +24,7 @@ from frameworks.library import (
 from frameworks.library.matrix import build_matrix
 from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.services import FrameworkError, current_draft
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 
 
@@ -61,7 +61,7 @@ def _info_or_404(key: str) -> TemplateInfo:
 
 
 @org_required(Role.HR_ADMIN)
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: OrgRequest) -> HttpResponse:
     templates = list_templates()
     families = _families_for(templates)
     cards = [{"info": t, "family": families.get(t.key)} for t in templates]
@@ -69,7 +69,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def template_detail(request: HttpRequest, key: str) -> HttpResponse:
+def template_detail(request: OrgRequest, key: str) -> HttpResponse:
     info = _info_or_404(key)
     data = load_template(key)
     return render(
@@ -106,7 +106,7 @@ class CompareForm(forms.Form):
 
 
 @org_required(Role.HR_ADMIN)
-def template_compare(request: HttpRequest) -> HttpResponse:
+def template_compare(request: OrgRequest) -> HttpResponse:
     templates = list_templates()
     if "keys" in request.GET:
         form = CompareForm(request.GET, templates=templates)
@@ -147,7 +147,7 @@ def _editor_url(family: JobFamily) -> str:
 
 @require_http_methods(["GET", "POST"])
 @org_required(Role.HR_ADMIN)
-def template_use(request: HttpRequest, key: str) -> HttpResponse:
+def template_use(request: OrgRequest, key: str) -> HttpResponse:
     info = _info_or_404(key)
     family = _families_for([info]).get(key)
     draft = current_draft(family) if family is not None else None
@@ -163,7 +163,7 @@ def template_use(request: HttpRequest, key: str) -> HttpResponse:
     elif request.method == "POST":
         try:
             draft = start_from_template(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 key,
                 actor=request.user,
             )

@@ -3,7 +3,7 @@ over one framework version."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from frameworks.linter import (
     topic_in_version,
 )
 from frameworks.models import FrameworkVersion
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 
 MAX_LINES = 100
@@ -26,7 +26,7 @@ MAX_LINE = 2000
 
 @require_POST
 @org_required(Role.HR_ADMIN, allow_when_read_only=True)
-def lint(request: HttpRequest) -> HttpResponse:
+def lint(request: OrgRequest) -> HttpResponse:
     """POST text (repeatable, one statement per line), evidence-<i> for the i-th text (or
     one evidence list for all) and optionally version, competency and level (uids) → an
     HTML fragment with the flags or a tick."""
@@ -61,7 +61,7 @@ def lint(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def lint_report(request: HttpRequest, version_id: str) -> HttpResponse:
+def lint_report(request: OrgRequest, version_id: str) -> HttpResponse:
     version = get_object_or_404(
         FrameworkVersion.objects.select_related("family"), public_id=version_id
     )

@@ -14,9 +14,9 @@ nobody stands on — answers "nobody".
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from frameworks.models import FrameworkVersion, JobFamily, Level
+from organizations.actors import Actor
 
 ByUid = dict[str, Level]
 
@@ -31,7 +31,7 @@ class Occupancy:
     def active_count(self, family: JobFamily) -> int:
         return 0
 
-    def published(self, draft: FrameworkVersion, before: ByUid, after: ByUid, actor: Any) -> int:
+    def published(self, draft: FrameworkVersion, before: ByUid, after: ByUid, actor: Actor) -> int:
         return 0
 
 
@@ -50,5 +50,5 @@ def active_count(family: JobFamily) -> int:
     return _registered[0].active_count(family)
 
 
-def published(draft: FrameworkVersion, *, before: ByUid, after: ByUid, actor: Any) -> int:
+def published(draft: FrameworkVersion, *, before: ByUid, after: ByUid, actor: Actor) -> int:
     return _registered[0].published(draft, before, after, actor)

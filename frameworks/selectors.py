@@ -238,7 +238,7 @@ def families_with_status() -> list[FamilyStatus]:
             family=f,
             published=published.get(f.pk),
             draft=drafts.get(f.pk),
-            people=f.people_count,  # type: ignore[attr-defined]
+            people=f.people_count,
         )
         for f in families
     ]

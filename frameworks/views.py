@@ -21,12 +21,12 @@ from frameworks.selectors import (
     people_moving,
 )
 from frameworks.views_editor import family_and_draft
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 
 
 @org_required(Role.HR_ADMIN)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     rows = families_with_status()
     return render(
         request,
@@ -39,12 +39,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def family_new(request: HttpRequest) -> HttpResponse:
+def family_new(request: OrgRequest) -> HttpResponse:
     form = FamilyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             draft = services.create_blank_family(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 actor=request.user,
@@ -61,7 +61,7 @@ def family_new(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def family(request: HttpRequest, family_id: str) -> HttpResponse:
+def family(request: OrgRequest, family_id: str) -> HttpResponse:
     family = get_object_or_404(JobFamily, public_id=family_id)
     versions = list(
         FrameworkVersion.objects.filter(family=family)
@@ -90,7 +90,7 @@ def family(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def version(request: HttpRequest, version_id: str) -> HttpResponse:
+def version(request: OrgRequest, version_id: str) -> HttpResponse:
     version = get_object_or_404(
         FrameworkVersion.objects.select_related("family", "published_by"), public_id=version_id
     )
@@ -120,7 +120,7 @@ def version(request: HttpRequest, version_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def diff(request: HttpRequest, family_id: str) -> HttpResponse:
+def diff(request: OrgRequest, family_id: str) -> HttpResponse:
     family = get_object_or_404(JobFamily, public_id=family_id)
     versions = list(FrameworkVersion.objects.filter(family=family).order_by("status", "-number"))
     by_pid = {v.public_id: v for v in versions}
@@ -136,7 +136,7 @@ def diff(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def start_draft(request: HttpRequest, family_id: str) -> HttpResponse:
+def start_draft(request: OrgRequest, family_id: str) -> HttpResponse:
     family = get_object_or_404(JobFamily, public_id=family_id)
     if request.method != "POST":
         return redirect("frameworks:family", family.public_id)
@@ -166,7 +166,7 @@ def _no_draft(request: HttpRequest, family: JobFamily, doing: str) -> HttpRespon
 
 
 @org_required(Role.HR_ADMIN)
-def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
+def discard_draft(request: OrgRequest, family_id: str) -> HttpResponse:
     family, draft = family_and_draft(family_id)
     if draft is None:
         return _no_draft(request, family, "discard")
@@ -191,7 +191,7 @@ def discard_draft(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def publish(request: HttpRequest, family_id: str) -> HttpResponse:
+def publish(request: OrgRequest, family_id: str) -> HttpResponse:
     family, draft = family_and_draft(family_id)
     if draft is None:
         return _no_draft(request, family, "publish")
@@ -243,7 +243,7 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, found.template, {"guide": found, "guides": GUIDES, "family": family})
 
 
-def _family_action(request: HttpRequest, family_id: str, verb: str) -> HttpResponse:
+def _family_action(request: OrgRequest, family_id: str, verb: str) -> HttpResponse:
     """Archive (a family with a published version) or delete (one never published),
     after a confirmation page; both refuse while people are placed in the family."""
     family = get_object_or_404(JobFamily, public_id=family_id)
@@ -272,17 +272,17 @@ def _family_action(request: HttpRequest, family_id: str, verb: str) -> HttpRespo
 
 
 @org_required(Role.HR_ADMIN)
-def family_archive(request: HttpRequest, family_id: str) -> HttpResponse:
+def family_archive(request: OrgRequest, family_id: str) -> HttpResponse:
     return _family_action(request, family_id, "archive")
 
 
 @org_required(Role.HR_ADMIN)
-def family_delete(request: HttpRequest, family_id: str) -> HttpResponse:
+def family_delete(request: OrgRequest, family_id: str) -> HttpResponse:
     return _family_action(request, family_id, "delete")
 
 
 @org_required(Role.HR_ADMIN)
-def family_restore(request: HttpRequest, family_id: str) -> HttpResponse:
+def family_restore(request: OrgRequest, family_id: str) -> HttpResponse:
     family = get_object_or_404(JobFamily, public_id=family_id)
     if request.method == "POST":
         services.restore_family(family, actor=request.user)

@@ -32,7 +32,7 @@ from frameworks.models import (
     Statement,
 )
 from frameworks.selectors import build_matrix, people_in_family
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 
 EDITOR = "frameworks/editor.html"
@@ -70,20 +70,20 @@ def _checked_matrix(draft: FrameworkVersion) -> Any:
     return matrix
 
 
-def _editor_context(request: HttpRequest, family: JobFamily, draft: FrameworkVersion) -> dict:
+def _editor_context(request: OrgRequest, family: JobFamily, draft: FrameworkVersion) -> dict:
     return {
         "family": family,
         "draft": draft,
         "matrix": _checked_matrix(draft),
         "undo": services.last_edit(draft),
-        "editable": not request.organization.is_read_only,  # type: ignore[attr-defined]
+        "editable": not request.organization.is_read_only,
         "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
         "guides": GUIDES,
     }
 
 
 def _editor_fragment(
-    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, **extra: Any
+    request: OrgRequest, family: JobFamily, draft: FrameworkVersion, **extra: Any
 ) -> HttpResponse:
     draft.refresh_from_db()
     context = {**_editor_context(request, family, draft), **extra}
@@ -100,11 +100,11 @@ def _editor_fragment(
     return response
 
 
-def _refused(request: HttpRequest, family: JobFamily, error: Exception) -> HttpResponse:
+def _refused(request: OrgRequest, family: JobFamily, error: Exception) -> HttpResponse:
     """An edit was refused: htmx gets the message in the editor's alert area and nothing
     else on the page changes (typed text stays); a plain POST goes back to the editor."""
     stale = isinstance(error, services.ConcurrentEditError)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = render(
             request,
             EDITOR + "#alert",
@@ -117,7 +117,7 @@ def _refused(request: HttpRequest, family: JobFamily, error: Exception) -> HttpR
 
 
 @org_required(Role.HR_ADMIN)
-def editor(request: HttpRequest, family_id: str) -> HttpResponse:
+def editor(request: OrgRequest, family_id: str) -> HttpResponse:
     family, draft = family_and_draft(family_id)
     if draft is None:
         messages.info(request, f"{family.name} has no draft. Start one to make changes.")
@@ -128,7 +128,7 @@ def editor(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def undo(request: HttpRequest, family_id: str) -> HttpResponse:
+def undo(request: OrgRequest, family_id: str) -> HttpResponse:
     family, draft = family_and_draft(family_id)
     if draft is None or request.method != "POST":
         return redirect("frameworks:editor", family.public_id)
@@ -138,7 +138,7 @@ def undo(request: HttpRequest, family_id: str) -> HttpResponse:
         )
     except services.FrameworkError as error:
         return _refused(request, family, error)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _editor_fragment(request, family, draft, status=f"Undone: {label}")
     messages.success(request, f"Undone: {label}.")
     return redirect("frameworks:editor", family.public_id)
@@ -148,7 +148,7 @@ def undo(request: HttpRequest, family_id: str) -> HttpResponse:
 
 
 def _cell_context(
-    request: HttpRequest, family: JobFamily, draft: FrameworkVersion, comp_uid: str
+    request: OrgRequest, family: JobFamily, draft: FrameworkVersion, comp_uid: str
 ) -> dict:
     matrix = _checked_matrix(draft)
     row = matrix.row_for(comp_uid)
@@ -159,13 +159,13 @@ def _cell_context(
         "draft": draft,
         "matrix": matrix,
         "row": row,
-        "editable": not request.organization.is_read_only,  # type: ignore[attr-defined]
+        "editable": not request.organization.is_read_only,
         "cell_base": reverse("frameworks:editor", args=[family.public_id]) + "cells/",
     }
 
 
 @org_required(Role.HR_ADMIN)
-def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: str) -> HttpResponse:
+def cell(request: OrgRequest, family_id: str, competency_uid: str, level_uid: str) -> HttpResponse:
     """GET: the cell (with `?edit=1`, its editor); POST: save the cell, answer the row."""
     family, draft = family_and_draft(family_id)
     if draft is None:
@@ -187,7 +187,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
                 expected_revision=form.cleaned_data["revision"],
             )
         except services.FrameworkError as error:
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 return _refused(request, family, error)
             draft.refresh_from_db()  # the refused edit's revision bump was rolled back
             context = _cell_context(request, family, draft, competency_uid)
@@ -210,7 +210,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
             response["HX-Retarget"] = f"#cell-{competency_uid}-{level_uid}"
             response["HX-Reswap"] = "outerHTML"
             return response
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(request, "Saved.")
             return redirect("frameworks:editor", family.public_id)
         draft.refresh_from_db()
@@ -243,7 +243,7 @@ def cell(request: HttpRequest, family_id: str, competency_uid: str, level_uid: s
 
 
 @org_required(Role.HR_ADMIN)
-def statement_accept(request: HttpRequest, family_id: str, statement_uid: str) -> HttpResponse:
+def statement_accept(request: OrgRequest, family_id: str, statement_uid: str) -> HttpResponse:
     """POST: keep a machine-drafted statement as written (it is no longer flagged)."""
     family, draft = family_and_draft(family_id)
     if draft is None:
@@ -258,7 +258,7 @@ def statement_accept(request: HttpRequest, family_id: str, statement_uid: str) -
     except services.FrameworkError as error:
         return _refused(request, family, error)
     status = "Accepted the drafted statement"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _editor_fragment(request, family, draft, status=status)
     messages.success(request, status + ".")
     return redirect("frameworks:editor", family.public_id)
@@ -268,7 +268,7 @@ def statement_accept(request: HttpRequest, family_id: str, statement_uid: str) -
 
 
 def _item_page(
-    request: HttpRequest,
+    request: OrgRequest,
     family: JobFamily,
     draft: FrameworkVersion,
     form: Any,
@@ -279,7 +279,7 @@ def _item_page(
     item: Any = None,
     kind: str,
 ) -> HttpResponse:
-    htmx = bool(request.htmx)  # type: ignore[attr-defined]
+    htmx = bool(request.htmx)
     response = render(
         request,
         "frameworks/item_form.html#form" if htmx else "frameworks/item_form.html",
@@ -304,7 +304,7 @@ def _item_page(
 
 
 def _save_item(
-    request: HttpRequest,
+    request: OrgRequest,
     family: JobFamily,
     draft: FrameworkVersion,
     form: Any,
@@ -321,7 +321,7 @@ def _save_item(
     except services.FrameworkError as error:
         form.add_error(None, str(error))
         return None
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _editor_fragment(request, family, draft, status=success)
     messages.success(request, success)
     return redirect("frameworks:editor", family.public_id)
@@ -419,7 +419,7 @@ PAGES = {
 }
 
 
-def _item_form(request: HttpRequest, family_id: str, kind: str, uid: str = "") -> HttpResponse:
+def _item_form(request: OrgRequest, family_id: str, kind: str, uid: str = "") -> HttpResponse:
     """Add (no `uid`) or edit a level, category or competency of the draft."""
     page = PAGES[kind]
     family, draft = family_and_draft(family_id)
@@ -464,17 +464,17 @@ def _item_form(request: HttpRequest, family_id: str, kind: str, uid: str = "") -
 
 
 @org_required(Role.HR_ADMIN)
-def item_add(request: HttpRequest, family_id: str, kind: str) -> HttpResponse:
+def item_add(request: OrgRequest, family_id: str, kind: str) -> HttpResponse:
     return _item_form(request, family_id, kind)
 
 
 @org_required(Role.HR_ADMIN)
-def item_edit(request: HttpRequest, family_id: str, kind: str, **uid: str) -> HttpResponse:
+def item_edit(request: OrgRequest, family_id: str, kind: str, **uid: str) -> HttpResponse:
     return _item_form(request, family_id, kind, uid[f"{kind}_uid"])
 
 
 @org_required(Role.HR_ADMIN)
-def item_action(request: HttpRequest, family_id: str, verb: str, **uid: str) -> HttpResponse:
+def item_action(request: OrgRequest, family_id: str, verb: str, **uid: str) -> HttpResponse:
     """Move (POST direction -1 / 1) or remove a level, category or competency of the
     draft, through its service; answers the editor (fragment for htmx)."""
     ((key, value),) = uid.items()  # level_uid=…, category_uid=… or competency_uid=…
@@ -502,7 +502,7 @@ def item_action(request: HttpRequest, family_id: str, verb: str, **uid: str) -> 
             status = f"Removed {'category ' if kind == 'category' else ''}{label}"
     except services.FrameworkError as error:
         return _refused(request, family, error)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _editor_fragment(request, family, draft, status=status)
     messages.success(request, status + ".")
     return redirect("frameworks:editor", family.public_id)

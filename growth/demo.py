@@ -22,6 +22,7 @@ from django.utils import timezone
 from growth import services
 from growth.models import ActionItem, ActionItemEvent, CareerConversation
 from growth.selectors import gap_report
+from organizations.actors import Actor
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope
 from people.models import Person
@@ -152,7 +153,7 @@ def _run_cycle(
     org: Organization,
     people: list[Person],
     peers_for: list[Person],
-    actor: Any,
+    actor: Actor,
     skills: Skills,
     rng: random.Random,
     release: dt.date,
@@ -188,7 +189,9 @@ def _run_cycle(
     return cycle
 
 
-def release_in_the_past(cycle: ReviewCycle, release: dt.date, *, actor: Any, **dates: Any) -> None:
+def release_in_the_past(
+    cycle: ReviewCycle, release: dt.date, *, actor: Actor, **dates: Any
+) -> None:
     """Finalize and release a cycle in calibration, then date its steps as if it was
     released on `release` (`dates`: more of the cycle's dates to set, e.g. due dates)."""
     cycle.refresh_from_db()
@@ -213,7 +216,7 @@ def _backdate(item: ActionItem, created: dt.date, due: dt.date) -> None:
     item.refresh_from_db()
 
 
-def _plans(cycle: ReviewCycle, actor: Any, rng: random.Random, release: dt.date) -> list[Any]:
+def _plans(cycle: ReviewCycle, actor: Actor, rng: random.Random, release: dt.date) -> list[Any]:
     """Suggested items for most people's largest gaps (one or two each)."""
     created = []
     parts = Participant.objects.filter(cycle=cycle).select_related("cycle", "person")
@@ -232,7 +235,7 @@ def _plans(cycle: ReviewCycle, actor: Any, rng: random.Random, release: dt.date)
 
 def _settle(
     items: list[ActionItem],
-    actor: Any,
+    actor: Actor,
     rng: random.Random,
     next_release: dt.date | None,
     today: dt.date,

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from growth.access import can_hold_conversations, can_see_plan, report_visible
 from growth.selectors import items_by_competency, plan_for, released_participations
 from growth.views.common import viewer
+from organizations.access import OrgRequest
 from people.models import Person
 from reviews.models import ReviewForm
 
 
-def development_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
+def development_panel(request: OrgRequest, person: Person) -> dict[str, Any] | None:
     me = viewer(request)
     if not can_see_plan(me, person):
         return None

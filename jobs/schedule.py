@@ -38,7 +38,7 @@ class Job:
         return EPOCH + self.at + periods * self.every
 
     def function(self) -> Callable[..., Any]:
-        return import_string(self.hook)  # type: ignore[no-any-return]
+        return import_string(self.hook)
 
 
 def _daily_at() -> dt.timedelta:

@@ -53,7 +53,7 @@ def _worker_id() -> str:
 def _enqueue_on_commit(run_id: int) -> None:
     from jobs.tasks import run_scheduled_job
 
-    transaction.on_commit(lambda: run_scheduled_job.enqueue(run_id))  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: run_scheduled_job.enqueue(run_id))
 
 
 def schedule(job: Job, now: dt.datetime) -> ScheduledRun | None:

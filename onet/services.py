@@ -13,7 +13,6 @@ unrelated occupations. Without an occupation, the competency comes without state
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -33,6 +32,7 @@ from frameworks.models import (
 from frameworks.services import FrameworkError, bump_revision, current_draft, start_draft
 from onet.data import Element, Occupation, get_element, get_occupation
 from onet.data import _tokens as tokens
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 
 CATEGORY = "O*NET skills"
@@ -198,7 +198,7 @@ def add_element_as_competency(
     version: FrameworkVersion,
     element_id: str,
     *,
-    actor: Any,
+    actor: Actor,
     occupation_code: str = "",
     expected_revision: int | None = None,
 ) -> Competency:
@@ -277,7 +277,7 @@ def add_element_as_competency(
             seq=seq + 1,
             label=f"Add competency {element.name} from O*NET"[:200],
             payload={"op": "delete_competency", "uid": competency.uid},
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=user_of(actor),
         )
         record(
             org,
@@ -296,7 +296,7 @@ def add_element_as_competency(
 
 
 def add_to_family(
-    family: JobFamily, element_id: str, *, actor: Any, occupation_code: str = ""
+    family: JobFamily, element_id: str, *, actor: Actor, occupation_code: str = ""
 ) -> Competency:
     """Add the element to the family's draft, starting a draft from the latest published
     version when there is none."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from frameworks.models import FrameworkVersion, JobFamily
@@ -11,24 +11,24 @@ from frameworks.services import FrameworkError
 from onet import data
 from onet.forms import AddCompetencyForm
 from onet.services import add_to_family, related_tasks
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 
 EXAMPLES = ["Product Manager", "Software Developer", "Accountant", "Recruiter", "Data Scientist"]
 
 
 @org_required(Role.HR_ADMIN)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: OrgRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     matches, total = data.search(query) if query else ([], 0)
     context = {"query": query, "matches": matches, "total": total, "examples": EXAMPLES}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "onet/search.html#results", context)
     return render(request, "onet/search.html", context)
 
 
 @org_required(Role.HR_ADMIN)
-def occupation(request: HttpRequest, code: str) -> HttpResponse:
+def occupation(request: OrgRequest, code: str) -> HttpResponse:
     occ = data.get_occupation(code)
     if occ is None:
         raise Http404("No such occupation")
@@ -56,7 +56,7 @@ def _family_choices() -> list[tuple[JobFamily, str]]:
 
 
 @org_required(Role.HR_ADMIN)
-def add(request: HttpRequest, element_id: str) -> HttpResponse:
+def add(request: OrgRequest, element_id: str) -> HttpResponse:
     element = data.get_element(element_id)
     if element is None:
         raise Http404("No such skill or knowledge area")

@@ -5,14 +5,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from organizations.models import Role
+from organizations.models import Membership, Organization, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """Any request, as `django_htmx`'s middleware leaves it: `htmx` is truthy for a
+    request htmx made. Only for type checkers (as the two below): at run time it is
+    Django's request."""
+
+    htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxRequest):
+    """The request of a view that requires a signed-in user (`login_required`, the
+    operator's admin)."""
+
+    user: User
+
+
+class OrgRequest(SignedInRequest):
+    """The request of a view behind `org_required`: a signed-in user, in an organization
+    they are an active member of (`organizations.middleware.TenantMiddleware` sets these
+    once per request; the API's token authentication sets them too, `api.auth`)."""
+
+    organization: Organization
+    membership: Membership
+    all_memberships: list[Membership]
 
 
 def _has_mfa(request: HttpRequest) -> bool:

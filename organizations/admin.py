@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from organizations.access import SignedInRequest
 from organizations.models import AuditEntry, Membership, Organization
 from organizations.services import activate_organization, extend_trial
 
@@ -59,13 +60,15 @@ class OrganizationAdmin(admin.ModelAdmin):
     actions = ["activate", "extend_trial_14_days"]
 
     @admin.action(description="Activate (turn into a paying subscription)")
-    def activate(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+    def activate(self, request: SignedInRequest, queryset: QuerySet[Organization]) -> None:
         for org in queryset:
             activate_organization(org, actor=request.user)
         self.message_user(request, f"Activated {queryset.count()} organization(s).")
 
     @admin.action(description="Extend trial by 14 days")
-    def extend_trial_14_days(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+    def extend_trial_14_days(
+        self, request: SignedInRequest, queryset: QuerySet[Organization]
+    ) -> None:
         skipped = 0
         for org in queryset:
             if org.plan == Organization.Plan.ACTIVE:

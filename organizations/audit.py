@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from organizations.actors import Actor, user_id_of, user_of
 from organizations.models import AuditEntry, Organization
 
 _PLAIN = frozenset({str, int, float, bool})
@@ -65,7 +66,7 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor) -> str:
     if actor is None:
         return "System"
     full = (getattr(actor, "first_name", "") + " " + getattr(actor, "last_name", "")).strip()
@@ -75,7 +76,7 @@ def actor_label(actor: Any) -> str:
 
 def record(
     organization: Organization,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     *,
@@ -85,7 +86,7 @@ def record(
 ) -> AuditEntry:
     entry = AuditEntry(
         organization=organization,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_of(actor),
         actor_label=actor_label(actor),
         action=action,
         target_type=(target._meta.model_name or "") if target is not None else "",
@@ -104,7 +105,7 @@ def record(
 
 def record_many(
     organization: Organization,
-    actor: Any,
+    actor: Actor,
     action: str,
     target_type: str,
     entries: Iterable[tuple[str, str, dict[str, list[Any]]]],
@@ -125,7 +126,7 @@ def record_many(
     ids = public_ids if public_ids is not None else iter(())
     common = {
         "organization_id": organization.pk,
-        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_id": user_id_of(actor),
         "actor_label": actor_label(actor),
         "action": action,
         "target_type": target_type,

@@ -69,7 +69,7 @@ class _Compiled:
                 queryset = prepared.build(**stand_ins)
         else:
             queryset = prepared.build(**stand_ins)
-        plain = queryset._iterable_class in ITERABLES  # type: ignore[attr-defined]
+        plain = queryset._iterable_class in ITERABLES
         if queryset._prefetch_related_lookups or not plain:  # type: ignore[attr-defined]
             raise ValueError(f"{prepared.name}: only plain querysets can be prepared")
         self.queryset = queryset
@@ -95,11 +95,11 @@ class _Compiled:
             params[i] = values[name]
         compiler = copy.copy(self.compiler)
         compiled = (self.sql, tuple(params))
-        compiler.as_sql = lambda *args, **kwargs: compiled  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: compiled
         converters = self.converters
-        compiler.get_converters = lambda expressions: converters  # type: ignore[method-assign]
+        compiler.get_converters = lambda expressions: converters
         queryset = self.queryset._chain()  # type: ignore[attr-defined]
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset._iterable_class(queryset))
 
 

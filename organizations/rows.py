@@ -193,9 +193,9 @@ def check_rows(
     for field in tenant_keys(model):
         if field.attname not in rows[0]:
             continue
-        target = field.related_model._meta.concrete_model  # type: ignore[union-attr]
+        target = field.related_model._meta.concrete_model
         found: dict[Any, int | None] = {}
-        if field.target_field.primary_key:  # type: ignore[union-attr]
+        if field.target_field.primary_key:
             found.update((known or {}).get(target, {}))  # type: ignore[arg-type]
         wanted = {row[field.attname] for row in rows} - found.keys() - {None}
         found.update(owners_of(field, wanted))

@@ -74,7 +74,7 @@ def tenant_keys(model: type[models.Model]) -> tuple[models.ForeignKey, ...]:
         for f in model._meta.concrete_fields
         if isinstance(f, models.ForeignKey)
         and f.name != "organization"
-        and is_tenant_model(f.related_model)  # type: ignore[arg-type]
+        and is_tenant_model(f.related_model)
     )
 
 
@@ -90,12 +90,8 @@ def is_tenant_model(model: Any) -> bool:
 def _owner_of(field: models.ForeignKey, value: Any) -> int | None:
     """The organization of the row `value` names through `field` (one query)."""
     target = field.related_model
-    lookup = {field.target_field.attname: value}  # type: ignore[union-attr]
-    return (
-        target._base_manager.filter(**lookup)  # type: ignore[union-attr]
-        .values_list("organization_id", flat=True)
-        .first()
-    )
+    lookup = {field.target_field.attname: value}
+    return target._base_manager.filter(**lookup).values_list("organization_id", flat=True).first()
 
 
 def _owners(
@@ -107,7 +103,7 @@ def _owners(
     for field in tenant_keys(model):
         if fields is not None and field.name not in fields and field.attname not in fields:
             continue
-        target = field.target_field.attname  # type: ignore[union-attr]
+        target = field.target_field.attname
         wanted = set()
         for obj in objs:
             value = getattr(obj, field.attname)
@@ -121,9 +117,9 @@ def _owners(
 def owners_of(field: models.ForeignKey, values: Any) -> list[tuple[Any, int | None]]:
     """(value, organization) of the rows `values` name through `field`, one query per 500
     values (a value that names no row is left out)."""
-    target = field.target_field.attname  # type: ignore[union-attr]
+    target = field.target_field.attname
     ordered = sorted(values)
-    manager = field.related_model._base_manager  # type: ignore[union-attr]
+    manager = field.related_model._base_manager
     found: list[tuple[Any, int | None]] = []
     for n in range(0, len(ordered), 500):
         found.extend(
@@ -157,7 +153,7 @@ def check_write(
         if value is None:
             continue
         cached = field.get_cached_value(obj, default=None)
-        target = field.target_field.attname  # type: ignore[union-attr]
+        target = field.target_field.attname
         if cached is not None and getattr(cached, target) == value:
             owner = getattr(cached, "organization_id", None)
         elif owners is not None and (field.name, value) in owners:

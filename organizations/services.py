@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from organizations.actors import Actor
 from organizations.audit import changes_between, record
 from organizations.models import Membership, Organization, Role
 from organizations.scoping import scope, unscoped
@@ -59,7 +60,7 @@ def create_organization(
 
 
 def activate_organization(
-    org: Organization, *, actor: Any = None, data: dict[str, Any] | None = None
+    org: Organization, *, actor: Actor = None, data: dict[str, Any] | None = None
 ) -> Organization:
     """Turn a trial (or suspended, or lapsing) organization into a paying one: an operator
     (`manage.py activate_organization`) or a paid subscription (billing)."""
@@ -82,7 +83,7 @@ def activate_organization(
 
 
 def set_paid_until(
-    org: Organization, when: Any, *, actor: Any = None, reason: str = ""
+    org: Organization, when: Any, *, actor: Actor = None, reason: str = ""
 ) -> Organization:
     """The subscription will not renew: read-only from `when` (None: it renews again)."""
     if org.paid_until == when:
@@ -102,7 +103,9 @@ def set_paid_until(
     return org
 
 
-def suspend_organization(org: Organization, *, actor: Any = None, reason: str = "") -> Organization:
+def suspend_organization(
+    org: Organization, *, actor: Actor = None, reason: str = ""
+) -> Organization:
     """The subscription has ended: read-only (log in, view, export) until activated again."""
     if org.plan == Organization.Plan.SUSPENDED:
         return org
@@ -121,7 +124,7 @@ def suspend_organization(org: Organization, *, actor: Any = None, reason: str = 
     return org
 
 
-def extend_trial(org: Organization, *, days: int, actor: Any = None) -> Organization:
+def extend_trial(org: Organization, *, days: int, actor: Actor = None) -> Organization:
     if days < 1:
         raise OrganizationError("Extend by at least one day.")
     with transaction.atomic(), scope(org):
@@ -141,7 +144,7 @@ def extend_trial(org: Organization, *, days: int, actor: Any = None) -> Organiza
 
 
 def update_settings(
-    org: Organization, *, actor: Any, name: str, require_mfa_for_admins: bool
+    org: Organization, *, actor: Actor, name: str, require_mfa_for_admins: bool
 ) -> Organization:
     org.ensure_writable()
     with transaction.atomic():
@@ -156,7 +159,7 @@ def update_settings(
     return org
 
 
-def set_role(membership: Membership, *, role: str, actor: Any) -> Membership:
+def set_role(membership: Membership, *, role: str, actor: Actor) -> Membership:
     org = membership.organization
     org.ensure_writable()
     if role not in Role.values:
@@ -184,7 +187,7 @@ def set_role(membership: Membership, *, role: str, actor: Any) -> Membership:
     return membership
 
 
-def add_member(org: Organization, user: Any, *, role: str, actor: Any) -> Membership:
+def add_member(org: Organization, user: Any, *, role: str, actor: Actor) -> Membership:
     org.ensure_writable()
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(

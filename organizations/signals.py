@@ -22,5 +22,5 @@ organization_created = Signal()
 worker_started = Signal()
 
 
-def send_login_closed(organization, user, *, actor=None) -> None:  # type: ignore[no-untyped-def]
+def send_login_closed(organization, user, *, actor=None) -> None:
     login_closed.send(sender=type(organization), organization=organization, user=user, actor=actor)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.forms import AuditFilterForm, OrganizationSettingsForm, RoleForm
 from organizations.hooks import members_page_context
 from organizations.middleware import SESSION_KEY
@@ -16,17 +16,17 @@ from organizations.services import OrganizationError, set_role, update_settings
 
 @require_POST
 @org_required(allow_when_read_only=True)
-def switch(request: HttpRequest) -> HttpResponse:
+def switch(request: OrgRequest) -> HttpResponse:
     wanted = request.POST.get("organization", "")
-    if any(m.organization.public_id == wanted for m in request.all_memberships):  # type: ignore[attr-defined]
+    if any(m.organization.public_id == wanted for m in request.all_memberships):
         request.session[SESSION_KEY] = wanted
     return redirect("dashboard")
 
 
 @org_required(Role.HR_ADMIN)
-def settings_view(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
-    is_owner = request.membership.is_owner  # type: ignore[attr-defined]
+def settings_view(request: OrgRequest) -> HttpResponse:
+    org = request.organization
+    is_owner = request.membership.is_owner
     form = OrganizationSettingsForm(
         request.POST or None,
         initial={"name": org.name, "require_mfa_for_admins": org.require_mfa_for_admins},
@@ -45,7 +45,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.HR_ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: OrgRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.select_related("actor")
     if form.is_valid():
@@ -54,13 +54,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "organizations/audit_log.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#results"
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
 @org_required(Role.HR_ADMIN)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: OrgRequest) -> HttpResponse:
     """Everyone who can log in, with their role. Owners change roles here."""
     from allauth.mfa.models import Authenticator
 
@@ -75,7 +75,7 @@ def members(request: HttpRequest) -> HttpResponse:
         ).values_list("user_id", flat=True)
     )
     for m in memberships:
-        m.has_mfa = m.user_id in with_mfa  # type: ignore[attr-defined]
+        m.has_mfa = m.user_id in with_mfa
     context = {
         "memberships": memberships,
         "roles": Role.choices,
@@ -87,7 +87,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @org_required(Role.OWNER)
-def change_role(request: HttpRequest, membership_id: str) -> HttpResponse:
+def change_role(request: OrgRequest, membership_id: str) -> HttpResponse:
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organization"), public_id=membership_id
     )

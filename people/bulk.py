@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from frameworks.models import JobFamily, Level
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -67,7 +68,7 @@ def apply_bulk(
     people: list[Person],
     *,
     action: str,
-    actor: Any,
+    actor: Actor,
     level: Level | None = None,
     manager: Person | None = None,
     family: JobFamily | None = None,

@@ -28,6 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 from frameworks.models import JobFamily, Level
+from organizations.actors import Actor, user_id_of
 from organizations.audit import _jsonable, record_many
 from organizations.models import AuditEntry, Organization
 from organizations.rows import insert_rows, reserve_ids
@@ -109,7 +110,7 @@ def write_people(
     org: Organization,
     rows: list[Incoming],
     *,
-    actor: Any,
+    actor: Actor,
     reason: str,
     directory: Directory | None = None,
 ) -> Written:
@@ -121,7 +122,7 @@ def write_people(
     a later part finds the managers an earlier one created. Returns what an undo needs
     too (`Written`)."""
     now, today = timezone.now(), timezone.localdate()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = user_id_of(actor)
     if directory is None:
         directory = read_directory(org, rows=len(rows))
     _check_places(org, rows)

@@ -25,7 +25,7 @@ class PersonQuerySet(TenantQuerySet):
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
         if fresh and self._result_cache:
             batch = [p for p in self._result_cache if isinstance(p, Person)]
             if len(batch) > 1:
@@ -82,11 +82,11 @@ class Person(TenantModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
-    def refresh_from_db(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def refresh_from_db(self, *args, **kwargs) -> None:
         self.__dict__.pop("_placement", None)  # a version may have been published since
         super().refresh_from_db(*args, **kwargs)
 

@@ -5,13 +5,13 @@ levels, and the level history a published version writes. Registered in `PeopleC
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.occupancy import ByUid, Occupancy
+from organizations.actors import Actor, user_of
 from people.models import LevelChange, Person
 
 
@@ -29,7 +29,7 @@ class PeopleOccupancy(Occupancy):
     def active_count(self, family: JobFamily) -> int:
         return Person.objects.filter(job_family=family, is_active=True).count()
 
-    def published(self, draft: FrameworkVersion, before: ByUid, after: ByUid, actor: Any) -> int:
+    def published(self, draft: FrameworkVersion, before: ByUid, after: ByUid, actor: Actor) -> int:
         """People are placed by uid, so nobody's row changes. Their history notes a pending
         placement taking effect, and a level renamed by this version (a person's level
         history shows the name their level had at each time)."""
@@ -58,7 +58,7 @@ class PeopleOccupancy(Occupancy):
                     level_title=new.title,
                     effective_date=timezone.localdate(),
                     reason=reason,
-                    changed_by=actor if getattr(actor, "pk", None) else None,
+                    changed_by=user_of(actor),
                 )
             )
         LevelChange.objects.bulk_create(history)

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
-
+from organizations.access import OrgRequest
 from people.models import Person
 
-Panel = Callable[[HttpRequest, Person], dict[str, Any] | None]
+Panel = Callable[[OrgRequest, Person], dict[str, Any] | None]
 PANELS: list[Panel] = []
 
 
@@ -30,7 +29,7 @@ def register(panel: Panel) -> Panel:
     return panel
 
 
-def panels_for(request: HttpRequest, person: Person) -> list[dict[str, Any]]:
+def panels_for(request: OrgRequest, person: Person) -> list[dict[str, Any]]:
     found = []
     for panel in PANELS:
         context = panel(request, person)
@@ -39,7 +38,7 @@ def panels_for(request: HttpRequest, person: Person) -> list[dict[str, Any]]:
     return found
 
 
-Profile = Callable[[HttpRequest, Person], dict[str, Any]]
+Profile = Callable[[OrgRequest, Person], dict[str, Any]]
 PROFILE: list[Profile] = []
 COLUMNS: dict[str, Callable[[], Any]] = {}
 
@@ -50,7 +49,7 @@ def register_profile(fn: Profile) -> Profile:
     return fn
 
 
-def profile_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+def profile_context(request: OrgRequest, person: Person) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for fn in PROFILE:
         context.update(fn(request, person))

@@ -23,18 +23,18 @@ PERSON_OF_USER = Prepared(
 )
 
 
-def person_for_user(user) -> Person | None:  # type: ignore[no-untyped-def]
+def person_for_user(user) -> Person | None:
     """The directory entry of the logged-in user in the active organization."""
     if not user.is_authenticated:
         return None
     return PERSON_OF_USER.first(user_id=user.pk)
 
 
-def person_for_request(request) -> Person | None:  # type: ignore[no-untyped-def]
+def person_for_request(request) -> Person | None:
     """`person_for_user` once per request: the view, the app shell and the services the
     view calls with `request.user` (see `known_person`) share one lookup."""
     try:
-        return request._me  # type: ignore[no-any-return]
+        return request._me
     except AttributeError:
         pass
     me = person_for_user(request.user)
@@ -46,7 +46,7 @@ def person_for_request(request) -> Person | None:  # type: ignore[no-untyped-def
     return me
 
 
-def known_person(user) -> tuple[bool, Person | None]:  # type: ignore[no-untyped-def]
+def known_person(user) -> tuple[bool, Person | None]:
     """(True, the person) that `person_for_request` found for this user object in the
     active organization, or (False, None) when it did not look (then query)."""
     note = getattr(user, "_person_in", None)
@@ -93,7 +93,7 @@ def is_manager(person: Person | None) -> bool:
     return person is not None and bool(A_REPORT.all(person_id=person.pk))
 
 
-def visible_people(user, membership) -> QuerySet[Person]:  # type: ignore[no-untyped-def]
+def visible_people(user, membership) -> QuerySet[Person]:
     """HR admins see everyone; a manager their reports and themselves; others themselves."""
     qs = Person.objects.all()
     if membership.is_admin:
@@ -104,7 +104,7 @@ def visible_people(user, membership) -> QuerySet[Person]:  # type: ignore[no-unt
     return qs.filter(pk__in={me.pk, *report_ids(me)})
 
 
-def can_view_person(user, membership, person: Person) -> bool:  # type: ignore[no-untyped-def]
+def can_view_person(user, membership, person: Person) -> bool:
     if membership.is_admin:
         return True
     me = person_for_user(user)

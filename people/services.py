@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frameworks.models import JobFamily, Level
+from organizations.actors import Actor, user_id_of, user_of
 from organizations.audit import changes_between, record, snapshot
 from organizations.errors import FieldError, changed_meanwhile
 from organizations.models import Organization
@@ -67,7 +68,7 @@ def check_level(job_family: JobFamily | None, level: Level | None) -> None:
         raise PersonError(problem, "level")
 
 
-def _log_level(person: Person, actor: Any, effective: dt.date | None, reason: str) -> None:
+def _log_level(person: Person, actor: Actor, effective: dt.date | None, reason: str) -> None:
     placed = attach([person])[0].placement
     level = placed.level
     LevelChange.objects.create(
@@ -80,14 +81,14 @@ def _log_level(person: Person, actor: Any, effective: dt.date | None, reason: st
         level_title=level.title if level else "",
         effective_date=effective or timezone.localdate(),
         reason=reason,
-        changed_by=actor if getattr(actor, "pk", None) else None,
+        changed_by=user_of(actor),
     )
 
 
 def create_person(
     org: Organization,
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     email: str,
     manager: Person | None = None,
@@ -140,7 +141,7 @@ def _refuse_erased(person: Person) -> None:
 def update_person(
     person: Person,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     level_effective_date: dt.date | None = None,
     level_reason: str = "",
@@ -196,7 +197,7 @@ def update_person(
     return person
 
 
-def _check_may_change_login(person: Person, actor: Any, *, active: bool) -> None:
+def _check_may_change_login(person: Person, actor: Actor, *, active: bool) -> None:
     """Deactivating someone closes their login and reactivating opens it again. Only an
     owner may close or reopen an owner's login, and the organization keeps at least one
     active owner."""
@@ -205,7 +206,7 @@ def _check_may_change_login(person: Person, actor: Any, *, active: bool) -> None
     membership = Membership.objects.filter(user=person.user, is_active=not active).first()
     if membership is None or membership.role != Role.OWNER:
         return
-    actor_pk = getattr(actor, "pk", None)
+    actor_pk = user_id_of(actor)
     if actor_pk and not (
         Membership.objects.filter(user_id=actor_pk, is_active=True, role=Role.OWNER).exists()
     ):
@@ -218,14 +219,14 @@ def _check_may_change_login(person: Person, actor: Any, *, active: bool) -> None
         )
 
 
-def set_active(person: Person, *, actor: Any, active: bool) -> Person:
+def set_active(person: Person, *, actor: Actor, active: bool) -> Person:
     org = person.organization
     org.ensure_writable()
     _refuse_erased(person)
     with transaction.atomic():
         if person.is_active == active:
             return person
-        if not active and person.user_id and person.user_id == getattr(actor, "pk", None):
+        if not active and person.user_id and person.user_id == user_id_of(actor):
             raise PersonError(
                 "You cannot deactivate yourself: you would lose your login at once. "
                 "Ask another HR admin or an owner."
@@ -255,7 +256,7 @@ def set_active(person: Person, *, actor: Any, active: bool) -> Person:
     return person
 
 
-def link_login(person: Person, user: Any, *, actor: Any) -> Person:
+def link_login(person: Person, user: Any, *, actor: Actor) -> Person:
     """Give a directory entry its login (an accepted invitation, a first sign-in by the
     same e-mail address). Audited; refused when the person already has another login."""
     org = person.organization
@@ -278,7 +279,7 @@ def link_login(person: Person, user: Any, *, actor: Any) -> Person:
     return person
 
 
-def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", actor: Any) -> Person:
+def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", actor: Actor) -> Person:
     """The directory entry for a login: linked by user, else by e-mail, else created."""
     email = user.email.strip().lower()
     person = Person.objects.filter(organization=org, user=user).first()
@@ -295,7 +296,7 @@ def ensure_person_for_user(org: Organization, user: Any, *, name: str = "", acto
 
 
 def stage_import(
-    org: Organization, *, actor: Any, filename: str, header: list[str], rows: list[list[str]]
+    org: Organization, *, actor: Actor, filename: str, header: list[str], rows: list[list[str]]
 ) -> PeopleImport:
     """Keep an uploaded file's rows on the server until the import is confirmed."""
     org.ensure_writable()
@@ -308,11 +309,11 @@ def stage_import(
             filename=filename[:200],
             header=header,
             rows=rows,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_of(actor),
         )
 
 
-def finish_import(people_import: PeopleImport, *, actor: Any, added: int, updated: int) -> None:
+def finish_import(people_import: PeopleImport, *, actor: Actor, added: int, updated: int) -> None:
     """Mark a staged file applied, once, and audit it: called inside the import's
     transaction (`spreadsheets.services.apply_import`'s `finish`), so a file applied
     twice at once rolls the second back."""

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frameworks.models import JobFamily
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Membership, Role
 from people import selectors
 from people.bulk import ACTIONS, BulkError, action_choices, apply_bulk
@@ -33,9 +33,9 @@ ROLE_CHOICES = [(Role.MEMBER, "Member"), (Role.HR_ADMIN, "HR admin")]
 
 
 def _page(
-    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
+    request: OrgRequest, template: str, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template = f"{template}#{partial}"
     return render(request, template, context)
 
@@ -48,7 +48,7 @@ PAGE_SIZE = 100
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: OrgRequest) -> HttpResponse:
     families = list(JobFamily.objects.order_by("position", "name"))
     # the people someone active reports to: one pass over the reporting lines, not a
     # lookup per person; the filter shows only their id and name
@@ -116,7 +116,7 @@ def _list_url(request: HttpRequest) -> str:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: OrgRequest) -> HttpResponse:
     """Change the people ticked in the directory: first say how, then confirm."""
     if request.method != "POST":
         return redirect("people:list")
@@ -140,7 +140,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             count = apply_bulk(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 people,
                 action=action,
                 actor=request.user,
@@ -176,7 +176,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 @org_required()
 @require_GET
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: OrgRequest) -> HttpResponse:
     me = selectors.person_for_user(request.user)
     direct = selectors.report_ids(me, direct_only=True)
     people = list(selectors.directory().filter(pk__in=selectors.report_ids(me), is_active=True))
@@ -185,8 +185,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @org_required()
 @require_GET
-def org_chart(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def org_chart(request: OrgRequest) -> HttpResponse:
+    membership = request.membership
     people = selectors.visible_people(request.user, membership).filter(is_active=True)
     people = people.select_related("job_family")
     tree = selectors.org_chart(people)
@@ -196,14 +196,14 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 # --- one person -----------------------------------------------------------------------------
 
 
-def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[int] | None]:
+def _visible_or_404(request: OrgRequest, person_id: str) -> tuple[Person, set[int] | None]:
     """The person, if the viewer may see them, and the ids the viewer may see (None:
     everyone). Others get 404, exactly as for someone who does not exist."""
     person = get_object_or_404(
         Person.objects.select_related("manager", "job_family", "user"),
         public_id=person_id,
     )
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership.is_admin:
         return person, None
     me = selectors.person_for_user(request.user)
@@ -215,7 +215,7 @@ def _visible_or_404(request: HttpRequest, person_id: str) -> tuple[Person, set[i
     return person, visible
 
 
-def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> HttpResponse:
+def _profile(request: OrgRequest, person: Person, visible: set[int] | None) -> HttpResponse:
     reports = list(person.reports.filter(is_active=True).select_related("job_family"))
     history = list(LevelChange.objects.filter(person=person).select_related("job_family"))
     login_role = None
@@ -244,14 +244,14 @@ def _profile(request: HttpRequest, person: Person, visible: set[int] | None) -> 
 
 @org_required()
 @require_GET
-def detail(request: HttpRequest, person_id: str) -> HttpResponse:
+def detail(request: OrgRequest, person_id: str) -> HttpResponse:
     person, visible = _visible_or_404(request, person_id)
     return _profile(request, person, visible)
 
 
 @org_required()
 @require_GET
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: OrgRequest) -> HttpResponse:
     person = selectors.person_for_user(request.user)
     if person is None:
         return render(request, "people/not_in_directory.html")
@@ -271,8 +271,8 @@ def _apply_error(form: PersonForm, exc: PersonError) -> None:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def add(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def add(request: OrgRequest) -> HttpResponse:
+    org = request.organization
     initial = {}
     manager_id = request.GET.get("manager")
     if manager_id:
@@ -293,7 +293,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, person_id: str) -> HttpResponse:
+def edit(request: OrgRequest, person_id: str) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.select_related("manager", "job_family"), public_id=person_id
     )
@@ -343,7 +343,7 @@ def _rebind_on_stale(request: HttpRequest, person: Person) -> EditPersonForm:
     return form
 
 
-def _toggle(request: HttpRequest, person_id: str, *, active: bool) -> HttpResponse:
+def _toggle(request: OrgRequest, person_id: str, *, active: bool) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("manager"), public_id=person_id)
     error = None
     if request.method == "POST":
@@ -366,19 +366,19 @@ def _toggle(request: HttpRequest, person_id: str, *, active: bool) -> HttpRespon
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def deactivate(request: HttpRequest, person_id: str) -> HttpResponse:
+def deactivate(request: OrgRequest, person_id: str) -> HttpResponse:
     return _toggle(request, person_id, active=False)
 
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def reactivate(request: HttpRequest, person_id: str) -> HttpResponse:
+def reactivate(request: OrgRequest, person_id: str) -> HttpResponse:
     return _toggle(request, person_id, active=True)
 
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def level_options(request: HttpRequest) -> HttpResponse:
+def level_options(request: OrgRequest) -> HttpResponse:
     """The level select for the job family chosen in the add/edit form (htmx)."""
     form = PersonForm(initial={"job_family": request.GET.get("job_family", "")})
     return render(request, "people/partials/level_field.html", {"field": form["level"]})

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from frameworks.ladder_diagram import build_diagram
 from frameworks.pdf import render_pdf
 from frameworks.selectors import ladder_for
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from people.models import Person
 from people.selectors import can_view_person, person_for_user
 
@@ -31,20 +31,20 @@ def _context(request: HttpRequest, person: Person | None, *, own: bool) -> dict:
 
 
 @org_required()
-def my_ladder(request: HttpRequest) -> HttpResponse:
+def my_ladder(request: OrgRequest) -> HttpResponse:
     me = person_for_user(request.user)
     return render(request, "frameworks/ladder.html", _context(request, me, own=True))
 
 
-def _visible_person(request: HttpRequest, person_id: str) -> Person:
+def _visible_person(request: OrgRequest, person_id: str) -> Person:
     person = get_object_or_404(Person.objects.select_related("job_family"), public_id=person_id)
-    if not can_view_person(request.user, request.membership, person):  # type: ignore[attr-defined]
+    if not can_view_person(request.user, request.membership, person):
         raise Http404("Not found")
     return person
 
 
 @org_required()
-def person_ladder(request: HttpRequest, person_id: str) -> HttpResponse:
+def person_ladder(request: OrgRequest, person_id: str) -> HttpResponse:
     person = _visible_person(request, person_id)
     me = person_for_user(request.user)
     own = me is not None and me.pk == person.pk
@@ -52,7 +52,7 @@ def person_ladder(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @org_required()
-def ladder_pdf(request: HttpRequest, person_id: str) -> HttpResponse:
+def ladder_pdf(request: OrgRequest, person_id: str) -> HttpResponse:
     person = _visible_person(request, person_id)
     me = person_for_user(request.user)  # one's own PDF says "you", as the page does
     context = _context(request, person, own=me is not None and me.pk == person.pk)

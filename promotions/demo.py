@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from organizations.actors import Actor
 from organizations.models import Organization
 from people.models import Person
 from promotions import services
@@ -37,7 +38,7 @@ def _user(person: Person | None) -> Any:
     return person.user if person is not None else None
 
 
-def _write(case: PromotionCase, actor: Any, rng: random.Random, *, all_of_them: bool) -> None:
+def _write(case: PromotionCase, actor: Actor, rng: random.Random, *, all_of_them: bool) -> None:
     uids = list(
         CaseStatement.objects.filter(case=case)
         .order_by("position")
@@ -56,14 +57,14 @@ def _write(case: PromotionCase, actor: Any, rng: random.Random, *, all_of_them: 
 
 
 def _open(
-    c: Candidate, actor: Any, rng: random.Random, *, ready_first: bool = True
+    c: Candidate, actor: Actor, rng: random.Random, *, ready_first: bool = True
 ) -> PromotionCase:
     target = c.best if ready_first and c.best else c.targets[0]
     return services.open_case(c.person, actor=actor, target_level_uid=target.level_uid)
 
 
 def _in_review(
-    c: Candidate, actor: Any, rng: random.Random, approvers: list[Person], reviewers: list[Person]
+    c: Candidate, actor: Actor, rng: random.Random, approvers: list[Person], reviewers: list[Person]
 ) -> PromotionCase:
     case = _open(c, actor, rng)
     _write(case, actor, rng, all_of_them=True)

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from organizations.actors import Actor
 from organizations.models import Organization
 from people.models import PeopleImport
 from people.services import PersonError, finish_import
@@ -333,7 +334,7 @@ class ImportChangedError(ImportError_):
 
 
 def apply(
-    org: Organization, staged: PeopleImport, *, actor: Any, fingerprint: str
+    org: Organization, staged: PeopleImport, *, actor: Actor, fingerprint: str
 ) -> dict[str, int]:
     """Apply a confirmed file, all or nothing, through the Master Template's applier. The
     rows kept on the server are checked again; problems, or a directory or ladder that

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.actions import act_on
 from organizations.models import Role
 from spreadsheets.forms import ExportForm, UploadForm
@@ -36,25 +36,25 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _index_context(request: HttpRequest, upload_form: UploadForm | None = None) -> dict[str, Any]:
+def _index_context(request: OrgRequest, upload_form: UploadForm | None = None) -> dict[str, Any]:
     return {
         "upload_form": upload_form or UploadForm(),
         "export_form": ExportForm(),
         "jobs": ImportJob.objects.select_related("created_by")[:10],
-        "read_only": request.organization.is_read_only,  # type: ignore[attr-defined]
+        "read_only": request.organization.is_read_only,
     }
 
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     reap_stale_jobs()
     return render(request, "spreadsheets/index.html", _index_context(request))
 
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def template(request: HttpRequest) -> HttpResponse:
+def template(request: OrgRequest) -> HttpResponse:
     from spreadsheets.writer import blank_template  # openpyxl: only for a workbook
 
     return _xlsx(blank_template(), "master-template.xlsx")
@@ -62,12 +62,12 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: OrgRequest) -> HttpResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Choose a job family and a version to export.")
         return redirect("spreadsheets:index")
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     family = form.chosen_family()
     content = export_workbook(
         org,
@@ -82,13 +82,13 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: OrgRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "spreadsheets/index.html", _index_context(request, form), status=400)
     upload = form.cleaned_data["file"]
     job = start_import(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         name=upload.name,
         data=upload.read(),
         actor=request.user,
@@ -116,7 +116,7 @@ def _draft_links(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def job(request: HttpRequest, job_id: str) -> HttpResponse:
+def job(request: OrgRequest, job_id: str) -> HttpResponse:
     reap_stale_jobs()  # a job whose process died says so instead of "Importing" forever
     item = get_object_or_404(ImportJob.objects.select_related("created_by"), public_id=job_id)
     context = {
@@ -125,9 +125,9 @@ def job(request: HttpRequest, job_id: str) -> HttpResponse:
         "summary": item.summary,
         "drafts": _draft_links(item.result),
         "upload_form": UploadForm(),
-        "read_only": request.organization.is_read_only,  # type: ignore[attr-defined]
+        "read_only": request.organization.is_read_only,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "spreadsheets/job.html#job_body", context)
     return render(request, "spreadsheets/job.html", context)
 
@@ -141,10 +141,10 @@ def _act_on_job(request: HttpRequest, job_id: str, action: Callable[..., object]
 
 
 @org_required(Role.HR_ADMIN)
-def confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+def confirm(request: OrgRequest, job_id: str) -> HttpResponse:
     return _act_on_job(request, job_id, confirm_import)
 
 
 @org_required(Role.HR_ADMIN)
-def retry(request: HttpRequest, job_id: str) -> HttpResponse:
+def retry(request: OrgRequest, job_id: str) -> HttpResponse:
     return _act_on_job(request, job_id, retry_import)

@@ -5,12 +5,12 @@ Template's people pipeline (`spreadsheets.people_csv`)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from people.models import PeopleImport
 from people.services import stage_import
@@ -21,7 +21,7 @@ from spreadsheets.services import ImportError_
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: OrgRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -35,7 +35,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             staged = stage_import(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 actor=request.user,
                 filename=upload.name or "",
                 header=header,
@@ -47,7 +47,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_GET
-def import_example(request: HttpRequest) -> HttpResponse:
+def import_example(request: OrgRequest) -> HttpResponse:
     response = HttpResponse(people_csv.example_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="people-example.csv"'
     return response
@@ -55,7 +55,7 @@ def import_example(request: HttpRequest) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, import_id: str) -> HttpResponse:
+def import_preview(request: OrgRequest, import_id: str) -> HttpResponse:
     staged = get_object_or_404(PeopleImport, public_id=import_id)
     if staged.applied_at is not None:
         messages.info(request, "This file has already been imported.")
@@ -63,7 +63,7 @@ def import_preview(request: HttpRequest, import_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             counts = people_csv.apply(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 staged,
                 actor=request.user,
                 fingerprint=request.POST.get("digest", ""),

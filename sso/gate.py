@@ -30,7 +30,7 @@ ENFORCING = Prepared(
 def signed_in_through(request: HttpRequest, row: SignInSettings) -> bool:
     return any(
         r.get("method") == "socialaccount" and r.get("provider") == row.provider_id
-        for r in get_authentication_records(request, request.user)  # type: ignore[arg-type]
+        for r in get_authentication_records(request, request.user)
     )
 
 

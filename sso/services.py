@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import changes_between, record, snapshot
 from organizations.errors import FieldError, changed_meanwhile
 from organizations.models import Organization
@@ -62,7 +63,7 @@ def verified_domains(org: Organization) -> list[str]:
 
 
 def update_sign_in(
-    org: Organization, *, actor: Any, expected_revision: int, **fields: Any
+    org: Organization, *, actor: Actor, expected_revision: int, **fields: Any
 ) -> SignInSettings:
     """Save the settings form. An empty `oidc_client_secret` keeps the stored one."""
     org.ensure_writable()
@@ -121,7 +122,7 @@ def update_sign_in(
 # --- e-mail domains ------------------------------------------------------------------------
 
 
-def add_domain(org: Organization, *, actor: Any, domain: str) -> EmailDomain:
+def add_domain(org: Organization, *, actor: Actor, domain: str) -> EmailDomain:
     org.ensure_writable()
     try:
         domain = clean_domain(domain)
@@ -144,7 +145,7 @@ def add_domain(org: Organization, *, actor: Any, domain: str) -> EmailDomain:
     return item
 
 
-def mark_verified(item: EmailDomain, *, actor: Any, how: str) -> EmailDomain:
+def mark_verified(item: EmailDomain, *, actor: Actor, how: str) -> EmailDomain:
     org = item.organization
     org.ensure_writable()
     try:
@@ -166,7 +167,7 @@ def mark_verified(item: EmailDomain, *, actor: Any, how: str) -> EmailDomain:
     return item
 
 
-def verify_domain(item: EmailDomain, *, actor: Any) -> EmailDomain:
+def verify_domain(item: EmailDomain, *, actor: Actor) -> EmailDomain:
     """Look for the TXT record; verified when it is there."""
     if item.is_verified:
         return item
@@ -178,7 +179,7 @@ def verify_domain(item: EmailDomain, *, actor: Any) -> EmailDomain:
     return mark_verified(item, actor=actor, how="DNS TXT record")
 
 
-def remove_domain(item: EmailDomain, *, actor: Any) -> None:
+def remove_domain(item: EmailDomain, *, actor: Actor) -> None:
     org = item.organization
     org.ensure_writable()
     with transaction.atomic():
@@ -196,7 +197,7 @@ def remove_domain(item: EmailDomain, *, actor: Any) -> None:
 # --- SCIM tokens ---------------------------------------------------------------------------
 
 
-def create_scim_token(org: Organization, *, actor: Any) -> tuple[ScimToken, str]:
+def create_scim_token(org: Organization, *, actor: Actor) -> tuple[ScimToken, str]:
     """A new token; any active one stops working at once (rotation). Returns the row and
     the token, which is shown once and never stored."""
     org.ensure_writable()
@@ -210,7 +211,7 @@ def create_scim_token(org: Organization, *, actor: Any) -> tuple[ScimToken, str]
             organization=org,
             token_hash=hash_secret(token),
             hint=token[:12],
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_of(actor),
             created_at=now,
         )
         record(
@@ -224,7 +225,7 @@ def create_scim_token(org: Organization, *, actor: Any) -> tuple[ScimToken, str]
     return row, token
 
 
-def revoke_scim_tokens(org: Organization, *, actor: Any) -> int:
+def revoke_scim_tokens(org: Organization, *, actor: Actor) -> int:
     org.ensure_writable()
     with transaction.atomic():
         count = ScimToken.objects.filter(organization=org, revoked_at__isnull=True).update(

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.actions import act_on
 from organizations.models import Membership, Role
 from sso import services
@@ -103,9 +103,9 @@ def _endpoints(request: HttpRequest, row: SignInSettings) -> dict[str, str]:
 
 @sensitive_post_parameters("oidc_client_secret")
 @org_required(Role.HR_ADMIN)
-def settings_page(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
-    is_owner = request.membership.is_owner  # type: ignore[attr-defined]
+def settings_page(request: OrgRequest) -> HttpResponse:
+    org = request.organization
+    is_owner = request.membership.is_owner
     row = services.settings_for(org)
     initial = {
         **{f: getattr(row, f) for f in services.AUDITED if f != "password_login"},
@@ -157,12 +157,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_required(Role.OWNER)
-def domain_add(request: HttpRequest) -> HttpResponse:
+def domain_add(request: OrgRequest) -> HttpResponse:
     form = DomainForm(request.POST)
     if form.is_valid():
         try:
             item = services.add_domain(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 actor=request.user,
                 domain=form.cleaned_data["domain"],
             )
@@ -184,19 +184,19 @@ def _domain_action(request: HttpRequest, domain_id: str, action: Any, done: str)
 
 
 @org_required(Role.OWNER)
-def domain_verify(request: HttpRequest, domain_id: str) -> HttpResponse:
+def domain_verify(request: OrgRequest, domain_id: str) -> HttpResponse:
     return _domain_action(request, domain_id, services.verify_domain, "{domain} is verified.")
 
 
 @org_required(Role.OWNER)
-def domain_remove(request: HttpRequest, domain_id: str) -> HttpResponse:
+def domain_remove(request: OrgRequest, domain_id: str) -> HttpResponse:
     return _domain_action(request, domain_id, services.remove_domain, "{domain} removed.")
 
 
 @org_required(Role.OWNER)
-def provisioning(request: HttpRequest) -> HttpResponse:
+def provisioning(request: OrgRequest) -> HttpResponse:
     """The SCIM token: made (or replaced) here, shown once."""
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     token = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from api.auth import ApiRequest
 from api.common import (
     MAX_INT,
     Input,
@@ -58,7 +59,7 @@ class FamilyList(ListOut):
 
 
 @router.get("/frameworks", response=FamilyList, summary="List job families (HR admins)")
-def list_frameworks(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+def list_frameworks(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     require_role(request)
     rows = selectors.families_with_status()
     return page_of(
@@ -120,18 +121,18 @@ class VersionOut(Schema):
     statements: list[StatementOut]
 
 
-def _readable_families(request: HttpRequest) -> set[int] | None:
+def _readable_families(request: ApiRequest) -> set[int] | None:
     """Families a member may read (their own and their reports', as their ladder pages
     show); None: every family (HR admins)."""
-    if request.membership.is_admin:  # type: ignore[attr-defined]
+    if request.membership.is_admin:
         return None
-    people = visible_people(request.user, request.membership)  # type: ignore[attr-defined]
+    people = visible_people(request.user, request.membership)
     ids: set[int] = set()
     ids.update(x for x in people.values_list("job_family_id", flat=True) if x)
     return ids
 
 
-def _version(request: HttpRequest, key: str, number: int) -> FrameworkVersion:
+def _version(request: ApiRequest, key: str, number: int) -> FrameworkVersion:
     family = family_or_none(key)
     readable = _readable_families(request)
     if family is None or (readable is not None and family.pk not in readable):
@@ -203,7 +204,7 @@ def version_out(version: FrameworkVersion) -> dict[str, Any]:
 
 
 @router.get("/frameworks/{key}/versions/{number}", response=VersionOut, summary="Read a version")
-def get_version(request: HttpRequest, key: str, number: int) -> dict[str, Any]:
+def get_version(request: ApiRequest, key: str, number: int) -> dict[str, Any]:
     """HR admins read any version (a draft carries the number it will get); others read
     the latest published version of their own family or their reports' families."""
     if not 0 < number <= MAX_INT:
@@ -219,7 +220,7 @@ class PublishIn(Input):
 @router.post(
     "/frameworks/{key}/publish", response=VersionOut, summary="Publish the draft (HR admins)"
 )
-def publish(request: HttpRequest, key: str, payload: PublishIn) -> dict[str, Any]:
+def publish(request: ApiRequest, key: str, payload: PublishIn) -> dict[str, Any]:
     """Publishes the family's draft as the next version, with a note. Published versions
     never change. A stale `revision` answers 409."""
     require_role(request)
@@ -313,7 +314,7 @@ def _applied(job: ImportJob) -> ImportJob:
     summary="Import a Master Template (HR admins)",
 )
 def import_workbook(
-    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
+    request: ApiRequest, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> Status:
     """Upload a Master Template (.xlsx) as `file`. The workbook is checked and compared
     with your ladders and people exactly as in the product. With `dry_run=true` nothing
@@ -327,7 +328,7 @@ def import_workbook(
         messages = [str(m) for m in form.errors.get("file", [])] or ["Choose the workbook."]
         raise ApiError(422, messages[0], errors=[{"field": "file", "message": m} for m in messages])
     upload = form.cleaned_data["file"]
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     job = start_import(
         org, name=upload.name or "upload.xlsx", data=upload.read(), actor=request.user
     )
@@ -336,7 +337,7 @@ def import_workbook(
     return _answer(job, dry_run=dry_run)
 
 
-def _import_job(request: HttpRequest, id: str) -> ImportJob:
+def _import_job(request: ApiRequest, id: str) -> ImportJob:
     """One of the organization's imports, for HR admins."""
     require_role(request)
     return get_or_404(ImportJob.objects.all(), id)
@@ -347,7 +348,7 @@ def _import_job(request: HttpRequest, id: str) -> ImportJob:
     response={200: ImportOut, 202: ImportOut},
     summary="Follow an import (HR admins)",
 )
-def get_import(request: HttpRequest, id: str) -> Status:
+def get_import(request: ApiRequest, id: str) -> Status:
     return _answer(_import_job(request, id), dry_run=False)
 
 
@@ -356,7 +357,7 @@ def get_import(request: HttpRequest, id: str) -> Status:
     response={200: ImportOut, 202: ImportOut},
     summary="Apply a checked import (HR admins)",
 )
-def confirm(request: HttpRequest, id: str) -> Status:
+def confirm(request: ApiRequest, id: str) -> Status:
     """Applies an import that a dry run checked (status `ready`), exactly as previewed;
     if ladders or people changed since, nothing is applied (409)."""
     job = _import_job(request, id)
@@ -387,9 +388,9 @@ class ExportQuery(Input):
         }
     },
 )
-def export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
+def export(request: ApiRequest, query: Query[ExportQuery]) -> HttpResponse:
     require_role(request)
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     family = None
     if query.family:
         family = family_or_none(query.family)

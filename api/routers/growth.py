@@ -8,9 +8,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from api.auth import ApiRequest
 from api.common import (
     MAX_INT,
     Input,
@@ -31,8 +32,8 @@ from people.models import Person
 router = Router(tags=["growth"])
 
 
-def _viewer(request: HttpRequest) -> access.Viewer:
-    return access.viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+def _viewer(request: ApiRequest) -> access.Viewer:
+    return access.viewer_for(request.user, request.membership)
 
 
 # --- gap report ------------------------------------------------------------------------
@@ -71,7 +72,7 @@ class GapQuery(Schema):
 
 
 @router.get("/people/{id}/gap-report", response=GapReportOut, summary="A person's gap report")
-def get_gap_report(request: HttpRequest, id: str, query: Query[GapQuery]) -> dict[str, Any]:
+def get_gap_report(request: ApiRequest, id: str, query: Query[GapQuery]) -> dict[str, Any]:
     """The gap report of a released cycle (the newest one unless `cycle` is given): the
     person sees their own once released, their managers and HR too. Others get 404."""
     person = get_or_404(Person.objects.all(), id)
@@ -160,7 +161,7 @@ def item_out(item: ActionItem) -> dict[str, Any]:
     }
 
 
-def _items(request: HttpRequest) -> QuerySet[ActionItem]:
+def _items(request: ApiRequest) -> QuerySet[ActionItem]:
     """The items of every plan the viewer may see: theirs, their reports', all for HR."""
     viewer = _viewer(request)
     qs = ActionItem.objects.select_related("person", "owner").order_by("due", "pk")
@@ -178,7 +179,7 @@ class ItemFilters(Input):
 
 @router.get("/action-items", response=ActionItemList, summary="List action items")
 def list_action_items(
-    request: HttpRequest, page: Query[Page], filters: Query[ItemFilters]
+    request: ApiRequest, page: Query[Page], filters: Query[ItemFilters]
 ) -> dict[str, Any]:
     qs = _items(request)
     if filters.person:
@@ -240,7 +241,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/action-items", response={201: ActionItemOut}, summary="Add an action item")
-def add_action_item(request: HttpRequest, payload: ItemCreate) -> Status:
+def add_action_item(request: ApiRequest, payload: ItemCreate) -> Status:
     """Into the plan of someone whose plan you may change: yourself, your reports, anyone
     for HR."""
     person = get_or_404(Person.objects.all(), payload.person)
@@ -252,12 +253,12 @@ def add_action_item(request: HttpRequest, payload: ItemCreate) -> Status:
 
 
 @router.get("/action-items/{id}", response=ActionItemOut, summary="Read an action item")
-def get_action_item(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_action_item(request: ApiRequest, id: str) -> dict[str, Any]:
     return item_out(get_or_404(_items(request), id))
 
 
 @router.patch("/action-items/{id}", response=ActionItemOut, summary="Change an action item")
-def change_action_item(request: HttpRequest, id: str, payload: ItemPatch) -> dict[str, Any]:
+def change_action_item(request: ApiRequest, id: str, payload: ItemPatch) -> dict[str, Any]:
     """Send the fields to change with the `revision` you read (409 when stale); the
     item's history records who changed what, with your `note`."""
     item = get_or_404(_items(request), id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from api.auth import ApiRequest
 from people.selectors import is_manager, person_for_user
 
 router = Router(tags=["me"])
@@ -39,15 +39,15 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="Who this token acts as")
-def me(request: HttpRequest) -> dict:
-    user, org = request.user, request.organization  # type: ignore[attr-defined]
-    token = request.api_token  # type: ignore[attr-defined]
+def me(request: ApiRequest) -> dict:
+    user, org = request.user, request.organization
+    token = request.api_token
     person = person_for_user(user)
-    name = f"{user.first_name} {user.last_name}".strip()  # type: ignore[union-attr]
+    name = f"{user.first_name} {user.last_name}".strip()
     return {
-        "user": {"email": user.email, "name": person.name if person else name},  # type: ignore[union-attr]
+        "user": {"email": user.email, "name": person.name if person else name},
         "organization": {"slug": org.slug, "name": org.name, "read_only": org.is_read_only},
-        "role": request.membership.role,  # type: ignore[attr-defined]
+        "role": request.membership.role,
         "person": person.public_id if person else None,
         "is_manager": is_manager(person),
         "token": {"name": token.name, "scope": token.scope, "expires_at": token.expires_at},

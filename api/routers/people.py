@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from api.auth import ApiRequest
 from api.common import (
     MAX_INT,
     Input,
@@ -161,20 +161,20 @@ def _placement(data: dict[str, Any], person: Person | None) -> dict[str, Any]:
     return out
 
 
-def _visible(request: HttpRequest) -> Any:
-    return selectors.visible_people(request.user, request.membership)  # type: ignore[attr-defined]
+def _visible(request: ApiRequest) -> Any:
+    return selectors.visible_people(request.user, request.membership)
 
 
-def _directory(request: HttpRequest) -> Any:
+def _directory(request: ApiRequest) -> Any:
     qs = selectors.directory()
-    if not request.membership.is_admin:  # type: ignore[attr-defined]
+    if not request.membership.is_admin:
         qs = qs.filter(pk__in=_visible(request).values("pk"))
     return qs
 
 
 @router.get("/people", response=PersonList, summary="List people")
 def list_people(
-    request: HttpRequest, page: Query[Page], filters: Query[PeopleFilters]
+    request: ApiRequest, page: Query[Page], filters: Query[PeopleFilters]
 ) -> dict[str, Any]:
     """HR admins see everyone; a manager sees themselves and their reports (directly or
     through others); anyone else sees themselves."""
@@ -191,12 +191,12 @@ def list_people(
 
 
 @router.post("/people", response={201: PersonOut}, summary="Add a person (HR admins)")
-def create_person(request: HttpRequest, payload: PersonCreate) -> Status:
+def create_person(request: ApiRequest, payload: PersonCreate) -> Status:
     require_role(request)
     data = payload.model_dump(exclude_unset=True)
     placed = _placement(data, None)
     person = services.create_person(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         actor=request.user,
         name=payload.name,
         email=payload.email,
@@ -208,12 +208,12 @@ def create_person(request: HttpRequest, payload: PersonCreate) -> Status:
 
 
 @router.get("/people/{id}", response=PersonOut, summary="Read a person")
-def get_person(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_person(request: ApiRequest, id: str) -> dict[str, Any]:
     return person_out(get_or_404(_directory(request), id))
 
 
 @router.patch("/people/{id}", response=PersonOut, summary="Change a person (HR admins)")
-def update_person(request: HttpRequest, id: str, payload: PersonPatch) -> dict[str, Any]:
+def update_person(request: ApiRequest, id: str, payload: PersonPatch) -> dict[str, Any]:
     """Send only the fields to change, with the `revision` you read. A stale revision
     answers 409 and changes nothing. `active: false` deactivates the person (and closes
     their login and API tokens); `true` reactivates them."""

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
+from api.auth import ApiRequest
 from api.common import (
     MAX_INT,
     Input,
@@ -24,6 +25,7 @@ from api.common import (
     require_role,
 )
 from api.errors import invalid
+from organizations.actors import Actor
 from people.models import Person
 from reviews import access, services
 from reviews.models import FinalRating, FormItem, Participant, ReviewCycle, ReviewForm
@@ -34,8 +36,8 @@ router = Router(tags=["reviews"])
 Revision = Field(ge=0, le=MAX_INT, description="The revision you read; a stale one is 409")
 
 
-def _viewer(request: HttpRequest) -> access.Viewer:
-    return access.viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+def _viewer(request: ApiRequest) -> access.Viewer:
+    return access.viewer_for(request.user, request.membership)
 
 
 # --- cycles ------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def _counts(c: Any) -> dict[str, int]:
     }
 
 
-def cycle_out(cycle: ReviewCycle, request: HttpRequest, *, detail: bool = False) -> dict:
+def cycle_out(cycle: ReviewCycle, request: ApiRequest, *, detail: bool = False) -> dict:
     done = None
     phases: list[dict[str, Any]] = []
     if detail and not cycle.is_draft:
@@ -134,7 +136,7 @@ def cycle_out(cycle: ReviewCycle, request: HttpRequest, *, detail: bool = False)
     }
 
 
-def _cycles(request: HttpRequest) -> QuerySet[ReviewCycle]:
+def _cycles(request: ApiRequest) -> QuerySet[ReviewCycle]:
     return (
         access.visible_cycles(_viewer(request))
         .annotate(participant_count=Count("participants", distinct=True))
@@ -142,12 +144,12 @@ def _cycles(request: HttpRequest) -> QuerySet[ReviewCycle]:
     )
 
 
-def _cycle(request: HttpRequest, id: str) -> ReviewCycle:
+def _cycle(request: ApiRequest, id: str) -> ReviewCycle:
     return get_or_404(_cycles(request), id)
 
 
 @router.get("/cycles", response=CycleList, summary="List review cycles")
-def list_cycles(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+def list_cycles(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     """HR admins see every cycle; others the launched cycles they take part in."""
     return page_of(request, _cycles(request), page, lambda c: cycle_out(c, request))
 
@@ -173,12 +175,12 @@ def _people(ids: list[str]) -> list[Person]:
 
 
 @router.post("/cycles", response={201: CycleOut}, summary="Create a review cycle (HR admins)")
-def create_cycle(request: HttpRequest, payload: CycleCreate) -> Status:
+def create_cycle(request: ApiRequest, payload: CycleCreate) -> Status:
     """A cycle being set up (`draft`). It pins the published version of each
     participant's family when it is launched."""
     require_role(request)
     cycle = services.create_cycle(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         name=payload.name,
         actor=request.user,
         participants=_people(payload.participants),
@@ -191,7 +193,7 @@ def create_cycle(request: HttpRequest, payload: CycleCreate) -> Status:
 
 
 @router.get("/cycles/{id}", response=CycleOut, summary="Read a review cycle")
-def get_cycle(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_cycle(request: ApiRequest, id: str) -> dict[str, Any]:
     """With completion counts (for a manager, of the people they manage)."""
     return cycle_out(_cycle(request, id), request, detail=True)
 
@@ -200,7 +202,7 @@ class RevisionIn(Input):
     revision: int = Revision
 
 
-def _step(request: HttpRequest, id: str, payload: RevisionIn, step: Any) -> dict[str, Any]:
+def _step(request: ApiRequest, id: str, payload: RevisionIn, step: Any) -> dict[str, Any]:
     require_role(request)
     cycle = _cycle(request, id)
     step(cycle, expected_revision=payload.revision, actor=request.user)
@@ -208,19 +210,19 @@ def _step(request: HttpRequest, id: str, payload: RevisionIn, step: Any) -> dict
 
 
 @router.post("/cycles/{id}/launch", response=CycleOut, summary="Launch (HR admins)")
-def launch(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def launch(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """Pins each participant's published ladder and creates the forms."""
     return _step(request, id, payload, services.launch_cycle)
 
 
 @router.post("/cycles/{id}/calibrate", response=CycleOut, summary="Open calibration (HR admins)")
-def calibrate(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def calibrate(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """Closes the forms (unsubmitted ones stay as they are) and opens calibration: the
     manager's rating of each competency is proposed as the final one."""
     return _step(request, id, payload, services.open_calibration)
 
 
-def _finalize_and_release(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> None:
+def _finalize_and_release(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> None:
     if cycle.finalized_at is None:
         services.finalize_calibration(cycle, expected_revision=expected_revision, actor=actor)
         cycle.refresh_from_db()
@@ -229,7 +231,7 @@ def _finalize_and_release(cycle: ReviewCycle, *, expected_revision: int, actor: 
 
 
 @router.post("/cycles/{id}/release", response=CycleOut, summary="Release results (HR admins)")
-def release(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def release(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """From calibration: fixes the final ratings and shows everyone their results."""
     return _step(request, id, payload, _finalize_and_release)
 
@@ -273,7 +275,7 @@ def _forms(qs: QuerySet[ReviewForm]) -> QuerySet[ReviewForm]:
 
 
 @router.get("/cycles/{id}/forms", response=FormList, summary="List a cycle's forms")
-def list_forms(request: HttpRequest, id: str, page: Query[Page]) -> dict[str, Any]:
+def list_forms(request: ApiRequest, id: str, page: Query[Page]) -> dict[str, Any]:
     """HR admins list every form; others the forms they write and the self and manager
     reviews of people they manage."""
     viewer = _viewer(request)
@@ -302,7 +304,7 @@ class FormDetail(FormOut):
     items: list[ItemOut]
 
 
-def _form(request: HttpRequest, id: str) -> tuple[ReviewForm, str, access.Viewer]:
+def _form(request: ApiRequest, id: str) -> tuple[ReviewForm, str, access.Viewer]:
     viewer = _viewer(request)
     qs = ReviewForm.objects.select_related("cycle", "participant__person", "reviewer")
     form = get_or_404(qs, id)
@@ -338,7 +340,7 @@ def form_detail(form: ReviewForm, mode: str, viewer: access.Viewer) -> dict[str,
 
 
 @router.get("/forms/{id}", response=FormDetail, summary="Read a form")
-def get_form(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_form(request: ApiRequest, id: str) -> dict[str, Any]:
     """Your own forms, and what the pages let you read of others' (never a single peer's
     or upward reviewer's answers)."""
     form, mode, viewer = _form(request, id)
@@ -359,7 +361,7 @@ class FormPatch(Input):
 
 
 @router.patch("/forms/{id}", response=FormDetail, summary="Answer a form (its reviewer)")
-def answer_form(request: HttpRequest, id: str, payload: FormPatch) -> dict[str, Any]:
+def answer_form(request: ApiRequest, id: str, payload: FormPatch) -> dict[str, Any]:
     """Send some answers with the form's `revision`; only the fields you send change. A
     submitted form never changes (409), nor does one with a stale revision (409)."""
     form, _mode, viewer = _form(request, id)
@@ -376,7 +378,7 @@ def answer_form(request: HttpRequest, id: str, payload: FormPatch) -> dict[str, 
 
 
 @router.post("/forms/{id}/submit", response=FormDetail, summary="Submit a form (its reviewer)")
-def submit_form(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def submit_form(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """Every statement needs a rating. A submitted form is immutable."""
     form, _mode, viewer = _form(request, id)
     services.submit_form(form, expected_revision=payload.revision, actor=request.user)
@@ -424,7 +426,7 @@ def _finals(cycle: ReviewCycle) -> QuerySet[FinalRating]:
 @router.get(
     "/cycles/{id}/final-ratings", response=FinalRatingList, summary="Final ratings (HR admins)"
 )
-def list_final_ratings(request: HttpRequest, id: str, page: Query[Page]) -> dict[str, Any]:
+def list_final_ratings(request: ApiRequest, id: str, page: Query[Page]) -> dict[str, Any]:
     """Per reviewee and competency, the proposed (manager's) and the final rating."""
     require_role(request)
     return page_of(request, _finals(_cycle(request, id)), page, _final_out)
@@ -443,7 +445,7 @@ class FinalRatingPatch(Input):
     response=FinalRatingOut,
     summary="Calibrate a final rating (HR admins)",
 )
-def set_final_rating(request: HttpRequest, id: str, payload: FinalRatingPatch) -> dict[str, Any]:
+def set_final_rating(request: ApiRequest, id: str, payload: FinalRatingPatch) -> dict[str, Any]:
     require_role(request)
     cycle = _cycle(request, id)
     if not is_public_id(payload.reviewee):

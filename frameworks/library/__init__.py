@@ -17,6 +17,7 @@ from typing import Any
 from frameworks.ladder import Ladder, validate
 from frameworks.models import EvidenceKind, FrameworkVersion, Track
 from frameworks.schema import CompetencyData, FamilyData, LevelData, StatementData
+from organizations.actors import Actor
 from organizations.models import Organization
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -255,7 +256,7 @@ def list_templates() -> list[TemplateInfo]:
     return sorted(infos, key=lambda info: info.name.casefold())
 
 
-def start_from_template(org: Organization, key: str, *, actor: Any) -> FrameworkVersion:
+def start_from_template(org: Organization, key: str, *, actor: Actor) -> FrameworkVersion:
     """Copy template `key` into `org` as the draft of its job family.
 
     A family with the template's key (or name) that already exists gets its draft

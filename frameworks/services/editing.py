@@ -26,6 +26,7 @@ from frameworks.services.operations import (
     Operation,
     apply_edit,
 )
+from organizations.actors import Actor
 from organizations.scoping import new_public_id
 
 EVIDENCE_VALUES = [value for value, _ in EvidenceKind.choices]
@@ -39,7 +40,7 @@ def _item_edit(
     name: str,
     op: Operation,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     data: dict[str, Any] | None = None,
 ) -> None:
@@ -62,7 +63,7 @@ def _edit_fields(
     item: Any,
     changes: dict[str, Any],
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> Any:
     """The edit "Edit <kind> <label>": new values for some of the item's fields (no
@@ -87,7 +88,7 @@ def _add(
     draft: FrameworkVersion,
     fields: dict[str, Any],
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> Any:
     """Add an item after the last of its kind; returns it."""
@@ -120,7 +121,7 @@ def edit_cell(
     level_uid: str,
     text: str,
     evidence: list[str],
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> None:
     """Set what a competency expects at a level: one statement per line of `text`.
@@ -144,7 +145,7 @@ def edit_cell_statements(
     competency_uid: str,
     level_uid: str,
     statements: list[tuple[str, list[str]]],
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> None:
     """Set what a competency expects at a level, statement by statement: (text, evidence
@@ -175,7 +176,7 @@ def _set_cell(
     level: Level,
     existing: list[Statement],
     statements: list[list[Any]],
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> None:
     if statements == [[st.text, list(st.evidence)] for st in existing]:
@@ -193,7 +194,7 @@ def _set_cell(
 
 
 def accept_statement(
-    draft: FrameworkVersion, statement_uid: str, *, actor: Any, expected_revision: int | None
+    draft: FrameworkVersion, statement_uid: str, *, actor: Actor, expected_revision: int | None
 ) -> None:
     """A person keeps a machine-drafted statement (O*NET) as it is: it stops being
     flagged as a draft. Undoable like any edit."""
@@ -237,7 +238,7 @@ def _level_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_level(
-    draft: FrameworkVersion, *, actor: Any, expected_revision: int | None, **fields: Any
+    draft: FrameworkVersion, *, actor: Actor, expected_revision: int | None, **fields: Any
 ) -> Level:
     """Add a level (code, title, rank, track, scope, summary, key_question)."""
     clean = _level_fields(fields)
@@ -252,7 +253,7 @@ def update_level(
     draft: FrameworkVersion,
     level_uid: str,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     **fields: Any,
 ) -> Level:
@@ -267,7 +268,7 @@ def update_level(
 
 
 def add_category(
-    draft: FrameworkVersion, *, name: str, actor: Any, expected_revision: int | None
+    draft: FrameworkVersion, *, name: str, actor: Actor, expected_revision: int | None
 ) -> CompetencyCategory:
     name = name.strip()
     CATEGORY.check(draft, {"name": name})
@@ -279,7 +280,7 @@ def rename_category(
     category_uid: str,
     *,
     name: str,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
 ) -> CompetencyCategory:
     cat = CATEGORY.get(draft, category_uid)
@@ -306,7 +307,7 @@ def add_competency(
     draft: FrameworkVersion,
     *,
     name: str,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     category_uid: str = "",
     description: str = "",
@@ -338,7 +339,7 @@ def add_competency_with_statements(
     source: str,
     category_name: str,
     statements: list[tuple[str, str, list[str]]],
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     label: str,
     action: str,
@@ -397,7 +398,7 @@ def update_competency(
     draft: FrameworkVersion,
     competency_uid: str,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     **fields: Any,
 ) -> Competency:
@@ -428,14 +429,14 @@ class Move(Protocol):
         /,
         *,
         direction: int,
-        actor: Any,
+        actor: Actor,
         expected_revision: int | None,
     ) -> None: ...
 
 
 class Remove(Protocol):
     def __call__(
-        self, draft: FrameworkVersion, uid: str, /, *, actor: Any, expected_revision: int | None
+        self, draft: FrameworkVersion, uid: str, /, *, actor: Actor, expected_revision: int | None
     ) -> None: ...
 
 
@@ -484,7 +485,7 @@ def _mover(kind: ItemKind) -> Move:
         /,
         *,
         direction: int,
-        actor: Any,
+        actor: Actor,
         expected_revision: int | None,
     ) -> None:
         item = kind.get(draft, uid)
@@ -505,7 +506,7 @@ def _mover(kind: ItemKind) -> Move:
 
 def _remover(kind: ItemKind) -> Remove:
     def remove(
-        draft: FrameworkVersion, uid: str, /, *, actor: Any, expected_revision: int | None
+        draft: FrameworkVersion, uid: str, /, *, actor: Actor, expected_revision: int | None
     ) -> None:
         item = kind.get(draft, uid)
         _item_edit(

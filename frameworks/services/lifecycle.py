@@ -4,8 +4,6 @@ new version's levels at once. And a family's: archived once published, else dele
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,12 +20,13 @@ from frameworks.services.versions import (
     next_number,
     pending_uids,
 )
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 
 
 def start_draft(
-    family: JobFamily, *, actor: Any, from_version: FrameworkVersion | None = None
+    family: JobFamily, *, actor: Actor, from_version: FrameworkVersion | None = None
 ) -> FrameworkVersion:
     """Open a draft copied from `from_version` (default: the latest published version).
     Starting from an older version is how a family is rolled back."""
@@ -53,7 +52,7 @@ def start_draft(
             number=next_number(family),
             based_on=source,
             source=f"v{source.number}" if source else "blank",
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_of(actor),
         )
         if source is not None:
             write_content(draft, version_to_data(source))
@@ -68,7 +67,7 @@ def start_draft(
 
 
 def discard_draft(
-    draft: FrameworkVersion, *, actor: Any, expected_revision: int | None = None
+    draft: FrameworkVersion, *, actor: Actor, expected_revision: int | None = None
 ) -> None:
     """Delete a draft. `expected_revision` is the revision the confirmation showed: edits
     made since then are not thrown away by it."""
@@ -91,7 +90,7 @@ def discard_draft(
 def publish_draft(
     draft: FrameworkVersion,
     *,
-    actor: Any,
+    actor: Actor,
     note: str,
     expected_revision: int | None = None,
     open_flags: int = 0,
@@ -149,7 +148,7 @@ def publish_draft(
         draft.number = next_number(draft.family)
         draft.note = note
         draft.published_at = timezone.now()
-        draft.published_by = actor if getattr(actor, "pk", None) else None
+        draft.published_by = user_of(actor)
         draft.save(update_fields=["status", "number", "note", "published_at", "published_by"])
         DraftEdit.objects.filter(version=draft).delete()
         # people are placed by uid: nobody's row changes; the directory writes its history
@@ -182,7 +181,7 @@ def _is_published(family: JobFamily) -> bool:
     ).exists()
 
 
-def archive_family(family: JobFamily, *, actor: Any) -> JobFamily:
+def archive_family(family: JobFamily, *, actor: Actor) -> JobFamily:
     """Retire a family that has a published version: its versions stay (reviews and
     promotions refer to them), it leaves the lists and nobody can be placed on it."""
     org = family.organization
@@ -197,7 +196,7 @@ def archive_family(family: JobFamily, *, actor: Any) -> JobFamily:
     return family
 
 
-def restore_family(family: JobFamily, *, actor: Any) -> JobFamily:
+def restore_family(family: JobFamily, *, actor: Actor) -> JobFamily:
     """Bring an archived family back to the lists."""
     org = family.organization
     org.ensure_writable()
@@ -208,7 +207,7 @@ def restore_family(family: JobFamily, *, actor: Any) -> JobFamily:
     return family
 
 
-def delete_family(family: JobFamily, *, actor: Any) -> None:
+def delete_family(family: JobFamily, *, actor: Actor) -> None:
     """Delete a family that was never published (its draft goes with it). A family with
     a published version is archived instead."""
     org = family.organization
@@ -226,7 +225,7 @@ def delete_family(family: JobFamily, *, actor: Any) -> None:
 
 
 def create_blank_family(
-    org: Organization, *, name: str, actor: Any, description: str = ""
+    org: Organization, *, name: str, actor: Actor, description: str = ""
 ) -> FrameworkVersion:
     """A new job family with an empty draft, ready for the editor."""
     with transaction.atomic():

@@ -29,6 +29,7 @@ from frameworks.services.versions import (
     current_draft,
     next_number,
 )
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 
@@ -162,7 +163,7 @@ def apply_family_data(
     org: Organization,
     data: FamilyData,
     *,
-    actor: Any,
+    actor: Actor,
     source: str = "",
     family: JobFamily | None = None,
 ) -> FrameworkVersion:
@@ -197,7 +198,7 @@ def apply_family_data(
                 number=next_number(family),
                 based_on=base,
                 source=source,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=user_of(actor),
             )
         else:
             bump_revision(draft, None)

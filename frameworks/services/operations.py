@@ -39,6 +39,7 @@ from frameworks.models import (
     Track,
 )
 from frameworks.services.versions import bump_revision, ladder_problems, pending_uids
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.scoping import new_public_id
 
@@ -356,7 +357,7 @@ def apply_edit(
     draft: FrameworkVersion,
     op: Operation,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None,
     label: str,
     action: str,
@@ -377,7 +378,7 @@ def apply_edit(
             seq=top + 1,
             label=label[:200],
             payload=inverse,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=user_of(actor),
         )
         record(
             org,
@@ -415,7 +416,7 @@ def last_edit(draft: FrameworkVersion) -> DraftEdit | None:
     return DraftEdit.objects.filter(version=draft).order_by("-seq").first()
 
 
-def undo_last_edit(draft: FrameworkVersion, *, actor: Any, expected_revision: int | None) -> str:
+def undo_last_edit(draft: FrameworkVersion, *, actor: Actor, expected_revision: int | None) -> str:
     """Reverse the latest edit of a draft. Returns the label of the edit undone."""
     org = draft.organization
     org.ensure_writable()

@@ -4,8 +4,6 @@ version number, a draft's revision (claimed by every write), and creating a fami
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -17,6 +15,7 @@ from frameworks.ladder import LadderProblem
 from frameworks.ladder import validate as validate_ladder
 from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.selectors import current_version
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.models import Organization
 
@@ -66,7 +65,7 @@ def _unique_key(org: Organization, name: str, key: str = "") -> str:
 
 
 def create_family(
-    org: Organization, *, name: str, actor: Any, key: str = "", description: str = ""
+    org: Organization, *, name: str, actor: Actor, key: str = "", description: str = ""
 ) -> JobFamily:
     org.ensure_writable()
     name = name.strip()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from growth.access import Viewer, can_see_plan, viewer_of
+from organizations.actors import Actor
 from people.models import Person
 from reviews.errors import NotAllowed
 
 
-def require_plan_access(actor: Any, person: Person) -> Viewer:
+def require_plan_access(actor: Actor, person: Person) -> Viewer:
     viewer = viewer_of(actor)
     if not can_see_plan(viewer, person):
         raise NotAllowed("Only the person, their managers and HR can change this development plan.")
@@ -26,7 +25,3 @@ def managers_above(person: Person) -> list[Person]:
         current = rows.get(current)
     found = {p.pk: p for p in Person.objects.filter(pk__in=chain, is_active=True)}
     return [found[pk] for pk in chain if pk in found]
-
-
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None

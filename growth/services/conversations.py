@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from growth.access import can_hold_conversations, viewer_of
 from growth.models import CareerConversation
-from growth.services.common import user_or_none
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import Person
 from reviews.errors import NotAllowed, ReviewError
@@ -21,7 +20,7 @@ NOTES_LIMIT = 10_000
 def record_career_conversation(
     person: Person,
     *,
-    actor: Any,
+    actor: Actor,
     held_on: dt.date | None,
     notes: str,
     next_follow_up: dt.date | None = None,
@@ -55,7 +54,7 @@ def record_career_conversation(
             held_on=held_on,
             notes=notes,
             next_follow_up=next_follow_up,
-            created_by=user_or_none(actor),
+            created_by=user_of(actor),
         )
         record(
             org,

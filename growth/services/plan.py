@@ -18,7 +18,8 @@ from growth.access import report_visible, viewer_of
 from growth.models import ActionItem, ActionItemEvent
 from growth.selectors.plan import targets_for
 from growth.selectors.report import gap_report
-from growth.services.common import managers_above, require_plan_access, user_or_none
+from growth.services.common import managers_above, require_plan_access
+from organizations.actors import Actor, user_of
 from organizations.audit import actor_label, record
 from people.models import Person
 from reviews.errors import NotAllowed, ReviewError, StaleError
@@ -126,12 +127,12 @@ def _display(name: str, value: Any) -> Any:
     return value
 
 
-def _event(item: ActionItem, kind: str, actor: Any, changes: dict, note: str = "") -> None:
+def _event(item: ActionItem, kind: str, actor: Actor, changes: dict, note: str = "") -> None:
     ActionItemEvent.objects.create(
         organization_id=item.organization_id,
         item=item,
         kind=kind,
-        actor=user_or_none(actor),
+        actor=user_of(actor),
         actor_label=actor_label(actor),
         changes=changes,
         note=note,
@@ -141,7 +142,7 @@ def _event(item: ActionItem, kind: str, actor: Any, changes: dict, note: str = "
 def create_action_item(
     person: Person,
     *,
-    actor: Any,
+    actor: Actor,
     competency_uid: str,
     title: str,
     statement_uid: str = "",
@@ -180,7 +181,7 @@ def create_action_item(
             organization=org,
             person=person,
             cycle_id=cycle_id,
-            created_by=user_or_none(actor),
+            created_by=user_of(actor),
             created_at=now,
             updated_at=now,
             completed_at=now if values["status"] == Status.DONE else None,
@@ -207,7 +208,7 @@ def create_action_item(
 def update_action_item(
     item: ActionItem,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     note: str = "",
     **changes: Any,
@@ -272,7 +273,7 @@ def update_action_item(
 
 
 def set_item_status(
-    item: ActionItem, *, status: str, actor: Any, expected_revision: int, note: str = ""
+    item: ActionItem, *, status: str, actor: Actor, expected_revision: int, note: str = ""
 ) -> ActionItem:
     return update_action_item(
         item, actor=actor, expected_revision=expected_revision, status=status, note=note
@@ -282,7 +283,7 @@ def set_item_status(
 def create_suggested_items(
     participant: Participant,
     *,
-    actor: Any,
+    actor: Actor,
     keys: Iterable[str],
     due: dt.date | None = None,
 ) -> list[ActionItem]:

@@ -40,7 +40,7 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
         )
         orgs = [o for o in Organization.objects.filter(pk__in=org_ids) if not o.is_read_only]
     for org in orgs:
-        send_overdue_emails.enqueue(org.pk, today.isoformat())  # type: ignore[attr-defined]
+        send_overdue_emails.enqueue(org.pk, today.isoformat())
     return len(orgs)
 
 

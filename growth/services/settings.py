@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from growth.models import GrowthSettings, Rater
 from growth.signals import readiness_rule_changed
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 from reviews.errors import ReviewError, StaleError
@@ -25,7 +26,7 @@ MAX_SUGGESTIONS = 10
 def update_settings(
     org: Organization,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     readiness_percent: Any,
     readiness_rating: Any,
@@ -61,7 +62,7 @@ def update_settings(
         "readiness_rater": readiness_rater,
         "suggestions": count,
     }
-    user = actor if getattr(actor, "pk", None) else None
+    user = user_of(actor)
     with transaction.atomic():
         row = GrowthSettings.objects.select_for_update().filter(organization=org).first()
         if row is None:

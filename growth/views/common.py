@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from growth.access import Viewer, can_see_plan, report_visible, viewer_for
 from growth.models import ActionItem
+from organizations.access import OrgRequest
 from people.models import Person
 from reviews.models import Participant
 
 
-def viewer(request: HttpRequest) -> Viewer:
+def viewer(request: OrgRequest) -> Viewer:
     cached = getattr(request, "_growth_viewer", None)
     if cached is None:
-        cached = viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+        cached = viewer_for(request.user, request.membership)
         request._growth_viewer = cached  # type: ignore[attr-defined]
     return cached
 
 
-def person_or_404(request: HttpRequest, person_id: str) -> Person:
+def person_or_404(request: OrgRequest, person_id: str) -> Person:
     """A person whose plan the viewer may see."""
     person = get_object_or_404(
         Person.objects.select_related("manager", "job_family"), public_id=person_id
@@ -29,7 +30,7 @@ def person_or_404(request: HttpRequest, person_id: str) -> Person:
     return person
 
 
-def participant_or_404(request: HttpRequest, participant_id: str) -> Participant:
+def participant_or_404(request: OrgRequest, participant_id: str) -> Participant:
     """A participation whose gap report the viewer may see (released cycles only)."""
     participant = get_object_or_404(
         Participant.objects.select_related("cycle__organization", "person", "manager"),
@@ -40,7 +41,7 @@ def participant_or_404(request: HttpRequest, participant_id: str) -> Participant
     return participant
 
 
-def item_or_404(request: HttpRequest, item_id: str) -> ActionItem:
+def item_or_404(request: OrgRequest, item_id: str) -> ActionItem:
     item = get_object_or_404(
         ActionItem.objects.select_related("person", "owner", "organization", "cycle"),
         public_id=item_id,
@@ -50,5 +51,5 @@ def item_or_404(request: HttpRequest, item_id: str) -> ActionItem:
     return item
 
 
-def is_own(request: HttpRequest, person: Person) -> bool:
+def is_own(request: OrgRequest, person: Person) -> bool:
     return viewer(request).pk == person.pk

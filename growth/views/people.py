@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,13 +17,13 @@ from growth.forms import ConversationForm, apply_errors
 from growth.models import CareerConversation
 from growth.selectors import gap_report, plan_for, released_participations
 from growth.views.common import person_or_404, viewer
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from reviews.errors import ReviewError
 
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def conversation(request: HttpRequest, person_id: str) -> HttpResponse:
+def conversation(request: OrgRequest, person_id: str) -> HttpResponse:
     person = person_or_404(request, person_id)
     me = viewer(request)
     if not can_hold_conversations(me, person):

@@ -17,7 +17,7 @@ from growth.forms import ActionItemForm, EditItemForm, StatusForm, apply_errors
 from growth.models import ActionItem
 from growth.selectors import item_history, plan_for, released_participations, targets_for
 from growth.views.common import is_own, item_or_404, person_or_404, viewer
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from people.models import Person
 from people.selectors import person_for_user
 from reviews.errors import ReviewError, StaleError
@@ -25,7 +25,7 @@ from reviews.errors import ReviewError, StaleError
 
 @org_required()
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     """ "Development" in the navigation: my own plan."""
     me = person_for_user(request.user)
     if me is None:
@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @org_required()
 @require_GET
-def plan(request: HttpRequest, person_id: str) -> HttpResponse:
+def plan(request: OrgRequest, person_id: str) -> HttpResponse:
     person = person_or_404(request, person_id)
     me = viewer(request)
     reports = [p for p in released_participations(person) if report_visible(p, me)]
@@ -77,7 +77,7 @@ def _save(
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def item_new(request: HttpRequest, person_id: str) -> HttpResponse:
+def item_new(request: OrgRequest, person_id: str) -> HttpResponse:
     person = person_or_404(request, person_id)
     targets = targets_for(person)
     owners = services.owner_choices(person)
@@ -105,7 +105,7 @@ def item_new(request: HttpRequest, person_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def item(request: HttpRequest, item_id: str) -> HttpResponse:
+def item(request: OrgRequest, item_id: str) -> HttpResponse:
     """An item: change it (revision-checked) and read its history."""
     item = item_or_404(request, item_id)
     person = item.person
@@ -164,7 +164,7 @@ def item(request: HttpRequest, item_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def item_status(request: HttpRequest, item_id: str) -> HttpResponse:
+def item_status(request: OrgRequest, item_id: str) -> HttpResponse:
     """Change only the status, from the plan page (the row is swapped in with htmx; a GET
     shows the item)."""
     item = item_or_404(request, item_id)
@@ -187,7 +187,7 @@ def item_status(request: HttpRequest, item_id: str) -> HttpResponse:
             error = exc.message
     else:
         error = "Choose a status."
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         from growth.selectors import plan_for
 
         plan = plan_for(item.person)

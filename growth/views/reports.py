@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,12 +15,12 @@ from growth.access import can_see_plan, report_visible
 from growth.pdf import render_pdf
 from growth.selectors import gap_report, released_participations
 from growth.views.common import participant_or_404, person_or_404, viewer
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from reviews.errors import ReviewError
 from reviews.models import Participant
 
 
-def report_context(request: HttpRequest, participant: Participant) -> dict[str, Any]:
+def report_context(request: OrgRequest, participant: Participant) -> dict[str, Any]:
     report = gap_report(participant)
     me = viewer(request)
     own = me.pk == participant.person_id
@@ -43,14 +43,14 @@ def report_context(request: HttpRequest, participant: Participant) -> dict[str, 
 
 @org_required()
 @require_GET
-def report(request: HttpRequest, participant_id: str) -> HttpResponse:
+def report(request: OrgRequest, participant_id: str) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     return render(request, "growth/report.html", report_context(request, participant))
 
 
 @org_required()
 @require_GET
-def latest_report(request: HttpRequest, person_id: str) -> HttpResponse:
+def latest_report(request: OrgRequest, person_id: str) -> HttpResponse:
     """The person's most recent released gap report."""
     person = person_or_404(request, person_id)
     me = viewer(request)
@@ -62,7 +62,7 @@ def latest_report(request: HttpRequest, person_id: str) -> HttpResponse:
 
 @org_required()
 @require_GET
-def report_pdf(request: HttpRequest, participant_id: str) -> HttpResponse:
+def report_pdf(request: OrgRequest, participant_id: str) -> HttpResponse:
     participant = participant_or_404(request, participant_id)
     context = {**report_context(request, participant), "pdf": True}
     pdf = render_pdf("growth/report_pdf.html", context, request=request)
@@ -74,7 +74,7 @@ def report_pdf(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def suggest(request: HttpRequest, participant_id: str) -> HttpResponse:
+def suggest(request: OrgRequest, participant_id: str) -> HttpResponse:
     """Add the chosen suggested action items to the plan (a GET shows the report)."""
     participant = participant_or_404(request, participant_id)
     if request.method != "POST":

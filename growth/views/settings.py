@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,7 +11,7 @@ from growth import services
 from growth.forms import SettingsForm, apply_errors
 from growth.selectors import rule_for
 from growth.selectors.rules import settings_row
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from reviews.errors import ReviewError, StaleError
 from reviews.models import Scale
@@ -20,8 +20,8 @@ from reviews.services import ensure_scale
 
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
-def settings(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def settings(request: OrgRequest) -> HttpResponse:
+    org = request.organization
     scale = Scale(ensure_scale(org).snapshot())
     row = settings_row(org)
     rule = rule_for(org, scale, row=row)

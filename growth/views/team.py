@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -16,7 +16,7 @@ from frameworks.models import JobFamily
 from growth.exports import heatmap_csv, heatmap_xlsx
 from growth.selectors import BANDS, GROUPINGS, Heatmap, heatmap, released_cycles
 from growth.views.common import viewer
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from people.models import Person
 from people.selectors import report_ids
 from reviews.models import Participant
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _heatmap(request: HttpRequest) -> tuple[Heatmap | None, dict[str, Any]]:
+def _heatmap(request: OrgRequest) -> tuple[Heatmap | None, dict[str, Any]]:
     me = viewer(request)
     cycles = released_cycles()
     chosen = request.GET.get("cycle", "")
@@ -85,7 +85,7 @@ def _largest_family(cycle: Any, visible: set[int] | None) -> str:
 
 @org_required()
 @require_GET
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: OrgRequest) -> HttpResponse:
     heat, context = _heatmap(request)
     if heat is not None:
         page = Paginator(heat.rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -116,7 +116,7 @@ def _filename(heat: Heatmap, ext: str) -> str:
     return f"{slugify(f'gaps {heat.cycle.name} by {heat.group_by}') or 'gaps'}.{ext}"
 
 
-def _export(request: HttpRequest, ext: str) -> HttpResponse:
+def _export(request: OrgRequest, ext: str) -> HttpResponse:
     heat, _ = _heatmap(request)
     if heat is None:
         return HttpResponse("No review results to export yet.\n", content_type="text/plain")
@@ -130,11 +130,11 @@ def _export(request: HttpRequest, ext: str) -> HttpResponse:
 
 @org_required()
 @require_GET
-def team_csv(request: HttpRequest) -> HttpResponse:
+def team_csv(request: OrgRequest) -> HttpResponse:
     return _export(request, "csv")
 
 
 @org_required()
 @require_GET
-def team_xlsx(request: HttpRequest) -> HttpResponse:
+def team_xlsx(request: OrgRequest) -> HttpResponse:
     return _export(request, "xlsx")

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from organizations.actors import Actor
 from organizations.audit import record
 from promotions.errors import PromotionError
 from promotions.models import CaseArtifact, CaseEvidence, PromotionCase
@@ -98,7 +98,7 @@ def sniff(name: str, data: bytes) -> str:
 def upload_artifact(
     case: PromotionCase,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     name: str,
     data: bytes,
@@ -147,7 +147,7 @@ def upload_artifact(
     return artifact
 
 
-def remove_artifact(artifact: CaseArtifact, *, actor: Any, expected_revision: int) -> None:
+def remove_artifact(artifact: CaseArtifact, *, actor: Actor, expected_revision: int) -> None:
     """Remove a file (and the evidence that cited it) from a case being written."""
     case = artifact.case
     org = case.organization

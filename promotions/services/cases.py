@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import Person
 from promotions.access import can_open_for, viewer_of
@@ -29,7 +30,7 @@ from promotions.models import (
 )
 from promotions.selectors.evidence import EvidenceOption, evidence_options
 from promotions.selectors.readiness import Candidate, candidate_for
-from promotions.services.common import label, lock_case, require_writer, user_or_none, words
+from promotions.services.common import label, lock_case, require_writer, words
 from promotions.tasks import SUBMITTED, send_case_emails
 from reviews import framework_adapter as fw
 
@@ -75,7 +76,7 @@ def _statements_for(case: PromotionCase) -> list[CaseStatement]:
 
 
 def _evidence_row(
-    case: PromotionCase, statement: CaseStatement, option: EvidenceOption, actor: Any
+    case: PromotionCase, statement: CaseStatement, option: EvidenceOption, actor: Actor
 ) -> CaseEvidence:
     artifact = None
     if option.kind == CaseEvidence.Kind.ARTIFACT:
@@ -97,7 +98,7 @@ def _evidence_row(
 def open_case(
     person: Person,
     *,
-    actor: Any,
+    actor: Actor,
     target_level_uid: str,
     summary: str = "",
     round: PromotionRound | None = None,
@@ -155,7 +156,7 @@ def open_case(
                     readiness=_readiness_snapshot(candidate, target.level_uid),
                     summary=words(summary),
                     round=round,
-                    opened_by=user_or_none(actor),
+                    opened_by=user_of(actor),
                     created_at=now,
                     updated_at=now,
                 )
@@ -180,7 +181,7 @@ def open_case(
     return case
 
 
-def _pull_evidence(case: PromotionCase, statements: list[CaseStatement], actor: Any) -> None:
+def _pull_evidence(case: PromotionCase, statements: list[CaseStatement], actor: Actor) -> None:
     """Each statement starts with its latest manager and self ratings and the action items
     that targeted it."""
     options = evidence_options(case, [(s.statement_uid, s.competency_uid) for s in statements])
@@ -198,7 +199,7 @@ def _pull_evidence(case: PromotionCase, statements: list[CaseStatement], actor: 
 def save_case(
     case: PromotionCase,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     summary: str | None = None,
     arguments: dict[str, str] | None = None,
@@ -273,16 +274,14 @@ def save_case(
 
 def _tell(org_id: int, case_id: int, event: str) -> None:
     """E-mail the people concerned once the change has committed."""
-    transaction.on_commit(
-        lambda: send_case_emails.enqueue(org_id, case_id, event)  # type: ignore[attr-defined]
-    )
+    transaction.on_commit(lambda: send_case_emails.enqueue(org_id, case_id, event))
 
 
 def missing_arguments(case: PromotionCase) -> list[CaseStatement]:
     return [s for s in CaseStatement.objects.filter(case=case) if not s.argument.strip()]
 
 
-def submit_case(case: PromotionCase, *, actor: Any, expected_revision: int) -> PromotionCase:
+def submit_case(case: PromotionCase, *, actor: Actor, expected_revision: int) -> PromotionCase:
     """Send a written case for review: every statement needs the writer's words."""
     org = case.organization
     org.ensure_writable()
@@ -310,7 +309,7 @@ def submit_case(case: PromotionCase, *, actor: Any, expected_revision: int) -> P
 
 
 def withdraw_case(
-    case: PromotionCase, *, actor: Any, expected_revision: int, reason: str
+    case: PromotionCase, *, actor: Actor, expected_revision: int, reason: str
 ) -> PromotionCase:
     """Close a case without a decision (e.g. the person left). The reason is required."""
     org = case.organization
@@ -340,7 +339,7 @@ def withdraw_case(
 def set_case_people(
     case: PromotionCase,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     reviewers: Iterable[Person],
     approvers: Iterable[Person],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from organizations.actors import Actor
 from organizations.audit import actor_label
 from promotions.access import Viewer, can_write, viewer_of
 from promotions.errors import CaseLocked, NotAllowed, PromotionError
@@ -15,11 +16,7 @@ from reviews.services.common import claim_revision
 TEXT_LIMIT = 5000
 
 
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def label(actor: Any) -> str:
+def label(actor: Actor) -> str:
     return actor_label(actor)[:200]
 
 
@@ -28,7 +25,7 @@ def words(value: Any, limit: int = TEXT_LIMIT) -> str:
     return str(value or "").replace("\x00", "").strip()[:limit]
 
 
-def require_writer(case: PromotionCase, actor: Any) -> Viewer:
+def require_writer(case: PromotionCase, actor: Actor) -> Viewer:
     viewer = viewer_of(actor)
     if not can_write(case, viewer):
         raise NotAllowed("Only HR and the managers above the person can change this case.")

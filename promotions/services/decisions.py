@@ -29,6 +29,7 @@ from growth.models import ActionItem
 from growth.selectors import targets_for
 from growth.selectors.report import SUGGESTED_DAYS
 from growth.services import create_action_item
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import LevelChange, Person
 from people.services import update_person
@@ -43,7 +44,7 @@ from promotions.models import (
     PromotionCase,
 )
 from promotions.selectors.history import rating_history
-from promotions.services.common import label, lock_case, user_or_none, words
+from promotions.services.common import label, lock_case, words
 from promotions.tasks import DECIDED, send_case_emails
 from reviews import framework_adapter as fw
 
@@ -56,7 +57,7 @@ def _stamp(value: dt.datetime | None) -> str:
 
 
 def record_verdict(
-    case: PromotionCase, *, actor: Any, verdict: str, comment: str = ""
+    case: PromotionCase, *, actor: Actor, verdict: str, comment: str = ""
 ) -> list[CaseReviewer]:
     """A reviewer's or approver's verdict on a case in review (they may change it until
     the case is decided)."""
@@ -100,7 +101,7 @@ def record_verdict(
     return rows
 
 
-def _move_person(case: PromotionCase, actor: Any, effective: dt.date) -> LevelChange | None:
+def _move_person(case: PromotionCase, actor: Actor, effective: dt.date) -> LevelChange | None:
     """Put the person on the target level (the same uid in the family's current
     version) through the people service."""
     person = Person.objects.select_for_update().get(pk=case.person_id)
@@ -245,7 +246,7 @@ def _audit_lines(rec: dict[str, Any]) -> dict[str, Any]:
 def decide_case(
     case: PromotionCase,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     decision: str,
     rationale: str,
@@ -330,7 +331,7 @@ def decide_case(
         case.rationale = words(rationale)
         case.effective_date = effective
         case.decided_at = now
-        case.decided_by = user_or_none(actor)
+        case.decided_by = user_of(actor)
         case.decided_by_label = label(actor)
         case.record = rec
         case.save(
@@ -362,13 +363,11 @@ def decide_case(
                 "gaps": [s["text"] for s in rec["statements"] if s["uid"] in chosen],
             },
         )
-        transaction.on_commit(
-            lambda: send_case_emails.enqueue(org.pk, case.pk, DECIDED)  # type: ignore[attr-defined]
-        )
+        transaction.on_commit(lambda: send_case_emails.enqueue(org.pk, case.pk, DECIDED))
     return case
 
 
-def accept_gap(gap: CaseGap, *, actor: Any) -> ActionItem:
+def accept_gap(gap: CaseGap, *, actor: Actor) -> ActionItem:
     """The person takes a gap of their "not yet" decision into their development plan."""
     case = gap.case
     case.organization.ensure_writable()
@@ -399,7 +398,7 @@ def accept_gap(gap: CaseGap, *, actor: Any) -> ActionItem:
             organization=case.organization,
             gap=gap,
             action_item=item,
-            accepted_by=user_or_none(actor),
+            accepted_by=user_of(actor),
         )
         record(
             case.organization,

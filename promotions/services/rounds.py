@@ -11,11 +11,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import Person
 from promotions.errors import PromotionError
 from promotions.models import PromotionCase, PromotionRound, RoundMember
-from promotions.services.common import user_or_none, words
+from promotions.services.common import words
 from reviews.services.common import claim_revision, require_admin
 
 
@@ -63,7 +64,7 @@ def _set_cases(round: PromotionRound, cases: list[PromotionCase]) -> None:
 def create_round(
     org: Any,
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     committee: Iterable[Person],
     cases: Iterable[PromotionCase] = (),
@@ -81,7 +82,7 @@ def create_round(
             name=words(name, 120),
             decide_by=decide_by,
             notes=words(notes),
-            created_by=user_or_none(actor),
+            created_by=user_of(actor),
             created_at=now,
             updated_at=now,
         )
@@ -94,7 +95,7 @@ def _set_people_and_cases(
     committee: list[Person],
     cases: list[PromotionCase],
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
 ) -> None:
     """The round's committee and cases, and the audit entry of its creation or change."""
@@ -116,7 +117,7 @@ def _set_people_and_cases(
 def update_round(
     round: PromotionRound,
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int,
     name: str,
     committee: Iterable[Person],
@@ -141,7 +142,7 @@ def update_round(
     return round
 
 
-def close_round(round: PromotionRound, *, actor: Any, expected_revision: int) -> PromotionRound:
+def close_round(round: PromotionRound, *, actor: Actor, expected_revision: int) -> PromotionRound:
     """Close a round once every case in it is decided (or withdrawn)."""
     org = round.organization
     org.ensure_writable()

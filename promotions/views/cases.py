@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from growth.pdf import render_pdf
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from people.models import Person
 from people.selectors import person_for_user
 from promotions import access, services
@@ -58,7 +58,7 @@ STATUS_ORDER = [Status.IN_REVIEW, Status.DRAFT, Status.DECIDED, Status.WITHDRAWN
 
 @org_required()
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OrgRequest) -> HttpResponse:
     """Cases the viewer may see, by status; and the viewer's own decided cases."""
     me = viewer(request)
     status = request.GET.get("status", "")
@@ -100,7 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, person_id: str) -> HttpResponse:
+def new(request: OrgRequest, person_id: str) -> HttpResponse:
     """Open a case for someone: choose the target level (one step up, or the other track
     above the split), optionally a round, and a first summary."""
     person = person_or_404(request, person_id)
@@ -156,10 +156,10 @@ def _statements(case: PromotionCase) -> list[CaseStatement]:
     )
 
 
-def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) -> dict[str, Any]:
+def case_context(request: OrgRequest, case: PromotionCase, posted: Any = None) -> dict[str, Any]:
     me = viewer(request)
     statements = _statements(case)
-    read_only = request.organization.is_read_only  # type: ignore[attr-defined]
+    read_only = request.organization.is_read_only
     # who reviews and approves can change until the decision; the case itself is
     # written while it is a draft: verdicts are given on the case as it was sent
     manageable = case.is_open and access.can_write(case, me) and not read_only
@@ -199,10 +199,10 @@ def case_context(request: HttpRequest, case: PromotionCase, posted: Any = None) 
         "reviewers": [r for r in reviewers if r.role == CaseReviewer.Role.REVIEWER],
         "approvers": [r for r in reviewers if r.role == CaseReviewer.Role.APPROVER],
         "my_rows": mine,
-        "can_verdict": in_review and bool(mine) and not request.organization.is_read_only,  # type: ignore[attr-defined]
+        "can_verdict": in_review and bool(mine) and not request.organization.is_read_only,
         "can_decide": in_review
         and access.can_decide(case, me)
-        and not request.organization.is_read_only,  # type: ignore[attr-defined]
+        and not request.organization.is_read_only,
         "artifacts": list(case.artifacts.all()),
         "round_visible": case.round is not None and access.can_see_round(case.round, me),
         "history": history_of(case),
@@ -250,7 +250,7 @@ def _outcome(request: HttpRequest, case: PromotionCase) -> HttpResponse:
 
 @org_required()
 @require_GET
-def case(request: HttpRequest, case_id: str) -> HttpResponse:
+def case(request: OrgRequest, case_id: str) -> HttpResponse:
     found, mode = case_or_404(request, case_id)
     if mode == "outcome":
         return _outcome(request, found)
@@ -259,7 +259,7 @@ def case(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @org_required()
 @case_post
-def save(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+def save(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     uids = list(CaseStatement.objects.filter(case=found).values_list("statement_uid", flat=True))
     post = request.POST
     kwargs: dict[str, Any] = {
@@ -301,7 +301,7 @@ def _change(
     return to_case(found)
 
 
-def _submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+def _submit(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     return _change(
         request,
         found,
@@ -312,7 +312,7 @@ def _submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
 
 @org_required()
 @case_post
-def submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+def submit(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     if found.revision != revision(request):
         messages.error(request, "The case changed since you opened it. Check it and send again.")
         return to_case(found)
@@ -321,7 +321,7 @@ def submit(request: HttpRequest, found: PromotionCase) -> HttpResponse:
 
 @org_required()
 @case_post
-def upload(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+def upload(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, "Choose a file to attach.")
@@ -350,7 +350,7 @@ def upload(request: HttpRequest, found: PromotionCase) -> HttpResponse:
 
 @org_required()
 @require_GET
-def artifact(request: HttpRequest, artifact_id: str) -> HttpResponse:
+def artifact(request: OrgRequest, artifact_id: str) -> HttpResponse:
     """A file of a case, always as a download with the type found from its bytes."""
     found = artifact_or_404(request, artifact_id)
     with found.file.open("rb") as stored:
@@ -362,7 +362,7 @@ def artifact(request: HttpRequest, artifact_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def remove_file(request: HttpRequest, artifact_id: str) -> HttpResponse:
+def remove_file(request: OrgRequest, artifact_id: str) -> HttpResponse:
     found = artifact_or_404(request, artifact_id)
     case_id = found.case.public_id
     if request.method != "POST":
@@ -397,7 +397,7 @@ def _posted_change(
 
     @org_required()
     @case_post
-    def view(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+    def view(request: OrgRequest, found: PromotionCase) -> HttpResponse:
         posted = {name: read(request.POST, name) for name, read in fields.items()}
         if revised:
             posted["expected_revision"] = revision(request)
@@ -424,7 +424,7 @@ verdict = _posted_change(
 )
 
 
-def decide_from_post(request: HttpRequest, found: PromotionCase) -> PromotionCase:
+def decide_from_post(request: OrgRequest, found: PromotionCase) -> PromotionCase:
     """Decide a case from a decision form (the case page and the round share it)."""
     post = request.POST
     gaps = post.getlist("gaps") if post.get("decision") == "not_yet" else None
@@ -452,7 +452,7 @@ def decided_message(found: PromotionCase) -> str:
 
 @org_required()
 @case_post
-def decide(request: HttpRequest, found: PromotionCase) -> HttpResponse:
+def decide(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     round_back = found.round if request.POST.get("back") == "round" else None
     try:
         decide_from_post(request, found)
@@ -469,7 +469,7 @@ def decide(request: HttpRequest, found: PromotionCase) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def accept(request: HttpRequest, gap_id: str) -> HttpResponse:
+def accept(request: OrgRequest, gap_id: str) -> HttpResponse:
     """The nominee takes a gap of a "not yet" into their development plan."""
     gap = gap_or_404(request, gap_id)
     if request.method != "POST":
@@ -484,7 +484,7 @@ def accept(request: HttpRequest, gap_id: str) -> HttpResponse:
 
 @org_required()
 @require_GET
-def packet(request: HttpRequest, case_id: str) -> HttpResponse:
+def packet(request: OrgRequest, case_id: str) -> HttpResponse:
     """The promotion packet: the case, the evidence per statement, the rating history,
     the decision, who approved it and when, and the framework version."""
     found = full_case_or_404(request, case_id)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
+from organizations.access import OrgRequest
 from people.models import Person
 from promotions import access
 from promotions.models import CaseArtifact, CaseGap, PromotionCase, PromotionRound
@@ -20,15 +21,15 @@ from reviews.access import viewer_for
 from reviews.errors import ReviewError
 
 
-def viewer(request: HttpRequest) -> access.Viewer:
+def viewer(request: OrgRequest) -> access.Viewer:
     found = getattr(request, "_promotion_viewer", None)
     if found is None:
-        found = viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+        found = viewer_for(request.user, request.membership)
         request._promotion_viewer = found  # type: ignore[attr-defined]
     return found
 
 
-def is_lead(request: HttpRequest) -> bool:
+def is_lead(request: OrgRequest) -> bool:
     """HR, or someone with people below them: who sees readiness and writes cases."""
     me = viewer(request)
     return me.is_admin or bool(me.reports)
@@ -37,7 +38,7 @@ def is_lead(request: HttpRequest) -> bool:
 CASE_RELATED = ("person__manager", "manager", "family", "version", "round", "organization")
 
 
-def case_or_404(request: HttpRequest, case_id: str) -> tuple[PromotionCase, str]:
+def case_or_404(request: OrgRequest, case_id: str) -> tuple[PromotionCase, str]:
     """The case and how the viewer sees it: "full" (HR, managers above the person,
     reviewers, approvers, the committee) or "outcome" (the nominee, once decided)."""
     case = get_object_or_404(PromotionCase.objects.select_related(*CASE_RELATED), public_id=case_id)
@@ -49,7 +50,7 @@ def case_or_404(request: HttpRequest, case_id: str) -> tuple[PromotionCase, str]
     raise Http404("Not found")
 
 
-def full_case_or_404(request: HttpRequest, case_id: str) -> PromotionCase:
+def full_case_or_404(request: OrgRequest, case_id: str) -> PromotionCase:
     case, mode = case_or_404(request, case_id)
     if mode != "full":
         raise Http404("Not found")
@@ -57,14 +58,14 @@ def full_case_or_404(request: HttpRequest, case_id: str) -> PromotionCase:
 
 
 def case_post(
-    view: Callable[[HttpRequest, PromotionCase], HttpResponse],
-) -> Callable[[HttpRequest, str], HttpResponse]:
+    view: Callable[[OrgRequest, PromotionCase], HttpResponse],
+) -> Callable[[OrgRequest, str], HttpResponse]:
     """A change to a case the viewer fully sees (404 otherwise, like `full_case_or_404`).
     The view gets the case; it is changed by POST, and a GET just goes to the case."""
 
     @require_http_methods(["GET", "POST"])
     @wraps(view)
-    def wrapped(request: HttpRequest, case_id: str) -> HttpResponse:
+    def wrapped(request: OrgRequest, case_id: str) -> HttpResponse:
         found = full_case_or_404(request, case_id)
         if request.method != "POST":
             return to_case(found)
@@ -77,7 +78,7 @@ def to_case(case: PromotionCase) -> HttpResponse:
     return redirect("promotions:case", case_id=case.public_id)
 
 
-def artifact_or_404(request: HttpRequest, artifact_id: str) -> CaseArtifact:
+def artifact_or_404(request: OrgRequest, artifact_id: str) -> CaseArtifact:
     artifact = get_object_or_404(
         CaseArtifact.objects.select_related("case__person", "case__organization"),
         public_id=artifact_id,
@@ -87,7 +88,7 @@ def artifact_or_404(request: HttpRequest, artifact_id: str) -> CaseArtifact:
     return artifact
 
 
-def gap_or_404(request: HttpRequest, gap_id: str) -> CaseGap:
+def gap_or_404(request: OrgRequest, gap_id: str) -> CaseGap:
     gap = get_object_or_404(
         CaseGap.objects.select_related("case__person", "case__organization"), public_id=gap_id
     )
@@ -97,14 +98,14 @@ def gap_or_404(request: HttpRequest, gap_id: str) -> CaseGap:
     return gap
 
 
-def round_or_404(request: HttpRequest, round_id: str) -> PromotionRound:
+def round_or_404(request: OrgRequest, round_id: str) -> PromotionRound:
     found = get_object_or_404(PromotionRound, public_id=round_id)
     if not access.can_see_round(found, viewer(request)):
         raise Http404("Not found")
     return found
 
 
-def person_or_404(request: HttpRequest, person_id: str) -> Person:
+def person_or_404(request: OrgRequest, person_id: str) -> Person:
     """Someone the viewer may open a case for."""
     person = get_object_or_404(
         Person.objects.select_related("manager", "job_family"), public_id=person_id

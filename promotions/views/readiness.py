@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from promotions.selectors import readiness_list
 from promotions.views.common import is_lead, viewer
 
@@ -20,13 +20,13 @@ PAGE_SIZE = 50
 
 @org_required()
 @require_GET
-def readiness(request: HttpRequest) -> HttpResponse:
+def readiness(request: OrgRequest) -> HttpResponse:
     if not is_lead(request):
         raise PermissionDenied("The readiness list is for HR and for managers of a team.")
     wanted = {k: request.GET.get(k, "")[:40] for k in ("family", "level", "manager")}
     everyone = request.GET.get("show") == "everyone"
     data = readiness_list(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         viewer(request),
         everyone=everyone,
         **wanted,

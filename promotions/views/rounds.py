@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from people.models import Person
 from promotions import access, services
 from promotions.models import (
@@ -37,7 +37,7 @@ from reviews.errors import ReviewError
 
 @org_required()
 @require_GET
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: OrgRequest) -> HttpResponse:
     me = viewer(request)
     found = list(
         access.visible_rounds(me)
@@ -58,7 +58,7 @@ def _choosable_cases(round: PromotionRound | None) -> list[PromotionCase]:
     return list(qs.order_by("person__name"))
 
 
-def _form(request: HttpRequest, round: PromotionRound | None) -> HttpResponse:
+def _form(request: OrgRequest, round: PromotionRound | None) -> HttpResponse:
     if not viewer(request).is_admin:
         raise PermissionDenied("Only HR can set up promotion rounds.")
     post = request.POST if request.method == "POST" else None
@@ -80,7 +80,7 @@ def _form(request: HttpRequest, round: PromotionRound | None) -> HttpResponse:
         try:
             if round is None:
                 round = services.create_round(
-                    request.organization,  # type: ignore[attr-defined]
+                    request.organization,
                     actor=request.user,
                     **kwargs,
                 )
@@ -123,13 +123,13 @@ def _form(request: HttpRequest, round: PromotionRound | None) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: OrgRequest) -> HttpResponse:
     return _form(request, None)
 
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, round_id: str) -> HttpResponse:
+def edit(request: OrgRequest, round_id: str) -> HttpResponse:
     found = round_or_404(request, round_id)
     if not found.is_open:
         messages.error(request, "This round is closed and can no longer change.")
@@ -139,7 +139,7 @@ def edit(request: HttpRequest, round_id: str) -> HttpResponse:
 
 @org_required()
 @require_GET
-def round_page(request: HttpRequest, round_id: str) -> HttpResponse:
+def round_page(request: OrgRequest, round_id: str) -> HttpResponse:
     """The committee's view: every case of the round side by side."""
     found = round_or_404(request, round_id)
     me = viewer(request)
@@ -155,7 +155,7 @@ def round_page(request: HttpRequest, round_id: str) -> HttpResponse:
     histories = rating_histories([c.person_id for c in cases])
     committee = list(RoundMember.objects.filter(round=found).select_related("person"))
     on_committee = me.pk is not None and any(m.person_id == me.pk for m in committee)
-    writable = not request.organization.is_read_only  # type: ignore[attr-defined]
+    writable = not request.organization.is_read_only
     rows = []
     for c in cases:
         argued = sum(1 for s in c.statements.all() if s.argument.strip())
@@ -190,7 +190,7 @@ def round_page(request: HttpRequest, round_id: str) -> HttpResponse:
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, round_id: str) -> HttpResponse:
+def close(request: OrgRequest, round_id: str) -> HttpResponse:
     found = round_or_404(request, round_id)
     if request.method != "POST":
         return redirect("promotions:round", round_id=found.public_id)

@@ -171,7 +171,7 @@ def session(cycle: ReviewCycle, group: GroupKey, sort: str = "name") -> list[Com
             )
     key = SORTS.get(sort, SORTS["name"])
     for comp in by_comp.values():
-        comp.rows.sort(key=key)  # type: ignore[arg-type]
+        comp.rows.sort(key=key)
     return sorted(by_comp.values(), key=lambda c: order[c.uid])
 
 

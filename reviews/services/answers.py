@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from frameworks.models import EvidenceKind
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.prepared import Prepared
 from reviews.errors import NotAllowed, ReviewError, StaleError
@@ -56,7 +57,7 @@ def _claim_form(form: ReviewForm, expected_revision: int, **changes: Any) -> Non
         setattr(form, key, value)
 
 
-def _check_reviewer(form: ReviewForm, actor: Any) -> None:
+def _check_reviewer(form: ReviewForm, actor: Actor) -> None:
     me = person_of(actor)
     if me is None or me.pk != form.reviewer_id:
         raise NotAllowed("Only the reviewer can fill in this review.")
@@ -124,7 +125,7 @@ def save_answers(
     *,
     answers: list[dict[str, Any]],
     expected_revision: int,
-    actor: Any,
+    actor: Actor,
     overall_comment: str | None = None,
     summaries: dict[str, str] | None = None,
     skip_unknown: bool = False,
@@ -217,7 +218,7 @@ def missing_answers(form: ReviewForm) -> list[FormItem]:
     ]
 
 
-def submit_form(form: ReviewForm, *, expected_revision: int, actor: Any) -> ReviewForm:
+def submit_form(form: ReviewForm, *, expected_revision: int, actor: Actor) -> ReviewForm:
     """Lock a complete form. Every statement must have a rating (and a statement changed
     by a ladder fix a new one)."""
     org = form.organization
@@ -240,12 +241,12 @@ def submit_form(form: ReviewForm, *, expected_revision: int, actor: Any) -> Revi
             )
         now = timezone.now()
         _claim_form(form, expected_revision, status=ReviewForm.Status.SUBMITTED, submitted_at=now)
-        form._loaded_status = ReviewForm.Status.SUBMITTED  # type: ignore[attr-defined]
+        form._loaded_status = ReviewForm.Status.SUBMITTED
         record(org, actor, "review_form.submitted", form, target_label=_label(form))
     return form
 
 
-def reopen_form(form: ReviewForm, *, reason: str, actor: Any) -> ReviewForm:
+def reopen_form(form: ReviewForm, *, reason: str, actor: Actor) -> ReviewForm:
     """HR reopens a submitted form so its reviewer can correct it. The reason is kept on
     the form and in the audit log."""
     org = form.organization

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 from reviews.errors import NotAllowed, ReviewError, StaleError
@@ -21,7 +22,7 @@ from reviews.signals import cycle_released
 Status = ReviewCycle.Status
 
 
-def _writable_by_admin(cycle: ReviewCycle, actor: Any) -> Organization:
+def _writable_by_admin(cycle: ReviewCycle, actor: Actor) -> Organization:
     """The cycle's organization, once it may be written and `actor` is an HR admin."""
     org = cycle.organization
     org.ensure_writable()
@@ -36,7 +37,7 @@ def _move(cycle: ReviewCycle, status: str, stamp: str) -> None:
     cycle.save(update_fields=["status", stamp])
 
 
-def open_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
+def open_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> ReviewCycle:
     """Close the forms (unsubmitted ones stay as they are, and no longer count) and open
     calibration: each participant gets a proposed rating per competency — their manager's
     — which starts as the final rating."""
@@ -103,7 +104,7 @@ def set_final_rating(
     competency_uid: str,
     rating: Any,
     reason: str,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None = None,
 ) -> FinalRating:
     """Adjust a final rating in calibration. The reason is required and kept."""
@@ -141,7 +142,7 @@ def set_final_rating(
             qs = qs.filter(revision=expected_revision)
         before = row.final
         now = timezone.now()
-        user = actor if getattr(actor, "pk", None) else None
+        user = user_of(actor)
         if not qs.update(
             final=value,
             reason=reason,
@@ -163,7 +164,9 @@ def set_final_rating(
     return row
 
 
-def finalize_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
+def finalize_calibration(
+    cycle: ReviewCycle, *, expected_revision: int, actor: Actor
+) -> ReviewCycle:
     """Fix the final ratings. Results can then be released."""
     org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
@@ -175,7 +178,7 @@ def finalize_calibration(cycle: ReviewCycle, *, expected_revision: int, actor: A
     return cycle
 
 
-def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
+def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> ReviewCycle:
     """Show each employee their results; they are e-mailed once this has committed."""
     from reviews.tasks import send_cycle_emails
 
@@ -187,13 +190,11 @@ def release_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> 
         _move(cycle, Status.RELEASED, "released_at")
         record(org, actor, "review_cycle.released", cycle)
         cycle_released.send(sender=ReviewCycle, cycle=cycle)
-        transaction.on_commit(
-            lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "released")  # type: ignore[attr-defined]
-        )
+        transaction.on_commit(lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "released"))
     return cycle
 
 
-def close_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
+def close_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> ReviewCycle:
     org = _writable_by_admin(cycle, actor)
     with transaction.atomic():
         lock_cycle(cycle, expected_revision, Status.RELEASED)
@@ -207,7 +208,7 @@ def _released(participant: Participant) -> None:
 
 
 def record_conversation(
-    participant: Participant, *, held_on: dt.date, notes: str, actor: Any
+    participant: Participant, *, held_on: dt.date, notes: str, actor: Actor
 ) -> Participant:
     """The manager records the results conversation (HR may too)."""
     org = participant.cycle.organization
@@ -230,7 +231,7 @@ def record_conversation(
         Participant.objects.filter(pk=participant.pk).update(
             conversation_on=held_on,
             conversation_notes=notes,
-            conversation_by=actor if getattr(actor, "pk", None) else None,
+            conversation_by=user_of(actor),
             revision=F("revision") + 1,
         )
         participant.refresh_from_db()
@@ -245,7 +246,7 @@ def record_conversation(
     return participant
 
 
-def acknowledge(participant: Participant, *, comment: str, actor: Any) -> Participant:
+def acknowledge(participant: Participant, *, comment: str, actor: Actor) -> Participant:
     """The employee acknowledges their results, with an optional comment. Once."""
     org = participant.cycle.organization
     org.ensure_writable()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -183,7 +184,7 @@ def create_cycle(
     org: Organization,
     *,
     name: str,
-    actor: Any,
+    actor: Actor,
     period: tuple[dt.date | None, dt.date | None] | None = None,
     participants: Iterable[Person] | None = None,
     rule: dict[str, Any] | None = None,
@@ -197,7 +198,7 @@ def create_cycle(
     org.ensure_writable()
     cycle = ReviewCycle(
         organization=org,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_of(actor),
         scale=ensure_scale(org).snapshot(),
     )
     changes = {
@@ -226,7 +227,7 @@ def create_cycle(
 
 
 def update_cycle(
-    cycle: ReviewCycle, *, expected_revision: int, actor: Any, **changes: Any
+    cycle: ReviewCycle, *, expected_revision: int, actor: Actor, **changes: Any
 ) -> ReviewCycle:
     """Change a cycle's settings. Before launch everything can change; once open, only the
     name and the deadlines (forms already exist)."""
@@ -251,7 +252,7 @@ def update_cycle(
     return cycle
 
 
-def delete_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> None:
+def delete_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> None:
     """Throw away a cycle that was never launched."""
     cycle.organization.ensure_writable()
     with transaction.atomic():
@@ -267,7 +268,7 @@ def add_participants(
     cycle: ReviewCycle,
     people: Iterable[Person],
     *,
-    actor: Any,
+    actor: Actor,
     expected_revision: int | None = None,
 ) -> list[Participant]:
     """Add people to a cycle. In an open cycle their forms are created at once, so each
@@ -298,7 +299,7 @@ def add_participants(
     return added
 
 
-def remove_participant(participant: Participant, *, actor: Any, expected_revision: int) -> None:
+def remove_participant(participant: Participant, *, actor: Actor, expected_revision: int) -> None:
     """Take someone out of a cycle. Their unsubmitted forms go with them; someone with a
     submitted form stays (what was written is kept)."""
     cycle = participant.cycle
@@ -325,7 +326,7 @@ def remove_participant(participant: Participant, *, actor: Any, expected_revisio
 
 
 def reassign_reviewer(
-    participant: Participant, *, reviewer: Person, actor: Any, expected_revision: int
+    participant: Participant, *, reviewer: Person, actor: Actor, expected_revision: int
 ) -> Participant:
     """HR chooses who writes someone's manager review. An unsubmitted manager review moves
     to the new reviewer with what was written so far."""
@@ -367,14 +368,14 @@ def reassign_reviewer(
 # --- peers ---------------------------------------------------------------------------------
 
 
-def _may_approve(participant: Participant, actor: Any) -> bool:
+def _may_approve(participant: Participant, actor: Actor) -> bool:
     me = person_of(actor)
     if me is not None and me.pk in (participant.manager_id, participant.person.manager_id):
         return True
     return is_admin(actor)
 
 
-def nominate_peer(participant: Participant, peer: Person, *, actor: Any) -> PeerNomination:
+def nominate_peer(participant: Participant, peer: Person, *, actor: Actor) -> PeerNomination:
     """The reviewee, their manager or HR proposes a peer. A manager's or HR's nomination
     is approved at once; the reviewee's waits for the manager."""
     cycle = participant.cycle
@@ -411,7 +412,7 @@ def nominate_peer(participant: Participant, peer: Person, *, actor: Any) -> Peer
         nomination = nomination or PeerNomination(
             organization=cycle.organization, participant=participant, peer=peer
         )
-        nomination.nominated_by = actor if getattr(actor, "pk", None) else None
+        nomination.nominated_by = user_of(actor)
         nomination.status = PeerNomination.Status.PROPOSED
         nomination.decided_by, nomination.decided_at = None, None
         nomination.save()
@@ -428,7 +429,7 @@ def nominate_peer(participant: Participant, peer: Person, *, actor: Any) -> Peer
     return nomination
 
 
-def decide_peer(nomination: PeerNomination, *, approve: bool, actor: Any) -> PeerNomination:
+def decide_peer(nomination: PeerNomination, *, approve: bool, actor: Actor) -> PeerNomination:
     """The manager (or HR) approves or declines a proposed peer."""
     participant = nomination.participant
     participant.cycle.organization.ensure_writable()
@@ -440,7 +441,7 @@ def decide_peer(nomination: PeerNomination, *, approve: bool, actor: Any) -> Pee
     return nomination
 
 
-def _decide(nomination: PeerNomination, *, approve: bool, actor: Any) -> None:
+def _decide(nomination: PeerNomination, *, approve: bool, actor: Actor) -> None:
     participant, cycle = nomination.participant, nomination.participant.cycle
     form = ReviewForm.objects.filter(
         participant=participant, reviewer=nomination.peer, kind=ReviewForm.Kind.PEER
@@ -452,7 +453,7 @@ def _decide(nomination: PeerNomination, *, approve: bool, actor: Any) -> None:
     nomination.status = (
         PeerNomination.Status.APPROVED if approve else PeerNomination.Status.DECLINED
     )
-    nomination.decided_by = actor if getattr(actor, "pk", None) else None
+    nomination.decided_by = user_of(actor)
     nomination.decided_at = timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at"])
     if approve and cycle.status == Status.OPEN and form is None:
@@ -470,7 +471,7 @@ def _decide(nomination: PeerNomination, *, approve: bool, actor: Any) -> None:
 # --- launch and copy -----------------------------------------------------------------------
 
 
-def launch_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> ReviewCycle:
+def launch_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Actor) -> ReviewCycle:
     """Pin each participant's published ladder, create every form and open the cycle.
     Reviewers are e-mailed once the transaction has committed."""
     from reviews.tasks import send_cycle_emails
@@ -507,9 +508,7 @@ def launch_cycle(cycle: ReviewCycle, *, expected_revision: int, actor: Any) -> R
             cycle,
             data={"participants": len(participants), "forms": forms},
         )
-        transaction.on_commit(
-            lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "launched")  # type: ignore[attr-defined]
-        )
+        transaction.on_commit(lambda: send_cycle_emails.enqueue(org.pk, cycle.pk, "launched"))
     return cycle
 
 
@@ -538,7 +537,7 @@ def _mover(start: dt.date | None, end: dt.date | None) -> Callable[[dt.date], dt
     return lambda day: day + length
 
 
-def copy_cycle(source: ReviewCycle, *, actor: Any, name: str = "") -> ReviewCycle:
+def copy_cycle(source: ReviewCycle, *, actor: Actor, name: str = "") -> ReviewCycle:
     """Start the next cycle from a finished one: the same inputs and rules, the period and
     deadlines moved on by one period, the same people (re-chosen by the same rule)."""
     if not source.is_finished:
@@ -582,7 +581,7 @@ def copy_cycle(source: ReviewCycle, *, actor: Any, name: str = "") -> ReviewCycl
 
 
 def choose_participants(
-    cycle: ReviewCycle, *, rule: dict[str, Any], expected_revision: int, actor: Any
+    cycle: ReviewCycle, *, rule: dict[str, Any], expected_revision: int, actor: Actor
 ) -> int:
     """Set who takes part in a cycle being set up by a rule (see `people_for_rule`):
     people the rule no longer picks leave, new ones join. Returns how many take part."""

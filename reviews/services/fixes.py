@@ -18,13 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from reviews import framework_adapter as fw
 from reviews.errors import ReviewError
@@ -230,7 +230,7 @@ def apply_framework_fix(
     *,
     version: FrameworkVersion,
     expected_revision: int,
-    actor: Any,
+    actor: Actor,
 ) -> FixApplication:
     """Move the open forms of `version`'s family onto it (see the module's docstring)."""
     org = cycle.organization
@@ -308,7 +308,7 @@ def apply_framework_fix(
             version=version,
             forms=fix.forms,
             summary=summary,
-            applied_by=actor if getattr(actor, "pk", None) else None,
+            applied_by=user_of(actor),
         )
         record(
             org,

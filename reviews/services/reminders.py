@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.models import Organization
 from organizations.scoping import scope
@@ -54,7 +54,7 @@ def _waiting(cycle: ReviewCycle, phase: str) -> Counter[int]:
 
 
 def send_reminders(
-    cycle: ReviewCycle, phase: str, *, actor: Any = None, key: str | None = None
+    cycle: ReviewCycle, phase: str, *, actor: Actor = None, key: str | None = None
 ) -> int:
     """Queue one reminder per reviewer who still has something to do in `phase`. `key`
     names the reminder (scheduled: "due-in-7"); on demand it is today's date, so asking
@@ -101,9 +101,7 @@ def send_reminders(
                 data={"phase": str(Phase(phase).label), "reminders": len(fresh)},
             )
         if ids:
-            transaction.on_commit(
-                lambda: send_reminder_emails.enqueue(org.pk, ids)  # type: ignore[attr-defined]
-            )
+            transaction.on_commit(lambda: send_reminder_emails.enqueue(org.pk, ids))
     return len(fresh)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.models import Organization
 from reviews.errors import ReviewError, StaleError
@@ -32,7 +33,7 @@ def update_scale(
     points: list[dict[str, Any]],
     meets: int,
     expected_revision: int,
-    actor: Any,
+    actor: Actor,
 ) -> RatingScale:
     """Change the labels and definitions of the scale's points and which point means
     "meets the level". The values themselves stay (past ratings keep their meaning; each

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from organizations.access import OrgRequest
 from organizations.prepared import Prepared
 from people.selectors import person_for_request
 from reviews import access
@@ -29,13 +30,13 @@ STEPS = [
 ]
 
 
-def viewer(request: HttpRequest) -> access.Viewer:
+def viewer(request: OrgRequest) -> access.Viewer:
     found = getattr(request, "_review_viewer", None)
     if found is None:
         found = access.Viewer(
             user=request.user,
             person=person_for_request(request),
-            is_admin=bool(request.membership.is_admin),  # type: ignore[attr-defined]
+            is_admin=bool(request.membership.is_admin),
         )
         request._review_viewer = found  # type: ignore[attr-defined]
     return found
@@ -69,19 +70,19 @@ FORM = Prepared(
 )
 
 
-def get_form(request: HttpRequest, form_id: str) -> tuple[ReviewForm, str]:
+def get_form(request: OrgRequest, form_id: str) -> tuple[ReviewForm, str]:
     """The form and 'edit'/'view' for this viewer; 404 for anyone else."""
     form = FORM.first(form_id=form_id)
     if form is None:
         raise Http404("Not found")
-    form.organization = request.organization  # type: ignore[attr-defined]  # (the scope's)
+    form.organization = request.organization  # (the scope's)
     mode = access.form_access(form, viewer(request))
     if mode is None:
         raise Http404("Not found")
     return form, mode
 
 
-def get_editable_form(request: HttpRequest, form_id: str) -> ReviewForm:
+def get_editable_form(request: OrgRequest, form_id: str) -> ReviewForm:
     """The form, when this viewer may write it (404 otherwise, even for its readers)."""
     form, mode = get_form(request, form_id)
     if mode != "edit":
@@ -123,9 +124,9 @@ def error_list(error: ReviewError) -> list[str]:
 
 
 def page(
-    request: HttpRequest, template: str, context: dict[str, Any], partial: str = ""
+    request: OrgRequest, template: str, context: dict[str, Any], partial: str = ""
 ) -> HttpResponse:
-    if partial and request.htmx:  # type: ignore[attr-defined]
+    if partial and request.htmx:
         template = f"{template}#{partial}"
     return render(request, template, context)
 
@@ -142,7 +143,7 @@ def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     every method (another organization's ids are never confirmed by a 405)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             if "form_id" in kwargs:
                 get_form(request, kwargs["form_id"])

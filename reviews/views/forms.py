@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from organizations.prepared import Prepared
 from people.models import Person
@@ -100,7 +100,7 @@ NOMINATED = Prepared(
 
 @org_required()
 @require_GET
-def my_reviews(request: HttpRequest) -> HttpResponse:
+def my_reviews(request: OrgRequest) -> HttpResponse:
     me = viewer(request)
     forms: list[ReviewForm] = []
     nominate: list[Participant] = []
@@ -160,7 +160,7 @@ SELF_REVIEW = Prepared(
 )
 
 
-def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewForm | None:
+def _self_review_for_manager(form: ReviewForm, request: OrgRequest) -> ReviewForm | None:
     """On a manager review: the person's self-review, when the manager may read it."""
     if form.kind != ReviewForm.Kind.MANAGER:
         return None
@@ -170,7 +170,7 @@ def _self_review_for_manager(form: ReviewForm, request: HttpRequest) -> ReviewFo
     return own if access.form_access(own, viewer(request)) == "view" else None
 
 
-def _context(request: HttpRequest, form: ReviewForm, mode: str, **extra: Any) -> dict[str, Any]:
+def _context(request: OrgRequest, form: ReviewForm, mode: str, **extra: Any) -> dict[str, Any]:
     page = with_notes(form_page(form))
     return {
         "form": form,
@@ -189,7 +189,7 @@ def _context(request: HttpRequest, form: ReviewForm, mode: str, **extra: Any) ->
 
 @org_required()
 @require_GET
-def form(request: HttpRequest, form_id: str) -> HttpResponse:
+def form(request: OrgRequest, form_id: str) -> HttpResponse:
     review, mode = get_form(request, form_id)
     return render(request, "reviews/form.html", _context(request, review, mode))
 
@@ -214,7 +214,7 @@ def _answers(request: HttpRequest) -> tuple[list[dict[str, Any]], dict[str, str]
     return list(answers.values()), summaries
 
 
-def _save(request: HttpRequest, review: ReviewForm) -> int:
+def _save(request: OrgRequest, review: ReviewForm) -> int:
     answers, summaries = _answers(request)
     return services.save_answers(
         review,
@@ -229,7 +229,7 @@ def _save(request: HttpRequest, review: ReviewForm) -> int:
 
 @org_required()
 @post_only
-def save(request: HttpRequest, form_id: str) -> HttpResponse:
+def save(request: OrgRequest, form_id: str) -> HttpResponse:
     """Autosave (htmx) — or "Save and come back later" without JavaScript."""
     review = get_editable_form(request, form_id)
     status: dict[str, Any] = {}
@@ -241,7 +241,7 @@ def save(request: HttpRequest, form_id: str) -> HttpResponse:
         status = {"error": err.message, "problems": [m for _f, m in err.errors]}
     else:
         status = {"saved_at": timezone.localtime()}
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if "error" in status:
             messages.error(request, status["error"])
         else:
@@ -261,7 +261,7 @@ def save(request: HttpRequest, form_id: str) -> HttpResponse:
 
 @org_required()
 @post_only
-def submit(request: HttpRequest, form_id: str) -> HttpResponse:
+def submit(request: OrgRequest, form_id: str) -> HttpResponse:
     review = get_editable_form(request, form_id)
     problems: list[tuple[str, str]] = []
     try:
@@ -287,7 +287,7 @@ def submit(request: HttpRequest, form_id: str) -> HttpResponse:
 
 @org_required(Role.HR_ADMIN)
 @post_only
-def reopen(request: HttpRequest, form_id: str) -> HttpResponse:
+def reopen(request: OrgRequest, form_id: str) -> HttpResponse:
     review, _mode = get_form(request, form_id)
     run_form(
         request,
@@ -303,7 +303,7 @@ def reopen(request: HttpRequest, form_id: str) -> HttpResponse:
 # --- peers ---------------------------------------------------------------------------------
 
 
-def _peer_page(request: HttpRequest, part: Participant) -> tuple[str, dict[str, Any]]:
+def _peer_page(request: OrgRequest, part: Participant) -> tuple[str, dict[str, Any]]:
     role = access.peer_role(part, viewer(request))
     if role is None or part.cycle.status not in (Status.DRAFT, Status.OPEN, Status.CALIBRATION):
         raise Http404("Not found")
@@ -332,7 +332,7 @@ def _peer_page(request: HttpRequest, part: Participant) -> tuple[str, dict[str, 
 
 @org_required()
 @require_http_methods(["GET", "POST"])
-def peers(request: HttpRequest, participant_id: str) -> HttpResponse:
+def peers(request: OrgRequest, participant_id: str) -> HttpResponse:
     part = get_participant(participant_id)
     _role, context = _peer_page(request, part)
     form = NominateForm(request.POST or None, people=context["people"])
@@ -356,7 +356,7 @@ def peers(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 @org_required()
 @post_only
-def peer_decide(request: HttpRequest, nomination_id: str) -> HttpResponse:
+def peer_decide(request: OrgRequest, nomination_id: str) -> HttpResponse:
     nomination = get_object_or_404(
         PeerNomination.objects.select_related("participant__cycle", "participant__person", "peer"),
         public_id=nomination_id,

@@ -9,12 +9,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from reviews import access, services
 from reviews.errors import ReviewError
@@ -42,7 +42,7 @@ def _scale_choices(cycle: ReviewCycle) -> list[tuple[int, str]]:
 
 @admin
 @require_GET
-def calibration(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def calibration(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.CALIBRATION, Status.RELEASED, Status.CLOSED)
     all_groups = cal.groups(cycle)
     chosen = next((g for g in all_groups if g.key == request.GET.get("group")), None)
@@ -75,7 +75,7 @@ def calibration(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def adjust(request: HttpRequest, participant_id: str, competency_uid: str) -> HttpResponse:
+def adjust(request: OrgRequest, participant_id: str, competency_uid: str) -> HttpResponse:
     part = get_participant(participant_id)
     cycle = part.cycle
     row = FinalRating.objects.filter(participant=part, competency_uid=competency_uid).first()
@@ -124,7 +124,7 @@ def adjust(request: HttpRequest, participant_id: str, competency_uid: str) -> Ht
     return render(request, "reviews/adjust.html", context)
 
 
-def _visible(request: HttpRequest, participant_id: str):  # type: ignore[no-untyped-def]
+def _visible(request: OrgRequest, participant_id: str):
     part = get_participant(participant_id)
     if not access.results_visible(part, viewer(request)):
         raise Http404("Not found")
@@ -133,7 +133,7 @@ def _visible(request: HttpRequest, participant_id: str):  # type: ignore[no-unty
 
 @org_required()
 @require_GET
-def results(request: HttpRequest, participant_id: str) -> HttpResponse:
+def results(request: OrgRequest, participant_id: str) -> HttpResponse:
     part = _visible(request, participant_id)
     me = viewer(request)
     is_person = part.person_id == me.pk
@@ -158,7 +158,7 @@ def _results_form(
 
     @org_required()
     @post_only
-    def view(request: HttpRequest, participant_id: str) -> HttpResponse:
+    def view(request: OrgRequest, participant_id: str) -> HttpResponse:
         part = _visible(request, participant_id)
         run_form(request, form_class(request.POST), service, part, invalid=invalid, done=done)
         return redirect("reviews:results", participant_id=part.public_id)
@@ -182,8 +182,8 @@ acknowledge = _results_form(
 
 @admin
 @require_http_methods(["GET", "POST"])
-def scale(request: HttpRequest) -> HttpResponse:
-    current = services.ensure_scale(request.organization)  # type: ignore[attr-defined]
+def scale(request: OrgRequest) -> HttpResponse:
+    current = services.ensure_scale(request.organization)
     form = ScaleForm(
         request.POST or None,
         initial={"revision": current.revision, "meets": current.meets},
@@ -192,7 +192,7 @@ def scale(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_scale(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 points=form.new_points,
                 meets=form.cleaned_data["meets"],
                 expected_revision=form.cleaned_data["revision"],

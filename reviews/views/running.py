@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frameworks.models import FrameworkVersion
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from reviews import access, selectors, services
 from reviews.errors import ReviewError
@@ -31,7 +31,7 @@ PEOPLE_PAGE_SIZE = 50  # people a page of a released cycle's page
 
 @admin
 @require_GET
-def cycles(request: HttpRequest) -> HttpResponse:
+def cycles(request: OrgRequest) -> HttpResponse:
     rows = list(
         ReviewCycle.objects.annotate(
             people=Count("participants", distinct=True),
@@ -45,14 +45,14 @@ def cycles(request: HttpRequest) -> HttpResponse:
     }
     for c in rows:
         got = counts.get(c.pk, {"total": 0, "done": 0})
-        c.forms_total, c.forms_done = got["total"], got["done"]  # type: ignore[attr-defined]
-        c.percent = round(100 * got["done"] / got["total"]) if got["total"] else 0  # type: ignore[attr-defined]
+        c.forms_total, c.forms_done = got["total"], got["done"]
+        c.percent = round(100 * got["done"] / got["total"]) if got["total"] else 0
     return render(request, "reviews/cycles.html", {"cycles": rows})
 
 
 @admin
 @require_GET
-def cycle(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def cycle(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id)
     if cycle.is_draft:
         return redirect("reviews:setup_preview", cycle_id=cycle.public_id)
@@ -98,7 +98,7 @@ def _paged(request: HttpRequest, groups: list, param: str) -> dict:
 
 @admin
 @post_only
-def remind(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def remind(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.OPEN)
     form = ReminderForm(request.POST)
     if not form.is_valid():
@@ -121,7 +121,7 @@ def remind(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def fixes(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def fixes(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.OPEN, Status.CALIBRATION, Status.RELEASED, Status.CLOSED)
     if request.method == "POST":
         version = get_object_or_404(FrameworkVersion, public_id=request.POST.get("version", ""))
@@ -153,7 +153,7 @@ def fixes(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @org_required()
 @require_GET
-def team(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def team(request: OrgRequest, cycle_id: str) -> HttpResponse:
     """A manager's view of their people in a cycle: who has done what, peers to approve."""
     cycle = get_cycle(cycle_id, Status.OPEN, Status.CALIBRATION, Status.RELEASED, Status.CLOSED)
     me = viewer(request)

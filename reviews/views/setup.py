@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from frameworks.models import Competency, JobFamily, Level
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from people.models import Person
 from people.placement import attach
@@ -52,7 +52,7 @@ admin = org_required(Role.HR_ADMIN)
 
 
 def _step(
-    request: HttpRequest,
+    request: OrgRequest,
     cycle: ReviewCycle,
     step: str,
     form: Any,
@@ -84,13 +84,13 @@ def _step(
 
 @admin
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: OrgRequest) -> HttpResponse:
     form = NameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             cycle = services.create_cycle(
-                request.organization,  # type: ignore[attr-defined]
+                request.organization,
                 name=d["name"],
                 period=(d["period_start"], d["period_end"]),
                 inputs={"self": True, "manager": True, "peers": 3},
@@ -107,7 +107,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def setup_name(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_name(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
     initial = {
         "name": cycle.name,
@@ -148,7 +148,7 @@ def _rule_choices() -> dict[str, list[tuple[str, str]]]:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def setup_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_people(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     rule = cycle.participant_rule or {"kind": "everyone"}
     initial = {
@@ -207,7 +207,7 @@ def _peer_competency_choices(cycle: ReviewCycle) -> list[tuple[str, str]]:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def setup_inputs(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_inputs(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     initial = {
         "self_review": cycle.self_review,
@@ -240,7 +240,7 @@ def deadline_phases(cycle: ReviewCycle) -> list[str]:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def setup_deadlines(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_deadlines(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
     phases = deadline_phases(cycle)
     form = DeadlinesForm(request.POST or None, initial=cycle.deadlines, phases=phases)
@@ -249,7 +249,7 @@ def setup_deadlines(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def setup_next_level(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_next_level(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     initial = {"include_next_level": "yes" if cycle.include_next_level else "no"}
     form = NextLevelForm(request.POST or None, initial=initial)
@@ -368,7 +368,7 @@ def _addable(cycle: ReviewCycle) -> list[tuple[str, str]]:
 
 @admin
 @require_http_methods(["GET"])
-def setup_preview(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def setup_preview(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     context = {
         **steps_context(cycle, "preview"),
@@ -382,7 +382,7 @@ def setup_preview(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @post_only
-def launch(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def launch(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     form = RevisionForm(request.POST)
     try:
@@ -401,7 +401,7 @@ def launch(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def delete(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT)
     if request.method == "POST":
         try:
@@ -424,7 +424,7 @@ def _back(request: HttpRequest, cycle: ReviewCycle) -> HttpResponse:
 
 @admin
 @post_only
-def add_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def add_people(request: OrgRequest, cycle_id: str) -> HttpResponse:
     cycle = get_cycle(cycle_id, Status.DRAFT, Status.OPEN)
     form = AddPeopleForm(request.POST, people=_addable(cycle))
     if not form.is_valid():
@@ -447,7 +447,7 @@ def add_people(request: HttpRequest, cycle_id: str) -> HttpResponse:
 
 @admin
 @post_only
-def remove_participant(request: HttpRequest, participant_id: str) -> HttpResponse:
+def remove_participant(request: OrgRequest, participant_id: str) -> HttpResponse:
     part = get_participant(participant_id)
     try:
         services.remove_participant(
@@ -462,7 +462,7 @@ def remove_participant(request: HttpRequest, participant_id: str) -> HttpRespons
 
 @admin
 @require_http_methods(["GET", "POST"])
-def reassign(request: HttpRequest, participant_id: str) -> HttpResponse:
+def reassign(request: OrgRequest, participant_id: str) -> HttpResponse:
     part = get_participant(participant_id)
     cycle = part.cycle
     if cycle.status not in (Status.DRAFT, Status.OPEN):
@@ -499,7 +499,7 @@ def reassign(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 @admin
 @post_only
-def copy(request: HttpRequest, cycle_id: str) -> HttpResponse:
+def copy(request: OrgRequest, cycle_id: str) -> HttpResponse:
     source = get_cycle(cycle_id, Status.RELEASED, Status.CLOSED)
     try:
         cycle = services.copy_cycle(source, actor=request.user)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from organizations.access import org_required
+from organizations.access import OrgRequest, org_required
 from organizations.models import Role
 from reviews import services
 from reviews.errors import ReviewError
@@ -35,7 +35,7 @@ def cycle_transition(
 
     @org_required(Role.HR_ADMIN)
     @post_only
-    def view(request: HttpRequest, cycle_id: str) -> HttpResponse:
+    def view(request: OrgRequest, cycle_id: str) -> HttpResponse:
         cycle = get_cycle(cycle_id, status)
         revision = int(request.POST.get("revision", -1))
         try:

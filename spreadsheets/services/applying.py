@@ -35,6 +35,7 @@ from frameworks.models import FrameworkVersion, JobFamily, Level
 from frameworks.schema import FamilyData
 from frameworks.selectors import current_version
 from frameworks.services import FrameworkError, apply_family_data, current_draft
+from organizations.actors import Actor
 from organizations.audit import collecting, record
 from organizations.models import Organization
 from organizations.rows import Turns
@@ -163,7 +164,7 @@ def apply_import(
     families: list[FamilyData],
     people: list[PersonRow] | None,
     *,
-    actor: Any,
+    actor: Actor,
     source: str = "import",
     expected_fingerprint: str | None = None,
     job_id: int | None = None,
@@ -218,7 +219,7 @@ def _apply(
     chunks: list[list[PersonRow]],
     steps: Steps,
     seen: str,
-    actor: Any,
+    actor: Actor,
     source: str,
     directory: Directory | None,
     reason: str,
@@ -301,7 +302,7 @@ def _apply(
 
 
 def _load_draft(
-    org: Organization, data: FamilyData, actor: Any, source: str, undo: dict[str, Any]
+    org: Organization, data: FamilyData, actor: Actor, source: str, undo: dict[str, Any]
 ) -> FrameworkVersion:
     """`apply_family_data`, journaling what an undo needs: the family if it is new, the
     draft if it is new, else the draft's content as it was, and the family's name."""
@@ -394,7 +395,7 @@ def _apply_people(
     org: Organization,
     rows: list[PersonRow],
     places: Places,
-    actor: Any,
+    actor: Actor,
     directory: Directory,
     reason: str,
 ) -> Written:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
 from frameworks.models import FrameworkVersion, JobFamily
 from frameworks.selectors import current_version
 from frameworks.services import current_draft, version_to_data
+from organizations.actors import Actor
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -53,7 +52,7 @@ def export_workbook(
     family: JobFamily | None = None,
     which: str = "published",
     include_people: bool = True,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> bytes:
     """The Master Template of one family (its people only) or of every family (everyone
     placed on a level)."""

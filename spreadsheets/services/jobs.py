@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from organizations.actors import Actor, user_of
 from organizations.audit import record
 from organizations.models import Organization
 from spreadsheets.models import ImportJob
@@ -39,7 +40,7 @@ def _set_progress(job: ImportJob) -> Progress:
     return progress
 
 
-def start_import(org: Organization, *, name: str, data: bytes, actor: Any) -> ImportJob:
+def start_import(org: Organization, *, name: str, data: bytes, actor: Actor) -> ImportJob:
     """Store the upload and check it (within the request when small, else in the
     background)."""
     org.ensure_writable()
@@ -48,7 +49,7 @@ def start_import(org: Organization, *, name: str, data: bytes, actor: Any) -> Im
             organization=org,
             original_name=name[:255],
             size=len(data),
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_of(actor),
             stage="Waiting to start",
         )
         job.file.save(f"{job.public_id}.xlsx", ContentFile(data), save=False)
@@ -58,7 +59,7 @@ def start_import(org: Organization, *, name: str, data: bytes, actor: Any) -> Im
     return job
 
 
-def confirm_import(job: ImportJob, *, actor: Any) -> ImportJob:
+def confirm_import(job: ImportJob, *, actor: Actor) -> ImportJob:
     org = job.organization
     org.ensure_writable()
     with transaction.atomic():
@@ -157,7 +158,7 @@ def run_check(job: ImportJob, *, inline: bool = False) -> None:
             audit_refusal(job.organization, job.created_by, job, result.problems)
 
 
-def audit_refusal(org: Organization, actor: Any, job: ImportJob | None, problems: list) -> None:
+def audit_refusal(org: Organization, actor: Actor, job: ImportJob | None, problems: list) -> None:
     """A refused or invalid workbook: who, which file, how many problems, the first."""
     record(
         org,
@@ -172,7 +173,7 @@ def audit_refusal(org: Organization, actor: Any, job: ImportJob | None, problems
     )
 
 
-def audit_failure(org: Organization, actor: Any, job: ImportJob | None, message: str) -> None:
+def audit_failure(org: Organization, actor: Actor, job: ImportJob | None, message: str) -> None:
     record(
         org,
         actor,
@@ -218,7 +219,7 @@ def run_apply(job: ImportJob) -> None:
             audit_failure(org, job.created_by, job, message)
 
 
-def retry_import(job: ImportJob, *, actor: Any) -> ImportJob:
+def retry_import(job: ImportJob, *, actor: Actor) -> ImportJob:
     """Run an interrupted job again from where it was: the check, or (once checked and
     confirmed) the import, from the same stored file and preview."""
     job.organization.ensure_writable()

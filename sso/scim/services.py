@@ -4,13 +4,13 @@ calls them. The actor in the audit log is "Company directory (SCIM)"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from organizations.actors import SystemActor
 from organizations.audit import record
 from organizations.models import Organization
 from people.models import Person
@@ -18,18 +18,8 @@ from people.services import PersonError, create_person, set_active, update_perso
 from sso.models import ScimLink
 from sso.scim.errors import ScimError
 
-
-@dataclass(frozen=True)
-class DirectoryActor:
-    """Who the audit log names for changes made by the identity provider."""
-
-    pk: None = None
-    first_name: str = "Company directory (SCIM)"
-    last_name: str = ""
-    email: str = ""
-
-
-ACTOR = DirectoryActor()
+# who the audit log names for changes made by the identity provider
+ACTOR = SystemActor("Company directory (SCIM)")
 
 
 def visible_people() -> Any:

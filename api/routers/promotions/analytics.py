@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from api.auth import ApiRequest
 from api.common import ListOut, Page, page_of, require_role
 from api.errors import ApiError
 from fairness.selectors import fairness_analysis
@@ -39,7 +39,7 @@ class FairnessList(ListOut):
     response=FairnessList,
     summary="Promotion fairness by group (HR admins)",
 )
-def promotion_analytics(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+def promotion_analytics(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     """Per volunteered attribute and group: how many were considered and promoted, the
     rate, the impact ratio against the best-treated group (flagged under 0.80), and
     Fisher's exact test or the two-proportion z-test. Groups under 5 people are

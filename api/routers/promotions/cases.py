@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Status
 
+from api.auth import ApiRequest
 from api.common import MAX_INT, Input, Page, get_or_404, get_or_invalid, page_of
 from api.routers.promotions.shapes import (
     CaseStatus,
@@ -46,7 +47,7 @@ class CaseFilters(Input):
 
 @router.get("/promotions", response=PromotionList, summary="List promotion cases")
 def list_promotions(
-    request: HttpRequest, page: Query[Page], filters: Query[CaseFilters]
+    request: ApiRequest, page: Query[Page], filters: Query[CaseFilters]
 ) -> dict[str, Any]:
     """HR see every case (but their own); a manager the cases of the people below them and
     those they review, approve or decide in a round; everyone the outcome of their own
@@ -105,7 +106,7 @@ def _round(public_id: str | None) -> PromotionRound | None:
 
 
 def _save(
-    request: HttpRequest,
+    request: ApiRequest,
     case: PromotionCase,
     revision: int,
     summary: str | None,
@@ -124,7 +125,7 @@ def _save(
 
 
 @router.post("/promotions", response={201: PromotionOut}, summary="Open a promotion case")
-def open_promotion(request: HttpRequest, payload: PromotionCreate) -> Status:
+def open_promotion(request: ApiRequest, payload: PromotionCreate) -> Status:
     """HR and the managers above someone open a case for them, towards a level one step up
     (`target_level`). The case copies that level's statements (`case`) from the current
     published ladder with the readiness figure, and starts with the ratings and action
@@ -147,7 +148,7 @@ def open_promotion(request: HttpRequest, payload: PromotionCreate) -> Status:
 
 
 @router.get("/promotions/{id}", response=PromotionOut, summary="Read a promotion case")
-def get_promotion(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_promotion(request: ApiRequest, id: str) -> dict[str, Any]:
     return promotion_out(get_or_404(readable_cases(request), id), viewer_of(request).pk)
 
 
@@ -169,7 +170,7 @@ class PromotionPatch(Input):
 
 
 @router.patch("/promotions/{id}", response=PromotionOut, summary="Write a promotion case")
-def change_promotion(request: HttpRequest, id: str, payload: PromotionPatch) -> dict[str, Any]:
+def change_promotion(request: ApiRequest, id: str, payload: PromotionPatch) -> dict[str, Any]:
     """While the case is a draft: its `summary`, the words and evidence of some statements
     (`case`); until it is decided: its `reviewers` and `approvers` (verdicts are given on
     the case as it was sent). Send the `revision` you read (409 when stale). A decided or
@@ -198,7 +199,7 @@ def change_promotion(request: HttpRequest, id: str, payload: PromotionPatch) -> 
 
 
 @router.post("/promotions/{id}/submit", response=PromotionOut, summary="Send a case for review")
-def submit_promotion(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def submit_promotion(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """Every statement needs the manager's words first (422 names the missing ones)."""
     case = to_write(request, id)
     services.submit_case(case, actor=request.user, expected_revision=payload.revision)
@@ -211,7 +212,7 @@ class WithdrawIn(Input):
 
 
 @router.post("/promotions/{id}/withdraw", response=PromotionOut, summary="Withdraw a case")
-def withdraw_promotion(request: HttpRequest, id: str, payload: WithdrawIn) -> dict[str, Any]:
+def withdraw_promotion(request: ApiRequest, id: str, payload: WithdrawIn) -> dict[str, Any]:
     """Close an open case without a decision (e.g. the person moved on)."""
     case = to_write(request, id)
     services.withdraw_case(
@@ -229,7 +230,7 @@ class VerdictIn(Input):
 
 
 @router.post("/promotions/{id}/verdict", response=PromotionOut, summary="Give your verdict")
-def give_verdict(request: HttpRequest, id: str, payload: VerdictIn) -> dict[str, Any]:
+def give_verdict(request: ApiRequest, id: str, payload: VerdictIn) -> dict[str, Any]:
     """The case's reviewers and approvers, while it is in review (they may change it until
     the case is decided)."""
     case = to_write(request, id)
@@ -257,7 +258,7 @@ class DecisionIn(Input):
 
 
 @router.post("/promotions/{id}/decision", response=PromotionOut, summary="Decide a promotion case")
-def decide_promotion(request: HttpRequest, id: str, payload: DecisionIn) -> dict[str, Any]:
+def decide_promotion(request: ApiRequest, id: str, payload: DecisionIn) -> dict[str, Any]:
     """HR, the case's approvers and its round's committee decide a case in review. Approval
     needs every approver's approval first, and moves the person to the target level from
     `effective_date` (their level history says so). The decision, and everything it rested

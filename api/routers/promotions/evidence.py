@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from api.auth import ApiRequest
 from api.common import get_or_404
 from api.routers.growth import ActionItemOut, item_out
 from api.routers.promotions.shapes import EvidenceOut, readable_cases, to_write, viewer_of
@@ -37,7 +38,7 @@ class EvidenceOptionsOut(Schema):
     response=EvidenceOptionsOut,
     summary="The evidence a case may cite",
 )
-def evidence_choices(request: HttpRequest, id: str) -> dict[str, Any]:
+def evidence_choices(request: ApiRequest, id: str) -> dict[str, Any]:
     """Per statement of the case, what it may cite (its ratings in the person's released
     reviews — self and manager only —, the action items on its competency, the case's
     files) and whether it cites it now. Send the `ref`s in a PATCH's `case.evidence`."""
@@ -72,7 +73,7 @@ def evidence_choices(request: HttpRequest, id: str) -> dict[str, Any]:
     response={201: ActionItemOut},
     summary="Take a gap into your development plan",
 )
-def accept_gap(request: HttpRequest, id: str, statement: str) -> Status:
+def accept_gap(request: ApiRequest, id: str, statement: str) -> Status:
     """The nominee, after a “not yet”: one of the decision's gaps becomes an action item of
     their development plan (once)."""
     case = get_or_404(readable_cases(request), id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from api.auth import ApiRequest
 from api.common import Input, get_or_404
 from api.errors import invalid
 from api.routers.promotions.shapes import (
@@ -42,7 +43,7 @@ class FileForm(Input):
 
 @router.post("/promotions/{id}/files", response={201: FileOut}, summary="Attach a file to a case")
 def attach_file(
-    request: HttpRequest, id: str, file: File[UploadedFile], data: Form[FileForm]
+    request: ApiRequest, id: str, file: File[UploadedFile], data: Form[FileForm]
 ) -> Status:
     """Multipart `file` (PDF, Word, Excel, PowerPoint, PNG or JPEG images, plain text; at
     most 10 MB; its type is found from its bytes, not its name) with the case's
@@ -75,7 +76,7 @@ def attach_file(
         }
     },
 )
-def download_file(request: HttpRequest, id: str, file: str) -> HttpResponse:
+def download_file(request: ApiRequest, id: str, file: str) -> HttpResponse:
     """Always as a download, with the type found from its bytes."""
     found = _file(get_or_404(full_cases(request), id), file)
     with found.file.open("rb") as stored:
@@ -90,7 +91,7 @@ def download_file(request: HttpRequest, id: str, file: str) -> HttpResponse:
     response=PromotionOut,
     summary="Remove a file from a case",
 )
-def remove_file(request: HttpRequest, id: str, file: str, payload: RevisionIn) -> dict[str, Any]:
+def remove_file(request: ApiRequest, id: str, file: str, payload: RevisionIn) -> dict[str, Any]:
     """And the evidence that cited it; only while the case is open."""
     case = to_write(request, id)
     services.remove_artifact(

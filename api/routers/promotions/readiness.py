@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from api.auth import ApiRequest
 from api.common import Input, ListOut, Page, family_or_none, page_of
 from api.routers.promotions.shapes import viewer_of
 from promotions.selectors import readiness_list
@@ -77,7 +77,7 @@ def candidate_out(c: Any) -> dict[str, Any]:
 
 @router.get("/promotions/readiness", response=CandidateList, summary="Who is ready for a level up")
 def promotion_readiness(
-    request: HttpRequest, page: Query[Page], filters: Query[ReadinessFilters]
+    request: ApiRequest, page: Query[Page], filters: Query[ReadinessFilters]
 ) -> dict[str, Any]:
     """By the organization's readiness rule, read from each person's latest released
     review (the figure their gap report shows): HR see everyone, a manager the people
@@ -87,7 +87,7 @@ def promotion_readiness(
         raise PermissionDenied("The readiness list is for HR and for managers of a team.")
     family = family_or_none(filters.family) if filters.family else None
     found = readiness_list(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         viewer,
         family=family.public_id if family else ("-" if filters.family else ""),
         level=filters.level or "",

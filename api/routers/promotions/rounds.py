@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from api.auth import ApiRequest
 from api.common import Input, ListOut, Page, get_or_404, page_of, require_role
 from api.errors import invalid
 from api.routers.promotions.shapes import Revision, Text, people_named, viewer_of
@@ -42,7 +42,7 @@ class RoundList(ListOut):
     items: list[RoundOut]
 
 
-def _rounds(request: HttpRequest) -> QuerySet[PromotionRound]:
+def _rounds(request: ApiRequest) -> QuerySet[PromotionRound]:
     return (
         access.visible_rounds(viewer_of(request))
         .prefetch_related("members__person", "cases")
@@ -68,7 +68,7 @@ def round_out(found: PromotionRound) -> dict[str, Any]:
 
 
 @router.get("/promotion-rounds", response=RoundList, summary="List promotion rounds")
-def list_rounds(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+def list_rounds(request: ApiRequest, page: Query[Page]) -> dict[str, Any]:
     """HR see every round; committee members the rounds they sit on."""
     return page_of(request, _rounds(request), page, round_out)
 
@@ -102,11 +102,11 @@ def _case_list(ids: list[str]) -> list[PromotionCase]:
 
 
 @router.post("/promotion-rounds", response={201: RoundOut}, summary="Set up a promotion round (HR)")
-def create_round(request: HttpRequest, payload: RoundCreate) -> Status:
+def create_round(request: ApiRequest, payload: RoundCreate) -> Status:
     """A committee reviews a batch of open cases side by side and decides them."""
     require_role(request)
     found = services.create_round(
-        request.organization,  # type: ignore[attr-defined]
+        request.organization,
         actor=request.user,
         name=payload.name,
         committee=people_named(payload.committee, "committee"),
@@ -118,12 +118,12 @@ def create_round(request: HttpRequest, payload: RoundCreate) -> Status:
 
 
 @router.get("/promotion-rounds/{id}", response=RoundOut, summary="Read a promotion round")
-def get_round(request: HttpRequest, id: str) -> dict[str, Any]:
+def get_round(request: ApiRequest, id: str) -> dict[str, Any]:
     return round_out(get_or_404(_rounds(request), id))
 
 
 @router.patch("/promotion-rounds/{id}", response=RoundOut, summary="Change a round (HR)")
-def change_round(request: HttpRequest, id: str, payload: RoundPatch) -> dict[str, Any]:
+def change_round(request: ApiRequest, id: str, payload: RoundPatch) -> dict[str, Any]:
     """Its name, committee, open cases, date or notes (what you leave out stays). A closed
     round answers 409."""
     found = get_or_404(_rounds(request), id)
@@ -151,7 +151,7 @@ def change_round(request: HttpRequest, id: str, payload: RoundPatch) -> dict[str
 
 
 @router.post("/promotion-rounds/{id}/close", response=RoundOut, summary="Close a round (HR)")
-def close_round(request: HttpRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
+def close_round(request: ApiRequest, id: str, payload: RevisionIn) -> dict[str, Any]:
     """Once every case in it is decided or withdrawn."""
     found = get_or_404(_rounds(request), id)
     require_role(request)

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
 from ninja import Field, Schema
 
+from api.auth import ApiRequest
 from api.common import MAX_INT, ListOut, get_or_404
 from api.errors import invalid
 from people.models import Person
@@ -23,10 +23,10 @@ DecisionValue = Literal["approve", "not_yet", "decline"]
 Text = Field("", max_length=5000)
 
 
-def viewer_of(request: HttpRequest) -> access.Viewer:
+def viewer_of(request: ApiRequest) -> access.Viewer:
     from growth.access import viewer_for
 
-    return viewer_for(request.user, request.membership)  # type: ignore[attr-defined]
+    return viewer_for(request.user, request.membership)
 
 
 # --- what a case looks like --------------------------------------------------------------
@@ -140,7 +140,7 @@ class PromotionList(ListOut):
     items: list[PromotionOut]
 
 
-def readable_cases(request: HttpRequest) -> QuerySet[PromotionCase]:
+def readable_cases(request: ApiRequest) -> QuerySet[PromotionCase]:
     """Every case the caller may read: those they may see in full, and their own decided
     cases (the outcome only). Everything a case shows comes in a constant number of
     queries."""
@@ -258,19 +258,19 @@ def promotion_out(case: PromotionCase, viewer_pk: int | None) -> dict[str, Any]:
     }
 
 
-def reread(request: HttpRequest, case: PromotionCase) -> dict[str, Any]:
+def reread(request: ApiRequest, case: PromotionCase) -> dict[str, Any]:
     """The case read again, as the caller now sees it."""
     return promotion_out(readable_cases(request).get(pk=case.pk), viewer_of(request).pk)
 
 
-def full_cases(request: HttpRequest) -> QuerySet[PromotionCase]:
+def full_cases(request: ApiRequest) -> QuerySet[PromotionCase]:
     """The cases the caller sees in full (not the nominee's outcome)."""
     viewer_pk = viewer_of(request).pk
     cases = readable_cases(request)
     return cases.exclude(person_id=viewer_pk) if viewer_pk is not None else cases
 
 
-def to_write(request: HttpRequest, id: str) -> PromotionCase:
+def to_write(request: ApiRequest, id: str) -> PromotionCase:
     """A case the caller sees in full (404 otherwise); the nominee only reads theirs."""
     case = get_or_404(readable_cases(request), id)
     if case.person_id == viewer_of(request).pk:
