@@ -16,6 +16,7 @@ PostgreSQL; Redis runs at 127.0.0.1:6379 on our machines)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.client
 import io
@@ -329,6 +330,7 @@ def test_gunicorn_postgresql_redis_and_a_worker_serve_for_real(
         )
 
     started = time.monotonic()
+    begun = dt.datetime.now(dt.UTC)
 
     def mark(what: str) -> None:  # the phases' times, shown with -s or on a failure
         print(f"{time.monotonic() - started:6.1f} s  {what}")
@@ -451,9 +453,15 @@ def test_gunicorn_postgresql_redis_and_a_worker_serve_for_real(
         )
         assert sql(gamma)[0][0] == PEOPLE + 1  # and Olivia
 
-        # every job due now has run, once
+        # every job due has run, once a slot: a slot is one period (an hour, a day), and on
+        # a slow machine the test may cross into an hourly job's next one
         runs = sql("SELECT job, status FROM jobs_scheduledrun")
-        assert len(runs) == len(jobs()) and all(s == "done" for _, s in runs), (runs, logs())
+        assert all(s == "done" for _, s in runs), (runs, logs())
+        now = dt.datetime.now(dt.UTC)
+        for job in jobs():
+            slots = {job.slot(begun), job.slot(now)}
+            ran = sum(name == job.name for name, _ in runs)
+            assert 1 <= ran <= len(slots), (job.name, runs, logs())
     finally:
         for proc in (web, worker):
             if proc.poll() is None:
