@@ -8,7 +8,17 @@ API tokens in that organization. Keyword arguments: `organization`, `user`, `act
 This module imports no app: the apps above `organizations` send and receive here.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from organizations.actors import Actor
+    from organizations.models import Organization
 
 login_closed = Signal()
 
@@ -22,5 +32,5 @@ organization_created = Signal()
 worker_started = Signal()
 
 
-def send_login_closed(organization, user, *, actor=None) -> None:
+def send_login_closed(organization: Organization, user: User, *, actor: Actor = None) -> None:
     login_closed.send(sender=type(organization), organization=organization, user=user, actor=actor)

@@ -9,9 +9,10 @@ is no import cycle between apps, and a new one fails here with the file and the 
 from __future__ import annotations
 
 import ast
-import subprocess
 from collections import defaultdict
 from pathlib import Path
+
+from tests.source_files import python_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,17 +41,11 @@ KNOWN: dict[tuple[str, str], str] = {}
 
 def imports_by_app() -> dict[tuple[str, str], list[str]]:
     """(importing app, imported app) → ["file:line", …] for first-party imports."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    files = python_files()
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for name in files:
         app = name.split("/")[0]
-        if app not in LAYER or "/migrations/" in name or not (ROOT / name).exists():
+        if app not in LAYER or "/migrations/" in name:
             continue
         module = name.removesuffix(".py").removesuffix("/__init__").split("/")
         package = module if name.endswith("__init__.py") else module[:-1]
