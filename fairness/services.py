@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from fairness import tasks
 from fairness.models import (
     PREFER_NOT,
     DemographicAnswer,
@@ -105,6 +106,22 @@ def update_attribute(
     return attribute
 
 
+def refresh_significance(org: Any) -> None:
+    """What the analysis counts has changed (a decision, someone's answers, an upload):
+    once the change commits, the worker works out the new figures
+    (`tasks.work_out_significance`). Once a transaction: a demo seed or a bulk change
+    queues one task, not one per person."""
+    connection = transaction.get_connection()
+    if any(getattr(f, "significance_of", None) == org.pk for _, f, _ in connection.run_on_commit):
+        return
+
+    def enqueue() -> None:
+        tasks.work_out_significance.enqueue(org.pk)
+
+    enqueue.significance_of = org.pk  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue)
+
+
 def set_my_answers(person: Person, *, actor: Actor, answers: dict[str, str]) -> None:
     """Someone volunteers (or withdraws) answers about themselves: {question public id:
     answer, or "" to withdraw}. Only the person may do this; the audit log records that
@@ -145,6 +162,7 @@ def set_my_answers(person: Person, *, actor: Actor, answers: dict[str, str]) -> 
                 changed = True
         if changed:
             record(org, actor, "demographics.answers_changed", person, target_label=person.name)
+            refresh_significance(org)
 
 
 def upload_past_decisions(
@@ -200,6 +218,7 @@ def upload_past_decisions(
             upload,
             data={"file": upload.filename, "rows": upload.rows},
         )
+        refresh_significance(org)
     return upload
 
 
@@ -216,6 +235,7 @@ def remove_upload(upload: PastDecisionUpload, *, actor: Actor) -> None:
             data={"file": upload.filename, "rows": upload.rows},
         )
         upload.delete()
+        refresh_significance(org)
 
 
 __all__ = [
@@ -223,6 +243,7 @@ __all__ = [
     "NotAllowed",
     "StaleError",
     "create_attribute",
+    "refresh_significance",
     "remove_upload",
     "set_my_answers",
     "update_attribute",

@@ -19,8 +19,8 @@ from organizations.scoping import scope
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def biased(world):
+def upload_biased(world):
+    """HR uploads the demo's past decisions, which favour men (`fairness.demo`)."""
     with scope(world.acme):
         services.upload_past_decisions(
             world.acme,
@@ -29,6 +29,11 @@ def biased(world):
             data=past_decisions_csv(2026),
             default_attribute="Gender",
         )
+
+
+@pytest.fixture
+def biased(world):
+    upload_biased(world)
 
 
 def test_only_hr_and_owners_see_the_analysis(world, biased):

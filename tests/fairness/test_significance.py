@@ -20,7 +20,7 @@ from fairness.models import SignificanceResult
 from fairness.selectors import fairness_analysis, observations, significance_of
 from fairness.significance import FISHER, Z_TEST, compare_all, in_child, libraries
 from organizations.scoping import scope
-from tests.fairness.test_pages import biased  # noqa: F401 (a fixture)
+from tests.fairness.test_pages import biased, upload_biased  # noqa: F401 (a fixture)
 
 # Fisher's (an expected count under 5), the z-test, a reference nobody else matches,
 # everyone promoted in the reference group, and the hand-computed case of test_analysis
@@ -143,3 +143,71 @@ def test_when_the_statistics_cannot_run_the_pages_say_so(world, biased):  # noqa
     assert api.json()["status"] == 503 and "Try again" in api.json()["detail"]
     # and once it can run again, the page is back
     assert hr.get(reverse("fairness:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_new_data_has_its_figures_worked_out_before_hr_looks(
+    world, django_capture_on_commit_callbacks
+):
+    """An upload of past decisions has the worker work the figures out once it commits
+    (`fairness.tasks.work_out_significance`, run at once by the tests' task backend), so
+    HR's first view of the page waits for no child process."""
+    selectors._worked_out.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_biased(world)
+    assert SignificanceResult.objects.filter(libraries=libraries()).exists()
+    selectors._worked_out.clear()
+    with mock.patch.object(selectors, "in_child", side_effect=AssertionError("HR waited")):
+        page = world.client_for(world.hr).get(reverse("fairness:index"))
+    assert page.status_code == 200
+    assert "Two-proportion z-test, p = 0.0" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked", [True, False], ids=["a question asked", "none asked"])
+def test_a_decision_is_worked_out_where_questions_are_asked(
+    world, asked, django_capture_on_commit_callbacks
+):
+    """A decided promotion case is one more decision in the analysis: where Acme asks a
+    demographic question, its figures are worked out once the decision commits; where it
+    asks none, there is nothing to analyse and nothing is queued."""
+    from fairness import services, tasks
+    from tests.promotions.factories import NOT_READY, promotion_team, reviewed
+    from tests.promotions.helpers import case_in_review, decide
+
+    with scope(world.acme):
+        if asked:
+            services.create_attribute(
+                world.acme, actor=world.hr, name="Gender", options=["Woman", "Man"]
+            )
+        team = promotion_team(world)
+        reviewed(world, team, NOT_READY)
+        case = case_in_review(world, team)
+        with (
+            mock.patch.object(tasks, "work_out_significance") as task,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            decide(case, world.hr, "not_yet", "Not yet: the search rewrite is still to ship.")
+    assert case.status == "decided"
+    assert task.enqueue.call_args_list == ([mock.call(world.acme.pk)] if asked else [])
+
+
+@pytest.mark.django_db
+def test_one_transaction_queues_the_work_once(world, django_capture_on_commit_callbacks):
+    """Forty people's answers in one transaction (the demo seed) queue one task; a change
+    rolled back queues nothing, and does not stop the next change from queueing."""
+    from django.db import transaction
+
+    from fairness import services, tasks
+
+    with (
+        mock.patch.object(tasks, "work_out_significance") as task,
+        django_capture_on_commit_callbacks(execute=True),
+        scope(world.acme),
+    ):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.refresh_significance(world.acme)
+            raise RuntimeError("rolled back")
+        services.refresh_significance(world.acme)
+        services.refresh_significance(world.acme)
+    assert task.enqueue.call_args_list == [mock.call(world.acme.pk)]
