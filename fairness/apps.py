@@ -6,13 +6,4 @@ class FairnessConfig(AppConfig):
     verbose_name = "Promotion fairness"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from fairness import receivers
-        from promotions.models import PromotionCase
-
-        post_save.connect(
-            receivers.promotion_case_saved,
-            sender=PromotionCase,
-            dispatch_uid="fairness.promotion_case_saved",
-        )
+        from fairness import receivers  # noqa: F401  (connects the signal receivers)

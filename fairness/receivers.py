@@ -1,9 +1,12 @@
-"""What fairness does when the apps below it change something it counts (connected in
-`FairnessConfig.ready()`)."""
+"""What fairness does when the apps below it change something it counts. Connected from
+`FairnessConfig.ready`."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from fairness.models import DemographicAttribute
 from fairness.services import refresh_significance
@@ -11,6 +14,7 @@ from organizations.scoping import scope
 from promotions.models import PromotionCase
 
 
+@receiver(post_save, sender=PromotionCase, dispatch_uid="fairness.promotion_case_saved")
 def promotion_case_saved(
     sender: type[PromotionCase], instance: PromotionCase, **kwargs: Any
 ) -> None:
