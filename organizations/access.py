@@ -37,7 +37,8 @@ class SignedInRequest(HtmxRequest):
 class OrgRequest(SignedInRequest):
     """The request of a view behind `org_required`: a signed-in user, in an organization
     they are an active member of (`organizations.middleware.TenantMiddleware` sets these
-    once per request; the API's token authentication sets them too, `api.auth`)."""
+    once per request; for the API, `api.auth` sets the user, organization and membership
+    of the token, and `ApiRequest` types it)."""
 
     organization: Organization
     membership: Membership
