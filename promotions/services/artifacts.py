@@ -20,10 +20,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from organizations.actors import Actor
-from organizations.audit import record
 from promotions.errors import PromotionError
 from promotions.models import CaseArtifact, CaseEvidence, PromotionCase
-from promotions.services.common import label, lock_case, require_writer, words
+from promotions.services.common import label, lock_case, record_case, require_writer, words
 
 TYPES = {
     "pdf": "application/pdf",
@@ -132,12 +131,10 @@ def upload_artifact(
             if CaseArtifact.objects.filter(case=case).count() >= max_files():
                 raise _refuse(f"A case can have at most {max_files()} files.")
             artifact.file.save("upload", ContentFile(data), save=True)
-            record(
-                org,
+            record_case(
+                case,
                 actor,
                 "promotion_case.file_added",
-                case,
-                target_label=f"{case.person.name} → {case.target_label}",
                 data={"file": name, "size": len(data), "sha256": artifact.sha256},
             )
     except Exception:
@@ -159,13 +156,6 @@ def remove_artifact(artifact: CaseArtifact, *, actor: Actor, expected_revision: 
         CaseEvidence.objects.filter(artifact=artifact).delete()
         stored = str(artifact.file.name)
         artifact.delete()
-        record(
-            org,
-            actor,
-            "promotion_case.file_removed",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
-            data={"file": artifact.name},
-        )
+        record_case(case, actor, "promotion_case.file_removed", data={"file": artifact.name})
         storage = artifact.file.storage
         transaction.on_commit(lambda: storage.delete(stored))

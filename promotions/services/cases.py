@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from organizations.actors import Actor, user_of
-from organizations.audit import record
 from people.models import Person
 from promotions.access import can_open_for, viewer_of
 from promotions.errors import NotAllowed, PromotionError
@@ -30,7 +29,7 @@ from promotions.models import (
 )
 from promotions.selectors.evidence import EvidenceOption, evidence_options
 from promotions.selectors.readiness import Candidate, candidate_for
-from promotions.services.common import label, lock_case, require_writer, words
+from promotions.services.common import label, lock_case, record_case, require_writer, words
 from promotions.tasks import SUBMITTED, send_case_emails
 from reviews import framework_adapter as fw
 
@@ -164,12 +163,10 @@ def open_case(
             raise PromotionError(f"{person.name} already has an open promotion case.") from exc
         statements = CaseStatement.objects.bulk_create(_statements_for(case))
         _pull_evidence(case, statements, actor)
-        record(
-            org,
+        record_case(
+            case,
             actor,
             "promotion_case.opened",
-            case,
-            target_label=f"{person.name} → {case.target_label}",
             data={
                 "from_level": case.from_label,
                 "target_level": case.target_label,
@@ -261,14 +258,7 @@ def save_case(
             if gone or new:
                 changed.append(f"evidence for “{st.text[:60]}”")
         if changed:
-            record(
-                org,
-                actor,
-                "promotion_case.saved",
-                case,
-                target_label=f"{case.person.name} → {case.target_label}",
-                data={"changed": changed},
-            )
+            record_case(case, actor, "promotion_case.saved", data={"changed": changed})
     return case
 
 
@@ -297,13 +287,7 @@ def submit_case(case: PromotionCase, *, actor: Actor, expected_revision: int) ->
         case.status = Status.IN_REVIEW
         case.submitted_at = timezone.now()
         case.save(update_fields=["status", "submitted_at", "updated_at"])
-        record(
-            org,
-            actor,
-            "promotion_case.submitted",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
-        )
+        record_case(case, actor, "promotion_case.submitted")
         _tell(org.pk, case.pk, SUBMITTED)
     return case
 
@@ -325,14 +309,7 @@ def withdraw_case(
         case.withdrawn_at = timezone.now()
         case.rationale = words(reason)
         case.save(update_fields=["status", "withdrawn_at", "rationale", "updated_at"])
-        record(
-            org,
-            actor,
-            "promotion_case.withdrawn",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
-            data={"reason": case.rationale},
-        )
+        record_case(case, actor, "promotion_case.withdrawn", data={"reason": case.rationale})
     return case
 
 
@@ -379,12 +356,10 @@ def set_case_people(
                 if (role, p.pk) not in have
             ]
         )
-        record(
-            org,
+        record_case(
+            case,
             actor,
             "promotion_case.people_set",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
             data={
                 "reviewers": [p.name for p in wanted[CaseReviewer.Role.REVIEWER]],
                 "approvers": [p.name for p in wanted[CaseReviewer.Role.APPROVER]],

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from organizations.actors import Actor
-from organizations.audit import actor_label
+from organizations.audit import actor_label, record
 from promotions.access import Viewer, can_write, viewer_of
 from promotions.errors import CaseLocked, NotAllowed, PromotionError
 from promotions.models import PromotionCase
@@ -18,6 +18,12 @@ TEXT_LIMIT = 5000
 
 def label(actor: Actor) -> str:
     return actor_label(actor)[:200]
+
+
+def record_case(case: PromotionCase, actor: Actor, action: str, **details: Any) -> None:
+    """The audit entry of a change to `case`, named "<person> → <target level>"."""
+    named = f"{case.person.name} → {case.target_label}"
+    record(case.organization, actor, action, case, target_label=named, **details)
 
 
 def words(value: Any, limit: int = TEXT_LIMIT) -> str:

@@ -30,7 +30,6 @@ from growth.selectors import targets_for
 from growth.selectors.report import SUGGESTED_DAYS
 from growth.services import create_action_item
 from organizations.actors import Actor, user_of
-from organizations.audit import record
 from people.models import LevelChange, Person
 from people.services import update_person
 from promotions.access import can_decide, viewer_of
@@ -44,7 +43,7 @@ from promotions.models import (
     PromotionCase,
 )
 from promotions.selectors.history import rating_history
-from promotions.services.common import label, lock_case, words
+from promotions.services.common import label, lock_case, record_case, words
 from promotions.tasks import DECIDED, send_case_emails
 from reviews import framework_adapter as fw
 
@@ -86,12 +85,10 @@ def record_verdict(
         for row in rows:
             row.verdict, row.comment, row.responded_at = verdict, words(comment), now
             row.save(update_fields=["verdict", "comment", "responded_at"])
-        record(
-            org,
+        record_case(
+            case,
             actor,
             "promotion_case.verdict",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
             data={
                 "as": ", ".join(str(r.get_role_display()) for r in rows),
                 "verdict": str(Verdict(verdict).label),
@@ -347,12 +344,10 @@ def decide_case(
                 "updated_at",
             ]
         )
-        record(
-            org,
+        record_case(
+            case,
             actor,
             "promotion_case.decided",
-            case,
-            target_label=f"{case.person.name} → {case.target_label}",
             changes={"decision": [None, str(Decision(decision).label)]},
             data={
                 **_audit_lines(rec),
@@ -400,12 +395,5 @@ def accept_gap(gap: CaseGap, *, actor: Actor) -> ActionItem:
             action_item=item,
             accepted_by=user_of(actor),
         )
-        record(
-            case.organization,
-            actor,
-            "promotion_case.gap_accepted",
-            case,
-            target_label=f"{person.name} → {case.target_label}",
-            data={"gap": gap.text},
-        )
+        record_case(case, actor, "promotion_case.gap_accepted", data={"gap": gap.text})
     return item
