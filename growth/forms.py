@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.forms.models import model_to_dict
 
 from growth.models import ActionItem, Rater
 from growth.selectors import CompetencyChoice
@@ -112,17 +113,12 @@ class ActionItemForm(forms.Form):
 
     @staticmethod
     def initial_for(item: ActionItem) -> dict[str, Any]:
-        return {
-            "title": item.title,
+        """The item's values under the form's field names (most are the model's own)."""
+        own = ["title", "resource_kind", "resource", "milestone", "due", "status", "revision"]
+        return model_to_dict(item, fields=own) | {
             "competency": item.competency_uid,
             "statement": item.statement_uid,
             "owner": item.owner.public_id if item.owner else "",
-            "resource_kind": item.resource_kind,
-            "resource": item.resource,
-            "milestone": item.milestone,
-            "due": item.due,
-            "status": item.status,
-            "revision": item.revision,
         }
 
 
