@@ -211,11 +211,28 @@ def save_answers(
 
 def missing_answers(form: ReviewForm) -> list[FormItem]:
     """Items still to rate before the form can be submitted."""
-    return [
+    return _missing_in(LIVE_ITEMS_IN_ORDER.all(form_id=form.pk))
+
+
+def _missing_in(items: list[FormItem]) -> list[FormItem]:
+    return [it for it in items if it.rating is None or it.needs_new_rating]
+
+
+def _item_label(item: FormItem, items: list[FormItem]) -> str:
+    """How the error summary names a statement so that each line points at one: the
+    competency, "(next level)" in the next level's part, and which of its statements
+    when the competency has several there."""
+    same = [
         it
-        for it in LIVE_ITEMS_IN_ORDER.all(form_id=form.pk)
-        if it.rating is None or it.needs_new_rating
+        for it in items
+        if it.competency_uid == item.competency_uid and it.section == item.section
     ]
+    label = item.competency_name
+    if item.section == FormItem.Section.NEXT:
+        label += " (next level)"
+    if len(same) > 1:
+        label += f", statement {same.index(item) + 1} of {len(same)}"
+    return label
 
 
 def submit_form(form: ReviewForm, *, expected_revision: int, actor: Actor) -> ReviewForm:
@@ -226,14 +243,15 @@ def submit_form(form: ReviewForm, *, expected_revision: int, actor: Actor) -> Re
     _check_reviewer(form, actor)
     with transaction.atomic():
         check_status(form.cycle, ReviewCycle.Status.OPEN)
-        missing = missing_answers(form)
+        items = LIVE_ITEMS_IN_ORDER.all(form_id=form.pk)
+        missing = _missing_in(items)
         if missing:
             raise ReviewError(
                 f"Rate every statement before submitting: {len(missing)} still to rate.",
                 [
                     (
                         f"statement-{it.statement_uid}",
-                        f"{it.competency_name}: "
+                        f"{_item_label(it, items)}: "
                         + ("rate the new wording" if it.needs_new_rating else "choose a rating"),
                     )
                     for it in missing

@@ -130,6 +130,30 @@ def test_submit_needs_every_statement_rated(cycle, world):
     assert form.status == "in_progress"
 
 
+def test_the_error_summary_tells_apart_statements_of_one_competency(cycle, world):
+    """A competency with several statements, or one at the next level too, gets one line
+    per statement that says which one (not the same words twice)."""
+    form = form_of(cycle, "self")
+    first, second = items(form)
+    FormItem.objects.filter(pk=second.pk).update(
+        competency_uid=first.competency_uid, competency_name=first.competency_name
+    )
+    with pytest.raises(ReviewError) as err:
+        services.submit_form(form, expected_revision=0, actor=world.employee)
+    name = first.competency_name
+    assert [msg for _field, msg in err.value.errors] == [
+        f"{name}, statement 1 of 2: choose a rating",
+        f"{name}, statement 2 of 2: choose a rating",
+    ]
+    FormItem.objects.filter(pk=second.pk).update(section=FormItem.Section.NEXT)
+    with pytest.raises(ReviewError) as err:
+        services.submit_form(form, expected_revision=0, actor=world.employee)
+    assert [msg for _field, msg in err.value.errors] == [
+        f"{name}: choose a rating",
+        f"{name} (next level): choose a rating",
+    ]
+
+
 def test_a_submitted_form_is_immutable_below_the_services(cycle, world):
     form = fill(form_of(cycle, "self"), world.employee, 3)
     assert form.status == "submitted" and form.submitted_at
