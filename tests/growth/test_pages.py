@@ -141,6 +141,11 @@ def test_the_report_page_shows_figures_the_chart_and_suggestions(world, setup):
     assert "4 of 5 statements, 80%" in html and "1 of 3 statements, 33%" in html
     assert 'src="data:image/svg+xml;base64,' in html and "Bar chart of final ratings" in html
     assert "Suggested action items" in html and "d2a Ships features on time" in html
+    # each suggestion names its competency and reads the gap as a size, not a number in a list
+    with scope(world.acme):
+        first = gap_report(part).suggestions[0]
+    assert f"{first.competency_name} · gap of " in html
+    assert "Gap 1 ·" not in html
     assert "style=" not in html  # strict CSP: no inline style attributes
 
 
