@@ -194,7 +194,14 @@ def item_status(request: OrgRequest, item_id: str) -> HttpResponse:
         return render(
             request,
             "growth/partials/plan_item.html",
-            {"item": item, "plan": plan, "error": error, "saved": not error},
+            {
+                "item": item,
+                "plan": plan,
+                "error": error,
+                "saved": not error,
+                "own": is_own(request, item.person),
+                "oob": True,  # the plan's counts change with the status
+            },
         )
     if error:
         messages.error(request, error)

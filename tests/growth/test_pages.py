@@ -187,6 +187,20 @@ def test_status_changes_with_htmx_and_refuses_a_stale_revision(world, setup):
     assert item.status == "in_progress"
 
 
+def test_a_status_change_with_htmx_updates_the_plan_counts_too(world, setup):
+    """The plan's Open / Done counts come back out of band with the swapped item, so
+    they never disagree with the item just marked done."""
+    _t, _, item = setup
+    c = world.client_for(world.employee)
+    url = reverse("growth:item_status", args=[item.public_id])
+    html = c.post(url, {"status": "done", "revision": 0}, HTTP_HX_REQUEST="true").content.decode()
+    stats = html[html.index('id="plan-stats"') :]
+    assert 'hx-swap-oob="true"' in stats
+    assert '<p class="stat-label">Done</p><p class="stat">1</p>' in stats
+    plan = c.get(reverse("growth:plan", args=[item.person.public_id])).content.decode()
+    assert 'id="plan-stats"' in plan and "hx-swap-oob" not in plan
+
+
 def test_editing_keeps_typed_text_when_someone_else_saved_first(world, setup):
     t, _, item = setup
     url = reverse("growth:item", args=[item.public_id])
