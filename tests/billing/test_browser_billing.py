@@ -135,6 +135,11 @@ def test_trial_and_self_hosted_billing_pages(page, live_server, world, settings)
     settings.BILLING_CONTACT_EMAIL = "billing@ladders.example"
     page.reload()
     expect(page.get_by_text("manage.py activate_organization acme")).to_be_visible()
+    # the command reads as white on the dark block, not white on an inline-code chip
+    colours = page.locator(".command code").evaluate(
+        "c => [getComputedStyle(c).color, getComputedStyle(c).backgroundColor]"
+    )
+    assert colours == ["rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"], colours
     shoot(page, "self-hosted")
     no_overflow(page)
     page.goto(f"{live_server.url}/home/")
