@@ -36,3 +36,16 @@ def test_dashboard_verbs_read_as_a_sentence(world):
         assert entry.verb == "added"
     body = world.client_for(world.hr).get("/home/").content.decode()
     assert "added <strong>Nia Quinn</strong>" in body
+
+
+def test_a_long_detail_opens_on_demand_and_a_short_one_shows_in_full(world):
+    from organizations.audit import record
+
+    evidence = "Writes a problem-framing memo before committing the roadmap. " * 12
+    with scope(world.acme):
+        record(world.acme, world.hr, "promotion.decided", data={"evidence": evidence, "note": "Short"})
+    body = world.client_for(world.hr).get("/organization/audit-log/").content.decode()
+    row = body.split("<tbody>")[1]
+    assert '<details class="audit-long"><summary><strong>Evidence</strong>' in row
+    assert "Show all" in row and evidence.strip() in row
+    assert "<div><strong>Note</strong>: Short</div>" in row
