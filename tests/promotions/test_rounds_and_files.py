@@ -147,3 +147,16 @@ def test_size_limit(t, world, settings, tmp_path):
     case = services.open_case(t.emma, actor=world.manager, target_level_uid=t.levels["G3"].uid)
     with pytest.raises(PromotionError, match="larger than"):
         attach(case, world.manager, "big.pdf", PDF + b"x" * 200)
+
+
+def test_a_decided_round_case_does_not_say_its_silent_reviewer_is_waiting(t, world):
+    reviewed(world, t, READY)
+    case = case_in_review(world, t, reviewers=[world.p_hr])
+    round = services.create_round(
+        world.acme, actor=world.hr, name="Spring 2026", committee=[world.p_owner], cases=[case]
+    )
+    page = f"/promotions/rounds/{round.public_id}/"
+    assert "waiting" in world.client_for(world.hr).get(page).content.decode()
+    decide(case, world.owner, "decline", "Not this round.")
+    body = world.client_for(world.hr).get(page).content.decode()
+    assert "no verdict given" in body and "waiting" not in body
