@@ -43,9 +43,19 @@ def test_a_long_detail_opens_on_demand_and_a_short_one_shows_in_full(world):
 
     evidence = "Writes a problem-framing memo before committing the roadmap. " * 12
     with scope(world.acme):
-        record(world.acme, world.hr, "promotion.decided", data={"evidence": evidence, "note": "Short"})
+        record(
+            world.acme, world.hr, "promotion.decided", data={"evidence": evidence, "note": "Short"}
+        )
     body = world.client_for(world.hr).get("/organization/audit-log/").content.decode()
     row = body.split("<tbody>")[1]
     assert '<details class="audit-long"><summary><strong>Evidence</strong>' in row
     assert "Show all" in row and evidence.strip() in row
     assert "<div><strong>Note</strong>: Short</div>" in row
+
+
+def test_the_audit_search_says_what_it_searches(world):
+    body = world.client_for(world.hr).get("/organization/audit-log/").content.decode()
+    assert 'aria-describedby="id_q_helptext"' in body
+    assert (
+        '<span class="hint" id="id_q_helptext">A person, an e-mail or an item name</span>' in body
+    )
