@@ -63,6 +63,15 @@ def test_readiness_filters(world, t):
     assert b"Emma Employee" not in c.get(reverse("promotions:readiness"), {"level": "G1"}).content
     everyone = c.get(reverse("promotions:readiness"), {"show": "everyone"}).content
     assert b"Pia Peer" in everyone
+    assert b" shown are ready" in everyone
+
+
+def test_the_ready_only_list_counts_the_ready_without_an_of(world, t):
+    """Only the ready are listed by default, so "1 of 1 shown are ready" would say
+    nothing (and "0 of 0" less): the line gives the number ready."""
+    html = client(world, t, "hr").get(reverse("promotions:readiness")).content.decode()
+    assert " shown are ready" not in html and " shown is ready" not in html
+    assert "1 ready · " in html
 
 
 def test_case_written_reviewed_and_decided_through_the_pages(world, t):
