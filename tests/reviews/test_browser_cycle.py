@@ -152,6 +152,9 @@ def test_a_cycle_end_to_end(page, live_server, world):
     expect(prioritization).to_contain_text("Consistently shows this")
     expect(prioritization).to_contain_text("Ran the quarterly planning")
     expect(page.get_by_text("3 peers answered")).to_be_visible()
+    # the big final rating chip holds its whole digit (it was a fixed 26 px high)
+    chip = prioritization.locator(".result__final .rating")
+    assert chip.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
     shot(page, "cycle-6-results")
     for peer in ("Pia Peer", "Paul Peer", "Petra Peer"):
         expect(page.locator("main")).not_to_contain_text(peer)
