@@ -487,3 +487,25 @@ def test_forms_to_write_are_listed_soonest_due_first():
     ]
     names = [f.name for f in by_deadline(forms)]  # type: ignore[arg-type]
     assert names == ["late self-review", "peer A", "peer B", "no deadline"]
+
+
+def test_the_check_page_says_when_nobody_is_left_to_add(t, world):
+    from people.models import Person
+
+    with scope(world.acme):
+        placed = list(Person.objects.filter(is_active=True).exclude(level_uid=""))
+        cycle = services.create_cycle(
+            world.acme,
+            name="Everyone",
+            actor=world.hr,
+            participants=placed[1:],
+            inputs={"self": True, "manager": True, "peers": 0},
+        )
+    hr = world.client_for(world.hr)
+    page = hr.get(url("setup_preview", cycle_id=cycle.public_id)).content.decode()
+    assert 'name="people"' in page and "already in this cycle" not in page
+    with scope(world.acme):
+        services.add_participants(cycle, [placed[0]], actor=world.hr)
+    page = hr.get(url("setup_preview", cycle_id=cycle.public_id)).content.decode()
+    assert 'name="people"' not in page
+    assert "Everyone placed on a ladder is already in this cycle." in page
