@@ -227,6 +227,16 @@ def test_diff_page(world, v1):
         == 404
     )
     assert world.client_for(world.employee).get(url).status_code == 403
+    # with no versions chosen yet, the choosers offer the latest change, not v2 against v2
+    bare = world.client_for(world.hr).get(url).content.decode()
+    assert (
+        f'<option value="{v1.public_id}" selected>'
+        in bare.split('name="a"')[1].split("</select>")[0]
+    )
+    assert (
+        f'<option value="{v2.public_id}" selected>'
+        in bare.split('name="b"')[1].split("</select>")[0]
+    )
 
 
 def test_diff_page_lists_level_and_competency_changes(world, v1):
