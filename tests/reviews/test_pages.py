@@ -288,7 +288,10 @@ def test_fix_calibration_release_and_results(t, world, django_capture_on_commit_
         url("conversation", participant_id=part.public_id),
         {"held_on": dt.date.today().isoformat(), "notes": "Agreed on next steps."},
     )
+    # the list says what is left to do with released results (not a "New" that never goes)
+    assert "Not acknowledged yet" in emma.get(url("my_reviews")).content.decode()
     emma.post(url("acknowledge", participant_id=part.public_id), {"comment": "Thanks."})
+    assert "Not acknowledged yet" not in emma.get(url("my_reviews")).content.decode()
     again = emma.get(url("results", participant_id=part.public_id)).content.decode()
     assert "Agreed on next steps." in again and "You acknowledged these results" in again
     pia = world.client_for(t.peer_users[0])
