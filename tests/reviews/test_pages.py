@@ -176,6 +176,9 @@ def test_autosave_revisions_and_submit(t, world):
     body = saved.content.decode()
     assert "Saved" in body and "1 of 2 rated" in body
     assert re.search(r'name="revision" id="form-revision" value="1" hx-swap-oob', body)
+    # the header's "Not started" becomes "In progress" with the first autosave
+    badge = r'<span id="form-status" hx-swap-oob="true">[^<]*<span[^>]*>In progress<'
+    assert re.search(badge, body)
     stale = emma.post(
         url("form_save", form_id=form.public_id),
         {"revision": 0, f"rating-{first}": "2"},
