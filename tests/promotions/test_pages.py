@@ -333,3 +333,12 @@ def test_withdrawing_needs_a_reason_and_closes_the_case(world):
     # nothing changes any more, through any form
     again = manager.post(url, {"revision": case.revision, "reason": "Again"}, follow=True)
     assert b"can no longer be changed" in again.content
+
+
+def test_a_round_without_a_name_gets_the_error_summary_not_the_browsers_bubble(world, t):
+    hr = world.client_for(world.hr)
+    page = hr.get(reverse("promotions:round_new")).content.decode()
+    # the browser would stop the form with its own bubble before the summary could show
+    assert '<form method="post" class="form form--wide" novalidate>' in page
+    answer = hr.post(reverse("promotions:round_new"), {"name": ""}).content.decode()
+    assert 'class="error-summary"' in answer and 'href="#name-field"' in answer
