@@ -131,6 +131,11 @@ def test_a_cycle_end_to_end(page, live_server, world):
     expect(page.get_by_role("heading", name="Calibration")).to_be_visible()
     group = page.locator("#group option", has_text="PM2").get_attribute("value")
     page.get_by_label("Job family and level").select_option(group)
+    # at 1280 px each competency's table fits its card, so no Change button is cut off
+    wrap, table = page.locator(".calibration-table").first.evaluate(
+        "t => [t.parentElement.clientWidth, t.scrollWidth]"
+    )
+    assert table <= wrap, f"the calibration table is {table}px wide in a {wrap}px card"
     page.get_by_role(
         "link", name=re.compile("Change Emma Employee’s final rating for Prioritization")
     ).click()
