@@ -160,3 +160,13 @@ def test_a_decided_round_case_does_not_say_its_silent_reviewer_is_waiting(t, wor
     decide(case, world.owner, "decline", "Not this round.")
     body = world.client_for(world.hr).get(page).content.decode()
     assert "no verdict given" in body and "waiting" not in body
+
+
+def test_a_decided_case_page_says_a_silent_reviewer_gave_no_verdict(t, world):
+    reviewed(world, t, READY)
+    case = case_in_review(world, t, reviewers=[world.p_hr])
+    page = f"/promotions/cases/{case.public_id}/"
+    assert "no verdict yet" in world.client_for(world.hr).get(page).content.decode()
+    decide(case, world.owner, "decline", "Not this time.")
+    body = world.client_for(world.hr).get(page).content.decode()
+    assert "no verdict given" in body and "no verdict yet" not in body
