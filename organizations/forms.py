@@ -20,7 +20,9 @@ class OrganizationSettingsForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(
-        label="Search", required=False, help_text="A person, an e-mail or an item name"
+        label="Search",
+        required=False,
+        help_text="A person, an e-mail, an item name or what happened (e.g. decided)",
     )
     action = forms.ChoiceField(label="What happened", required=False)
     since = forms.DateField(
@@ -35,13 +37,18 @@ class AuditFilterForm(forms.Form):
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [("", "Anything")] + [(a, action_words(a)) for a in actions]
+        self.action_labels = {a: action_words(a) for a in actions}
+        action_field.choices = [("", "Anything"), *self.action_labels.items()]
 
     def apply(self, qs: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         data = self.cleaned_data
         if data.get("q"):
             q = data["q"]
-            qs = qs.filter(Q(actor_label__icontains=q) | Q(target_label__icontains=q))
+            said = q.casefold()
+            named = [a for a, words in self.action_labels.items() if said in words.casefold()]
+            qs = qs.filter(
+                Q(actor_label__icontains=q) | Q(target_label__icontains=q) | Q(action__in=named)
+            )
         if data.get("action"):
             qs = qs.filter(action=data["action"])
         if data.get("since"):

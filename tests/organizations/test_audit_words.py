@@ -57,5 +57,20 @@ def test_the_audit_search_says_what_it_searches(world):
     body = world.client_for(world.hr).get("/organization/audit-log/").content.decode()
     assert 'aria-describedby="id_q_helptext"' in body
     assert (
-        '<span class="hint" id="id_q_helptext">A person, an e-mail or an item name</span>' in body
+        '<span class="hint" id="id_q_helptext">A person, an e-mail, an item name or what happened '
+        "(e.g. decided)</span>" in body
     )
+
+
+def test_the_audit_search_finds_what_happened_by_its_words(world):
+    with scope(world.acme):
+        create_person(world.acme, actor=world.hr, name="Nia Quinn", email="nia@acme.test")
+    client = world.client_for(world.hr)
+
+    def rows(q):
+        body = client.get("/organization/audit-log/", {"q": q}).content.decode()
+        return body.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in body else ""
+
+    assert "Nia Quinn" in rows("person ADDED")  # the action's words, in any case
+    assert "Nia Quinn" in rows("nia quinn")  # the item, as before
+    assert "Nia Quinn" not in rows("decided")
