@@ -12,7 +12,7 @@ from frameworks import services
 from frameworks.models import Competency, DraftEdit, FrameworkVersion, Level, Statement
 from organizations.scoping import scope
 from tests.factories import place
-from tests.framework_fixtures import big_family, cell_uids, load, small_family
+from tests.framework_fixtures import big_family, cell, cell_uids, load, small_family, write_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +167,17 @@ def test_publish_page_says_what_will_happen_and_publishes(world, draft):
     page = client.get(reverse("frameworks:publish", args=[fid]))
     text = re.sub(r"\s+", " ", page.content.decode())
     assert "This publishes v2 of Product Management; 1 person moves to the new version." in text
+    assert "Nothing has changed since v1: v2 would be the same ladder" in text  # an unchanged draft
+    with scope(world.acme):
+        v2_draft = services.current_draft(v1.family)
+        comp, level = cell(v2_draft)
+        write_cell(
+            v2_draft, comp.uid, level.uid, "Ranks the roadmap.", actor=world.hr, revision=None
+        )
+    text = re.sub(
+        r"\s+", " ", client.get(reverse("frameworks:publish", args=[fid])).content.decode()
+    )
+    assert "This publishes v2" in text and "Nothing has changed" not in text
     missing = client.post(reverse("frameworks:publish", args=[fid]), {"revision": 0, "note": ""})
     assert b"Say in a sentence what changed" in missing.content
     done = client.post(
