@@ -23,6 +23,7 @@ from organizations.access import OrgRequest, org_required
 from people.models import Person
 from people.selectors import person_for_user
 from promotions import access, services
+from promotions.errors import PromotionError
 from promotions.models import (
     CaseEvidence,
     CaseGap,
@@ -301,6 +302,22 @@ def _change(
     return to_case(found)
 
 
+def _refused(
+    request: OrgRequest, found: PromotionCase, exc: ReviewError, form: str, **extra: Any
+) -> HttpResponse:
+    """A case form the service refused for what was typed: the case page again, with the
+    form's error summary, each field's error and the words typed (`fail` otherwise)."""
+    if isinstance(exc, StaleError) or not exc.errors:
+        return fail(request, exc, "promotions:case", case_id=found.public_id)
+    errors: dict[str, list[str]] = {}
+    for field, message in exc.errors:
+        if message not in errors.setdefault(field, []):
+            errors[field].append(message)
+    context = case_context(request, found)
+    context.update({"failed": form, "form_errors": errors, "posted": request.POST, **extra})
+    return render(request, "promotions/case.html", context, status=400)
+
+
 def _submit(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     return _change(
         request,
@@ -324,28 +341,30 @@ def submit(request: OrgRequest, found: PromotionCase) -> HttpResponse:
 def upload(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     file = request.FILES.get("file")
     if file is None:
-        messages.error(request, "Choose a file to attach.")
-        return to_case(found)
-    if file.size and file.size > max_bytes():
-        messages.error(
-            request,
-            f"“{file.name}” is larger than {max_bytes() // (1024 * 1024)} MB. "
-            "Attach a smaller file.",
+        return _refused(
+            request, found, PromotionError("", [("file", "Choose a file to attach.")]), "upload"
         )
-        return to_case(found)
-    return _change(
-        request,
-        found,
-        lambda: services.upload_artifact(
+    if file.size and file.size > max_bytes():
+        too_big = (
+            f"“{file.name}” is larger than {max_bytes() // (1024 * 1024)} MB. "
+            "Attach a smaller file."
+        )
+        return _refused(request, found, PromotionError(too_big, [("file", too_big)]), "upload")
+    try:
+        services.upload_artifact(
             found,
             actor=request.user,
             expected_revision=revision(request),
             name=file.name or "file",
             data=file.read(),
             description=request.POST.get("description", ""),
-        ),
-        f"“{file.name}” was attached. Tick it as evidence for the statements it shows.",
+        )
+    except ReviewError as exc:
+        return _refused(request, found, exc, "upload")
+    messages.success(
+        request, f"“{file.name}” was attached. Tick it as evidence for the statements it shows."
     )
+    return to_case(found)
 
 
 @org_required()
@@ -389,11 +408,13 @@ def _posted_change(
     done: str,
     *,
     revised: bool = True,
+    form: str = "",
     **fields: Callable[[QueryDict, str], Any],
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """The view of a case's button: the service gets the case, the viewer, each of the
     `fields` as its reader gets it from the form (and the revision the page showed, when
-    `revised`); see `_change`."""
+    `revised`); see `_change`. With a `form` name, what the service refuses in the
+    typed fields comes back on the case page with that form's errors (`_refused`)."""
 
     @org_required()
     @case_post
@@ -401,7 +422,16 @@ def _posted_change(
         posted = {name: read(request.POST, name) for name, read in fields.items()}
         if revised:
             posted["expected_revision"] = revision(request)
-        return _change(request, found, lambda: service(found, actor=request.user, **posted), done)
+        if not form:
+            return _change(
+                request, found, lambda: service(found, actor=request.user, **posted), done
+            )
+        try:
+            service(found, actor=request.user, **posted)
+        except ReviewError as exc:
+            return _refused(request, found, exc, form)
+        messages.success(request, done)
+        return to_case(found)
 
     return view
 
@@ -413,7 +443,10 @@ people = _posted_change(
     approvers=_people,
 )
 withdraw = _posted_change(
-    services.withdraw_case, "The case was withdrawn. Its record is kept as it was.", reason=_text
+    services.withdraw_case,
+    "The case was withdrawn. Its record is kept as it was.",
+    form="withdraw",
+    reason=_text,
 )
 verdict = _posted_change(
     services.record_verdict,
@@ -421,6 +454,7 @@ verdict = _posted_change(
     verdict=_text,
     comment=_text,
     revised=False,
+    form="verdict",
 )
 
 
@@ -459,7 +493,14 @@ def decide(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     except ReviewError as exc:
         if round_back:
             return fail(request, exc, "promotions:round", round_id=round_back.public_id)
-        return fail(request, exc, "promotions:case", case_id=found.public_id)
+        post = request.POST
+        typed = {
+            "decision": post.get("decision", ""),
+            "rationale": post.get("rationale", ""),
+            "effective_date": post.get("effective_date", ""),
+            "gaps": post.getlist("gaps"),
+        }
+        return _refused(request, found, exc, "decide", decide_posted=typed)
     found.refresh_from_db()
     messages.success(request, decided_message(found))
     if round_back:

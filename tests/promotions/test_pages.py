@@ -342,3 +342,65 @@ def test_a_round_without_a_name_gets_the_error_summary_not_the_browsers_bubble(w
     assert '<form method="post" class="form form--wide" novalidate>' in page
     answer = hr.post(reverse("promotions:round_new"), {"name": ""}).content.decode()
     assert 'class="error-summary"' in answer and 'href="#name-field"' in answer
+
+
+def _summary_for(page: str, *fields: str) -> bool:
+    """The page has the error summary, linking to each field, and each field its error."""
+    return 'class="error-summary"' in page and all(
+        f'href="#{f}-field"' in page and f'id="{f}-field"' in page for f in fields
+    )
+
+
+def _novalidate(page: str, action: str) -> bool:
+    """The form posting to `action` leaves the checking to the server."""
+    return " novalidate" in page.split(f'action="{action}"')[1].split(">")[0]
+
+
+def test_the_case_pages_forms_answer_with_the_error_summary_and_keep_what_was_typed(world, t):
+    """The decide, verdict and withdraw forms are checked by the server, not by the
+    browser's bubble: a refused one comes back with its error summary, the field's error
+    and the words typed."""
+    with scope(world.acme):
+        case = case_in_review(world, t, reviewers=[world.p_owner])
+    hr, owner = client(world, t, "hr"), client(world, t, "owner")
+    url = reverse("promotions:case", args=[case.public_id])
+    decide, withdraw, verdict = (
+        reverse(f"promotions:{a}", args=[case.public_id]) for a in ("decide", "withdraw", "verdict")
+    )
+    page = hr.get(url).content.decode()
+    assert _novalidate(page, decide) and _novalidate(page, withdraw)
+    assert _novalidate(owner.get(url).content.decode(), verdict)
+
+    refused = hr.post(decide, {"revision": case.revision, "rationale": "Strong on search."})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and _summary_for(page, "decide-decision")
+    assert "Choose approve, not yet or decline." in page and "Strong on search.</textarea>" in page
+    assert "{#" not in page
+
+    refused = owner.post(verdict, {"verdict": "", "comment": "Mostly there."})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and _summary_for(page, "verdict")
+    assert "Mostly there.</textarea>" in page
+
+    refused = hr.post(withdraw, {"revision": case.revision, "reason": " "})
+    assert refused.status_code == 400 and _summary_for(refused.content.decode(), "reason")
+    case.refresh_from_db()
+    assert case.status == "in_review"
+
+
+def test_attaching_without_a_file_and_a_new_case_get_the_error_summary(world):
+    with scope(world.acme):
+        team = promotion_team(world, peers=0)
+        emma_id = team.emma.public_id
+    new = reverse("promotions:new", args=[emma_id])
+    manager = world.client_for(world.manager)
+    assert '<form method="post" class="form" novalidate>' in manager.get(new).content.decode()
+    case = _open(world, team)
+    upload = reverse("promotions:upload", args=[case.public_id])
+    assert _novalidate(
+        manager.get(reverse("promotions:case", args=[case.public_id])).content.decode(), upload
+    )
+    refused = manager.post(upload, {"revision": case.revision, "description": "The write-up"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and _summary_for(page, "file")
+    assert "Choose a file to attach." in page and 'value="The write-up"' in page
