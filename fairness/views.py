@@ -200,13 +200,16 @@ def question(request: OrgRequest, attribute_id: str) -> HttpResponse:
 @org_required(Role.HR_ADMIN)
 @require_http_methods(["GET", "POST"])
 def past(request: OrgRequest) -> HttpResponse:
-    errors: list[str] = []
+    """Upload a CSV of past decisions. What is wrong comes back in the error summary, each
+    problem linking to its field (every row problem to the file)."""
+    errors: list[tuple[str, str]] = []
+    file_read = False
     if request.method == "POST":
         file = request.FILES.get("file")
         if file is None:
-            errors = ["Choose a CSV file to upload."]
+            errors = [("file", "Choose a CSV file to upload.")]
         elif (file.size or 0) > MAX_UPLOAD:
-            errors = ["The file is larger than 5 MB."]
+            errors = [("file", "The file is larger than 5 MB.")]
         else:
             try:
                 made = services.upload_past_decisions(
@@ -217,16 +220,31 @@ def past(request: OrgRequest) -> HttpResponse:
                     default_attribute=request.POST.get("attribute", ""),
                 )
             except ReviewError as exc:
-                errors = [m for _f, m in exc.errors] or [exc.message]
+                errors = list(exc.errors) or [("file", exc.message)]
+                file_read = True
             else:
                 messages.success(
                     request, f"{made.rows} past decisions from “{made.filename}” were added."
                 )
                 return redirect("fairness:index")
+    by_field: dict[str, list[str]] = {}
+    for field, message in errors:
+        by_field.setdefault(field, []).append(message)
     return render(
         request,
         "fairness/past.html",
-        {"uploads": uploads(), "errors": errors, "attribute": request.POST.get("attribute", "")},
+        {
+            "uploads": uploads(),
+            "errors": errors,
+            # beside a field: its one problem, or a pointer to the rows in the summary
+            # the rows of a file that was read were wrong (not a missing file or attribute)
+            "rows_wrong": any(f == "file" for f, _m in errors) and file_read,
+            "field_errors": {
+                f: ms[0] if len(ms) == 1 else "Correct the rows listed above."
+                for f, ms in by_field.items()
+            },
+            "attribute": request.POST.get("attribute", ""),
+        },
     )
 
 

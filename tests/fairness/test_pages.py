@@ -102,3 +102,41 @@ def test_a_person_volunteers_their_own_answers(world):
     emma.post(reverse("fairness:mine"), {f"q-{q.public_id}": ""})
     with scope(world.acme), reading_demographics("self"):
         assert not DemographicAnswer.objects.filter(person=world.p_employee).exists()
+
+
+def test_the_fairness_forms_answer_with_the_error_summary_not_the_browsers_bubble(world):
+    """Sent empty, each form comes back with the error summary linking to the field, the
+    field's error, and what was typed; the browser's own bubble never stops it first."""
+    hr = world.client_for(world.hr)
+    with scope(world.acme):
+        q = services.create_attribute(
+            world.acme, actor=world.hr, name="Gender", options=["Woman", "Man"]
+        )
+    pages = [
+        reverse("fairness:questions"),
+        reverse("fairness:question", args=[q.public_id]),
+        reverse("fairness:past"),
+    ]
+    for url in pages:
+        page = hr.get(url).content.decode()
+        form = next(f for f in page.split("<form")[1:] if 'class="form' in f.split(">")[0])
+        assert " novalidate" in form.split(">")[0], url
+
+    asked = hr.post(pages[0], {"name": "", "options": "Woman\nMan"}).content.decode()
+    assert 'class="error-summary"' in asked and 'href="#name"' in asked
+    assert "Woman\nMan</textarea>" in asked
+    changed = hr.post(
+        pages[1], {"revision": q.revision, "name": " ", "options": "Woman\nMan\nOther"}
+    ).content.decode()
+    assert 'class="error-summary"' in changed and "Woman\nMan\nOther</textarea>" in changed
+    assert 'id="is_active" name="is_active">' in changed  # unticked, as sent
+
+    past = hr.post(pages[2], {"attribute": "Gender"}).content.decode()
+    assert 'href="#file-field"' in past and 'id="file-field"' in past
+    assert '<span class="error-message">Choose a CSV file to upload.</span>' in past
+    assert 'value="Gender"' in past
+    assert "There is a problem" in past and "Correct the rows" not in past  # no file was read
+    no_attribute = hr.post(
+        pages[2], {"attribute": "", "file": io.BytesIO(b"email,group,promoted\n")}
+    ).content.decode()
+    assert 'href="#attribute-field"' in no_attribute and 'id="attribute-field"' in no_attribute
