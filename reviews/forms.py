@@ -222,10 +222,7 @@ class NextLevelForm(forms.Form):
         ],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        help_text="Self and manager reviews then also rate the new statements of the level "
-        "one step up (both tracks where the ladder splits). They do not count in the person’s "
-        "ratings; they show readiness.",
-    )
+    )  # the step's heading asks it; what it means is the step's intro
 
 
 class ReassignForm(RevisionForm):

@@ -515,3 +515,18 @@ def test_the_check_page_says_when_nobody_is_left_to_add(t, world):
     page = hr.get(url("setup_preview", cycle_id=cycle.public_id)).content.decode()
     assert 'name="people"' not in page
     assert "Everyone placed on a ladder is already in this cycle." in page
+
+
+def test_the_next_level_step_asks_its_question_once_like_the_other_steps(t, world):
+    """Step 5 read its heading twice (heading, then the same question as a bold legend);
+    like the other steps it asks in the heading and explains in the intro."""
+    hr = world.client_for(world.hr)
+    hr.post(url("new"), {"name": "H1 2026"})
+    with scope(world.acme):
+        cycle = ReviewCycle.objects.get()
+    page = hr.get(url("setup_next_level", cycle_id=cycle.public_id)).content.decode()
+    assert "<h1>Rate the next level too?</h1>" in page
+    assert '<p class="lead-text">Self and manager reviews then also rate' in page
+    legend = re.search(r"<legend([^>]*)>Rate the statements of the next level too\?", page)
+    assert legend and 'class="visually-hidden"' in legend.group(1)
+    assert 'class="hint"' not in page.split("<h1>")[1]
