@@ -344,7 +344,7 @@ def peers(request: OrgRequest, participant_id: str) -> HttpResponse:
             add_errors(form, err, default_field="peer")
         else:
             if nomination.status == PeerNomination.Status.APPROVED:
-                messages.success(request, f"{peer.name} is asked for feedback.")
+                messages.success(request, f"{peer.name} will be asked for feedback.")
             else:
                 messages.success(request, f"{peer.name} is nominated. Your manager approves peers.")
             return redirect("reviews:peers", participant_id=part.public_id)
@@ -366,11 +366,18 @@ def peer_decide(request: OrgRequest, nomination_id: str) -> HttpResponse:
     if role is None:
         raise Http404("Not found")
     approve = request.POST.get("decision") == "approve"
+    was_approved = nomination.status == PeerNomination.Status.APPROVED
+    name = nomination.peer.name
     try:
         services.decide_peer(nomination, approve=approve, actor=request.user)
     except ReviewError as err:
         messages.error(request, err.message)
     else:
-        verb = "approved" if approve else "declined"
-        messages.success(request, f"{nomination.peer.name} {verb}.")
+        if approve:
+            done = f"{name} will be asked for feedback."
+        elif was_approved:
+            done = f"{name} was removed and will not be asked for feedback."
+        else:
+            done = f"{name} was declined."
+        messages.success(request, done)
     return redirect("reviews:peers", participant_id=part.public_id)

@@ -232,9 +232,26 @@ def test_peers_nominated_and_approved_on_the_page(t, world):
     assert "Paul Peer proposed 1 peer" in mine
     page = max_.get(url("peers", participant_id=part.public_id)).content.decode()
     nomination = re.search(r"/reviews/nominations/(\w+)/decide/", page).group(1)
-    max_.post(url("peer_decide", nomination_id=nomination), {"decision": "approve"})
+    approved = max_.post(
+        url("peer_decide", nomination_id=nomination), {"decision": "approve"}, follow=True
+    ).content.decode()
+    assert "Emma Employee will be asked for feedback." in approved
     with scope(world.acme):
         assert ReviewForm.objects.filter(participant=part, kind="peer", reviewer=t.emma).exists()
+    # an approved peer's button says what it does: removes them
+    button = re.search(r'value="decline"[^>]*>(\w+)<span class="visually-hidden"> Emma', approved)
+    assert button and button.group(1) == "Remove"
+    removed = max_.post(
+        url("peer_decide", nomination_id=nomination), {"decision": "decline"}, follow=True
+    ).content.decode()
+    assert "Emma Employee was removed and will not be asked for feedback." in removed
+    with scope(world.acme):
+        assert not ReviewForm.objects.filter(participant=part, kind="peer", reviewer=t.emma)
+    # HR asking directly says who will be asked
+    asked = world.client_for(world.hr).post(
+        url("peers", participant_id=part.public_id), {"peer": t.peers[0].public_id}, follow=True
+    )
+    assert "Pia Peer will be asked for feedback." in asked.content.decode()
     # someone else's peers page is not found
     pia = world.client_for(t.peer_users[0])
     assert pia.get(url("peers", participant_id=part.public_id)).status_code == 404
