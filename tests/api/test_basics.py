@@ -174,3 +174,14 @@ def test_create_api_token_refuses_a_non_member(world):
 
     with pytest.raises(CommandError):
         call_command("create_api_token", "--org", "acme", "--user", "olga@globex.test")
+
+
+def test_a_request_refused_before_the_api_is_reached_is_still_a_problem(world, api_for):
+    """A Host header the site does not serve is refused by Django's middleware, above the
+    API's; the answer is problem+json all the same (schemathesis sent `Host: true`)."""
+    client = api_for("hr")
+    response = client.client.get("/api/v1/people", headers={**client.headers, "Host": "true"})
+    body = assert_problem(response, 400)
+    assert body["detail"] == "The request could not be handled."
+    page = client.client.get("/people/", headers={"Host": "true"})  # the pages keep their page
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
