@@ -491,7 +491,7 @@ def decide(request: OrgRequest, found: PromotionCase) -> HttpResponse:
     try:
         decide_from_post(request, found)
     except ReviewError as exc:
-        if round_back:
+        if round_back and (isinstance(exc, StaleError) or not exc.errors):
             return fail(request, exc, "promotions:round", round_id=round_back.public_id)
         post = request.POST
         typed = {
@@ -500,7 +500,9 @@ def decide(request: OrgRequest, found: PromotionCase) -> HttpResponse:
             "effective_date": post.get("effective_date", ""),
             "gaps": post.getlist("gaps"),
         }
-        return _refused(request, found, exc, "decide", decide_posted=typed)
+        # from the round: corrected on the case page, then back to the round
+        back = "round" if round_back else ""
+        return _refused(request, found, exc, "decide", decide_posted=typed, decide_back=back)
     found.refresh_from_db()
     messages.success(request, decided_message(found))
     if round_back:

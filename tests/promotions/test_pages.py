@@ -404,3 +404,30 @@ def test_attaching_without_a_file_and_a_new_case_get_the_error_summary(world):
     page = refused.content.decode()
     assert refused.status_code == 400 and _summary_for(page, "file")
     assert "Choose a file to attach." in page and 'value="The write-up"' in page
+
+
+def test_a_decision_refused_on_the_round_page_keeps_what_was_typed_and_goes_back_after(world, t):
+    """The round's decide form is checked by the server too; a refused one comes back on
+    the case page with its errors and the words typed, and once recorded the decider is
+    taken back to the round."""
+    with scope(world.acme):
+        case = case_in_review(world, t, reviewers=[world.p_owner])
+        round = services.create_round(
+            world.acme, actor=world.hr, name="Spring", committee=[world.p_owner], cases=[case]
+        )
+    hr = client(world, t, "hr")
+    decide = reverse("promotions:decide", args=[case.public_id])
+    round_url = reverse("promotions:round", args=[round.public_id])
+    assert _novalidate(hr.get(round_url).content.decode(), decide)
+
+    typed = {"revision": case.revision, "back": "round", "rationale": "Strong on search."}
+    refused = hr.post(decide, typed)
+    page = refused.content.decode()
+    assert refused.status_code == 400 and _summary_for(page, "decide-decision")
+    assert "Strong on search.</textarea>" in page
+    assert '<input type="hidden" name="back" value="round">' in page
+
+    done = hr.post(decide, {**typed, "decision": "decline"})
+    assert done.status_code == 302 and done["Location"] == round_url
+    case.refresh_from_db()
+    assert case.status == "decided"
