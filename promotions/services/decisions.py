@@ -204,6 +204,16 @@ def decision_record(case: PromotionCase) -> dict[str, Any]:
     }
 
 
+def _criteria_words(crit: dict[str, Any]) -> str:
+    """ "Engineering, version 1, published 2 Mar 2026": the version as people name it (the
+    record keeps its id too)."""
+    words = f"{crit['family']}, version {crit['version']}"
+    if crit["published_at"]:
+        published = timezone.localdate(dt.datetime.fromisoformat(crit["published_at"]))
+        words += f", published {published:%-d %b %Y}"
+    return words
+
+
 def _audit_lines(rec: dict[str, Any]) -> dict[str, Any]:
     """The record as lines the audit log page shows."""
     crit = rec["criteria"]
@@ -216,7 +226,7 @@ def _audit_lines(rec: dict[str, Any]) -> dict[str, Any]:
         ]
         history_lines.append(f"{cycle}: " + " · ".join(parts))
     return {
-        "criteria": f"{crit['family']}, version {crit['version']} ({crit['version_id']})",
+        "criteria": _criteria_words(crit),
         "from_level": rec["from_level"],
         "target_level": rec["target_level"],
         "readiness": rec["readiness"].get("figure", ""),

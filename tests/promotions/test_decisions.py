@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from growth.models import ActionItem
 from organizations.models import AuditEntry
@@ -59,7 +60,8 @@ def test_approval_moves_the_person_and_records_it(t, world):
     assert [r["name"] for r in case.record["reviewers"]] == ["Olivia Owner", "Hana Hr"]
     assert all(r["at"] for r in case.record["reviewers"])
     entry = AuditEntry.objects.get(action="promotion_case.decided")
-    assert entry.data["criteria"].startswith("Engineering, version 1")
+    published = timezone.localdate(t.version.published_at)
+    assert entry.data["criteria"] == f"Engineering, version 1, published {published:%-d %b %Y}"
     assert entry.data["readiness"] == "5 of 5 statements, 100%"
     assert entry.data["ratings"][0].startswith("2026 H1: ")
     assert any("Manager review in 2026 H1: rated 3" in line for line in entry.data["evidence"])
