@@ -236,9 +236,9 @@ def past(request: OrgRequest) -> HttpResponse:
         {
             "uploads": uploads(),
             "errors": errors,
-            # beside a field: its one problem, or a pointer to the rows in the summary
             # the rows of a file that was read were wrong (not a missing file or attribute)
             "rows_wrong": any(f == "file" for f, _m in errors) and file_read,
+            # beside a field: its one problem, or a pointer to the rows in the summary
             "field_errors": {
                 f: ms[0] if len(ms) == 1 else "Correct the rows listed above."
                 for f, ms in by_field.items()
