@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from fairness import services
 from fairness.analysis import NOT_ANSWERED, Analysis, Observation, analyse
 from fairness.models import (
     DemographicAnswer,
@@ -134,29 +135,8 @@ def significance_of(tables: Collection[Counts]) -> dict[Counts, Comparison]:
         _worked_out.clear()
     _worked_out.update({(versions, t): c for t, c in new.items()})
     known.update(new)
-    transaction.on_commit(lambda: _store(versions, known))
+    transaction.on_commit(lambda: services.store_significance(versions, known))
     return found | known
-
-
-def _store(versions: str, figures: dict[Counts, Comparison]) -> None:
-    """Keep figures a child process worked out, for every process (not tenant data: a
-    table of counts and the libraries' answer; a second store of the same table is a no-op)."""
-    SignificanceResult.objects.bulk_create(
-        [
-            SignificanceResult(
-                promoted=a,
-                considered=b,
-                reference_promoted=c,
-                reference_considered=d,
-                libraries=versions,
-                test=result.test,
-                statistic=result.statistic,
-                p_value=result.p_value,
-            )
-            for (a, b, c, d), result in figures.items()
-        ],
-        ignore_conflicts=True,  # another process stored the same table a moment ago
-    )
 
 
 def fairness_analysis(extra: Iterable[PastRow] = ()) -> tuple[Analysis, Sources]:

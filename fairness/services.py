@@ -17,9 +17,11 @@ from fairness.models import (
     DemographicAttribute,
     PastDecision,
     PastDecisionUpload,
+    SignificanceResult,
     reading_demographics,
 )
 from fairness.pastfile import read_past_decisions
+from fairness.significance import Comparison, Counts
 from organizations.actors import Actor, user_of
 from organizations.audit import record
 from people.models import Person
@@ -247,3 +249,24 @@ __all__ = [
     "update_attribute",
     "upload_past_decisions",
 ]
+
+
+def store_significance(versions: str, figures: dict[Counts, Comparison]) -> None:
+    """Keep figures a child process worked out, for every process (not tenant data: a
+    table of counts and the libraries' answer; a second store of the same table is a no-op)."""
+    SignificanceResult.objects.bulk_create(
+        [
+            SignificanceResult(
+                promoted=a,
+                considered=b,
+                reference_promoted=c,
+                reference_considered=d,
+                libraries=versions,
+                test=result.test,
+                statistic=result.statistic,
+                p_value=result.p_value,
+            )
+            for (a, b, c, d), result in figures.items()
+        ],
+        ignore_conflicts=True,  # another process stored the same table a moment ago
+    )
